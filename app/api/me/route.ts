@@ -1,0 +1,9 @@
+import { getUserById } from "@/db/queries/users";
+import { notFound } from "@/server/errors";
+import { apiRoute, json } from "@/server/http/route";
+
+export const GET = apiRoute(async ({ runtime, actor }) => {
+  const user = await getUserById(runtime.db, { id: actor.id });
+  if (!user) throw notFound("user");
+  return json({ id: user.id, username: user.username, created_at: user.createdAt.toISOString() });
+});

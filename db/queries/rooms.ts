@@ -1,0 +1,95 @@
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { RoomRole } from "@/protocol";
+import type { Executor } from "../client";
+import { roomMembers, rooms, users } from "../schema";
+
+export type RoomRow = typeof rooms.$inferSelect;
+export type MembershipRow = typeof roomMembers.$inferSelect;
+
+export async function insertRoom(
+  db: Executor,
+  room: { id: string; name: string; topic: string; visibility: RoomRow["visibility"]; createdBy: string },
+) {
+  const [row] = await db.insert(rooms).values(room).returning();
+  return row!;
+}
+
+export async function getRoomById(db: Executor, { id }: { id: string }): Promise<RoomRow | null> {
+  const [row] = await db.select().from(rooms).where(eq(rooms.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function getMembership(db: Executor, { roomId, userId }: { roomId: string; userId: string }): Promise<MembershipRow | null> {
+  const [row] = await db
+    .select()
+    .from(roomMembers)
+    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Adds a member; returns true when the user was not a member before. */
+export async function insertMember(db: Executor, { roomId, userId, role }: { roomId: string; userId: string; role: RoomRole }) {
+  const rows = await db.insert(roomMembers).values({ roomId, userId, role }).onConflictDoNothing().returning({ userId: roomMembers.userId });
+  return rows.length > 0;
+}
+
+export async function listMembers(db: Executor, { roomId }: { roomId: string }) {
+  return db
+    .select({ id: users.id, username: users.username, role: roomMembers.role, readSeq: roomMembers.readSeq })
+    .from(roomMembers)
+    .innerJoin(users, eq(users.id, roomMembers.userId))
+    .where(eq(roomMembers.roomId, roomId))
+    .orderBy(asc(roomMembers.joinedAt));
+}
+
+/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const matchesQuery = (q: string) => {
+  const pattern = likePattern(q);
+  return sql`(${rooms.name} ilike ${pattern} or ${rooms.topic} ilike ${pattern} or exists (
+    select 1 from ${roomMembers} rm join ${users} u on u.id = rm.user_id
+    where rm.room_id = ${rooms.id} and u.username ilike ${pattern}))`;
+};
+
+/** Rooms the user belongs to, newest activity first, with the unread count from the read cursor. */
+export async function listRoomsOfUser(db: Executor, { userId, q }: { userId: string; q?: string }) {
+  const unread = sql<number>`(select count(*)::int from messages m
+    where m.room_id = ${rooms.id} and m.seq > ${roomMembers.readSeq} and m.sender_id <> ${userId}
+      and m.deleted_at is null and (m.recipient_id is null or m.recipient_id = ${userId}))`;
+  return db
+    .select({
+      id: rooms.id,
+      name: rooms.name,
+      topic: rooms.topic,
+      visibility: rooms.visibility,
+      lastSeq: rooms.lastSeq,
+      role: roomMembers.role,
+      readSeq: roomMembers.readSeq,
+      unread,
+    })
+    .from(roomMembers)
+    .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
+    .where(and(eq(roomMembers.userId, userId), q ? matchesQuery(q) : undefined))
+    .orderBy(desc(rooms.lastSeq), asc(rooms.name))
+    .limit(500);
+}
+
+/** Public rooms, with whether the user already belongs to each. */
+export async function listPublicRooms(db: Executor, { userId, q, limit = 100 }: { userId: string; q?: string; limit?: number }) {
+  return db
+    .select({
+      id: rooms.id,
+      name: rooms.name,
+      topic: rooms.topic,
+      visibility: rooms.visibility,
+      lastSeq: rooms.lastSeq,
+      memberCount: sql<number>`(select count(*)::int from ${roomMembers} rm where rm.room_id = ${rooms.id})`,
+      joined: sql<boolean>`exists (select 1 from ${roomMembers} rm where rm.room_id = ${rooms.id} and rm.user_id = ${userId})`,
+    })
+    .from(rooms)
+    .where(and(eq(rooms.visibility, "public"), q ? matchesQuery(q) : undefined))
+    .orderBy(asc(rooms.name))
+    .limit(limit);
+}

@@ -1,0 +1,34 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { users } from "../schema";
+
+export type UserRow = typeof users.$inferSelect;
+
+export async function insertUser(db: Executor, { id, username, passwordHash }: { id: string; username: string; passwordHash: string }) {
+  const [row] = await db
+    .insert(users)
+    .values({ id, username, passwordHash })
+    .onConflictDoNothing()
+    .returning({ id: users.id, username: users.username });
+  return row ?? null;
+}
+
+export async function getUserByUsername(db: Executor, { username }: { username: string }): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1);
+  return row ?? null;
+}
+
+export async function getUserById(db: Executor, { id }: { id: string }) {
+  const [row] = await db
+    .select({ id: users.id, username: users.username, createdAt: users.createdAt })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getUsernames(db: Executor, { ids }: { ids: string[] }): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.username]));
+}

@@ -1,0 +1,174 @@
+/**
+ * Wire contract v1: the one definition of every frame, shared by the server gateway and the
+ * browser client. Both directions are validated with these schemas; types come from z.infer.
+ *
+ * The contract is fixed (external tests speak it): add frames and optional fields, never rename.
+ */
+import { z } from "zod";
+
+export const PROTOCOL_VERSION = 1;
+
+/** Largest text frame the gateway accepts; files go over HTTP upload, not the socket. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const MAX_CONTENT_CHARS = 4000;
+/** How many missed messages a `join` replays before answering with a `gap`. */
+export const REPLAY_LIMIT = 200;
+
+export const ErrorCode = {
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_IN_ROOM: "NOT_IN_ROOM",
+  RATE_LIMITED: "RATE_LIMITED",
+  INVALID: "INVALID",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  UNAVAILABLE: "UNAVAILABLE",
+  INTERNAL: "INTERNAL",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  INVALID_PAYLOAD: 1007,
+  TOO_BIG: 1009,
+  UNAUTHENTICATED: 4001,
+  FORBIDDEN: 4003,
+  RATE_LIMITED: 4008,
+  INTERNAL: 4100,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export const MessageKind = ["text", "image", "file"] as const;
+export type MessageKind = (typeof MessageKind)[number];
+
+export const RoomRole = ["owner", "admin", "moderator", "member", "guest"] as const;
+export type RoomRole = (typeof RoomRole)[number];
+
+const id = z.string().uuid();
+const roomId = z.string().uuid();
+const seq = z.number().int().nonnegative();
+
+// ---------------------------------------------------------------------------------------------
+// Client → server
+
+export const AuthFrame = z.object({ type: z.literal("auth"), token: z.string().min(1).max(4096) });
+export const JoinFrame = z.object({ type: z.literal("join"), id: id.optional(), room: roomId, since: seq.optional() });
+export const LeaveFrame = z.object({ type: z.literal("leave"), id: id.optional(), room: roomId });
+export const SendFrame = z.object({
+  type: z.literal("send"),
+  id,
+  room: roomId,
+  content: z.string().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
+  kind: z.enum(MessageKind).optional(),
+  to: z.string().uuid().optional(),
+  reply_to: z.string().uuid().optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+export const PingFrame = z.object({ type: z.literal("ping"), id: id.optional() });
+
+export const ClientFrame = z.discriminatedUnion("type", [AuthFrame, JoinFrame, LeaveFrame, SendFrame, PingFrame]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type ClientFrameType = ClientFrame["type"];
+
+// ---------------------------------------------------------------------------------------------
+// Server → client
+
+export const Message = z.object({
+  id: z.string(),
+  room: z.string(),
+  seq: z.number().int(),
+  sender: z.string(),
+  sender_name: z.string().optional(),
+  kind: z.enum(MessageKind),
+  content: z.string(),
+  to: z.string().nullable().optional(),
+  reply_to: z.string().nullable().optional(),
+  client_id: z.string(),
+  meta: z.record(z.string(), z.unknown()).nullable().optional(),
+  created_at: z.string(),
+  edited_at: z.string().nullable().optional(),
+  deleted: z.boolean().optional(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const Member = z.object({ id: z.string(), username: z.string(), role: z.enum(RoomRole) });
+export type Member = z.infer<typeof Member>;
+
+export const ReadyFrame = z.object({
+  type: z.literal("ready"),
+  user: z.object({ id: z.string(), username: z.string() }),
+  session: z.string(),
+  protocol: z.number().int(),
+});
+export const JoinedFrame = z.object({
+  type: z.literal("joined"),
+  ref: z.string().optional(),
+  room: z.string(),
+  seq: z.number().int(),
+  members: z.array(Member),
+  typing: z.array(z.string()),
+  reads: z.record(z.string(), z.number().int()),
+});
+export const LeftFrame = z.object({ type: z.literal("left"), ref: z.string().optional(), room: z.string() });
+export const MessageFrame = z.object({ type: z.literal("message"), room: z.string(), message: Message });
+export const AckFrame = z.object({ type: z.literal("ack"), ref: z.string(), message: Message });
+export const GapFrame = z.object({ type: z.literal("gap"), room: z.string(), from: z.number().int(), to: z.number().int() });
+export const MemberFrame = z.object({
+  type: z.literal("member"),
+  room: z.string(),
+  user: z.object({ id: z.string(), username: z.string() }),
+  event: z.enum(["joined", "left", "kicked", "banned", "muted", "unmuted", "role"]),
+});
+export const PongFrame = z.object({ type: z.literal("pong"), ref: z.string().optional(), ts: z.number() });
+export const ErrorFrame = z.object({
+  type: z.literal("error"),
+  ref: z.string().optional(),
+  code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+  message: z.string(),
+  retryable: z.boolean(),
+  field: z.string().optional(),
+  retry_after_ms: z.number().int().optional(),
+});
+
+export const ServerFrame = z.discriminatedUnion("type", [
+  ReadyFrame,
+  JoinedFrame,
+  LeftFrame,
+  MessageFrame,
+  AckFrame,
+  GapFrame,
+  MemberFrame,
+  PongFrame,
+  ErrorFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
+
+/** Parses a raw client frame; the error names the first offending field. */
+export function parseClientFrame(
+  raw: string,
+): { ok: true; frame: ClientFrame } | { ok: false; message: string; field?: string; ref?: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, message: "frame is not valid JSON" };
+  }
+  const ref = typeof data === "object" && data !== null && "id" in data && typeof data.id === "string" ? data.id : undefined;
+  const result = ClientFrame.safeParse(data);
+  if (result.success) return { ok: true, frame: result.data };
+  const issue = result.error.issues[0];
+  const field = issue?.path.join(".") || undefined;
+  return { ok: false, message: field ? `${field}: ${issue?.message}` : (issue?.message ?? "invalid frame"), field, ref };
+}
+
+/** Parses a raw server frame on the client; unknown frames are ignored rather than trusted. */
+export function parseServerFrame(raw: string): ServerFrame | null {
+  try {
+    const result = ServerFrame.safeParse(JSON.parse(raw));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}

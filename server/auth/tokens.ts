@@ -1,0 +1,71 @@
+/**
+ * Identity for every transport. Browser sessions and API tokens are the same kind of
+ * credential: a next-auth JWT (encrypted with NEXTAUTH_SECRET) carrying the user id in `sub`.
+ * JWTs cannot be revoked, so authorization is re-checked per action, never read from here.
+ */
+import { decode, encode } from "next-auth/jwt";
+
+export interface Identity {
+  userId: string;
+  username: string;
+  /** Distinguishes sessions of one user in logs and `ready`; not a secret. */
+  sessionId: string;
+}
+
+export const API_TOKEN_TTL_S = 30 * 24 * 3600;
+export const SESSION_COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
+
+const secret = () => {
+  const value = process.env.NEXTAUTH_SECRET;
+  if (!value) throw new Error("NEXTAUTH_SECRET is not set; start through server/index.ts");
+  return value;
+};
+
+export async function issueApiToken(user: { id: string; username: string }): Promise<{ token: string; expiresAt: Date }> {
+  const token = await encode({ token: { sub: user.id, name: user.username, kind: "api" }, secret: secret(), maxAge: API_TOKEN_TTL_S });
+  return { token, expiresAt: new Date(Date.now() + API_TOKEN_TTL_S * 1000) };
+}
+
+/** Returns the identity in a session or API token, or null when it is invalid or expired. */
+export async function verifyToken(token: string): Promise<Identity | null> {
+  try {
+    const payload = await decode({ token, secret: secret() });
+    if (!payload || typeof payload.sub !== "string" || typeof payload.name !== "string") return null;
+    const sessionId = typeof payload.jti === "string" ? payload.jti : `${payload.sub.slice(0, 8)}-${payload.iat ?? 0}`;
+    return { userId: payload.sub, username: payload.name, sessionId };
+  } catch {
+    return null;
+  }
+}
+
+/** Reads a cookie from a raw Cookie header (the upgrade request has no parsed cookies). */
+export function readCookie(header: string | undefined | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The credential a request carries, in order of precedence: `Authorization: Bearer`, the
+ * `?token=` query parameter (only where the caller allows it), then the session cookie.
+ */
+export function credentialFrom(headers: { authorization?: string | null; cookie?: string | null }, queryToken?: string | null): string | undefined {
+  const auth = headers.authorization;
+  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim() || undefined;
+  if (queryToken) return queryToken;
+  for (const name of SESSION_COOKIE_NAMES) {
+    const value = readCookie(headers.cookie, name);
+    if (value) return value;
+  }
+  return undefined;
+}

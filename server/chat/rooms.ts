@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "@/db/client";
+import {
+  getMembership,
+  getRoomById,
+  insertMember,
+  insertRoom,
+  listMembers,
+  listPublicRooms,
+  listRoomsOfUser,
+  type RoomRow,
+} from "@/db/queries/rooms";
+import type { RoomDetail, RoomSummary } from "@/protocol/rest";
+import { roomTopic, type Bus } from "@/server/bus";
+import { AppError, notFound } from "@/server/errors";
+import { assertCanRead, canJoin } from "./permissions";
+
+type Deps = { db: Database; bus: Bus };
+type Actor = { id: string; username: string };
+
+export async function createRoom(
+  { db }: Deps,
+  actor: Actor,
+  input: { name: string; visibility: "public" | "private"; topic?: string },
+): Promise<RoomDetail> {
+  const room = await db.transaction(async (tx) => {
+    const row = await insertRoom(tx, { id: randomUUID(), name: input.name, topic: input.topic ?? "", visibility: input.visibility, createdBy: actor.id });
+    await insertMember(tx, { roomId: row.id, userId: actor.id, role: "owner" });
+    return row;
+  });
+  return { ...summary(room), role: "owner", settings: room.settings, members: [{ id: actor.id, username: actor.username, role: "owner" }], created_at: room.createdAt.toISOString() };
+}
+
+export async function listRooms({ db }: Deps, actor: Actor, { scope, q }: { scope?: "mine" | "public"; q?: string }) {
+  if (scope === "public") {
+    const rows = await listPublicRooms(db, { userId: actor.id, q });
+    return rows.map((r): RoomSummary => ({ ...summary(r), joined: r.joined, member_count: r.memberCount }));
+  }
+  const mine = await listRoomsOfUser(db, { userId: actor.id, q });
+  const rooms: RoomSummary[] = mine.map((r) => ({ ...summary(r), role: r.role, unread: r.unread }));
+  if (scope === "mine" || !q) return rooms;
+  // A search without scope also finds public rooms the user has not joined yet.
+  const known = new Set(rooms.map((r) => r.id));
+  const extra = await listPublicRooms(db, { userId: actor.id, q });
+  return rooms.concat(extra.filter((r) => !known.has(r.id)).map((r) => ({ ...summary(r), joined: false, member_count: r.memberCount })));
+}
+
+export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string): Promise<RoomDetail> {
+  const { room, membership } = await loadRoom(db, roomId, actor.id);
+  assertCanRead(room, membership);
+  const members = await listMembers(db, { roomId });
+  return {
+    ...summary(room),
+    ...(membership ? { role: membership.role } : {}),
+    settings: room.settings,
+    members: members.map((m) => ({ id: m.id, username: m.username, role: m.role })),
+    created_at: room.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Makes the actor a member if the room admits them (public rooms), and announces a new
+ * member to the room. Returns the room and membership for the caller's next step.
+ */
+export async function joinRoom({ db, bus }: Deps, actor: Actor, roomId: string) {
+  const { room, membership } = await loadRoom(db, roomId, actor.id);
+  if (!canJoin(room, membership)) throw new AppError("FORBIDDEN", "this room is private; you need an invitation");
+  if (membership) return { room, membership };
+  const added = await insertMember(db, { roomId, userId: actor.id, role: "member" });
+  const joined = (await getMembership(db, { roomId, userId: actor.id }))!;
+  if (added) await bus.publish(roomTopic(roomId), { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
+  return { room, membership: joined };
+}
+
+export async function loadRoom(db: Database, roomId: string, userId: string) {
+  const room = await getRoomById(db, { id: roomId });
+  if (!room) throw notFound("room");
+  const membership = await getMembership(db, { roomId, userId });
+  return { room, membership };
+}
+
+const summary = (r: Pick<RoomRow, "id" | "name" | "topic" | "visibility" | "lastSeq">): RoomSummary => ({
+  id: r.id,
+  name: r.name,
+  topic: r.topic,
+  visibility: r.visibility,
+  last_seq: r.lastSeq,
+});

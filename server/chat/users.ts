@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "@/db/client";
+import { getUserByUsername, insertUser } from "@/db/queries/users";
+import { getDummyHash, hashPassword, verifyPassword } from "@/server/auth/passwords";
+import { AppError } from "@/server/errors";
+
+export async function registerUser(db: Database, { username, password }: { username: string; password: string }) {
+  if (await getUserByUsername(db, { username })) throw new AppError("CONFLICT", "that username is taken");
+  const passwordHash = await hashPassword(password);
+  const user = await insertUser(db, { id: randomUUID(), username, passwordHash });
+  // A concurrent registration of the same name lost the unique-index race.
+  if (!user) throw new AppError("CONFLICT", "that username is taken");
+  return user;
+}
+
+/** Returns the user when the password matches; the same work is done for unknown usernames. */
+export async function verifyCredentials(db: Database, { username, password }: { username: string; password: string }) {
+  const user = await getUserByUsername(db, { username });
+  const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
+  return user && ok ? { id: user.id, username: user.username } : null;
+}

@@ -1,0 +1,26 @@
+import type { MessageRow } from "@/db/queries/messages";
+import type { Message } from "@/protocol";
+
+/** The contract's message object; deleted messages keep their place but lose their content. */
+export function toWireMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    room: row.roomId,
+    seq: row.seq,
+    sender: row.senderId,
+    sender_name: row.senderName,
+    kind: row.kind,
+    content: row.deletedAt ? "" : row.content,
+    to: row.recipientId,
+    reply_to: row.replyTo,
+    client_id: row.clientId,
+    meta: row.meta,
+    created_at: row.createdAt.toISOString(),
+    edited_at: row.editedAt?.toISOString() ?? null,
+    ...(row.deletedAt ? { deleted: true } : {}),
+  };
+}
+
+/** Whether `userId` may see `message` (private messages: sender and recipient only). */
+export const canSee = (message: Pick<Message, "to" | "sender">, userId: string) =>
+  !message.to || message.to === userId || message.sender === userId;

@@ -1,0 +1,74 @@
+/**
+ * The one validated view of the environment. Nothing else reads process.env for settings.
+ * A bad value stops start-up with one line naming the variable.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+      message: `must start with ${protocols.join(" or ")}`,
+    });
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  DATABASE_URL: optionalUrl(["postgres://", "postgresql://"]),
+  REDIS_URL: optionalUrl(["redis://", "rediss://"]),
+  NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : []))
+    .refine((list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)), {
+      message: "must be a comma-separated list of origins like https://chat.example.com",
+    }),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HEARTBEAT_MS: z.coerce.number().int().min(100).default(25_000),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+});
+
+export type Config = Omit<z.infer<typeof EnvSchema>, "NEXTAUTH_SECRET"> & { NEXTAUTH_SECRET: string };
+
+export class ConfigError extends Error {}
+
+/** Validates `env`; throws ConfigError with a one-line message naming the variable. */
+export function parseConfig(env: Record<string, string | undefined>): z.infer<typeof EnvSchema> {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`Invalid ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+  }
+  return result.data;
+}
+
+/**
+ * Loads config for the server process. When NEXTAUTH_SECRET is absent one is generated once
+ * and kept in DATA_DIR, so sessions survive restarts; it is exported to process.env because
+ * next-auth inside the Next route handlers reads it from there.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = parseConfig(env);
+  const dataDir = path.resolve(parsed.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  let secret = parsed.NEXTAUTH_SECRET;
+  if (!secret) {
+    const file = path.join(dataDir, "nextauth-secret");
+    if (existsSync(file)) secret = readFileSync(file, "utf8").trim();
+    if (!secret || secret.length < 16) {
+      secret = randomBytes(32).toString("base64url");
+      writeFileSync(file, secret, { mode: 0o600 });
+    }
+  }
+  process.env.NEXTAUTH_SECRET = secret;
+  return { ...parsed, DATA_DIR: dataDir, NEXTAUTH_SECRET: secret };
+}

@@ -1,0 +1,81 @@
+/**
+ * Confab's one process: Next.js (UI + REST) and the WebSocket gateway on one HTTP server.
+ * Start-up order matters: config → database (migrated) → bus → runtime → Next → listen.
+ */
+import { createServer } from "node:http";
+import path from "node:path";
+import type { TLSSocket } from "node:tls";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { openDatabase } from "@/db/client";
+import { createBus } from "./bus";
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./log";
+import { attachGateway } from "./realtime/gateway";
+import { setRuntime } from "./runtime";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`confab: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  // next-auth derives its URL from the Host header when NEXTAUTH_URL is unset, so the app
+  // works on whatever address it is reached at.
+  process.env.AUTH_TRUST_HOST ??= "true";
+
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const bus = await createBus(config.REDIS_URL, log);
+  const runtime = { config, db: database.db, bus, log };
+  setRuntime(runtime);
+  log.info({ storage: database.driver, bus: bus.kind }, "storage and bus ready");
+
+  const dev = config.NODE_ENV === "development";
+  const app = next({ dev, dir: projectRoot, hostname: config.HOST, port: config.PORT });
+  await app.prepare();
+  const handleRequest = app.getRequestHandler();
+
+  const server = createServer((req, res) => {
+    // next-auth builds absolute URLs from x-forwarded-proto; without a proxy this is plain http.
+    if (!(req.socket as Partial<TLSSocket>).encrypted) req.headers["x-forwarded-proto"] ??= "http";
+    void handleRequest(req, res);
+  });
+  const gateway = attachGateway(server, runtime);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  log.info({ port, url: `http://localhost:${port}` }, "listening");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    server.close();
+    await gateway.close();
+    server.closeIdleConnections();
+    await bus.close();
+    await database.close();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error("confab: failed to start:", err);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+/**
+ * One WebSocket: who it is, which rooms it has joined, and an ordered queue of its frames.
+ * Frames from one socket run one at a time, so `join` then `send` never races.
+ */
+import { randomUUID } from "node:crypto";
+import type WebSocket from "ws";
+import type { ClientFrame, ServerFrame } from "@/protocol";
+import type { Identity } from "@/server/auth/tokens";
+import { AppError, toAppError } from "@/server/errors";
+import type { Logger } from "@/server/log";
+import type { RoomListener } from "./registry";
+import { sendFrame } from "./send";
+
+/** Frames waiting behind a slow one; beyond this the client is flooding us. */
+const MAX_QUEUED_FRAMES = 64;
+
+type Buffered = { frame: ServerFrame; encoded: string };
+
+export class Connection implements RoomListener {
+  readonly id = randomUUID();
+  identity: Identity | null = null;
+  alive = true;
+  /** Joined rooms; a room maps to a buffer while its join replay is still being written. */
+  readonly rooms = new Map<string, Buffered[] | null>();
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly log: Logger,
+  ) {}
+
+  get userId(): string {
+    return this.identity?.userId ?? "";
+  }
+
+  send(frame: ServerFrame): void {
+    sendFrame(this.socket, frame);
+  }
+
+  sendError(err: unknown, ref?: string): void {
+    const { error, correlationId } = toAppError(err);
+    if (correlationId) this.log.error({ err, correlationId, conn: this.id }, "frame handler failed");
+    this.send({
+      type: "error",
+      ...(ref ? { ref } : {}),
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      ...(error.details.field ? { field: error.details.field } : {}),
+      ...(error.details.retryAfterMs !== undefined ? { retry_after_ms: error.details.retryAfterMs } : {}),
+    });
+  }
+
+  deliver(room: string, frame: ServerFrame, encoded: string): void {
+    const buffer = this.rooms.get(room);
+    if (buffer === undefined) return;
+    if (buffer) buffer.push({ frame, encoded });
+    else sendFrame(this.socket, encoded);
+  }
+
+  /** Starts buffering a room's live events until its replay has been sent (also on a re-join). */
+  beginJoin(room: string): void {
+    this.rooms.set(room, this.rooms.get(room) ?? []);
+  }
+
+  /** Flushes what arrived during the replay, skipping messages the replay already carried. */
+  finishJoin(room: string, replayed: ReadonlySet<string>): void {
+    const buffer = this.rooms.get(room);
+    this.rooms.set(room, null);
+    for (const { frame, encoded } of buffer ?? []) {
+      if (frame.type === "message" && replayed.has(frame.message.id)) continue;
+      sendFrame(this.socket, encoded);
+    }
+  }
+
+  /** Runs `handler` after every earlier frame of this socket has finished. */
+  enqueue(frame: ClientFrame, handler: () => Promise<void>): void {
+    if (this.queued >= MAX_QUEUED_FRAMES) {
+      this.sendError(new AppError("RATE_LIMITED", "too many frames in flight", { retryAfterMs: 1000 }), "id" in frame ? frame.id : undefined);
+      return;
+    }
+    this.queued++;
+    this.queue = this.queue
+      .then(handler)
+      .catch((err: unknown) => this.sendError(err, "id" in frame ? frame.id : undefined))
+      .finally(() => {
+        this.queued--;
+      });
+  }
+
+  /** Resolves when every queued frame has been handled (used on shutdown). */
+  drain(): Promise<void> {
+    return this.queue;
+  }
+}

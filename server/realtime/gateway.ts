@@ -1,0 +1,181 @@
+/**
+ * The WebSocket gateway: claims upgrades on /ws and /ws/<roomId> (everything else is left to
+ * Next, e.g. dev HMR), checks Origin before upgrading, authenticates, validates every frame
+ * and hands it to the handlers. Also owns the heartbeat and the graceful close on shutdown.
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseClientFrame } from "@/protocol";
+import { listMessages } from "@/db/queries/messages";
+import { isAllowedOrigin } from "@/server/auth/origin";
+import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
+import { toWireMessage } from "@/server/chat/wire";
+import { AppError } from "@/server/errors";
+import type { Runtime } from "@/server/runtime";
+import { Connection } from "./connection";
+import { handle, type HandlerContext } from "./handlers";
+import { RoomRegistry } from "./registry";
+
+/** How long an unauthenticated socket may wait before its `auth` frame. */
+export const AUTH_TIMEOUT_MS = 10_000;
+const WS_PATH = /^\/ws(?:\/([0-9a-fA-F-]{36}))?\/?$/;
+
+export interface Gateway {
+  readonly connections: ReadonlySet<Connection>;
+  /** Stops accepting sockets, closes every open one with 1001 and waits for queued frames. */
+  close(): Promise<void>;
+}
+
+export function attachGateway(server: Server, runtime: Runtime): Gateway {
+  const { config, log, db } = runtime;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+  const connections = new Set<Connection>();
+  const registry = new RoomRegistry(runtime.bus, log, async (room, after) => {
+    const rows = await listMessages(db, { roomId: room, viewerId: null, after, limit: 500 });
+    return rows.map(toWireMessage);
+  });
+  const ctx: HandlerContext = { runtime, registry };
+  let closing = false;
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? "/", "http://internal");
+    const match = WS_PATH.exec(url.pathname);
+    if (!match) {
+      // Not ours. Next registers its own upgrade listener (dev HMR); without one, refuse.
+      if (server.listenerCount("upgrade") <= 1) rejectUpgrade(socket, 404, "Not Found");
+      return;
+    }
+    if (closing) return rejectUpgrade(socket, 503, "Service Unavailable");
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isAllowedOrigin(origin, req.headers.host, config.ALLOWED_ORIGINS)) {
+      log.warn({ origin }, "refused cross-origin websocket handshake");
+      return rejectUpgrade(socket, 403, "Forbidden");
+    }
+    const credential = credentialFrom(
+      { authorization: req.headers.authorization, cookie: req.headers.cookie },
+      url.searchParams.get("token"),
+    );
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, credential, match[1]));
+  });
+
+  function onSocket(ws: WebSocket, credential: string | undefined, initialRoom: string | undefined): void {
+    const conn = new Connection(ws, log);
+    connections.add(conn);
+    // Frames can arrive while the credential is being verified: buffer them, in order.
+    const early: RawData[] = [];
+    let ready = false;
+
+    ws.on("pong", () => {
+      conn.alive = true;
+    });
+    ws.on("error", (err) => log.debug({ err: err.message, conn: conn.id }, "socket error"));
+    ws.on("close", () => {
+      connections.delete(conn);
+      for (const room of conn.rooms.keys()) void registry.remove(room, conn);
+      conn.rooms.clear();
+    });
+    ws.on("message", (data, isBinary) => {
+      if (!ready) {
+        early.push(data);
+        return;
+      }
+      onFrame(conn, data, isBinary, authenticated);
+    });
+
+    const authTimer = setTimeout(() => ws.close(CloseCode.UNAUTHENTICATED, "authentication timed out"), AUTH_TIMEOUT_MS);
+    ws.once("close", () => clearTimeout(authTimer));
+
+    const authenticated = (identity: Identity) => {
+      clearTimeout(authTimer);
+      conn.identity = identity;
+      conn.send({ type: "ready", user: { id: identity.userId, username: identity.username }, session: identity.sessionId, protocol: PROTOCOL_VERSION });
+      if (initialRoom) {
+        conn.enqueue({ type: "join", room: initialRoom }, () => handle(ctx, conn, { type: "join", room: initialRoom }));
+      }
+    };
+
+    const start = async () => {
+      if (credential) {
+        const identity = await verifyToken(credential);
+        if (!identity) return ws.close(CloseCode.UNAUTHENTICATED, "invalid or expired credentials");
+        authenticated(identity);
+      }
+      ready = true;
+      for (const data of early.splice(0)) onFrame(conn, data, false, authenticated);
+    };
+    void start();
+  }
+
+  function onFrame(conn: Connection, data: RawData, isBinary: boolean, authenticated: (identity: Identity) => void): void {
+    const ws = conn.socket;
+    if (isBinary) {
+      conn.sendError(new AppError("INVALID", "binary frames are not supported; send JSON text"));
+      return;
+    }
+    const parsed = parseClientFrame(data.toString());
+    if (!conn.identity) {
+      // Only an `auth` frame may come first; a socket cannot be used anonymously.
+      if (!parsed.ok || parsed.frame.type !== "auth") {
+        ws.close(CloseCode.UNAUTHENTICATED, "authenticate first");
+        return;
+      }
+      const { token } = parsed.frame;
+      conn.enqueue(parsed.frame, async () => {
+        if (conn.identity) return;
+        const identity = await verifyToken(token);
+        if (!identity) return void ws.close(CloseCode.UNAUTHENTICATED, "invalid or expired credentials");
+        authenticated(identity);
+      });
+      return;
+    }
+    if (!parsed.ok) {
+      conn.sendError(new AppError("INVALID", parsed.message, { field: parsed.field }), parsed.ref);
+      return;
+    }
+    const frame = parsed.frame;
+    conn.enqueue(frame, () => handle(ctx, conn, frame));
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (!conn.alive) {
+        conn.socket.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.socket.ping();
+    }
+  }, config.HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    connections,
+    async close() {
+      closing = true;
+      clearInterval(heartbeat);
+      const open = [...connections];
+      await Promise.all(
+        open.map(async (conn) => {
+          await Promise.race([conn.drain(), delay(5_000)]);
+          await new Promise<void>((resolve) => {
+            if (conn.socket.readyState === conn.socket.CLOSED) return resolve();
+            conn.socket.once("close", () => resolve());
+            conn.socket.close(CloseCode.GOING_AWAY, "server shutting down");
+            setTimeout(() => {
+              conn.socket.terminate();
+              resolve();
+            }, 3_000).unref();
+          });
+        }),
+      );
+      wss.close();
+    },
+  };
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -1,0 +1,101 @@
+/**
+ * What each client frame does once it is authenticated and validated. Handlers translate
+ * between the wire and the chat services; the rules themselves live in server/chat.
+ */
+import { getRoomById, listMembers } from "@/db/queries/rooms";
+import type { ClientFrame } from "@/protocol";
+import { sendMessage, replaySince } from "@/server/chat/messages";
+import { joinRoom } from "@/server/chat/rooms";
+import { AppError, notFound } from "@/server/errors";
+import type { Runtime } from "@/server/runtime";
+import type { Connection } from "./connection";
+import type { RoomRegistry } from "./registry";
+
+export interface HandlerContext {
+  runtime: Runtime;
+  registry: RoomRegistry;
+}
+
+type Handler<T extends ClientFrame["type"]> = (ctx: HandlerContext, conn: Connection, frame: Extract<ClientFrame, { type: T }>) => Promise<void>;
+type HandlerTable = { [T in ClientFrame["type"]]: Handler<T> };
+
+const actorOf = (conn: Connection) => {
+  const identity = conn.identity!;
+  return { id: identity.userId, username: identity.username };
+};
+
+function assertJoined(conn: Connection, room: string): void {
+  if (!conn.rooms.has(room)) throw new AppError("NOT_IN_ROOM", "join the room first");
+}
+
+export const handlers: HandlerTable = {
+  async auth(_ctx, conn) {
+    conn.sendError(new AppError("INVALID", "this socket is already authenticated", { field: "type" }));
+  },
+
+  async join({ runtime, registry }, conn, frame) {
+    const { db } = runtime;
+    const { room } = await joinRoom(runtime, actorOf(conn), frame.room);
+    conn.beginJoin(room.id);
+    try {
+      // Subscribe before reading the room's seq: anything committed later arrives live,
+      // anything earlier comes from the database, and the overlap is de-duplicated.
+      await registry.add(room.id, conn, room.lastSeq);
+      const current = await getRoomById(db, { id: room.id });
+      if (!current) throw notFound("room");
+      const members = await listMembers(db, { roomId: room.id });
+      conn.send({
+        type: "joined",
+        ...(frame.id ? { ref: frame.id } : {}),
+        room: room.id,
+        seq: current.lastSeq,
+        members: members.map((m) => ({ id: m.id, username: m.username, role: m.role })),
+        typing: [],
+        reads: Object.fromEntries(members.map((m) => [m.id, m.readSeq])),
+      });
+      const replayed = new Set<string>();
+      if (frame.since !== undefined) {
+        const { messages, gap } = await replaySince(runtime, conn.userId, current, frame.since);
+        if (gap) conn.send({ type: "gap", room: room.id, ...gap });
+        for (const message of messages) {
+          replayed.add(message.id);
+          conn.send({ type: "message", room: room.id, message });
+        }
+      }
+      conn.finishJoin(room.id, replayed);
+    } catch (err) {
+      conn.rooms.delete(room.id);
+      await registry.remove(room.id, conn);
+      throw err;
+    }
+  },
+
+  async leave({ registry }, conn, frame) {
+    if (conn.rooms.delete(frame.room)) await registry.remove(frame.room, conn);
+    conn.send({ type: "left", ...(frame.id ? { ref: frame.id } : {}), room: frame.room });
+  },
+
+  async send({ runtime }, conn, frame) {
+    assertJoined(conn, frame.room);
+    const message = await sendMessage(runtime, actorOf(conn), {
+      clientId: frame.id,
+      roomId: frame.room,
+      content: frame.content,
+      kind: frame.kind,
+      to: frame.to,
+      replyTo: frame.reply_to,
+      meta: frame.meta,
+    });
+    conn.send({ type: "ack", ref: frame.id, message });
+  },
+
+  async ping(_ctx, conn, frame) {
+    conn.send({ type: "pong", ...(frame.id ? { ref: frame.id } : {}), ts: Date.now() });
+  },
+};
+
+/** Dispatches a validated frame to its handler with the frame's own type. */
+export function handle(ctx: HandlerContext, conn: Connection, frame: ClientFrame): Promise<void> {
+  const handler = handlers[frame.type] as Handler<typeof frame.type>;
+  return handler(ctx, conn, frame as never);
+}

@@ -1,0 +1,17 @@
+import WebSocket from "ws";
+import type { ServerFrame } from "@/protocol";
+
+/** A socket whose peer reads slower than we write is dropped instead of growing memory. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+export const encodeFrame = (frame: ServerFrame) => JSON.stringify(frame);
+
+/** The only way frames leave the server: typed, and skipped for sockets that are not open. */
+export function sendFrame(socket: WebSocket, frame: ServerFrame | string): void {
+  if (socket.readyState !== WebSocket.OPEN) return;
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    socket.close(1013, "client is not reading; reconnect");
+    return;
+  }
+  socket.send(typeof frame === "string" ? frame : encodeFrame(frame));
+}

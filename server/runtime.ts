@@ -1,0 +1,29 @@
+/**
+ * The process-wide runtime (config, database, bus, gateway registry), shared through
+ * globalThis because Next bundles route handlers separately from the custom server: both
+ * bundles must see one instance, never two. Only server/index.ts creates it.
+ */
+import type { Database } from "@/db/client";
+import type { Bus } from "./bus";
+import type { Config } from "./config";
+import type { Logger } from "./log";
+
+export interface Runtime {
+  config: Config;
+  db: Database;
+  bus: Bus;
+  log: Logger;
+}
+
+const KEY = Symbol.for("confab.runtime");
+type Holder = { [KEY]?: Runtime };
+
+export function setRuntime(runtime: Runtime): void {
+  (globalThis as Holder)[KEY] = runtime;
+}
+
+export function getRuntime(): Runtime {
+  const runtime = (globalThis as Holder)[KEY];
+  if (!runtime) throw new Error("Confab runtime is not initialised: start the app with `npm start` (server/index.ts)");
+  return runtime;
+}
