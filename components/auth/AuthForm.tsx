@@ -1,0 +1,173 @@
+"use client";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+import { ApiError, api, sentence } from "@/lib/api";
+import { RegisterBody } from "@/protocol/rest";
+
+type Mode = "signin" | "signup";
+type FieldErrors = { username?: string; password?: string; form?: string };
+
+/** Only same-site paths are followed after sign-in (no open redirect through callbackUrl). */
+function safeCallback(raw: string | null): string {
+  if (!raw) return "/";
+  try {
+    const url = new URL(raw, window.location.origin);
+    return url.origin === window.location.origin && !url.pathname.startsWith("/api/") ? url.pathname + url.search : "/";
+  } catch {
+    return "/";
+  }
+}
+
+/**
+ * Sign-in and sign-up. Sign-up validates with the same schema as the server, registers over
+ * REST and then signs in through next-auth; errors appear next to the field they concern.
+ */
+export function AuthForm({ mode }: { mode: Mode }) {
+  const router = useRouter();
+  const params = useSearchParams();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const id = (field: string) => `${mode}-${field}`;
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setErrors({});
+    if (mode === "signup") {
+      const parsed = RegisterBody.safeParse({ username, password });
+      if (!parsed.success) {
+        const next: FieldErrors = {};
+        for (const issue of parsed.error.issues) {
+          const field = issue.path[0] === "password" ? "password" : "username";
+          next[field] ??= sentence(issue.message);
+        }
+        setErrors(next);
+        return;
+      }
+    } else if (!username.trim() || !password) {
+      setErrors({ form: "Enter your username and password." });
+      return;
+    }
+
+    setBusy(true);
+    try {
+      if (mode === "signup") {
+        try {
+          await api.register({ username: username.trim(), password });
+        } catch (err) {
+          if (err instanceof ApiError) {
+            if (err.code === "CONFLICT" || err.status === 409) setErrors({ username: "That username is taken. Try another one." });
+            else if (err.field === "password") setErrors({ password: sentence(err.message.replace(/^password: /, "")) });
+            else if (err.field === "username") setErrors({ username: sentence(err.message.replace(/^username: /, "")) });
+            else setErrors({ form: sentence(err.message) });
+          } else {
+            setErrors({ form: "Could not create your account. Try again." });
+          }
+          return;
+        }
+      }
+      const result = await signIn("credentials", { username: username.trim(), password, redirect: false });
+      if (!result || result.error) {
+        setErrors({
+          form:
+            result?.error === "CredentialsSignin"
+              ? "Wrong username or password."
+              : mode === "signup"
+                ? "Your account was created, but signing in failed. Try signing in."
+                : "Could not sign in. Try again.",
+        });
+        return;
+      }
+      router.replace(safeCallback(params.get("callbackUrl")));
+      router.refresh();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const isSignup = mode === "signup";
+  return (
+    <div className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 text-center">
+          <p className="text-2xl font-bold tracking-tight text-indigo-700">Confab</p>
+          <h1 className="mt-2 text-lg font-semibold text-slate-900">{isSignup ? "Create your account" : "Sign in to Confab"}</h1>
+        </div>
+        <form onSubmit={submit} noValidate className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+          <div>
+            <label htmlFor={id("username")} className="block text-sm font-medium text-slate-700">
+              Username
+            </label>
+            <input
+              id={id("username")}
+              data-testid={`${mode}-username`}
+              name="username"
+              autoComplete="username"
+              autoFocus
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              aria-invalid={!!errors.username}
+              aria-describedby={errors.username ? id("username-error") : undefined}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 aria-[invalid=true]:border-rose-400"
+            />
+            {errors.username && (
+              <p id={id("username-error")} data-testid={`${mode}-username-error`} className="mt-1 text-xs text-rose-700">
+                {errors.username}
+              </p>
+            )}
+          </div>
+          <div>
+            <label htmlFor={id("password")} className="block text-sm font-medium text-slate-700">
+              Password
+            </label>
+            <input
+              id={id("password")}
+              data-testid={`${mode}-password`}
+              name="password"
+              type="password"
+              autoComplete={isSignup ? "new-password" : "current-password"}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-invalid={!!errors.password}
+              aria-describedby={errors.password ? id("password-error") : isSignup ? id("password-hint") : undefined}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 aria-[invalid=true]:border-rose-400"
+            />
+            {errors.password ? (
+              <p id={id("password-error")} data-testid={`${mode}-password-error`} className="mt-1 text-xs text-rose-700">
+                {errors.password}
+              </p>
+            ) : (
+              isSignup && (
+                <p id={id("password-hint")} className="mt-1 text-xs text-slate-500">
+                  At least 8 characters.
+                </p>
+              )
+            )}
+          </div>
+          {errors.form && (
+            <p role="alert" data-testid={`${mode}-error`} className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
+              {errors.form}
+            </p>
+          )}
+          <button
+            type="submit"
+            data-testid={`${mode}-submit`}
+            disabled={busy}
+            className="w-full rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
+          >
+            {busy ? (isSignup ? "Creating account…" : "Signing in…") : isSignup ? "Create account" : "Sign in"}
+          </button>
+        </form>
+        <p className="mt-4 text-center text-sm text-slate-600">
+          {isSignup ? "Already have an account? " : "New to Confab? "}
+          <Link href={isSignup ? "/signin" : "/signup"} className="font-medium text-indigo-600 hover:underline">
+            {isSignup ? "Sign in" : "Create an account"}
+          </Link>
+        </p>
+      </div>
+    </div>
+  );
+}

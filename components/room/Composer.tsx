@@ -1,0 +1,77 @@
+"use client";
+import { useLayoutEffect, useRef, useState } from "react";
+import { MAX_CONTENT_CHARS } from "@/protocol";
+
+/**
+ * Message input: Enter sends, Shift+Enter inserts a newline (and IME composition is left
+ * alone). Sending works offline too: the message waits in the outbox.
+ */
+export function Composer({ roomName, onSend, disabled }: { roomName: string; onSend: (content: string) => void; disabled?: boolean }) {
+  const [value, setValue] = useState("");
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const trimmed = value.trim();
+  const tooLong = value.length > MAX_CONTENT_CHARS;
+
+  // Grow with the content up to a limit, then scroll.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+  }, [value]);
+
+  function submit() {
+    if (!trimmed || tooLong || disabled) return;
+    onSend(trimmed);
+    setValue("");
+    ref.current?.focus();
+  }
+
+  return (
+    <form
+      className="border-t border-slate-200 bg-white px-4 py-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <div className="flex items-end gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 focus-within:border-indigo-500 focus-within:ring-1 focus-within:ring-indigo-500">
+        <textarea
+          ref={ref}
+          data-testid="composer-input"
+          value={value}
+          rows={1}
+          disabled={disabled}
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              submit();
+            }
+          }}
+          placeholder={`Message #${roomName}`}
+          aria-label={`Message ${roomName}`}
+          className="max-h-[200px] flex-1 resize-none bg-transparent text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none disabled:opacity-50"
+        />
+        <button
+          type="submit"
+          data-testid="composer-send"
+          disabled={!trimmed || tooLong || disabled}
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-40"
+        >
+          Send
+        </button>
+      </div>
+      <div className="mt-1 flex justify-between text-[11px] text-slate-400">
+        <span>
+          <kbd className="font-sans">Enter</kbd> to send · <kbd className="font-sans">Shift+Enter</kbd> for a new line
+        </span>
+        {value.length > MAX_CONTENT_CHARS * 0.9 && (
+          <span className={tooLong ? "font-medium text-rose-600" : ""}>
+            {value.length}/{MAX_CONTENT_CHARS}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,180 @@
+"use client";
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { PendingMessage } from "@/lib/chat-store";
+import { formatDay, sameDay } from "@/lib/format";
+import type { Message } from "@/protocol";
+import { MessageRow } from "./MessageRow";
+
+/** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
+const BOTTOM_SLACK_PX = 48;
+/** Scrolling this close to the top asks for the previous page of history. */
+const TOP_TRIGGER_PX = 120;
+const GROUP_WINDOW_MS = 5 * 60_000;
+
+interface Props {
+  messages: readonly Message[];
+  pending: readonly PendingMessage[];
+  me: { id: string; username: string } | null;
+  names: ReadonlyMap<string, string>;
+  loaded: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => void;
+  onRetry: (id: string) => void;
+  onDiscard: (id: string) => void;
+}
+
+/**
+ * The scrolling message column. Keeps the reader's place when older history is prepended,
+ * follows new messages only when the reader is already at the bottom (or just sent one), and
+ * otherwise offers a "new messages" jump.
+ */
+export function MessageList(props: Props) {
+  const { messages, pending, me, names, loaded, hasOlder, loadingOlder, onLoadOlder } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  /** Scroll geometry captured before prepending older messages, to restore the reader's place. */
+  const anchor = useRef<{ height: number; top: number; firstId: string | undefined } | null>(null);
+  const initialScrollDone = useRef(false);
+  const [unseen, setUnseen] = useState(0);
+  const lastCount = useRef({ messages: messages.length, pending: pending.length, lastId: messages.at(-1)?.id });
+
+  const scrollToBottom = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setUnseen(0);
+  }, []);
+
+  const requestOlder = useCallback(() => {
+    const el = scroller.current;
+    if (!el || !hasOlder || loadingOlder || !loaded) return;
+    anchor.current = { height: el.scrollHeight, top: el.scrollTop, firstId: messages[0]?.id };
+    onLoadOlder();
+  }, [hasOlder, loadingOlder, loaded, messages, onLoadOlder]);
+
+  const onScroll = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
+    if (atBottom.current) setUnseen(0);
+    if (el.scrollTop <= TOP_TRIGGER_PX) requestOlder();
+  }, [requestOlder]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !loaded) return;
+    const previous = lastCount.current;
+    const lastId = messages.at(-1)?.id;
+    lastCount.current = { messages: messages.length, pending: pending.length, lastId };
+
+    if (!initialScrollDone.current) {
+      initialScrollDone.current = true;
+      scrollToBottom();
+      return;
+    }
+    const saved = anchor.current;
+    if (saved && messages[0]?.id !== saved.firstId) {
+      // Older page prepended: keep the same message under the reader's eyes.
+      anchor.current = null;
+      el.scrollTop = el.scrollHeight - saved.height + saved.top;
+      return;
+    }
+    const appended = lastId !== previous.lastId && messages.length > previous.messages;
+    const ownNew = pending.length > previous.pending;
+    if (ownNew || ((appended || pending.length !== previous.pending) && atBottom.current)) {
+      scrollToBottom();
+    } else if (appended) {
+      setUnseen((n) => n + (messages.length - previous.messages));
+    }
+  }, [messages, pending, loaded, scrollToBottom]);
+
+  // A first page shorter than the viewport cannot be scrolled up: fetch more right away.
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && loaded && hasOlder && !loadingOlder && el.scrollHeight <= el.clientHeight) requestOlder();
+  }, [loaded, hasOlder, loadingOlder, messages.length, requestOlder]);
+
+  useEffect(() => {
+    if (!loadingOlder && anchor.current && !hasOlder) anchor.current = null;
+  }, [loadingOlder, hasOlder]);
+
+  const nameOf = (id: string, fallback?: string) => fallback ?? names.get(id) ?? "unknown";
+
+  return (
+    <div className="relative min-h-0 flex-1">
+      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto" data-testid="message-scroller">
+        {!loaded ? (
+          <p className="p-6 text-center text-sm text-slate-500">Loading messages…</p>
+        ) : (
+          <ol className="pb-4" aria-label="Messages" aria-live="polite">
+            <li className="px-4 py-3 text-center text-xs text-slate-400" aria-hidden={!loadingOlder}>
+              {loadingOlder ? "Loading older messages…" : hasOlder ? "" : messages.length ? "This is the beginning of the room." : ""}
+            </li>
+            {messages.length === 0 && pending.length === 0 && (
+              <li className="px-4 py-10 text-center text-sm text-slate-500">No messages yet. Say hello!</li>
+            )}
+            {messages.map((m, i) => {
+              const prev = messages[i - 1];
+              const newDay = !prev || !sameDay(prev.created_at, m.created_at);
+              const compact =
+                !newDay && !!prev && prev.sender === m.sender && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_WINDOW_MS;
+              return (
+                <Fragment key={m.id}>
+                  {newDay && <DaySeparator iso={m.created_at} />}
+                  <MessageRow
+                    messageId={m.id}
+                    seq={m.seq}
+                    senderId={m.sender}
+                    senderName={nameOf(m.sender, m.sender_name)}
+                    content={m.content}
+                    createdAt={m.created_at}
+                    compact={compact}
+                    state="sent"
+                    edited={!!m.edited_at}
+                    deleted={m.deleted}
+                  />
+                </Fragment>
+              );
+            })}
+            {pending.map((p) => (
+              <MessageRow
+                key={p.id}
+                senderId={me?.id ?? "me"}
+                senderName={me?.username ?? "you"}
+                content={p.content}
+                createdAt={p.createdAt}
+                compact={false}
+                state={p.state}
+                error={p.error}
+                onRetry={p.state === "failed" ? () => props.onRetry(p.id) : undefined}
+                onDiscard={p.state === "failed" ? () => props.onDiscard(p.id) : undefined}
+              />
+            ))}
+          </ol>
+        )}
+      </div>
+      {unseen > 0 && (
+        <button
+          type="button"
+          onClick={scrollToBottom}
+          data-testid="jump-to-latest"
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-600 px-3 py-1 text-xs font-semibold text-white shadow-lg hover:bg-indigo-500"
+        >
+          {unseen} new message{unseen === 1 ? "" : "s"} ↓
+        </button>
+      )}
+    </div>
+  );
+}
+
+function DaySeparator({ iso }: { iso: string }) {
+  return (
+    <li className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-medium text-slate-400" aria-hidden>
+      <span className="h-px flex-1 bg-slate-200" />
+      {formatDay(iso)}
+      <span className="h-px flex-1 bg-slate-200" />
+    </li>
+  );
+}

@@ -1,0 +1,24 @@
+"use client";
+import { usePathname } from "next/navigation";
+import { ChatProvider } from "./ChatProvider";
+import { Notices } from "./Notices";
+import { Sidebar } from "./Sidebar";
+
+/**
+ * The signed-in app: sidebar + the routed page, inside the one chat connection. On narrow
+ * screens the sidebar is the home page and a room takes the whole width.
+ */
+export function ChatShell({ user, children }: { user: { id: string; name: string }; children: React.ReactNode }) {
+  const inRoom = (usePathname() ?? "/").startsWith("/rooms/");
+  return (
+    <ChatProvider userId={user.id}>
+      <div className="flex h-dvh overflow-hidden">
+        <div className={`${inRoom ? "hidden md:flex" : "flex"} w-full shrink-0 md:w-auto`}>
+          <Sidebar username={user.name} />
+        </div>
+        <main className={`${inRoom ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col bg-white`}>{children}</main>
+      </div>
+      <Notices />
+    </ChatProvider>
+  );
+}

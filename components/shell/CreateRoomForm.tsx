@@ -1,0 +1,105 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useChat } from "@/hooks/useChatSocket";
+import { ApiError, api, sentence } from "@/lib/api";
+import { CreateRoomBody } from "@/protocol/rest";
+
+/** Creates a room (the creator becomes its owner) and opens it. */
+export function CreateRoomForm({ onDone }: { onDone: () => void }) {
+  const router = useRouter();
+  const { directory } = useChat();
+  const [name, setName] = useState("");
+  const [topic, setTopic] = useState("");
+  const [visibility, setVisibility] = useState<"public" | "private">("public");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const parsed = CreateRoomBody.safeParse({ name, visibility, topic: topic.trim() || undefined });
+    if (!parsed.success) {
+      setError(sentence(parsed.error.issues[0]?.message ?? "Check the form"));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const room = await api.createRoom(parsed.data);
+      directory.upsert({ ...room, unread: 0 });
+      void directory.refresh();
+      setName("");
+      setTopic("");
+      onDone();
+      router.push(`/rooms/${room.id}`);
+    } catch (err) {
+      setError(err instanceof ApiError ? sentence(err.message) : "Could not create the room.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-2 rounded-lg border border-slate-200 bg-white p-3 shadow-sm" noValidate>
+      <label className="block text-xs font-medium text-slate-600">
+        Name
+        <input
+          data-testid="create-room-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={80}
+          required
+          autoFocus
+          className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-900 focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
+          placeholder="e.g. design-review"
+        />
+      </label>
+      <label className="block text-xs font-medium text-slate-600">
+        Topic <span className="font-normal text-slate-400">(optional)</span>
+        <input
+          data-testid="create-room-topic"
+          value={topic}
+          onChange={(e) => setTopic(e.target.value)}
+          maxLength={500}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-900 focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
+          placeholder="What is this room about?"
+        />
+      </label>
+      <fieldset className="flex gap-4 text-xs text-slate-700">
+        <legend className="sr-only">Visibility</legend>
+        {(["public", "private"] as const).map((v) => (
+          <label key={v} className="flex items-center gap-1.5">
+            <input
+              type="radio"
+              name="visibility"
+              value={v}
+              data-testid={`create-room-${v}`}
+              checked={visibility === v}
+              onChange={() => setVisibility(v)}
+              className="accent-indigo-600"
+            />
+            {v === "public" ? "Public" : "Private"}
+          </label>
+        ))}
+      </fieldset>
+      {error && (
+        <p role="alert" data-testid="create-room-error" className="text-xs text-rose-700">
+          {error}
+        </p>
+      )}
+      <div className="flex justify-end gap-2">
+        <button type="button" onClick={onDone} className="rounded-md px-2.5 py-1.5 text-xs font-medium text-slate-600 hover:bg-slate-100">
+          Cancel
+        </button>
+        <button
+          type="submit"
+          data-testid="create-room-submit"
+          disabled={busy}
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-xs font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
+        >
+          {busy ? "Creating…" : "Create room"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,139 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useState } from "react";
+import { useMyRooms, usePublicRooms } from "@/hooks/useRooms";
+import { displayUnread } from "@/lib/read-cursors";
+import type { RoomSummary } from "@/protocol/rest";
+import { ConnectionStatus } from "./ConnectionStatus";
+import { CreateRoomForm } from "./CreateRoomForm";
+import { SignOutButton } from "./SignOutButton";
+
+function activeRoomId(pathname: string | null): string | null {
+  const match = /^\/rooms\/([^/]+)/.exec(pathname ?? "");
+  return match ? decodeURIComponent(match[1]!) : null;
+}
+
+const roomIcon = (room: RoomSummary) => (room.visibility === "private" ? "🔒" : room.visibility === "direct" ? "@" : "#");
+
+export function Sidebar({ username }: { username: string }) {
+  const pathname = usePathname();
+  const active = activeRoomId(pathname);
+  const mine = useMyRooms();
+  const [creating, setCreating] = useState(false);
+  const [query, setQuery] = useState("");
+  const publicRooms = usePublicRooms(query, mine.rooms.length);
+
+  return (
+    <nav className="flex h-full w-full flex-col border-r border-slate-200 bg-slate-100/80 md:w-72" aria-label="Rooms">
+      <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
+        <Link href="/" className="text-lg font-bold tracking-tight text-indigo-700">
+          Confab
+        </Link>
+        <ConnectionStatus />
+      </div>
+
+      <div className="flex-1 space-y-5 overflow-y-auto px-3 py-4">
+        <section>
+          {creating ? (
+            <CreateRoomForm onDone={() => setCreating(false)} />
+          ) : (
+            <button
+              type="button"
+              data-testid="create-room-open"
+              onClick={() => setCreating(true)}
+              className="w-full rounded-md border border-dashed border-slate-300 px-3 py-2 text-left text-sm font-medium text-slate-600 hover:border-indigo-400 hover:bg-white hover:text-indigo-700"
+            >
+              + Create room
+            </button>
+          )}
+        </section>
+
+        <section aria-labelledby="my-rooms">
+          <h2 id="my-rooms" className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+            My rooms
+          </h2>
+          {mine.error && <p className="px-2 text-xs text-rose-700">{mine.error}</p>}
+          {mine.loaded && mine.rooms.length === 0 && !mine.error && <p className="px-2 text-xs text-slate-500">No rooms yet. Create one or join a public room.</p>}
+          <ul className="space-y-0.5" data-testid="my-rooms">
+            {mine.rooms.map((room) => {
+              const isActive = room.id === active;
+              const unread = isActive ? 0 : displayUnread(room);
+              return (
+                <li key={room.id}>
+                  <Link
+                    href={`/rooms/${room.id}`}
+                    data-testid="room-link"
+                    data-room-id={room.id}
+                    aria-current={isActive ? "page" : undefined}
+                    className={`flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${
+                      isActive ? "bg-indigo-600 text-white" : unread > 0 ? "font-semibold text-slate-900 hover:bg-slate-200" : "text-slate-700 hover:bg-slate-200"
+                    }`}
+                  >
+                    <span className={`w-4 text-center text-xs ${isActive ? "text-indigo-200" : "text-slate-400"}`} aria-hidden>
+                      {roomIcon(room)}
+                    </span>
+                    <span className="flex-1 truncate">{room.name}</span>
+                    {unread > 0 && (
+                      <span data-testid="unread-count" className="rounded-full bg-indigo-600 px-1.5 py-0.5 text-[10px] font-bold leading-none text-white">
+                        {unread > 99 ? "99+" : unread}
+                      </span>
+                    )}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+
+        <section aria-labelledby="browse-public">
+          <h2 id="browse-public" className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+            Browse public
+          </h2>
+          <input
+            type="search"
+            data-testid="public-room-search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Search public rooms"
+            aria-label="Search public rooms"
+            className="mb-1.5 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
+          />
+          {publicRooms.error && <p className="px-2 text-xs text-rose-700">{publicRooms.error}</p>}
+          {!publicRooms.loading && publicRooms.rooms.length === 0 && !publicRooms.error && (
+            <p className="px-2 text-xs text-slate-500">{query.trim() ? "No public rooms match." : "No public rooms yet."}</p>
+          )}
+          <ul className="space-y-0.5" aria-busy={publicRooms.loading}>
+            {publicRooms.rooms.map((room) => (
+              <li key={room.id}>
+                <Link
+                  href={`/rooms/${room.id}`}
+                  data-testid="public-room-link"
+                  data-room-id={room.id}
+                  className={`block rounded-md px-2 py-1.5 text-sm hover:bg-slate-200 ${room.id === active ? "bg-slate-200" : ""}`}
+                >
+                  <span className="flex items-center gap-2">
+                    <span className="flex-1 truncate text-slate-800">{room.name}</span>
+                    {room.joined ? (
+                      <span className="text-[10px] font-medium uppercase text-emerald-700">joined</span>
+                    ) : (
+                      <span className="text-[10px] text-slate-500">{room.member_count ?? 0} members</span>
+                    )}
+                  </span>
+                  {room.topic && <span className="block truncate text-xs text-slate-500">{room.topic}</span>}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+
+      <div className="flex items-center justify-between border-t border-slate-200 px-4 py-3 text-sm">
+        <span className="truncate font-medium text-slate-700" data-testid="current-user">
+          {username}
+        </span>
+        <SignOutButton />
+      </div>
+    </nav>
+  );
+}

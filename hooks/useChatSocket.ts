@@ -1,0 +1,64 @@
+"use client";
+/**
+ * The tab's one chat connection, shared through context. Construction has no side effects;
+ * the socket opens in an effect and closes on unmount, so StrictMode's mount → unmount →
+ * mount leaves exactly one live socket (the same pattern as partysocket's own use-socket).
+ */
+import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
+import { ChatClient, type ChatClientOptions } from "@/lib/chat-client";
+import { ChatStore, type ConnectionStatus, type Notice } from "@/lib/chat-store";
+import { RoomDirectory } from "@/lib/room-directory";
+
+export interface ChatServices {
+  client: ChatClient;
+  store: ChatStore;
+  directory: RoomDirectory;
+}
+
+/**
+ * Creates the client for `key` (the signed-in user's id) and keeps its socket open while
+ * mounted. A new key means a new user: new store, new socket.
+ */
+export function useChatSocket(key: string, options: ChatClientOptions = {}): ChatServices {
+  const { onUnauthenticated } = options;
+  const services = useMemo(() => {
+    const store = new ChatStore();
+    return { store, client: new ChatClient(store, { onUnauthenticated }), directory: new RoomDirectory() };
+    // The client is bound to the user; callbacks are read once at creation.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  useEffect(() => {
+    services.client.start();
+    return () => services.client.stop();
+  }, [services]);
+
+  return services;
+}
+
+export const ChatContext = createContext<ChatServices | null>(null);
+
+export function useChat(): ChatServices {
+  const services = useContext(ChatContext);
+  if (!services) throw new Error("useChat must be used inside <ChatProvider>");
+  return services;
+}
+
+const serverStatus = (): ConnectionStatus => "connecting";
+const noNotices: readonly Notice[] = [];
+
+export function useConnectionStatus(): ConnectionStatus {
+  const { store } = useChat();
+  return useSyncExternalStore(store.subscribe, store.getStatus, serverStatus);
+}
+
+export function useNotices(): { notices: readonly Notice[]; dismiss: (id: string) => void } {
+  const { store } = useChat();
+  const notices = useSyncExternalStore(store.subscribe, store.getNotices, () => noNotices);
+  return { notices, dismiss: (id) => store.dismissNotice(id) };
+}
+
+export function useMe() {
+  const { store } = useChat();
+  return useSyncExternalStore(store.subscribe, store.getMe, () => null);
+}

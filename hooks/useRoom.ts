@@ -1,0 +1,38 @@
+"use client";
+/**
+ * One room as the UI sees it: messages (deduplicated, ordered by seq), the pending outbox
+ * entries, and the actions on it. With `live`, the room is joined on the socket (and
+ * re-joined after every reconnect) while the component is mounted; without it, only its
+ * history is loaded (a preview of a public room the user has not joined).
+ */
+import { useCallback, useEffect, useSyncExternalStore } from "react";
+import { EMPTY_ROOM, type PendingMessage, type RoomState } from "@/lib/chat-store";
+import { useChat } from "./useChatSocket";
+
+const NO_PENDING: readonly PendingMessage[] = [];
+
+export function useRoom(roomId: string, { live }: { live: boolean }) {
+  const { client, store } = useChat();
+  const state: RoomState = useSyncExternalStore(
+    store.subscribe,
+    () => store.getRoom(roomId),
+    () => EMPTY_ROOM,
+  );
+  const pending = useSyncExternalStore(
+    store.subscribe,
+    () => store.getPending(roomId),
+    () => NO_PENDING,
+  );
+
+  useEffect(() => {
+    if (live) return client.openRoom(roomId);
+    void client.loadLatest(roomId);
+  }, [client, roomId, live]);
+
+  const send = useCallback((content: string) => client.send(roomId, content), [client, roomId]);
+  const loadOlder = useCallback(() => client.loadOlder(roomId), [client, roomId]);
+  const retry = useCallback((id: string) => client.retry(id), [client]);
+  const discard = useCallback((id: string) => client.discard(id), [client]);
+
+  return { state, pending, send, loadOlder, retry, discard };
+}

@@ -1,0 +1,444 @@
+/**
+ * The browser side of the wire contract: one reconnecting socket per tab, the rooms the UI
+ * has open, and the outbox. All state it produces lands in a ChatStore.
+ *
+ * Delivery (DESIGN.md "Delivery semantics"): at-least-once on the wire, exactly once in the UI.
+ * - Every send gets a client UUID and stays in the outbox until a message with that client id
+ *   arrives (ack or broadcast). After each reconnect, unacknowledged sends go out again with
+ *   the same id; the server is idempotent on it.
+ * - Frames are handed to the socket only while it is open and authenticated. partysocket
+ *   would queue sends made while closed and flush them on open; the outbox is the single
+ *   source of retries, so nothing is ever left in that queue to be sent twice.
+ * - After each (re)connect every open room is re-joined with `since` = highest seq received,
+ *   and the server replays what was missed; `gap` frames (and holes in seq seen live) are
+ *   filled over REST. The store de-duplicates by message id and orders by seq.
+ */
+import ReconnectingWebSocket from "partysocket/ws";
+import { CloseCode, parseServerFrame, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
+import { api, ApiError, sentence } from "./api";
+import type { ChatStore } from "./chat-store";
+
+/** Page size for history requests (latest page and scroll-up pages). */
+export const HISTORY_PAGE = 50;
+/** The REST history endpoint's largest page, used to fill gaps. */
+const GAP_PAGE = 200;
+const PING_INTERVAL_MS = 25_000;
+const PONG_TIMEOUT_MS = 10_000;
+/** Unmount-then-remount (StrictMode, fast navigation) should not leave and re-join a room. */
+const LEAVE_DELAY_MS = 250;
+
+export interface ChatClientOptions {
+  /** Called when the server refuses our credentials; the session is gone. */
+  onUnauthenticated?: () => void;
+  /** Overrides the socket URL (tests); by default `/ws` on the page's own origin. */
+  url?: () => string;
+}
+
+/** `ws:`/`wss:` to the page's own origin, so the session cookie authenticates the handshake. */
+export function defaultSocketUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws`;
+}
+
+export class ChatClient {
+  private socket: ReconnectingWebSocket | null = null;
+  /** The current socket has received `ready` (authenticated); frames may be sent. */
+  private ready = false;
+  private everReady = false;
+  /** The browser reported no network: the socket is closed on purpose until it comes back. */
+  private offline = false;
+  private unauthenticated = false;
+  /** Rooms the UI has open, with how many components hold each. */
+  private subscriptions = new Map<string, number>();
+  private leaveTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Rooms whose `join` went out on the current socket (sends to them may follow it). */
+  private joinSent = new Set<string>();
+  /** Join frame id → room, to attribute join errors. */
+  private joinRefs = new Map<string, string>();
+  private loads = new Map<string, Promise<void>>();
+  /** Highest seq per room that was received or is being fetched; detects holes in live seqs. */
+  private syncedSeq = new Map<string, number>();
+  private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private pongTimer: ReturnType<typeof setTimeout> | null = null;
+  private started = false;
+
+  constructor(
+    readonly store: ChatStore,
+    private readonly options: ChatClientOptions = {},
+  ) {}
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  /** Opens the socket and starts following the browser's network state. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.offline = typeof navigator !== "undefined" && navigator.onLine === false;
+    this.store.setStatus(this.offline ? "offline" : "connecting");
+    window.addEventListener("online", this.onBrowserOnline);
+    window.addEventListener("offline", this.onBrowserOffline);
+
+    const socket = new ReconnectingWebSocket(this.options.url ?? defaultSocketUrl, undefined, {
+      startClosed: this.offline,
+      minReconnectionDelay: 500 + Math.random() * 500,
+      maxReconnectionDelay: 15_000,
+      reconnectionDelayGrowFactor: 1.6,
+      connectionTimeout: 8_000,
+      maxRetries: Infinity,
+      // Bad credentials will not get better by retrying.
+      shouldReconnectOnClose: (event) => event.code !== CloseCode.UNAUTHENTICATED,
+    });
+    socket.addEventListener("message", this.onSocketMessage);
+    socket.addEventListener("close", this.onSocketClose);
+    this.socket = socket;
+    this.pingTimer = setInterval(this.ping, PING_INTERVAL_MS);
+  }
+
+  /** Closes the socket for good (unmount). Store and outbox stay; start() picks them up. */
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    window.removeEventListener("online", this.onBrowserOnline);
+    window.removeEventListener("offline", this.onBrowserOffline);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.clearPongTimer();
+    for (const timer of [...this.leaveTimers.values(), ...this.retryTimers.values()]) clearTimeout(timer);
+    this.leaveTimers.clear();
+    this.retryTimers.clear();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.removeEventListener("message", this.onSocketMessage);
+      socket.removeEventListener("close", this.onSocketClose);
+      socket.close(CloseCode.NORMAL, "client closed");
+      socket.drainQueuedMessages();
+    }
+    this.resetSocketSession();
+  }
+
+  private onBrowserOffline = () => {
+    // setOffline-style network loss does not always end an open socket; do it ourselves so
+    // the state is honest and the reconnect path (re-join + outbox) runs when we are back.
+    this.offline = true;
+    this.socket?.close(CloseCode.NORMAL, "browser offline");
+    this.store.setStatus("offline");
+  };
+
+  private onBrowserOnline = () => {
+    this.offline = false;
+    if (this.unauthenticated) return;
+    this.store.setStatus(this.everReady ? "reconnecting" : "connecting");
+    this.socket?.reconnect();
+  };
+
+  private resetSocketSession(): void {
+    this.ready = false;
+    this.joinSent.clear();
+    this.joinRefs.clear();
+    for (const room of this.subscriptions.keys()) this.store.patchRoom(room, { joined: false });
+  }
+
+  private onSocketClose = (event: CloseEvent | Event) => {
+    const code = "code" in event ? (event as CloseEvent).code : 0;
+    this.resetSocketSession();
+    this.clearPongTimer();
+    if (code === CloseCode.UNAUTHENTICATED) {
+      this.unauthenticated = true;
+      this.store.setStatus("offline");
+      this.store.pushNotice("UNAUTHENTICATED", "Your session has expired. Sign in again to keep chatting.");
+      this.options.onUnauthenticated?.();
+      return;
+    }
+    if (this.offline || !this.started) this.store.setStatus("offline");
+    else this.store.setStatus(this.everReady ? "reconnecting" : "connecting");
+  };
+
+  // --- outgoing -------------------------------------------------------------------------------
+
+  /** Writes a frame to the open, authenticated socket; returns false (and sends nothing) otherwise. */
+  private transmit(frame: ClientFrame): boolean {
+    const socket = this.socket;
+    if (!socket || !this.ready || socket.readyState !== ReconnectingWebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private ping = () => {
+    if (!this.ready || this.pongTimer) return;
+    if (!this.transmit({ type: "ping" })) return;
+    // No pong in time: the connection is dead without a close (sleep, network change).
+    this.pongTimer = setTimeout(() => {
+      this.pongTimer = null;
+      this.socket?.reconnect(CloseCode.GOING_AWAY, "pong timeout");
+    }, PONG_TIMEOUT_MS);
+  };
+
+  private clearPongTimer(): void {
+    if (this.pongTimer) clearTimeout(this.pongTimer);
+    this.pongTimer = null;
+  }
+
+  /** Queues a message; it shows as pending until the server has stored it. Returns its client id. */
+  send(room: string, content: string): string {
+    const id = crypto.randomUUID();
+    this.store.addPending({ id, room, content, createdAt: new Date().toISOString(), state: "sending" });
+    this.transmitPending(id);
+    return id;
+  }
+
+  /** Sends a failed message again, with its original id. */
+  retry(id: string): void {
+    const entry = this.store.pendingEntry(id);
+    if (!entry) return;
+    this.store.updatePending(id, { state: "sending", error: undefined });
+    this.transmitPending(id);
+  }
+
+  discard(id: string): void {
+    const timer = this.retryTimers.get(id);
+    if (timer) clearTimeout(timer);
+    this.retryTimers.delete(id);
+    this.store.removePending(id);
+  }
+
+  /** Sends an outbox entry if its room is joined on this socket; otherwise the next join flushes it. */
+  private transmitPending(id: string): void {
+    const entry = this.store.pendingEntry(id);
+    if (!entry || entry.state !== "sending" || !this.joinSent.has(entry.room)) return;
+    this.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content });
+  }
+
+  private flushOutbox(room: string): void {
+    for (const entry of this.store.pendingEntries()) {
+      if (entry.room === room && entry.state === "sending" && !this.retryTimers.has(entry.id)) this.transmitPending(entry.id);
+    }
+  }
+
+  // --- rooms ----------------------------------------------------------------------------------
+
+  /**
+   * Marks a room open in the UI: loads its latest history, joins it on the socket (now and
+   * after every reconnect) and keeps it live until the returned function is called.
+   */
+  openRoom(room: string): () => void {
+    const pendingLeave = this.leaveTimers.get(room);
+    if (pendingLeave) {
+      clearTimeout(pendingLeave);
+      this.leaveTimers.delete(room);
+    }
+    this.subscriptions.set(room, (this.subscriptions.get(room) ?? 0) + 1);
+    void this.loadLatest(room).then(() => this.join(room));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const count = (this.subscriptions.get(room) ?? 1) - 1;
+      if (count > 0) return void this.subscriptions.set(room, count);
+      this.subscriptions.delete(room);
+      this.leaveTimers.set(
+        room,
+        setTimeout(() => {
+          this.leaveTimers.delete(room);
+          if (this.subscriptions.has(room)) return;
+          if (this.joinSent.delete(room)) this.transmit({ type: "leave", room });
+          this.store.patchRoom(room, { joined: false });
+        }, LEAVE_DELAY_MS),
+      );
+    };
+  }
+
+  /** Joins a room that is open and loaded, asking for everything after the highest seq we hold. */
+  private join(room: string): void {
+    if (!this.ready || !this.subscriptions.has(room) || this.joinSent.has(room)) return;
+    const state = this.store.getRoom(room);
+    if (!state.loaded) return;
+    const id = crypto.randomUUID();
+    const since = this.store.maxSeq(room) ?? 0;
+    if (!this.transmit({ type: "join", id, room, since })) return;
+    this.joinSent.add(room);
+    this.joinRefs.set(id, room);
+    // Frames on one socket are handled in order, so sends after the join find us joined.
+    this.flushOutbox(room);
+  }
+
+  /** Fetches the latest page of a room's history once; later pages come from loadOlder. */
+  loadLatest(room: string): Promise<void> {
+    const state = this.store.getRoom(room);
+    if (state.loaded) return Promise.resolve();
+    const inFlight = this.loads.get(room);
+    if (inFlight) return inFlight;
+    this.store.patchRoom(room, { loading: true, error: null });
+    const load = api
+      .listMessages(room, { limit: HISTORY_PAGE })
+      .then(({ messages }) => {
+        this.store.addMessages(room, messages);
+        const max = messages[messages.length - 1]?.seq ?? 0;
+        this.syncedSeq.set(room, Math.max(this.syncedSeq.get(room) ?? 0, max));
+        this.store.patchRoom(room, { loaded: true, loading: false, hasOlder: messages.length === HISTORY_PAGE });
+      })
+      .catch((err: unknown) => {
+        this.store.patchRoom(room, { loading: false, error: errorText(err) });
+      })
+      .finally(() => this.loads.delete(room));
+    this.loads.set(room, load);
+    return load;
+  }
+
+  /** Loads the page of history just below the lowest loaded seq. */
+  async loadOlder(room: string): Promise<void> {
+    const state = this.store.getRoom(room);
+    const before = this.store.minSeq(room);
+    if (!state.loaded || !state.hasOlder || state.loadingOlder || before === undefined) return;
+    this.store.patchRoom(room, { loadingOlder: true });
+    try {
+      const { messages } = await api.listMessages(room, { before, limit: HISTORY_PAGE });
+      this.store.addMessages(room, messages);
+      this.store.patchRoom(room, { loadingOlder: false, hasOlder: messages.length === HISTORY_PAGE });
+    } catch (err) {
+      this.store.patchRoom(room, { loadingOlder: false });
+      this.store.pushNotice("HISTORY", `Could not load older messages: ${errorText(err)}`);
+    }
+  }
+
+  /** Fetches seqs from..to (inclusive) over REST, newest page first, until the range is covered. */
+  private async fillRange(room: string, from: number, to: number, attempt = 0): Promise<void> {
+    let before = to + 1;
+    try {
+      while (before > from) {
+        const { messages } = await api.listMessages(room, { after: from - 1, before, limit: GAP_PAGE });
+        this.store.addMessages(room, messages);
+        if (messages.length < GAP_PAGE) return;
+        before = messages[0]!.seq;
+      }
+    } catch (err) {
+      if (attempt < 3) {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+        return this.fillRange(room, from, Math.min(to, before - 1), attempt + 1);
+      }
+      this.store.pushNotice("HISTORY", `Some messages could not be loaded: ${errorText(err)}`);
+    }
+  }
+
+  // --- incoming -------------------------------------------------------------------------------
+
+  private onSocketMessage = (event: MessageEvent) => {
+    if (typeof event.data !== "string") return;
+    const frame = parseServerFrame(event.data);
+    if (frame) this.onFrame(frame);
+  };
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case "ready":
+        return this.onReady(frame);
+      case "joined":
+        if (frame.ref) this.joinRefs.delete(frame.ref);
+        this.store.patchRoom(frame.room, { joined: true, members: frame.members, error: null });
+        return;
+      case "message":
+        return this.onMessage(frame.room, frame.message);
+      case "ack":
+        this.clearRetry(frame.ref);
+        this.onMessage(frame.message.room, frame.message);
+        // The ack settles the entry even if the stored copy differs (e.g. trimmed content).
+        this.store.removePending(frame.ref);
+        return;
+      case "gap": {
+        this.syncedSeq.set(frame.room, Math.max(this.syncedSeq.get(frame.room) ?? 0, frame.to));
+        void this.fillRange(frame.room, frame.from, frame.to);
+        return;
+      }
+      case "member":
+        return this.onMember(frame);
+      case "pong":
+        return this.clearPongTimer();
+      case "error":
+        return this.onError(frame);
+      case "left":
+        return;
+    }
+  }
+
+  private onReady(frame: ServerFrameOf<"ready">): void {
+    this.ready = true;
+    this.everReady = true;
+    this.unauthenticated = false;
+    this.store.setMe(frame.user);
+    this.store.setStatus("online");
+    // Anything partysocket buffered while closed is dropped: the outbox re-sends it by id.
+    this.socket?.drainQueuedMessages();
+    for (const room of this.subscriptions.keys()) {
+      if (this.store.getRoom(room).loaded) this.join(room);
+      else void this.loadLatest(room).then(() => this.join(room));
+    }
+  }
+
+  private onMessage(room: string, message: Message): void {
+    const synced = this.syncedSeq.get(room);
+    this.store.addMessages(room, [message]);
+    if (synced === undefined || !this.store.getRoom(room).loaded) return;
+    if (message.seq > synced + 1) void this.fillRange(room, synced + 1, message.seq - 1);
+    this.syncedSeq.set(room, Math.max(synced, message.seq));
+  }
+
+  private onMember(frame: ServerFrameOf<"member">): void {
+    const state = this.store.getRoom(frame.room);
+    const me = this.store.getMe();
+    if (me && frame.user.id === me.id && (frame.event === "kicked" || frame.event === "banned")) {
+      this.joinSent.delete(frame.room);
+      this.store.patchRoom(frame.room, { joined: false, error: frame.event === "banned" ? "You were banned from this room." : "You were removed from this room." });
+    }
+    if (me && frame.user.id === me.id && frame.event === "muted") this.store.pushNotice("MUTED", "You were muted in this room.");
+    if (!state.members) return;
+    if (frame.event === "joined" && !state.members.some((m) => m.id === frame.user.id)) {
+      this.store.patchRoom(frame.room, { members: [...state.members, { ...frame.user, role: "member" }] });
+    } else if (frame.event === "left" || frame.event === "kicked" || frame.event === "banned") {
+      this.store.patchRoom(frame.room, { members: state.members.filter((m) => m.id !== frame.user.id) });
+    }
+  }
+
+  private onError(frame: ServerFrameOf<"error">): void {
+    const ref = frame.ref;
+    const pending = ref ? this.store.pendingEntry(ref) : undefined;
+    if (pending && ref) {
+      if (frame.retryable) {
+        // Stored nothing; try again with the same id after the server's hint.
+        this.clearRetry(ref);
+        this.retryTimers.set(
+          ref,
+          setTimeout(() => {
+            this.retryTimers.delete(ref);
+            this.transmitPending(ref);
+          }, frame.retry_after_ms ?? 2000),
+        );
+      } else {
+        this.store.updatePending(ref, { state: "failed", error: sentence(frame.message) });
+      }
+      return;
+    }
+    const joinRoom = ref ? this.joinRefs.get(ref) : undefined;
+    if (joinRoom && ref) {
+      this.joinRefs.delete(ref);
+      this.joinSent.delete(joinRoom);
+      if (frame.retryable) {
+        setTimeout(() => this.join(joinRoom), frame.retry_after_ms ?? 2000);
+        return;
+      }
+      this.store.patchRoom(joinRoom, { joined: false, error: sentence(frame.message) });
+      return;
+    }
+    this.store.pushNotice(frame.code, sentence(frame.message));
+  }
+
+  private clearRetry(id: string): void {
+    const timer = this.retryTimers.get(id);
+    if (timer) clearTimeout(timer);
+    this.retryTimers.delete(id);
+  }
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof ApiError) return sentence(err.message);
+  return err instanceof Error ? err.message : String(err);
+}
