@@ -42,7 +42,9 @@ export class ConfigError extends Error {}
 
 /** Validates `env`; throws ConfigError with a one-line message naming the variable. */
 export function parseConfig(env: Record<string, string | undefined>): z.infer<typeof EnvSchema> {
-  const result = EnvSchema.safeParse(env);
+  // An empty variable (FOO= in a .env file or compose file) means "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const result = EnvSchema.safeParse(present);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");

@@ -42,8 +42,9 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     const url = new URL(req.url ?? "/", "http://internal");
     const match = WS_PATH.exec(url.pathname);
     if (!match) {
-      // Not ours. Next registers its own upgrade listener (dev HMR); without one, refuse.
-      if (server.listenerCount("upgrade") <= 1) rejectUpgrade(socket, 404, "Not Found");
+      // Next's own upgrade listener serves dev HMR under /_next/; every other path is refused
+      // here, since Next leaves unmatched upgrades hanging.
+      if (!url.pathname.startsWith("/_next/")) rejectUpgrade(socket, 404, "Not Found");
       return;
     }
     if (closing) return rejectUpgrade(socket, 503, "Service Unavailable");

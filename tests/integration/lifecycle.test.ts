@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { registerUser, TestSocket } from "../support/client";
+import { startServer } from "../support/server";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+describe("process lifecycle", () => {
+  test("SIGTERM closes sockets with 1001 and exits 0", async () => {
+    const server = await startServer();
+    const user = await registerUser(server.url);
+    const s = await TestSocket.connect(server.wsUrl, user);
+    const [code, closeCode] = await Promise.all([server.stop("SIGTERM"), s.closed]);
+    assert.equal(closeCode, 1001);
+    assert.equal(code, 0);
+  });
+
+  test("messages survive a restart on the same data directory (PGlite) and the secret is kept", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "confab-restart-"));
+    const first = await startServer({ NEXTAUTH_SECRET: "" }, { keepDataDir: dataDir });
+    const user = await registerUser(first.url);
+    await first.stop();
+    const second = await startServer({ NEXTAUTH_SECRET: "" }, { keepDataDir: dataDir });
+    try {
+      // The token was signed with the generated secret; it still works after the restart.
+      const s = await TestSocket.connect(second.wsUrl, user);
+      await s.close();
+    } finally {
+      await second.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test("an invalid setting stops start-up with one line naming the variable", () => {
+    for (const [name, value] of [
+      ["PORT", "eighty"],
+      ["DATABASE_URL", "mysql://x"],
+      ["ALLOWED_ORIGINS", "not an origin"],
+    ] as const) {
+      const result = spawnSync(process.execPath, ["--import", "tsx", "server/index.ts"], {
+        cwd: root,
+        env: { ...process.env, [name]: value, DATA_DIR: "/tmp/confab-config-test" },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      assert.equal(result.status, 1, name);
+      const lines = result.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0]!, new RegExp(`^confab: Invalid ${name}`));
+    }
+  });
+});

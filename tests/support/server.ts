@@ -1,0 +1,84 @@
+/**
+ * Starts the real Confab server (server/index.ts, production build) as a child process on a
+ * random port, the way `npm start` runs it. Needs `npm run build` to have run once.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  logs: string[];
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string } = {}): Promise<TestServer> {
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new Error("no production build: run `npm run build` before the integration tests");
+  }
+  const dataDir = opts.keepDataDir ?? mkdtempSync(path.join(tmpdir(), "confab-test-"));
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "info",
+      NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${logs.join("\n")}`)), 60_000);
+    const onLine = (line: string) => {
+      logs.push(line);
+      if (logs.length > 2000) logs.shift();
+      if (line.includes('"msg":"listening"')) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { port: number }).port);
+      }
+    };
+    let buffered = "";
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      lines.forEach(onLine);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${logs.join("\n")}`));
+    });
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    port,
+    dataDir,
+    process: child,
+    logs,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      if (!opts.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
