@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: builds the Next app when there is no build or the sources are newer than it,
+ * then runs the production server (server/index.ts). Signals are passed through so SIGTERM
+ * still shuts down gracefully.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const buildId = path.join(root, ".next", "BUILD_ID");
+const sources = ["app", "components", "hooks", "lib", "protocol", "server", "db", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+
+function newestMtime(target) {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+const changedAt = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
+if (builtAt < changedAt) {
+  console.log(builtAt ? "confab: sources changed since the last build; rebuilding…" : "confab: first start; building the app (about a minute)…");
+  const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "index.ts")], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production" },
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test, in the order a failure is cheapest to find: static checks, unit, the real
+# server (embedded), two instances on real Postgres + Redis, then Chromium end to end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+phase() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
+
+phase "typecheck"
+npm run --silent typecheck
+phase "lint"
+npm run --silent lint
+phase "unit"
+npm run --silent test:unit
+phase "build (production)"
+npx next build
+phase "integration (embedded: PGlite + in-process bus)"
+npm run --silent test:integration
+phase "distributed (2 instances on Postgres + Redis)"
+npm run --silent test:distributed
+phase "e2e (Playwright + Chromium)"
+npm run --silent test:e2e
+phase "all tests passed"

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { isAllowedOrigin } from "@/server/auth/origin";
+import { credentialFrom, issueApiToken, readCookie, verifyToken } from "@/server/auth/tokens";
+
+process.env.NEXTAUTH_SECRET = "unit-test-secret-unit-test-secret";
+
+test("origin: same host or listed origins only", () => {
+  assert.equal(isAllowedOrigin("http://localhost:3000", "localhost:3000", []), true);
+  assert.equal(isAllowedOrigin("http://localhost:3001", "localhost:3000", []), false);
+  assert.equal(isAllowedOrigin("https://evil.example", "chat.example", []), false);
+  assert.equal(isAllowedOrigin("https://app.example", "chat.example", ["https://app.example"]), true);
+  assert.equal(isAllowedOrigin("null", "chat.example", []), false);
+  assert.equal(isAllowedOrigin(undefined, "chat.example", []), false);
+});
+
+test("credentials: Bearer beats ?token= beats the session cookie", () => {
+  const cookie = "a=1; next-auth.session-token=cookie%2Dtoken; b=2";
+  assert.equal(credentialFrom({ authorization: "Bearer header-token", cookie }, "query-token"), "header-token");
+  assert.equal(credentialFrom({ cookie }, "query-token"), "query-token");
+  assert.equal(credentialFrom({ cookie }), "cookie-token");
+  assert.equal(credentialFrom({ cookie: "__Secure-next-auth.session-token=secure" }), "secure");
+  assert.equal(credentialFrom({ authorization: "Basic abc" }), undefined);
+  assert.equal(readCookie("x=%E0%A4%A", "x"), undefined, "malformed encoding is ignored, not thrown");
+});
+
+test("tokens round-trip; tampered or foreign tokens are rejected", async () => {
+  const { token, expiresAt } = await issueApiToken({ id: "4b1f0c52-7c0a-4d43-a0d4-6d1c9b4c1e11", username: "alice" });
+  assert.ok(expiresAt.getTime() > Date.now());
+  const identity = await verifyToken(token);
+  assert.equal(identity?.userId, "4b1f0c52-7c0a-4d43-a0d4-6d1c9b4c1e11");
+  assert.equal(identity?.username, "alice");
+  assert.equal(await verifyToken(token.slice(0, -4) + "AAAA"), null);
+  assert.equal(await verifyToken("garbage"), null);
+  process.env.NEXTAUTH_SECRET = "another-secret-another-secret-xx";
+  try {
+    assert.equal(await verifyToken(token), null);
+  } finally {
+    process.env.NEXTAUTH_SECRET = "unit-test-secret-unit-test-secret";
+  }
+});

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { ConfigError, loadConfig, parseConfig } from "@/server/config";
+
+test("defaults give the embedded shape on port 3000", () => {
+  const config = parseConfig({});
+  assert.equal(config.PORT, 3000);
+  assert.equal(config.DATA_DIR, "./data");
+  assert.equal(config.DATABASE_URL, undefined);
+  assert.equal(config.REDIS_URL, undefined);
+  assert.deepEqual(config.ALLOWED_ORIGINS, []);
+});
+
+test("empty variables count as unset", () => {
+  assert.equal(parseConfig({ DATABASE_URL: "", PORT: " " }).PORT, 3000);
+});
+
+test("a bad value throws one line naming the variable", () => {
+  const cases: Array<[string, string]> = [
+    ["PORT", "70000"],
+    ["PORT", "http"],
+    ["DATABASE_URL", "mysql://db"],
+    ["REDIS_URL", "localhost:6379"],
+    ["ALLOWED_ORIGINS", "https://ok.example, ftp://bad"],
+    ["NEXTAUTH_SECRET", "short"],
+    ["LOG_LEVEL", "loud"],
+  ];
+  for (const [name, value] of cases) {
+    assert.throws(
+      () => parseConfig({ [name]: value }),
+      (err: unknown) => err instanceof ConfigError && err.message.startsWith(`Invalid ${name}:`) && !err.message.includes("\n"),
+      name,
+    );
+  }
+});
+
+test("ALLOWED_ORIGINS is a trimmed list", () => {
+  assert.deepEqual(parseConfig({ ALLOWED_ORIGINS: "https://a.example, http://b.example:8080" }).ALLOWED_ORIGINS, ["https://a.example", "http://b.example:8080"]);
+});
+
+test("a missing NEXTAUTH_SECRET is generated once and kept in DATA_DIR", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "confab-config-"));
+  const saved = process.env.NEXTAUTH_SECRET;
+  try {
+    const first = loadConfig({ DATA_DIR: dir });
+    assert.ok(first.NEXTAUTH_SECRET.length >= 32);
+    assert.equal(readFileSync(path.join(dir, "nextauth-secret"), "utf8"), first.NEXTAUTH_SECRET);
+    assert.equal(loadConfig({ DATA_DIR: dir }).NEXTAUTH_SECRET, first.NEXTAUTH_SECRET);
+    assert.equal(loadConfig({ DATA_DIR: dir, NEXTAUTH_SECRET: "an explicit secret value" }).NEXTAUTH_SECRET, "an explicit secret value");
+  } finally {
+    process.env.NEXTAUTH_SECRET = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pino from "pino";
+import type { Message, ServerFrame } from "@/protocol";
+import { MemoryBus } from "@/server/bus/memory";
+import { roomTopic } from "@/server/bus";
+import { RoomRegistry, type RoomListener } from "@/server/realtime/registry";
+
+const log = pino({ level: "silent" });
+const tick = () => new Promise((r) => setImmediate(r));
+
+const message = (seq: number, extra: Partial<Message> = {}): Message => ({
+  id: `m${seq}`,
+  room: "r1",
+  seq,
+  sender: "alice",
+  kind: "text",
+  content: `hello ${seq}`,
+  client_id: `c${seq}`,
+  created_at: new Date(0).toISOString(),
+  ...extra,
+});
+
+class FakeListener implements RoomListener {
+  readonly got: ServerFrame[] = [];
+  constructor(readonly userId: string) {}
+  deliver(_room: string, frame: ServerFrame) {
+    this.got.push(frame);
+  }
+}
+
+test("the first listener subscribes the room's topic and the last one unsubscribes it", async () => {
+  const bus = new MemoryBus();
+  const registry = new RoomRegistry(bus, log, async () => []);
+  const a = new FakeListener("alice");
+  const b = new FakeListener("bob");
+  await registry.add("r1", a, 0);
+  await registry.add("r1", b, 0);
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(1) });
+  await tick();
+  assert.equal(a.got.length, 1);
+  assert.equal(b.got.length, 1);
+
+  await registry.remove("r1", a);
+  await registry.remove("r1", b);
+  assert.equal(registry.roomCount, 0);
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(2) });
+  await tick();
+  assert.equal(a.got.length + b.got.length, 2, "nothing arrives after the last listener left");
+});
+
+test("private messages reach only sender and recipient", async () => {
+  const bus = new MemoryBus();
+  const registry = new RoomRegistry(bus, log, async () => []);
+  const [alice, bob, carol] = ["alice", "bob", "carol"].map((u) => new FakeListener(u));
+  for (const l of [alice!, bob!, carol!]) await registry.add("r1", l, 0);
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(1, { to: "bob" }) });
+  await tick();
+  assert.deepEqual([alice!.got.length, bob!.got.length, carol!.got.length], [1, 1, 0]);
+});
+
+test("events published on the bus are copies: a listener cannot mutate the publisher's object", async () => {
+  const bus = new MemoryBus();
+  const registry = new RoomRegistry(bus, log, async () => []);
+  const l = new FakeListener("alice");
+  await registry.add("r1", l, 0);
+  const original = message(1);
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: original });
+  await tick();
+  const got = l.got[0] as Extract<ServerFrame, { type: "message" }>;
+  got.message.content = "changed";
+  assert.equal(original.content, "hello 1");
+});
