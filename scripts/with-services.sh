@@ -122,6 +122,7 @@ free_port() {
 # ---------------------------------------------------------------- state + cleanup
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/confab-services.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT # until the full cleanup below is in place
 chmod 755 "$WORK"
 PGDATA_DIR="$WORK/pgdata"
 PG_SOCK_DIR="$WORK/pgsock"
@@ -136,6 +137,7 @@ PG_PID=""
 REDIS_PID=""
 REDIS_PORT=""
 CMD_PID=""
+CMD_PGID=""
 CLEANED=0
 
 stop_postgres() {
@@ -173,10 +175,31 @@ stop_redis() {
   wait "$pid" 2>/dev/null || true
 }
 
+stop_command_group() {
+  # The command runs in its own process group (see below): end whatever of it is still
+  # running, including grandchildren such as servers a test runner spawned and was killed
+  # before stopping.
+  [ -n "$CMD_PGID" ] || return 0
+  local pgid="$CMD_PGID" i
+  CMD_PGID=""
+  kill -0 -- "-$pgid" 2>/dev/null || return 0
+  kill -TERM -- "-$pgid" 2>/dev/null || true
+  for i in $(seq 1 100); do
+    kill -0 -- "-$pgid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 -- "-$pgid" 2>/dev/null; then
+    log "processes of the command still running after 10s; killing them"
+    kill -KILL -- "-$pgid" 2>/dev/null || true
+  fi
+  [ -z "$CMD_PID" ] || wait "$CMD_PID" 2>/dev/null || true
+}
+
 cleanup() {
   [ "$CLEANED" -eq 0 ] || return 0
   CLEANED=1
-  if [ -n "$CMD_PID" ] && kill -0 "$CMD_PID" 2>/dev/null; then
+  stop_command_group
+  if [ -n "$CMD_PID" ] && kill -0 "$CMD_PID" 2>/dev/null; then # no setsid: only the command itself
     kill -TERM "$CMD_PID" 2>/dev/null || true
     wait "$CMD_PID" 2>/dev/null || true
   fi
@@ -189,7 +212,7 @@ on_signal() { # forward to the command, clean up, exit 128+signal
   local sig="$1" code="$2"
   trap - INT TERM HUP
   log "caught SIG$sig; stopping services"
-  if [ -n "$CMD_PID" ]; then kill "-$sig" "$CMD_PID" 2>/dev/null || true; fi
+  if [ -n "$CMD_PGID" ]; then kill "-$sig" -- "-$CMD_PGID" 2>/dev/null || true; fi
   exit "$code"
 }
 
@@ -295,10 +318,17 @@ log "postgres at $DATABASE_URL, redis at $REDIS_URL (state in $WORK)"
 
 # In the background so a signal reaches our trap at once rather than after the command
 # finishes; stdin is kept and SIGINT/SIGQUIT un-ignored (a non-interactive shell ignores them
-# in background jobs), so the command behaves as if run in the foreground.
+# in background jobs). With setsid the command leads its own process group, so cleanup can
+# stop everything it started (signals from the terminal are forwarded by the traps above).
 set +e
-( trap - INT QUIT; exec "$@" ) <&0 &
-CMD_PID=$!
+if [ -n "$SETSID" ]; then
+  ( trap - INT QUIT; exec "$SETSID" "$@" ) <&0 &
+  CMD_PID=$!
+  CMD_PGID=$CMD_PID
+else
+  ( trap - INT QUIT; exec "$@" ) <&0 &
+  CMD_PID=$!
+fi
 wait "$CMD_PID"
 status=$?
 set -e
