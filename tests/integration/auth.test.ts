@@ -112,6 +112,13 @@ describe("socket auth", () => {
     assert.equal(await badHeader.closed, 4001);
   });
 
+  test("a socket that never authenticates is closed with 4001", async () => {
+    const idle = await TestSocket.open(server.wsUrl);
+    assert.equal(await idle.closed, 4001);
+    assert.match(idle.closeReason, /timed out/);
+    assert.equal(idle.frames.length, 0);
+  });
+
   test("cross-site handshakes are refused before upgrade; allowed origins pass", async () => {
     await assert.rejects(TestSocket.open(server.wsUrl, { token: alice.token, origin: "https://evil.example" }), /handshake refused: 403/);
     const same = await TestSocket.open(server.wsUrl, { token: alice.token, origin: server.url });

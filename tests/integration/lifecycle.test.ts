@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
+import WebSocket from "ws";
 import { registerUser, TestSocket } from "../support/client";
 import { startServer } from "../support/server";
 
@@ -32,6 +33,25 @@ describe("process lifecycle", () => {
     } finally {
       await second.stop();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test("heartbeat drops sockets that stop answering pings; ALLOWED_ORIGINS admits listed origins", async () => {
+    const server = await startServer({ HEARTBEAT_MS: "200", ALLOWED_ORIGINS: "https://app.example" });
+    try {
+      const user = await registerUser(server.url);
+      const healthy = await TestSocket.connect(server.wsUrl, user);
+      const silent = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${user.token}` }, autoPong: false });
+      const silentClosed = new Promise<number>((resolve) => silent.once("close", (code) => resolve(code)));
+      assert.equal(await silentClosed, 1006, "terminated without a close frame");
+      assert.equal((await healthy.request({ type: "ping" })).type, "pong", "a socket that answers pings stays");
+
+      const listed = await TestSocket.open(server.wsUrl, { token: user.token, origin: "https://app.example" });
+      await listed.next("ready");
+      await assert.rejects(TestSocket.open(server.wsUrl, { token: user.token, origin: "https://other.example" }), /403/);
+      await Promise.all([healthy.close(), listed.close()]);
+    } finally {
+      await server.stop();
     }
   });
 
