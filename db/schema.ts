@@ -21,6 +21,8 @@ export const users = pgTable(
     id: uuid("id").primaryKey(),
     username: text("username").notNull(),
     passwordHash: text("password_hash").notNull(),
+    /** When the user's last socket closed; presence itself is ephemeral. */
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`)],
@@ -56,6 +58,8 @@ export const roomMembers = pgTable(
     /** Read cursor: the last seq this member has seen, and when. */
     readSeq: bigint("read_seq", { mode: "number" }).notNull().default(0),
     readAt: timestamp("read_at", { withTimezone: true }),
+    /** Delivered cursor: the last seq this member's client has rendered. */
+    deliveredSeq: bigint("delivered_seq", { mode: "number" }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_members_user_idx").on(t.userId)],
 );
@@ -86,4 +90,19 @@ export const messages = pgTable(
     uniqueIndex("messages_room_seq_idx").on(t.roomId, t.seq),
     uniqueIndex("messages_idempotency_idx").on(t.roomId, t.senderId, t.clientId),
   ],
+);
+
+export const messageReactions = pgTable(
+  "message_reactions",
+  {
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    emoji: text("emoji").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.userId, t.emoji] })],
 );

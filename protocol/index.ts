@@ -52,6 +52,15 @@ const seq = z.number().int().nonnegative();
 // ---------------------------------------------------------------------------------------------
 // Client → server
 
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/** One emoji grapheme (which may be a ZWJ sequence, a flag or carry skin-tone modifiers). */
+export function isEmoji(value: string): boolean {
+  if (value.length === 0 || value.length > 32) return false;
+  const segments = [...graphemes.segment(value)];
+  return segments.length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(value);
+}
+
 export const AuthFrame = z.object({ type: z.literal("auth"), token: z.string().min(1).max(4096) });
 export const JoinFrame = z.object({ type: z.literal("join"), id: id.optional(), room: roomId, since: seq.optional() });
 export const LeaveFrame = z.object({ type: z.literal("leave"), id: id.optional(), room: roomId });
@@ -66,8 +75,43 @@ export const SendFrame = z.object({
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 export const PingFrame = z.object({ type: z.literal("ping"), id: id.optional() });
+export const EditFrame = z.object({
+  type: z.literal("edit"),
+  id,
+  room: roomId,
+  message: z.string().uuid(),
+  content: z.string().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
+});
+export const DeleteFrame = z.object({ type: z.literal("delete"), id, room: roomId, message: z.string().uuid() });
+export const TypingFrame = z.object({ type: z.literal("typing"), id: id.optional(), room: roomId, state: z.enum(["start", "stop"]) });
+export const ReadFrame = z.object({ type: z.literal("read"), id: id.optional(), room: roomId, seq });
+/** Extension: the client reports what it has rendered, so senders can show "delivered". */
+export const DeliveredFrame = z.object({ type: z.literal("delivered"), id: id.optional(), room: roomId, seq });
+export const ReactFrame = z.object({
+  type: z.literal("react"),
+  id,
+  room: roomId,
+  message: z.string().uuid(),
+  emoji: z.string().refine(isEmoji, "emoji must be a single emoji"),
+  op: z.enum(["add", "remove"]),
+});
+export const PresenceStatus = ["online", "idle", "away", "dnd"] as const;
+export const PresenceFrame = z.object({ type: z.literal("presence"), id: id.optional(), status: z.enum(PresenceStatus) });
 
-export const ClientFrame = z.discriminatedUnion("type", [AuthFrame, JoinFrame, LeaveFrame, SendFrame, PingFrame]);
+export const ClientFrame = z.discriminatedUnion("type", [
+  AuthFrame,
+  JoinFrame,
+  LeaveFrame,
+  SendFrame,
+  PingFrame,
+  EditFrame,
+  DeleteFrame,
+  TypingFrame,
+  ReadFrame,
+  DeliveredFrame,
+  ReactFrame,
+  PresenceFrame,
+]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame["type"];
 
@@ -89,8 +133,10 @@ export const Message = z.object({
   created_at: z.string(),
   edited_at: z.string().nullable().optional(),
   deleted: z.boolean().optional(),
+  reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(z.string()) })).optional(),
 });
 export type Message = z.infer<typeof Message>;
+export type Reaction = NonNullable<Message["reactions"]>[number];
 
 export const Member = z.object({ id: z.string(), username: z.string(), role: z.enum(RoomRole) });
 export type Member = z.infer<typeof Member>;
@@ -109,6 +155,9 @@ export const JoinedFrame = z.object({
   members: z.array(Member),
   typing: z.array(z.string()),
   reads: z.record(z.string(), z.number().int()),
+  /** Extension: each member's delivered cursor and current presence. */
+  delivered: z.record(z.string(), z.number().int()).optional(),
+  presence: z.record(z.string(), z.object({ status: z.enum([...PresenceStatus, "offline"]), last_seen: z.string().nullable() })).optional(),
 });
 export const LeftFrame = z.object({ type: z.literal("left"), ref: z.string().optional(), room: z.string() });
 export const MessageFrame = z.object({ type: z.literal("message"), room: z.string(), message: Message });
@@ -119,6 +168,38 @@ export const MemberFrame = z.object({
   room: z.string(),
   user: z.object({ id: z.string(), username: z.string() }),
   event: z.enum(["joined", "left", "kicked", "banned", "muted", "unmuted", "role"]),
+});
+export const MessageUpdatedFrame = z.object({ type: z.literal("message_updated"), ref: z.string().optional(), room: z.string(), message: Message });
+export const MessageDeletedFrame = z.object({ type: z.literal("message_deleted"), ref: z.string().optional(), room: z.string(), message: Message });
+export const TypingUsersFrame = z.object({
+  type: z.literal("typing"),
+  room: z.string(),
+  users: z.array(z.string()),
+  /** Extension: usernames of `users`, so a client need not look them up. */
+  names: z.record(z.string(), z.string()).optional(),
+});
+export const ReceiptFrame = z.object({
+  type: z.literal("receipt"),
+  room: z.string(),
+  user: z.string(),
+  seq: z.number().int(),
+  status: z.enum(["seen", "delivered"]),
+  at: z.string(),
+});
+export const ReactionFrame = z.object({
+  type: z.literal("reaction"),
+  ref: z.string().optional(),
+  room: z.string(),
+  message: z.string(),
+  emoji: z.string(),
+  count: z.number().int(),
+  users: z.array(z.string()),
+});
+export const UserPresenceFrame = z.object({
+  type: z.literal("presence"),
+  user: z.string(),
+  status: z.enum([...PresenceStatus, "offline"]),
+  last_seen: z.string().nullable(),
 });
 export const PongFrame = z.object({ type: z.literal("pong"), ref: z.string().optional(), ts: z.number() });
 export const ErrorFrame = z.object({
@@ -141,6 +222,12 @@ export const ServerFrame = z.discriminatedUnion("type", [
   MemberFrame,
   PongFrame,
   ErrorFrame,
+  MessageUpdatedFrame,
+  MessageDeletedFrame,
+  TypingUsersFrame,
+  ReceiptFrame,
+  ReactionFrame,
+  UserPresenceFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

@@ -33,6 +33,10 @@ const EnvSchema = z.object({
     }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HEARTBEAT_MS: z.coerce.number().int().min(100).default(25_000),
+  /** A typist drops out this long after their last `start` (contract: 3 s). */
+  TYPING_TTL_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+  /** Presence entries live this long without a heartbeat, so a dead instance's users go offline. */
+  PRESENCE_TTL_MS: z.coerce.number().int().min(500).max(300_000).default(15_000),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

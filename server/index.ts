@@ -11,6 +11,7 @@ import { openDatabase } from "@/db/client";
 import { createBus } from "./bus";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./log";
+import { createPresenceStore } from "./presence";
 import { attachGateway } from "./realtime/gateway";
 import { setRuntime } from "./runtime";
 
@@ -34,7 +35,8 @@ async function main() {
 
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const bus = await createBus(config.REDIS_URL, log);
-  const runtime = { config, db: database.db, bus, log };
+  const presence = await createPresenceStore(config.REDIS_URL);
+  const runtime = { config, db: database.db, bus, log, presence };
   setRuntime(runtime);
   log.info({ storage: database.driver, bus: bus.kind }, "storage and bus ready");
 
@@ -67,6 +69,7 @@ async function main() {
     await gateway.close();
     server.closeIdleConnections();
     await bus.close();
+    await presence.close();
     await database.close();
     log.info("stopped");
     process.exit(0);

@@ -7,12 +7,15 @@ import type { Database } from "@/db/client";
 import type { Bus } from "./bus";
 import type { Config } from "./config";
 import type { Logger } from "./log";
+import type { PresenceStore } from "./presence";
 
 export interface Runtime {
   config: Config;
   db: Database;
   bus: Bus;
   log: Logger;
+  /** Ephemeral who-is-connected state: memory embedded, Redis distributed. */
+  presence: PresenceStore;
 }
 
 const KEY = Symbol.for("confab.runtime");

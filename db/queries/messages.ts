@@ -118,3 +118,14 @@ export async function listMessages(
     .limit(limit);
   return forwards ? rows : rows.reverse();
 }
+
+export async function updateMessageContent(db: Executor, { id, content }: { id: string; content: string }) {
+  await db.update(messages).set({ content, editedAt: sql`now()` }).where(eq(messages.id, id));
+  return getMessageById(db, { id });
+}
+
+/** Deletes a message's content but keeps its row, so seq stays gap-free and history shows a tombstone. */
+export async function tombstoneMessage(db: Executor, { id }: { id: string }) {
+  await db.update(messages).set({ content: "", meta: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
+  return getMessageById(db, { id });
+}

@@ -36,7 +36,14 @@ export async function insertMember(db: Executor, { roomId, userId, role }: { roo
 
 export async function listMembers(db: Executor, { roomId }: { roomId: string }) {
   return db
-    .select({ id: users.id, username: users.username, role: roomMembers.role, readSeq: roomMembers.readSeq })
+    .select({
+      id: users.id,
+      username: users.username,
+      role: roomMembers.role,
+      readSeq: roomMembers.readSeq,
+      deliveredSeq: roomMembers.deliveredSeq,
+      lastSeenAt: users.lastSeenAt,
+    })
     .from(roomMembers)
     .innerJoin(users, eq(users.id, roomMembers.userId))
     .where(eq(roomMembers.roomId, roomId))
@@ -92,4 +99,17 @@ export async function listPublicRooms(db: Executor, { userId, q, limit = 100 }: 
     .where(and(eq(rooms.visibility, "public"), q ? matchesQuery(q) : undefined))
     .orderBy(asc(rooms.name))
     .limit(limit);
+}
+
+export async function removeMember(db: Executor, { roomId, userId }: { roomId: string; userId: string }) {
+  const rows = await db
+    .delete(roomMembers)
+    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
+    .returning({ userId: roomMembers.userId });
+  return rows.length > 0;
+}
+
+export async function listRoomIdsOfUser(db: Executor, { userId }: { userId: string }): Promise<string[]> {
+  const rows = await db.select({ roomId: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId));
+  return rows.map((r) => r.roomId);
 }

@@ -32,3 +32,13 @@ export async function getUsernames(db: Executor, { ids }: { ids: string[] }): Pr
   const rows = await db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids));
   return new Map(rows.map((r) => [r.id, r.username]));
 }
+
+export async function setLastSeen(db: Executor, { id, at }: { id: string; at: Date }) {
+  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, id));
+}
+
+export async function getLastSeen(db: Executor, { ids }: { ids: string[] }): Promise<Map<string, Date | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, lastSeenAt: users.lastSeenAt }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.lastSeenAt]));
+}

@@ -1,12 +1,16 @@
-import type { Message } from "@/protocol";
+import type { Message, ServerFrame } from "@/protocol";
 
 /**
  * What travels between instances. The bus only says "something happened"; the database is
  * the source of truth, and a listener that missed events catches up from it by seq.
  */
 export type BusEvent =
+  /** A new message; each instance filters private messages per socket. */
   | { type: "message"; room: string; message: Message }
-  | { type: "member"; room: string; user: { id: string; username: string }; event: "joined" | "left" };
+  /** A ready-made frame for the room's sockets, optionally only some users' or all but one's. */
+  | { type: "frame"; room: string; frame: ServerFrame; only?: string[]; except?: string }
+  /** Typing is aggregated per instance, which also owns its expiry (server/realtime/typing.ts). */
+  | { type: "typing"; room: string; user: { id: string; username: string }; state: "start" | "stop" };
 
 export type BusListener = (topic: string, event: BusEvent) => void;
 
@@ -23,3 +27,7 @@ export interface Bus {
 }
 
 export const roomTopic = (roomId: string) => `room:${roomId}`;
+
+/** Publishes a frame to a room's sockets on every instance. */
+export const publishFrame = (bus: Bus, room: string, frame: ServerFrame, audience: { only?: string[]; except?: string } = {}) =>
+  bus.publish(roomTopic(room), { type: "frame", room, frame, ...audience });

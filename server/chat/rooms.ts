@@ -8,10 +8,11 @@ import {
   listMembers,
   listPublicRooms,
   listRoomsOfUser,
+  removeMember,
   type RoomRow,
 } from "@/db/queries/rooms";
 import type { RoomDetail, RoomSummary } from "@/protocol/rest";
-import { roomTopic, type Bus } from "@/server/bus";
+import { publishFrame, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { assertCanRead, canJoin } from "./permissions";
 
@@ -68,7 +69,7 @@ export async function joinRoom({ db, bus }: Deps, actor: Actor, roomId: string) 
   if (membership) return { room, membership };
   const added = await insertMember(db, { roomId, userId: actor.id, role: "member" });
   const joined = (await getMembership(db, { roomId, userId: actor.id }))!;
-  if (added) await bus.publish(roomTopic(roomId), { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
+  if (added) await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
   return { room, membership: joined };
 }
 
@@ -86,3 +87,13 @@ const summary = (r: Pick<RoomRow, "id" | "name" | "topic" | "visibility" | "last
   visibility: r.visibility,
   last_seq: r.lastSeq,
 });
+
+/** Gives up membership of a room; the owner cannot leave (ownership transfer comes with moderation). */
+export async function leaveRoom({ db, bus }: Deps, actor: Actor, roomId: string): Promise<void> {
+  const { membership } = await loadRoom(db, roomId, actor.id);
+  if (!membership) return;
+  if (membership.role === "owner") throw new AppError("FORBIDDEN", "the owner cannot leave the room");
+  if (await removeMember(db, { roomId, userId: actor.id })) {
+    await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "left" });
+  }
+}

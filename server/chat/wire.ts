@@ -1,8 +1,8 @@
 import type { MessageRow } from "@/db/queries/messages";
-import type { Message } from "@/protocol";
+import type { Message, Reaction } from "@/protocol";
 
 /** The contract's message object; deleted messages keep their place but lose their content. */
-export function toWireMessage(row: MessageRow): Message {
+export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message {
   return {
     id: row.id,
     room: row.roomId,
@@ -18,6 +18,7 @@ export function toWireMessage(row: MessageRow): Message {
     created_at: row.createdAt.toISOString(),
     edited_at: row.editedAt?.toISOString() ?? null,
     ...(row.deletedAt ? { deleted: true } : {}),
+    ...(reactions?.length && !row.deletedAt ? { reactions } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export class Connection implements RoomListener {
   /** Joined rooms; a room maps to a buffer while its join replay is still being written. */
   readonly rooms = new Map<string, Buffered[] | null>();
   private queue: Promise<void> = Promise.resolve();
+  /** Presence reaches a socket once per room the user shares with it; send each change once. */
+  private readonly presenceSeen = new Map<string, string>();
   private queued = 0;
 
   constructor(
@@ -55,6 +57,11 @@ export class Connection implements RoomListener {
   deliver(room: string, frame: ServerFrame, encoded: string): void {
     const buffer = this.rooms.get(room);
     if (buffer === undefined) return;
+    if (frame.type === "presence") {
+      const state = `${frame.status}|${frame.last_seen}`;
+      if (this.presenceSeen.get(frame.user) === state) return;
+      this.presenceSeen.set(frame.user, state);
+    }
     if (buffer) buffer.push({ frame, encoded });
     else sendFrame(this.socket, encoded);
   }

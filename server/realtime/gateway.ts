@@ -15,6 +15,7 @@ import { AppError } from "@/server/errors";
 import type { Runtime } from "@/server/runtime";
 import { Connection } from "./connection";
 import { handle, type HandlerContext } from "./handlers";
+import { PresenceTracker } from "@/server/presence";
 import { RoomRegistry } from "./registry";
 
 /** How long an unauthenticated socket may wait before its `auth` frame. */
@@ -31,11 +32,17 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
   const { config, log, db } = runtime;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
   const connections = new Set<Connection>();
-  const registry = new RoomRegistry(runtime.bus, log, async (room, after) => {
-    const rows = await listMessages(db, { roomId: room, viewerId: null, after, limit: 500 });
-    return rows.map(toWireMessage);
-  });
-  const ctx: HandlerContext = { runtime, registry };
+  const registry = new RoomRegistry(
+    runtime.bus,
+    log,
+    async (room, after) => {
+      const rows = await listMessages(db, { roomId: room, viewerId: null, after, limit: 500 });
+      return rows.map((row) => toWireMessage(row));
+    },
+    config.TYPING_TTL_MS,
+  );
+  const presence = new PresenceTracker(runtime, runtime.presence, config.PRESENCE_TTL_MS);
+  const ctx: HandlerContext = { runtime, registry, presence };
   let closing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -73,6 +80,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     ws.on("error", (err) => log.debug({ err: err.message, conn: conn.id }, "socket error"));
     ws.on("close", () => {
       connections.delete(conn);
+      if (conn.identity) void presence.disconnect(conn.userId, conn.id);
       for (const room of conn.rooms.keys()) void registry.remove(room, conn);
       conn.rooms.clear();
     });
@@ -91,6 +99,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       clearTimeout(authTimer);
       conn.identity = identity;
       conn.send({ type: "ready", user: { id: identity.userId, username: identity.username }, session: identity.sessionId, protocol: PROTOCOL_VERSION });
+      void presence.connect(identity.userId, conn.id);
       if (initialRoom) {
         conn.enqueue({ type: "join", room: initialRoom }, () => handle(ctx, conn, { type: "join", room: initialRoom }));
       }
@@ -171,6 +180,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
         }),
       );
       wss.close();
+      await presence.close();
     },
   };
 }

@@ -4,8 +4,12 @@
  */
 import { getRoomById, listMembers } from "@/db/queries/rooms";
 import type { ClientFrame } from "@/protocol";
-import { sendMessage, replaySince } from "@/server/chat/messages";
+import { deleteMessage, editMessage, replaySince, sendMessage } from "@/server/chat/messages";
+import { react } from "@/server/chat/reactions";
+import { markDelivered, markRead } from "@/server/chat/receipts";
 import { joinRoom } from "@/server/chat/rooms";
+import { setTyping } from "@/server/chat/typing";
+import type { PresenceTracker } from "@/server/presence";
 import { AppError, notFound } from "@/server/errors";
 import type { Runtime } from "@/server/runtime";
 import type { Connection } from "./connection";
@@ -14,6 +18,7 @@ import type { RoomRegistry } from "./registry";
 export interface HandlerContext {
   runtime: Runtime;
   registry: RoomRegistry;
+  presence: PresenceTracker;
 }
 
 type Handler<T extends ClientFrame["type"]> = (ctx: HandlerContext, conn: Connection, frame: Extract<ClientFrame, { type: T }>) => Promise<void>;
@@ -33,7 +38,7 @@ export const handlers: HandlerTable = {
     conn.sendError(new AppError("INVALID", "this socket is already authenticated", { field: "type" }));
   },
 
-  async join({ runtime, registry }, conn, frame) {
+  async join({ runtime, registry, presence }, conn, frame) {
     const { db } = runtime;
     const { room } = await joinRoom(runtime, actorOf(conn), frame.room);
     conn.beginJoin(room.id);
@@ -50,8 +55,10 @@ export const handlers: HandlerTable = {
         room: room.id,
         seq: current.lastSeq,
         members: members.map((m) => ({ id: m.id, username: m.username, role: m.role })),
-        typing: [],
+        typing: registry.typingFrame(room.id, conn.userId).users,
         reads: Object.fromEntries(members.map((m) => [m.id, m.readSeq])),
+        delivered: Object.fromEntries(members.map((m) => [m.id, m.deliveredSeq])),
+        presence: await presence.snapshot(members.map((m) => m.id)),
       });
       const replayed = new Set<string>();
       if (frame.since !== undefined) {
@@ -87,6 +94,43 @@ export const handlers: HandlerTable = {
       meta: frame.meta,
     });
     conn.send({ type: "ack", ref: frame.id, message });
+  },
+
+  async edit({ runtime }, conn, frame) {
+    assertJoined(conn, frame.room);
+    const message = await editMessage(runtime, actorOf(conn), { roomId: frame.room, messageId: frame.message, content: frame.content });
+    conn.send({ type: "ack", ref: frame.id, message });
+  },
+
+  async delete({ runtime }, conn, frame) {
+    assertJoined(conn, frame.room);
+    const message = await deleteMessage(runtime, actorOf(conn), { roomId: frame.room, messageId: frame.message });
+    conn.send({ type: "ack", ref: frame.id, message });
+  },
+
+  async typing({ runtime }, conn, frame) {
+    assertJoined(conn, frame.room);
+    await setTyping(runtime, actorOf(conn), { roomId: frame.room, state: frame.state });
+  },
+
+  async read({ runtime }, conn, frame) {
+    assertJoined(conn, frame.room);
+    await markRead(runtime, actorOf(conn), { roomId: frame.room, seq: frame.seq });
+  },
+
+  async delivered({ runtime }, conn, frame) {
+    assertJoined(conn, frame.room);
+    await markDelivered(runtime, actorOf(conn), { roomId: frame.room, seq: frame.seq });
+  },
+
+  async react({ runtime }, conn, frame) {
+    assertJoined(conn, frame.room);
+    const message = await react(runtime, actorOf(conn), { roomId: frame.room, messageId: frame.message, emoji: frame.emoji, op: frame.op });
+    conn.send({ type: "ack", ref: frame.id, message });
+  },
+
+  async presence({ presence }, conn, frame) {
+    await presence.setStatus(conn.userId, conn.id, frame.status);
   },
 
   async ping(_ctx, conn, frame) {

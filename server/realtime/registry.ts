@@ -1,8 +1,8 @@
 /**
  * Which local connections are in which room. The first local member of a room subscribes
  * this instance to the room's bus topic and the last one unsubscribes, so an instance only
- * receives traffic for rooms someone here is in. Bus events are encoded once per room and
- * the same string is written to every socket.
+ * receives traffic for rooms someone here is in. A bus event is encoded once per room and
+ * the same string is written to every socket that may see it.
  */
 import type { Bus, BusEvent } from "@/server/bus";
 import { roomTopic } from "@/server/bus";
@@ -10,6 +10,7 @@ import type { Message, ServerFrame } from "@/protocol";
 import { canSee } from "@/server/chat/wire";
 import type { Logger } from "@/server/log";
 import { encodeFrame } from "./send";
+import { TypingTracker, type Typist } from "./typing";
 
 export interface RoomListener {
   readonly userId: string;
@@ -20,12 +21,15 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Set<RoomListener>>();
   /** Highest seq seen per room, so a bus resync knows where to backfill from. */
   private readonly highestSeq = new Map<string, number>();
+  readonly typing: TypingTracker;
 
   constructor(
     private readonly bus: Bus,
     private readonly log: Logger,
     private readonly backfill: (room: string, after: number) => Promise<Message[]>,
+    typingTtlMs: number,
   ) {
+    this.typing = new TypingTracker(typingTtlMs, (room, changed) => this.deliverTyping(room, changed));
     bus.onEvent((topic, event) => this.dispatch(topic, event));
     bus.onResync(() => void this.resync());
   }
@@ -46,6 +50,7 @@ export class RoomRegistry {
     if (!listeners?.delete(listener) || listeners.size > 0) return;
     this.rooms.delete(room);
     this.highestSeq.delete(room);
+    this.typing.drop(room);
     await this.bus.unsubscribe(roomTopic(room)).catch((err: unknown) => this.log.warn({ err, room }, "unsubscribe failed"));
   }
 
@@ -53,17 +58,37 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
+  /** Local listeners of a room (for answers that go to one user's sockets). */
+  listeners(room: string): ReadonlySet<RoomListener> {
+    return this.rooms.get(room) ?? new Set();
+  }
+
+  /** The typing frame as `viewer` sees it: everyone typing but themselves. */
+  typingFrame(room: string, viewer: string): Extract<ServerFrame, { type: "typing" }> {
+    const typists = this.typing.typists(room).filter((t) => t.id !== viewer);
+    return { type: "typing", room, users: typists.map((t) => t.id), names: Object.fromEntries(typists.map((t: Typist) => [t.id, t.username])) };
+  }
+
   private dispatch(topic: string, event: BusEvent): void {
     if (topic !== roomTopic(event.room)) return;
     const listeners = this.rooms.get(event.room);
     if (!listeners) return;
-    if (event.type === "message") {
-      this.highestSeq.set(event.room, Math.max(this.highestSeq.get(event.room) ?? 0, event.message.seq));
-      this.deliverMessage(listeners, event.message);
-    } else {
-      const frame: ServerFrame = { type: "member", room: event.room, user: event.user, event: event.event };
-      const encoded = encodeFrame(frame);
-      for (const listener of listeners) listener.deliver(event.room, frame, encoded);
+    switch (event.type) {
+      case "message":
+        this.highestSeq.set(event.room, Math.max(this.highestSeq.get(event.room) ?? 0, event.message.seq));
+        this.deliverMessage(listeners, event.message);
+        return;
+      case "typing":
+        this.typing.apply(event.room, event.user, event.state);
+        return;
+      case "frame": {
+        const encoded = encodeFrame(event.frame);
+        for (const listener of listeners) {
+          if (event.only && !event.only.includes(listener.userId)) continue;
+          if (event.except === listener.userId) continue;
+          listener.deliver(event.room, event.frame, encoded);
+        }
+      }
     }
   }
 
@@ -72,6 +97,14 @@ export class RoomRegistry {
     const encoded = encodeFrame(frame);
     for (const listener of listeners) {
       if (canSee(message, listener.userId)) listener.deliver(message.room, frame, encoded);
+    }
+  }
+
+  private deliverTyping(room: string, changed: string): void {
+    for (const listener of this.rooms.get(room) ?? []) {
+      if (listener.userId === changed) continue;
+      const frame = this.typingFrame(room, listener.userId);
+      listener.deliver(room, frame, encodeFrame(frame));
     }
   }
 

@@ -31,7 +31,7 @@ class FakeListener implements RoomListener {
 
 test("the first listener subscribes the room's topic and the last one unsubscribes it", async () => {
   const bus = new MemoryBus();
-  const registry = new RoomRegistry(bus, log, async () => []);
+  const registry = new RoomRegistry(bus, log, async () => [], 3000);
   const a = new FakeListener("alice");
   const b = new FakeListener("bob");
   await registry.add("r1", a, 0);
@@ -51,7 +51,7 @@ test("the first listener subscribes the room's topic and the last one unsubscrib
 
 test("private messages reach only sender and recipient", async () => {
   const bus = new MemoryBus();
-  const registry = new RoomRegistry(bus, log, async () => []);
+  const registry = new RoomRegistry(bus, log, async () => [], 3000);
   const [alice, bob, carol] = ["alice", "bob", "carol"].map((u) => new FakeListener(u));
   for (const l of [alice!, bob!, carol!]) await registry.add("r1", l, 0);
   await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(1, { to: "bob" }) });
@@ -61,7 +61,7 @@ test("private messages reach only sender and recipient", async () => {
 
 test("events published on the bus are copies: a listener cannot mutate the publisher's object", async () => {
   const bus = new MemoryBus();
-  const registry = new RoomRegistry(bus, log, async () => []);
+  const registry = new RoomRegistry(bus, log, async () => [], 3000);
   const l = new FakeListener("alice");
   await registry.add("r1", l, 0);
   const original = message(1);

@@ -1,0 +1,121 @@
+/**
+ * Presence for this instance's sockets. A user is online while any of their tabs is
+ * connected, on any instance; each instance records its users in the PresenceStore with an
+ * expiry it keeps refreshing, and sweeps expired entries so the users of an instance that
+ * died go offline within the TTL. Changes go to the rooms the user belongs to, i.e. to the
+ * people who share a room with them, not to everyone.
+ */
+import { randomUUID } from "node:crypto";
+import type { Database } from "@/db/client";
+import { listRoomIdsOfUser } from "@/db/queries/rooms";
+import { getLastSeen, setLastSeen } from "@/db/queries/users";
+import type { ServerFrame } from "@/protocol";
+import { publishFrame, type Bus } from "@/server/bus";
+import type { Logger } from "@/server/log";
+import { mergeStatuses, type Status } from "./status";
+import type { PresenceStore } from "./store";
+
+export type PresenceSnapshot = { status: Status | "offline"; last_seen: string | null };
+
+export class PresenceTracker {
+  readonly instanceId = randomUUID();
+  /** userId → connection id → that tab's status. */
+  private readonly local = new Map<string, Map<string, Status>>();
+  /** What this instance last announced per user, so unchanged states are not re-sent. */
+  private readonly announced = new Map<string, Status | "offline">();
+  private readonly timer: NodeJS.Timeout;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly deps: { db: Database; bus: Bus; log: Logger },
+    private readonly store: PresenceStore,
+    private readonly ttlMs: number,
+  ) {
+    this.timer = setInterval(() => void this.tick(), Math.max(100, Math.floor(ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  connect(userId: string, connId: string): Promise<void> {
+    const tabs = this.local.get(userId) ?? new Map<string, Status>();
+    tabs.set(connId, "online");
+    this.local.set(userId, tabs);
+    return this.update(userId);
+  }
+
+  disconnect(userId: string, connId: string): Promise<void> {
+    const tabs = this.local.get(userId);
+    if (!tabs?.delete(connId)) return Promise.resolve();
+    if (tabs.size === 0) this.local.delete(userId);
+    return this.update(userId);
+  }
+
+  setStatus(userId: string, connId: string, status: Status): Promise<void> {
+    const tabs = this.local.get(userId);
+    if (!tabs?.has(connId)) return Promise.resolve();
+    tabs.set(connId, status);
+    return this.update(userId);
+  }
+
+  /** Current presence of `userIds`, for the `joined` frame. */
+  async snapshot(userIds: string[]): Promise<Record<string, PresenceSnapshot>> {
+    const [live, lastSeen] = await Promise.all([this.store.get(userIds), getLastSeen(this.deps.db, { ids: userIds })]);
+    return Object.fromEntries(
+      userIds.map((id) => [id, { status: mergeStatuses(live.get(id) ?? []) ?? "offline", last_seen: lastSeen.get(id)?.toISOString() ?? null }]),
+    );
+  }
+
+  /** Stops heartbeats and removes this instance's entries, announcing who went offline. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    const users = [...this.local.keys()];
+    this.local.clear();
+    await Promise.allSettled(users.map((id) => this.update(id)));
+    await this.chain;
+  }
+
+  /** Serialized per instance so concurrent tab changes cannot announce out of order. */
+  private update(userId: string): Promise<void> {
+    const run = this.chain.then(() => this.recompute(userId));
+    this.chain = run.catch((err: unknown) => this.deps.log.warn({ err, userId }, "presence update failed"));
+    return run.then(
+      () => {},
+      () => {},
+    );
+  }
+
+  private async recompute(userId: string): Promise<void> {
+    const mine = mergeStatuses(this.local.get(userId)?.values() ?? []);
+    if (mine) await this.store.set(userId, this.instanceId, mine, this.ttlMs);
+    else await this.store.remove(userId, this.instanceId);
+    await this.announce(userId);
+  }
+
+  private async announce(userId: string): Promise<void> {
+    const overall = mergeStatuses((await this.store.get([userId])).get(userId) ?? []) ?? "offline";
+    if (this.announced.get(userId) === overall) return;
+    this.announced.set(userId, overall);
+    if (overall === "offline") this.announced.delete(userId);
+    const now = new Date();
+    if (overall === "offline") await setLastSeen(this.deps.db, { id: userId, at: now });
+    const frame: ServerFrame = { type: "presence", user: userId, status: overall, last_seen: now.toISOString() };
+    const rooms = await listRoomIdsOfUser(this.deps.db, { userId });
+    await Promise.all(rooms.map((room) => publishFrame(this.deps.bus, room, frame)));
+  }
+
+  /** Refreshes this instance's entries and claims the expired entries of dead instances. */
+  private async tick(): Promise<void> {
+    try {
+      for (const [userId, tabs] of this.local) {
+        const status = mergeStatuses(tabs.values());
+        if (status) await this.store.set(userId, this.instanceId, status, this.ttlMs);
+      }
+      const expired = await this.store.claimExpired(Date.now());
+      for (const userId of new Set(expired)) {
+        this.announced.delete(userId);
+        void this.update(userId);
+      }
+    } catch (err) {
+      this.deps.log.warn({ err }, "presence heartbeat failed");
+    }
+  }
+}
