@@ -1,0 +1,112 @@
+/**
+ * Issue #2: two people chat live, and a client that drops off the network catches up on
+ * reconnect (re-join with `since`) and delivers what it wrote while offline (the outbox),
+ * each message exactly once on both sides.
+ */
+import { expect, test, uniqueName, type ChatUser } from "./fixtures";
+
+/** A creates a public room; B finds it in Browse and joins. */
+async function meetInPublicRoom(a: ChatUser, b: ChatUser): Promise<string> {
+  const name = uniqueName("room");
+  const roomId = await a.chat.createRoom(name, { topic: "e2e chatter" });
+  expect(await b.chat.joinFromBrowse(name)).toBe(roomId);
+  // A sees B arrive without a reload.
+  await expect(a.page.getByTestId("member-count")).toHaveText("2 members");
+  return roomId;
+}
+
+/**
+ * Takes a user's browser offline and proves the socket really closed: Playwright's
+ * setOffline does not end open WebSockets by itself (microsoft/playwright#4910); the app
+ * closes its socket on the browser's `offline` event, and the tracker sees that close.
+ */
+async function goOffline(user: ChatUser): Promise<void> {
+  await user.context.setOffline(true);
+  await expect(user.chat.status).toHaveText("offline");
+  await expect.poll(() => user.sockets.openCount).toBe(0);
+}
+
+async function goOnline(user: ChatUser): Promise<void> {
+  const before = user.sockets.sockets.length;
+  await user.context.setOffline(false);
+  await expect(user.chat.status).toHaveText("online");
+  // A new socket, not the old one resurrected.
+  expect(user.sockets.sockets.length).toBeGreaterThan(before);
+  expect(user.sockets.openCount).toBe(1);
+}
+
+test("two users chat both ways live, and a reconnecting client sees missed messages exactly once", async ({ newUser }) => {
+  const a = await newUser("alice");
+  const b = await newUser("bob");
+  await meetInPublicRoom(a, b);
+
+  await a.chat.sendAndWaitForAck("hello from alice");
+  await expect(b.chat.messages("hello from alice")).toHaveCount(1);
+  await expect(b.chat.messages("hello from alice").getByTestId("message-sender")).toHaveText(a.username);
+
+  await b.chat.sendAndWaitForAck("hi alice, bob here");
+  await expect(a.chat.messages("hi alice, bob here")).toHaveCount(1);
+
+  // Content is text, never HTML.
+  const markup = `<img src=x onerror="window.__xss=1"><b>bold?</b>`;
+  await a.chat.sendAndWaitForAck(markup);
+  await expect(b.chat.messages(markup)).toHaveCount(1);
+  expect(await b.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  await expect(b.page.locator('[data-testid="message-content"] img')).toHaveCount(0);
+
+  await goOffline(b);
+  await a.chat.sendAndWaitForAck("sent while bob was away");
+  // Acked to A (stored and broadcast), yet B has no socket to receive it on.
+  await expect(b.chat.messages("sent while bob was away")).toHaveCount(0);
+
+  await goOnline(b);
+  await expect(b.chat.messages("sent while bob was away")).toHaveCount(1);
+
+  // A full round trip after the replay: anything duplicated would have arrived by now.
+  await b.chat.sendAndWaitForAck("bob is back");
+  await expect(a.chat.messages("bob is back")).toHaveCount(1);
+  await expect(b.chat.messages("sent while bob was away")).toHaveCount(1);
+  await expect(b.chat.messages("hello from alice")).toHaveCount(1);
+  // Every message B holds appears once, in seq order.
+  const seqs = await b.page.locator('[data-testid="message"][data-state="sent"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-seq"))));
+  expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+  expect(new Set(seqs).size).toBe(seqs.length);
+});
+
+test("a message written while offline waits in the outbox and is delivered exactly once on reconnect", async ({ newUser }) => {
+  const a = await newUser("amy");
+  const b = await newUser("ben");
+  await meetInPublicRoom(a, b);
+  await a.chat.sendAndWaitForAck("are you there?");
+  await expect(b.chat.messages("are you there?")).toHaveCount(1);
+
+  await goOffline(b);
+  await b.chat.send("typed on the train");
+  const pending = b.chat.messages("typed on the train");
+  await expect(pending).toHaveCount(1);
+  await expect(pending).toHaveAttribute("data-state", "sending");
+  await expect(pending.getByTestId("message-pending")).toHaveText("sending…");
+  await expect(a.chat.messages("typed on the train")).toHaveCount(0);
+
+  await goOnline(b);
+  await expect(pending).toHaveAttribute("data-state", "sent");
+  await expect(a.chat.messages("typed on the train")).toHaveCount(1);
+
+  // Round trip the other way, then re-count on both sides.
+  await a.chat.sendAndWaitForAck("got it");
+  await expect(b.chat.messages("got it")).toHaveCount(1);
+  await expect(a.chat.messages("typed on the train")).toHaveCount(1);
+  await expect(b.chat.messages("typed on the train")).toHaveCount(1);
+});
+
+test("the composer: Enter sends, Shift+Enter makes a new line", async ({ newUser }) => {
+  const a = await newUser("carol");
+  await a.chat.createRoom(uniqueName("notes"));
+  await a.chat.composer.fill("first line");
+  await a.chat.composer.press("Shift+Enter");
+  await a.chat.composer.pressSequentially("second line");
+  await expect(a.chat.composer).toHaveValue("first line\nsecond line");
+  await a.chat.composer.press("Enter");
+  await expect(a.chat.messages("first line\nsecond line")).toHaveAttribute("data-state", "sent");
+  await expect(a.chat.composer).toHaveValue("");
+});

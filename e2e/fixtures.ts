@@ -1,0 +1,75 @@
+/**
+ * Multi-user fixtures: every user gets their own browser context (own cookies, own socket)
+ * and a unique username, and a record of the page's WebSockets so tests can prove a socket
+ * really closed and a new one opened.
+ */
+import { test as base, expect, type BrowserContext, type Page, type WebSocket } from "@playwright/test";
+import { AuthPage } from "./pages/auth";
+import { ChatPage } from "./pages/chat";
+
+export const PASSWORD = "correct horse battery staple";
+
+let counter = 0;
+/** Unique across runs and within one (usernames: 3–32 chars of [a-zA-Z0-9_.-]). */
+export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+/** The page's chat sockets, in the order they were opened. */
+export class SocketTracker {
+  readonly sockets: WebSocket[] = [];
+  private closed = new Set<WebSocket>();
+
+  constructor(page: Page) {
+    page.on("websocket", (ws) => {
+      if (!new URL(ws.url()).pathname.startsWith("/ws")) return;
+      this.sockets.push(ws);
+      ws.on("close", () => this.closed.add(ws));
+    });
+  }
+
+  get openCount(): number {
+    return this.sockets.filter((ws) => !this.closed.has(ws)).length;
+  }
+}
+
+export interface ChatUser {
+  username: string;
+  password: string;
+  context: BrowserContext;
+  page: Page;
+  auth: AuthPage;
+  chat: ChatPage;
+  sockets: SocketTracker;
+}
+
+type Fixtures = {
+  /** Opens a fresh browser context for a new user; `signUp` (default) registers through the UI. */
+  newUser: (prefix: string, opts?: { signUp?: boolean }) => Promise<ChatUser>;
+};
+
+export const test = base.extend<Fixtures>({
+  newUser: async ({ browser }, provide) => {
+    const contexts: BrowserContext[] = [];
+    await provide(async (prefix, opts = {}) => {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      const user: ChatUser = {
+        username: uniqueName(prefix),
+        password: PASSWORD,
+        context,
+        page,
+        auth: new AuthPage(page),
+        chat: new ChatPage(page),
+        sockets: new SocketTracker(page),
+      };
+      if (opts.signUp ?? true) {
+        await user.auth.signUp(user.username, user.password);
+        await user.auth.expectSignedIn(user.username);
+      }
+      return user;
+    });
+    for (const context of contexts) await context.close();
+  },
+});
+
+export { expect };

@@ -1,0 +1,59 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The signed-in app: sidebar, room view, composer. */
+export class ChatPage {
+  constructor(readonly page: Page) {}
+
+  get status(): Locator {
+    return this.page.getByTestId("connection-status");
+  }
+
+  get composer(): Locator {
+    return this.page.getByTestId("composer-input");
+  }
+
+  /** Rows (sent, sending or failed) whose content is exactly `text`. */
+  messages(text: string): Locator {
+    return this.page.getByTestId("message").filter({ has: this.page.getByTestId("message-content").getByText(text, { exact: true }) });
+  }
+
+  async createRoom(name: string, opts: { visibility?: "public" | "private"; topic?: string } = {}): Promise<string> {
+    await this.page.getByTestId("create-room-open").click();
+    await this.page.getByTestId("create-room-name").fill(name);
+    if (opts.topic) await this.page.getByTestId("create-room-topic").fill(opts.topic);
+    await this.page.getByTestId(`create-room-${opts.visibility ?? "public"}`).check();
+    await this.page.getByTestId("create-room-submit").click();
+    await expect(this.page.getByTestId("room-name")).toContainText(name);
+    await expect(this.page.getByTestId("room-link").filter({ hasText: name })).toBeVisible();
+    return this.roomIdFromUrl();
+  }
+
+  /** Finds a public room through "Browse public" and joins it. */
+  async joinFromBrowse(name: string): Promise<string> {
+    await this.page.getByTestId("public-room-search").fill(name);
+    await this.page.getByTestId("public-room-link").filter({ hasText: name }).click();
+    await expect(this.page.getByTestId("room-name")).toContainText(name);
+    await this.page.getByTestId("join-room").click();
+    await expect(this.composer).toBeVisible();
+    await expect(this.page.getByTestId("room-link").filter({ hasText: name })).toBeVisible();
+    return this.roomIdFromUrl();
+  }
+
+  /** Types and sends with Enter. */
+  async send(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await this.composer.press("Enter");
+  }
+
+  /** Sends and waits until the server has acknowledged it (the row is no longer pending). */
+  async sendAndWaitForAck(text: string): Promise<void> {
+    await this.send(text);
+    await expect(this.messages(text).and(this.page.locator('[data-state="sent"]'))).toHaveCount(1);
+  }
+
+  roomIdFromUrl(): string {
+    const match = /\/rooms\/([0-9a-f-]{36})/.exec(this.page.url());
+    if (!match) throw new Error(`not on a room page: ${this.page.url()}`);
+    return match[1]!;
+  }
+}
