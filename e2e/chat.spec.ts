@@ -3,37 +3,8 @@
  * reconnect (re-join with `since`) and delivers what it wrote while offline (the outbox),
  * each message exactly once on both sides.
  */
-import { expect, test, uniqueName, type ChatUser } from "./fixtures";
-
-/** A creates a public room; B finds it in Browse and joins. */
-async function meetInPublicRoom(a: ChatUser, b: ChatUser): Promise<string> {
-  const name = uniqueName("room");
-  const roomId = await a.chat.createRoom(name, { topic: "e2e chatter" });
-  expect(await b.chat.joinFromBrowse(name)).toBe(roomId);
-  // A sees B arrive without a reload.
-  await expect(a.page.getByTestId("member-count")).toHaveText("2 members");
-  return roomId;
-}
-
-/**
- * Takes a user's browser offline and proves the socket really closed: Playwright's
- * setOffline does not end open WebSockets by itself (microsoft/playwright#4910); the app
- * closes its socket on the browser's `offline` event, and the tracker sees that close.
- */
-async function goOffline(user: ChatUser): Promise<void> {
-  await user.context.setOffline(true);
-  await expect(user.chat.status).toHaveText("offline");
-  await expect.poll(() => user.sockets.openCount).toBe(0);
-}
-
-async function goOnline(user: ChatUser): Promise<void> {
-  const before = user.sockets.sockets.length;
-  await user.context.setOffline(false);
-  await expect(user.chat.status).toHaveText("online");
-  // A new socket, not the old one resurrected.
-  expect(user.sockets.sockets.length).toBeGreaterThan(before);
-  expect(user.sockets.openCount).toBe(1);
-}
+import { expect, test, uniqueName } from "./fixtures";
+import { goOffline, goOnline, meetInPublicRoom } from "./support/scenarios";
 
 test("two users chat both ways live, and a reconnecting client sees missed messages exactly once", async ({ newUser }) => {
   const a = await newUser("alice");
@@ -53,6 +24,9 @@ test("two users chat both ways live, and a reconnecting client sees missed messa
   await expect(b.chat.messages(markup)).toHaveCount(1);
   expect(await b.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   await expect(b.page.locator('[data-testid="message-content"] img')).toHaveCount(0);
+
+  // One socket per tab, kept across sign-in and room navigation.
+  expect(b.sockets.sockets.length).toBe(1);
 
   await goOffline(b);
   await a.chat.sendAndWaitForAck("sent while bob was away");

@@ -3,6 +3,7 @@
  * place, and following new messages only when the reader is at the bottom.
  */
 import { expect, test, uniqueName } from "./fixtures";
+import { goOffline, goOnline, meetInPublicRoom } from "./support/scenarios";
 import { SeedSocket, apiToken } from "./support/seed";
 
 const TOTAL = 120;
@@ -51,4 +52,27 @@ test("history pages in on scroll-up, keeping the scroll position, and new messag
   } finally {
     seeder.close();
   }
+});
+
+test("a client that missed more than the replay limit fills the gap over REST", async ({ newUser, baseURL }) => {
+  const a = await newUser("kim");
+  const b = await newUser("lou");
+  const roomId = await meetInPublicRoom(a, b);
+  const MISSED = 230; // > REPLAY_LIMIT (200): the join answers with a `gap` for the oldest 30
+
+  await goOffline(b);
+  const seeder = await SeedSocket.open(baseURL!, await apiToken(baseURL!, a.username, a.password), roomId);
+  try {
+    for (let n = 1; n <= MISSED; n++) await seeder.send(roomId, label(n));
+  } finally {
+    seeder.close();
+  }
+  await goOnline(b);
+
+  const rows = b.page.locator('[data-testid="message"][data-state="sent"]');
+  await expect(rows).toHaveCount(MISSED);
+  const seqs = await rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-seq"))));
+  expect(seqs).toEqual(Array.from({ length: MISSED }, (_, i) => i + 1));
+  await expect(b.chat.messages(label(1))).toHaveCount(1);
+  await expect(b.chat.messages(label(MISSED))).toHaveCount(1);
 });
