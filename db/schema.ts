@@ -5,6 +5,8 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
+  integer,
   index,
   jsonb,
   pgTable,
@@ -23,6 +25,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     /** When the user's last socket closed; presence itself is ephemeral. */
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    /** Site administrators see site-wide activity and act as owners in every room. */
+    siteAdmin: boolean("site_admin").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`)],
@@ -39,9 +43,11 @@ export const rooms = pgTable(
     /** Highest seq handed out; the row lock on this column serializes sends per room. */
     lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+    /** For direct rooms: the two user ids, sorted and joined, so each pair has one room. */
+    dmKey: text("dm_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("rooms_visibility_idx").on(t.visibility)],
+  (t) => [index("rooms_visibility_idx").on(t.visibility), uniqueIndex("rooms_dm_key_idx").on(t.dmKey)],
 );
 
 export const roomMembers = pgTable(
@@ -60,6 +66,8 @@ export const roomMembers = pgTable(
     readAt: timestamp("read_at", { withTimezone: true }),
     /** Delivered cursor: the last seq this member's client has rendered. */
     deliveredSeq: bigint("delivered_seq", { mode: "number" }).notNull().default(0),
+    mutedUntil: timestamp("muted_until", { withTimezone: true }),
+    muteReason: text("mute_reason"),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_members_user_idx").on(t.userId)],
 );
@@ -105,4 +113,84 @@ export const messageReactions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.messageId, t.userId, t.emoji] })],
+);
+
+export const roomBans = pgTable(
+  "room_bans",
+  {
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    bannedBy: uuid("banned_by").references(() => users.id, { onDelete: "set null" }),
+    reason: text("reason"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+);
+
+export const invites = pgTable(
+  "invites",
+  {
+    id: uuid("id").primaryKey(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    /** SHA-256 of the token; the token itself is shown once and never stored. */
+    tokenHash: text("token_hash").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    role: text("role", { enum: ["admin", "moderator", "member", "guest"] }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    maxUses: integer("max_uses"),
+    uses: integer("uses").notNull().default(0),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("invites_token_hash_idx").on(t.tokenHash), index("invites_room_idx").on(t.roomId)],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: uuid("id").primaryKey(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    targetId: uuid("target_id"),
+    reason: text("reason"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("audit_log_room_idx").on(t.roomId, t.createdAt)],
+);
+
+export const blocks = pgTable(
+  "blocks",
+  {
+    blockerId: uuid("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: uuid("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index("blocks_blocked_idx").on(t.blockedId)],
+);
+
+/** Analytics: what happened, never message content. */
+export const activity = pgTable(
+  "activity",
+  {
+    id: uuid("id").primaryKey(),
+    kind: text("kind", { enum: ["connect", "join", "message", "moderation"] }).notNull(),
+    userId: uuid("user_id"),
+    roomId: uuid("room_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("activity_created_idx").on(t.createdAt)],
 );

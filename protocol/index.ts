@@ -133,6 +133,8 @@ export const Message = z.object({
   created_at: z.string(),
   edited_at: z.string().nullable().optional(),
   deleted: z.boolean().optional(),
+  /** Extension: the sender is blocked by the viewer; content is withheld. */
+  blocked: z.boolean().optional(),
   reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(z.string()) })).optional(),
 });
 export type Message = z.infer<typeof Message>;
@@ -168,6 +170,18 @@ export const MemberFrame = z.object({
   room: z.string(),
   user: z.object({ id: z.string(), username: z.string() }),
   event: z.enum(["joined", "left", "kicked", "banned", "muted", "unmuted", "role"]),
+  /** Extensions: the new role (event "role"), the end of a mute, the moderator's reason. */
+  role: z.enum(RoomRole).optional(),
+  until: z.string().nullable().optional(),
+  reason: z.string().nullable().optional(),
+});
+export const RoomUpdatedFrame = z.object({
+  type: z.literal("room_updated"),
+  room: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  name: z.string().optional(),
+  topic: z.string().optional(),
+  visibility: z.enum(["public", "private", "direct"]).optional(),
 });
 export const MessageUpdatedFrame = z.object({ type: z.literal("message_updated"), ref: z.string().optional(), room: z.string(), message: Message });
 export const MessageDeletedFrame = z.object({ type: z.literal("message_deleted"), ref: z.string().optional(), room: z.string(), message: Message });
@@ -228,6 +242,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   ReceiptFrame,
   ReactionFrame,
   UserPresenceFrame,
+  RoomUpdatedFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

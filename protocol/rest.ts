@@ -47,3 +47,41 @@ export type RoomDetail = RoomSummary & {
   members: Array<{ id: string; username: string; role: string }>;
   created_at: string;
 };
+
+export const RoomSettings = z
+  .object({
+    /** Messages older than this many days are deleted (fractions allowed, e.g. 0.5 = 12 h); null keeps everything. */
+    retention_days: z.number().positive().max(36_500).nullable(),
+    files_allowed: z.boolean(),
+    typing_indicators: z.boolean(),
+    /** Seconds between two messages of one member; 0 turns slow mode off. */
+    slow_mode_s: z.number().int().min(0).max(3600),
+    member_limit: z.number().int().min(2).max(100_000).nullable(),
+    guests_can_post: z.boolean(),
+  })
+  .partial();
+export type RoomSettings = z.infer<typeof RoomSettings>;
+
+export const PatchRoomBody = RoomSettings.extend({
+  name: RoomName.optional(),
+  topic: z.string().trim().max(500).optional(),
+  visibility: z.enum(["public", "private"]).optional(),
+}).strict();
+
+export const ModerationBody = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("mute"), user: z.string().uuid(), duration_s: z.number().int().min(1).max(31_536_000).optional(), reason: z.string().trim().max(500).optional() }),
+  z.object({ action: z.enum(["unmute", "kick", "ban", "unban"]), user: z.string().uuid(), reason: z.string().trim().max(500).optional() }),
+  z.object({ action: z.literal("role"), user: z.string().uuid(), role: z.enum(["admin", "moderator", "member", "guest"]), reason: z.string().trim().max(500).optional() }),
+  z.object({ action: z.literal("delete_message"), message: z.string().uuid(), reason: z.string().trim().max(500).optional() }),
+]);
+export type ModerationBody = z.infer<typeof ModerationBody>;
+
+export const CreateInviteBody = z
+  .object({
+    expires_in_s: z.number().int().min(60).max(30 * 86_400).default(7 * 86_400),
+    max_uses: z.number().int().min(1).max(10_000).nullable().optional(),
+    role: z.enum(["admin", "moderator", "member", "guest"]).default("member"),
+  })
+  .strict();
+
+export const UserRef = z.object({ user: z.string().uuid() });

@@ -37,6 +37,26 @@ const EnvSchema = z.object({
   TYPING_TTL_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   /** Presence entries live this long without a heartbeat, so a dead instance's users go offline. */
   PRESENCE_TTL_MS: z.coerce.number().int().min(500).max(300_000).default(15_000),
+  /** Messages one user may send per minute, across all rooms and instances. */
+  RATE_MESSAGES_PER_MIN: z.coerce.number().int().min(1).default(30),
+  /** Sign-in, registration and token requests per client address per minute. */
+  RATE_AUTH_PER_MIN: z.coerce.number().int().min(1).default(10),
+  /** Invite acceptances per client address per minute. */
+  RATE_INVITES_PER_MIN: z.coerce.number().int().min(1).default(10),
+  /** Open sockets per user on one instance. */
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
+  /** How often the retention job deletes messages older than each room's retention. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /** Usernames that are site administrators (the first registered user always is). */
+  SITE_ADMINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((u) => u.trim().toLowerCase()).filter(Boolean) : [])),
+  /** Trust X-Forwarded-For for client addresses (only behind a proxy that sets it). */
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

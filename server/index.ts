@@ -8,11 +8,15 @@ import type { TLSSocket } from "node:tls";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { openDatabase } from "@/db/client";
+import { promoteSiteAdmins } from "@/db/queries/users";
 import { createBus } from "./bus";
 import { ConfigError, loadConfig } from "./config";
+import { createLimits } from "./limits";
 import { createLogger } from "./log";
 import { createPresenceStore } from "./presence";
+import { startRetentionJob } from "./jobs/retention";
 import { attachGateway } from "./realtime/gateway";
+import { CLIENT_IP_HEADER } from "./http/client-ip";
 import { setRuntime } from "./runtime";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -36,8 +40,11 @@ async function main() {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const bus = await createBus(config.REDIS_URL, log);
   const presence = await createPresenceStore(config.REDIS_URL);
-  const runtime = { config, db: database.db, bus, log, presence };
+  const limits = await createLimits(config);
+  const runtime = { config, db: database.db, bus, log, presence, limits };
   setRuntime(runtime);
+  await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
+  const stopRetention = startRetentionJob(runtime);
   log.info({ storage: database.driver, bus: bus.kind }, "storage and bus ready");
 
   const dev = config.NODE_ENV === "development";
@@ -48,6 +55,9 @@ async function main() {
   const server = createServer((req, res) => {
     // next-auth builds absolute URLs from x-forwarded-proto; without a proxy this is plain http.
     if (!(req.socket as Partial<TLSSocket>).encrypted) req.headers["x-forwarded-proto"] ??= "http";
+    // Route handlers see no socket; hand them the client address, never a client-supplied one.
+    const forwarded = config.TRUST_PROXY ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+    req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
     void handleRequest(req, res);
   });
   const gateway = attachGateway(server, runtime);
@@ -66,10 +76,12 @@ async function main() {
     stopping = true;
     log.info({ signal }, "shutting down");
     server.close();
+    stopRetention();
     await gateway.close();
     server.closeIdleConnections();
     await bus.close();
     await presence.close();
+    await limits.close();
     await database.close();
     log.info("stopped");
     process.exit(0);

@@ -6,6 +6,7 @@
 import type { Database } from "@/db/client";
 import type { Bus } from "./bus";
 import type { Config } from "./config";
+import type { Limits } from "./limits";
 import type { Logger } from "./log";
 import type { PresenceStore } from "./presence";
 
@@ -16,6 +17,7 @@ export interface Runtime {
   log: Logger;
   /** Ephemeral who-is-connected state: memory embedded, Redis distributed. */
   presence: PresenceStore;
+  limits: Limits;
 }
 
 const KEY = Symbol.for("confab.runtime");

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { MessageKind } from "@/protocol";
 import type { Executor, Transaction } from "../client";
 import { messages, rooms, users } from "../schema";
@@ -41,7 +41,7 @@ export type MessageRow = {
 const visibleTo = (viewerId: string) =>
   or(isNull(messages.recipientId), eq(messages.recipientId, viewerId), eq(messages.senderId, viewerId));
 
-async function findByClientId(tx: Executor, roomId: string, senderId: string, clientId: string): Promise<MessageRow | null> {
+export async function findByClientId(tx: Executor, roomId: string, senderId: string, clientId: string): Promise<MessageRow | null> {
   const [row] = await tx
     .select(messageColumns)
     .from(messages)
@@ -102,9 +102,20 @@ export async function listMessages(
     before,
     after,
     limit,
-  }: { roomId: string; /** null: every message, for server-side fan-out that filters per socket */ viewerId: string | null; before?: number; after?: number; limit: number },
+    notBefore,
+  }: {
+    roomId: string;
+    /** null: every message, for server-side fan-out that filters per socket */
+    viewerId: string | null;
+    before?: number;
+    after?: number;
+    limit: number;
+    /** Retention: nothing older than this is returned, even before the job deletes it. */
+    notBefore?: Date;
+  },
 ): Promise<MessageRow[]> {
   const conditions: SQL[] = [eq(messages.roomId, roomId)];
+  if (notBefore) conditions.push(gte(messages.createdAt, notBefore));
   if (viewerId !== null) conditions.push(visibleTo(viewerId)!);
   if (before !== undefined) conditions.push(lt(messages.seq, before));
   if (after !== undefined) conditions.push(gt(messages.seq, after));
@@ -128,4 +139,22 @@ export async function updateMessageContent(db: Executor, { id, content }: { id: 
 export async function tombstoneMessage(db: Executor, { id }: { id: string }) {
   await db.update(messages).set({ content: "", meta: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
   return getMessageById(db, { id });
+}
+
+/** Deletes messages older than each room's retention; returns how many went. */
+export async function deleteExpiredMessages(db: Executor): Promise<number> {
+  const expiring = await db
+    .select({ id: rooms.id, days: sql<number>`(${rooms.settings}->>'retention_days')::float8` })
+    .from(rooms)
+    .where(sql`${rooms.settings} ? 'retention_days' and jsonb_typeof(${rooms.settings}->'retention_days') = 'number'`);
+  let deleted = 0;
+  for (const room of expiring) {
+    const cutoff = new Date(Date.now() - room.days * 86_400_000);
+    const rows = await db
+      .delete(messages)
+      .where(and(eq(messages.roomId, room.id), lt(messages.createdAt, cutoff)))
+      .returning({ id: messages.id });
+    deleted += rows.length;
+  }
+  return deleted;
 }

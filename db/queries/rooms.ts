@@ -8,10 +8,10 @@ export type MembershipRow = typeof roomMembers.$inferSelect;
 
 export async function insertRoom(
   db: Executor,
-  room: { id: string; name: string; topic: string; visibility: RoomRow["visibility"]; createdBy: string },
+  room: { id: string; name: string; topic: string; visibility: RoomRow["visibility"]; createdBy: string; dmKey?: string },
 ) {
-  const [row] = await db.insert(rooms).values(room).returning();
-  return row!;
+  const [row] = await db.insert(rooms).values(room).onConflictDoNothing().returning();
+  return row ?? null;
 }
 
 export async function getRoomById(db: Executor, { id }: { id: string }): Promise<RoomRow | null> {
@@ -112,4 +112,22 @@ export async function removeMember(db: Executor, { roomId, userId }: { roomId: s
 export async function listRoomIdsOfUser(db: Executor, { userId }: { userId: string }): Promise<string[]> {
   const rows = await db.select({ roomId: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId));
   return rows.map((r) => r.roomId);
+}
+
+export async function countMembers(db: Executor, { roomId }: { roomId: string }): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(roomMembers).where(eq(roomMembers.roomId, roomId));
+  return row?.n ?? 0;
+}
+
+export async function updateRoom(
+  db: Executor,
+  { id, patch }: { id: string; patch: Partial<Pick<RoomRow, "name" | "topic" | "visibility" | "settings">> },
+): Promise<RoomRow | null> {
+  const [row] = await db.update(rooms).set(patch).where(eq(rooms.id, id)).returning();
+  return row ?? null;
+}
+
+export async function getRoomByDmKey(db: Executor, { dmKey }: { dmKey: string }): Promise<RoomRow | null> {
+  const [row] = await db.select().from(rooms).where(eq(rooms.dmKey, dmKey)).limit(1);
+  return row ?? null;
 }

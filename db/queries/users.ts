@@ -4,10 +4,13 @@ import { users } from "../schema";
 
 export type UserRow = typeof users.$inferSelect;
 
-export async function insertUser(db: Executor, { id, username, passwordHash }: { id: string; username: string; passwordHash: string }) {
+export async function insertUser(
+  db: Executor,
+  { id, username, passwordHash, siteAdmin }: { id: string; username: string; passwordHash: string; siteAdmin: boolean },
+) {
   const [row] = await db
     .insert(users)
-    .values({ id, username, passwordHash })
+    .values({ id, username, passwordHash, siteAdmin })
     .onConflictDoNothing()
     .returning({ id: users.id, username: users.username });
   return row ?? null;
@@ -20,7 +23,7 @@ export async function getUserByUsername(db: Executor, { username }: { username: 
 
 export async function getUserById(db: Executor, { id }: { id: string }) {
   const [row] = await db
-    .select({ id: users.id, username: users.username, createdAt: users.createdAt })
+    .select({ id: users.id, username: users.username, siteAdmin: users.siteAdmin, createdAt: users.createdAt })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
@@ -41,4 +44,15 @@ export async function getLastSeen(db: Executor, { ids }: { ids: string[] }): Pro
   if (ids.length === 0) return new Map();
   const rows = await db.select({ id: users.id, lastSeenAt: users.lastSeenAt }).from(users).where(inArray(users.id, ids));
   return new Map(rows.map((r) => [r.id, r.lastSeenAt]));
+}
+
+export async function countUsers(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return row?.n ?? 0;
+}
+
+/** Promotes the named users (config SITE_ADMINS) to site administrators. */
+export async function promoteSiteAdmins(db: Executor, { usernames }: { usernames: string[] }) {
+  if (usernames.length === 0) return;
+  await db.update(users).set({ siteAdmin: true }).where(inArray(sql`lower(${users.username})`, usernames));
 }

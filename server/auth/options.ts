@@ -5,6 +5,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/server/chat/users";
+import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { getRuntime } from "@/server/runtime";
 
 export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
@@ -16,8 +17,13 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Username and password",
       credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const user = await verifyCredentials(getRuntime().db, {
+      async authorize(credentials, req) {
+        const runtime = getRuntime();
+        const ip = req.headers?.[CLIENT_IP_HEADER];
+        await runtime.limits.consume("auth", typeof ip === "string" ? ip : "unknown").catch(() => {
+          throw new Error("Too many sign-in attempts; wait a minute and try again");
+        });
+        const user = await verifyCredentials(runtime.db, {
           username: String(credentials?.username ?? ""),
           password: String(credentials?.password ?? ""),
         });

@@ -10,7 +10,11 @@ export type BusEvent =
   /** A ready-made frame for the room's sockets, optionally only some users' or all but one's. */
   | { type: "frame"; room: string; frame: ServerFrame; only?: string[]; except?: string }
   /** Typing is aggregated per instance, which also owns its expiry (server/realtime/typing.ts). */
-  | { type: "typing"; room: string; user: { id: string; username: string }; state: "start" | "stop" };
+  | { type: "typing"; room: string; user: { id: string; username: string }; state: "start" | "stop" }
+  /** Kick or ban: the user's sockets on every instance leave the room now. */
+  | { type: "evict"; room: string; user: string; reason: "kicked" | "banned" }
+  /** Per-user news for that user's own sockets (topic user:<id>). */
+  | { type: "blocks"; user: string; blocked: string[] };
 
 export type BusListener = (topic: string, event: BusEvent) => void;
 
@@ -27,6 +31,7 @@ export interface Bus {
 }
 
 export const roomTopic = (roomId: string) => `room:${roomId}`;
+export const userTopic = (userId: string) => `user:${userId}`;
 
 /** Publishes a frame to a room's sockets on every instance. */
 export const publishFrame = (bus: Bus, room: string, frame: ServerFrame, audience: { only?: string[]; except?: string } = {}) =>

@@ -1,17 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
-import { appendMessage, getMessageById, listMessages, tombstoneMessage, updateMessageContent, type MessageRow } from "@/db/queries/messages";
+import { insertActivity } from "@/db/queries/activity";
+import { blockedEitherWay, hasBlocked, listBlocked } from "@/db/queries/blocks";
+import { appendMessage, findByClientId, getMessageById, listMessages, tombstoneMessage, updateMessageContent, type MessageRow } from "@/db/queries/messages";
 import { getReactions } from "@/db/queries/reactions";
 import { getMembership } from "@/db/queries/rooms";
 import { REPLAY_LIMIT, type Message, type MessageKind } from "@/protocol";
 import { publishFrame, roomTopic, type Bus } from "@/server/bus";
 import { AppError, invalid } from "@/server/errors";
+import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
-import { assertCanPost, assertCanRead, canDeleteMessage, canEditMessage } from "./permissions";
+import { assertCanPost, assertCanRead, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
-import { canSee, toWireMessage } from "./wire";
+import { canSee, maskBlocked, toWireMessage } from "./wire";
 
-type Deps = { db: Database; bus: Bus; log: Logger };
+type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits };
 type Actor = { id: string; username: string };
 
 export interface SendInput {
@@ -28,15 +31,24 @@ export interface SendInput {
  * Persists a message, then publishes it. Idempotent on (room, sender, client id): a retry
  * returns the stored message and publishes nothing, so the sender can resend until acked.
  */
-export async function sendMessage({ db, bus, log }: Deps, actor: Actor, input: SendInput): Promise<Message> {
-  const { room, membership } = await loadRoom(db, input.roomId, actor.id);
+export async function sendMessage({ db, bus, log, limits }: Deps, actor: Actor, input: SendInput): Promise<Message> {
+  const { room, membership, standing } = await loadRoom(db, input.roomId, actor.id);
   assertCanPost(room, membership);
+
+  // A retry of a stored message is answered before any limit: it costs nothing new.
+  const stored = await findByClientId(db, room.id, actor.id, input.clientId);
+  if (stored) return toWireMessage(stored);
 
   if (input.to !== undefined) {
     if (input.to === actor.id) throw invalid("to: cannot send a private message to yourself", "to");
     if (!(await getMembership(db, { roomId: room.id, userId: input.to }))) {
       throw new AppError("NOT_FOUND", "to: that user is not a member of this room", { field: "to" });
     }
+    if (await hasBlocked(db, { blockerId: input.to, blockedId: actor.id })) throw new AppError("FORBIDDEN", "this user does not accept your messages");
+  }
+  if (room.visibility === "direct") {
+    const other = room.dmKey?.split(":").find((id) => id !== actor.id);
+    if (other && (await blockedEitherWay(db, { a: actor.id, b: other }))) throw new AppError("FORBIDDEN", "this conversation is blocked");
   }
   if (input.replyTo !== undefined) {
     const parent = await getMessageById(db, { id: input.replyTo });
@@ -44,6 +56,10 @@ export async function sendMessage({ db, bus, log }: Deps, actor: Actor, input: S
       throw new AppError("NOT_FOUND", "reply_to: no such message in this room", { field: "reply_to" });
     }
   }
+
+  await limits.consume("message", actor.id);
+  const slowMode = Number(room.settings.slow_mode_s ?? 0);
+  if (slowMode > 0 && !mayAttempt(standing, "delete_any")) await limits.slowMode(room.id, actor.id, slowMode);
 
   const { message, created } = await db.transaction((tx) =>
     appendMessage(tx, {
@@ -67,23 +83,24 @@ export async function sendMessage({ db, bus, log }: Deps, actor: Actor, input: S
     });
     // Sending ends "is typing…" at once rather than when the indicator expires.
     await bus.publish(roomTopic(room.id), { type: "typing", room: room.id, user: actor, state: "stop" }).catch(() => {});
+    void insertActivity(db, { kind: "message", userId: actor.id, roomId: room.id }).catch(() => {});
   }
   return wire;
 }
 
 /** Loads a message of `roomId` that the actor may see, or NOT_FOUND. */
 async function loadMessage(db: Database, actorId: string, roomId: string, messageId: string) {
-  const { room, membership } = await loadRoom(db, roomId, actorId);
+  const { room, membership, standing } = await loadRoom(db, roomId, actorId);
   const row = await getMessageById(db, { id: messageId });
   if (!row || row.roomId !== room.id || !canSee(toWireMessage(row), actorId)) {
     throw new AppError("NOT_FOUND", "message: no such message in this room", { field: "message" });
   }
-  return { room, membership, row };
+  return { room, membership, standing, row };
 }
 
 const audienceOf = (row: MessageRow) => (row.recipientId ? { only: [row.senderId, row.recipientId] } : {});
 
-export async function editMessage({ db, bus }: Deps, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
+export async function editMessage({ db, bus }: Pick<Deps, "db" | "bus">, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
   const { membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   if (!membership || !canEditMessage(actor.id, row)) throw new AppError("FORBIDDEN", "only the author can edit a message");
   if (row.deletedAt) throw new AppError("NOT_FOUND", "message: it was deleted", { field: "message" });
@@ -94,19 +111,26 @@ export async function editMessage({ db, bus }: Deps, actor: Actor, input: { room
   return wire;
 }
 
-export async function deleteMessage({ db, bus }: Deps, actor: Actor, input: { roomId: string; messageId: string }): Promise<Message> {
-  const { membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
-  if (!canDeleteMessage(actor.id, membership, row)) throw new AppError("FORBIDDEN", "you may only delete your own messages");
+export async function deleteMessage({ db, bus }: Pick<Deps, "db" | "bus">, actor: Actor, input: { roomId: string; messageId: string }): Promise<Message> {
+  const { standing, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
+  if (!canDeleteMessage(standing, row)) throw new AppError("FORBIDDEN", "you may only delete your own messages");
   if (row.deletedAt) return toWireMessage(row);
   const wire = toWireMessage((await tombstoneMessage(db, { id: row.id }))!);
   await publishFrame(bus, row.roomId, { type: "message_deleted", room: row.roomId, message: wire }, audienceOf(row));
   return wire;
 }
 
-/** Wire messages with their reactions attached. */
-async function withReactions(db: Database, rows: MessageRow[]): Promise<Message[]> {
+/** Wire messages as `viewerId` sees them: reactions attached, blocked senders masked. */
+async function forViewer(db: Database, viewerId: string, rows: MessageRow[]): Promise<Message[]> {
   const reactions = await getReactions(db, { messageIds: rows.filter((r) => !r.deletedAt).map((r) => r.id) });
-  return rows.map((row) => toWireMessage(row, reactions.get(row.id)));
+  const blocked = new Set((await listBlocked(db, { blockerId: viewerId })).map((b) => b.id));
+  return rows.map((row) => maskBlocked(toWireMessage(row, reactions.get(row.id)), blocked));
+}
+
+/** Retention: the oldest creation time a room still shows. */
+export function retentionCutoff(room: { settings: Record<string, unknown> }): Date | undefined {
+  const days = room.settings.retention_days;
+  return typeof days === "number" && days > 0 ? new Date(Date.now() - days * 86_400_000) : undefined;
 }
 
 export async function getHistory(
@@ -115,10 +139,10 @@ export async function getHistory(
   roomId: string,
   page: { before?: number; after?: number; limit: number },
 ): Promise<Message[]> {
-  const { room, membership } = await loadRoom(db, roomId, actor.id);
-  assertCanRead(room, membership);
-  const rows = await listMessages(db, { roomId, viewerId: actor.id, ...page });
-  return withReactions(db, rows);
+  const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
+  assertCanRead(room, membership, banned);
+  const rows = await listMessages(db, { roomId, viewerId: actor.id, ...page, notBefore: retentionCutoff(room) });
+  return forViewer(db, actor.id, rows);
 }
 
 /**
@@ -128,12 +152,19 @@ export async function getHistory(
 export async function replaySince(
   { db }: Pick<Deps, "db">,
   viewerId: string,
-  room: { id: string; lastSeq: number },
+  room: { id: string; lastSeq: number; settings: Record<string, unknown> },
   since: number,
 ): Promise<{ messages: Message[]; gap?: { from: number; to: number } }> {
   if (since >= room.lastSeq) return { messages: [] };
-  const rows = await listMessages(db, { roomId: room.id, viewerId, after: since, before: room.lastSeq + 1, limit: REPLAY_LIMIT });
-  const messages = await withReactions(db, rows);
+  const rows = await listMessages(db, {
+    roomId: room.id,
+    viewerId,
+    after: since,
+    before: room.lastSeq + 1,
+    limit: REPLAY_LIMIT,
+    notBefore: retentionCutoff(room),
+  });
+  const messages = await forViewer(db, viewerId, rows);
   const first = messages[0];
   if (rows.length === REPLAY_LIMIT && first && first.seq > since + 1) {
     return { messages, gap: { from: since + 1, to: first.seq - 1 } };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
 import {
+  countMembers,
   getMembership,
   getRoomById,
   insertMember,
@@ -14,7 +15,10 @@ import {
 import type { RoomDetail, RoomSummary } from "@/protocol/rest";
 import { publishFrame, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
-import { assertCanRead, canJoin } from "./permissions";
+import { insertActivity } from "@/db/queries/activity";
+import { isBanned } from "@/db/queries/moderation";
+import { getUserById } from "@/db/queries/users";
+import { assertCanRead, canJoin, type ActorStanding } from "./permissions";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -25,7 +29,7 @@ export async function createRoom(
   input: { name: string; visibility: "public" | "private"; topic?: string },
 ): Promise<RoomDetail> {
   const room = await db.transaction(async (tx) => {
-    const row = await insertRoom(tx, { id: randomUUID(), name: input.name, topic: input.topic ?? "", visibility: input.visibility, createdBy: actor.id });
+    const row = (await insertRoom(tx, { id: randomUUID(), name: input.name, topic: input.topic ?? "", visibility: input.visibility, createdBy: actor.id }))!;
     await insertMember(tx, { roomId: row.id, userId: actor.id, role: "owner" });
     return row;
   });
@@ -47,8 +51,8 @@ export async function listRooms({ db }: Deps, actor: Actor, { scope, q }: { scop
 }
 
 export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string): Promise<RoomDetail> {
-  const { room, membership } = await loadRoom(db, roomId, actor.id);
-  assertCanRead(room, membership);
+  const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
+  assertCanRead(room, membership, banned);
   const members = await listMembers(db, { roomId });
   return {
     ...summary(room),
@@ -64,20 +68,36 @@ export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string):
  * member to the room. Returns the room and membership for the caller's next step.
  */
 export async function joinRoom({ db, bus }: Deps, actor: Actor, roomId: string) {
-  const { room, membership } = await loadRoom(db, roomId, actor.id);
+  const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
+  if (banned) throw new AppError("FORBIDDEN", "you are banned from this room");
   if (!canJoin(room, membership)) throw new AppError("FORBIDDEN", "this room is private; you need an invitation");
   if (membership) return { room, membership };
+  await assertRoomHasSpace(db, room);
   const added = await insertMember(db, { roomId, userId: actor.id, role: "member" });
   const joined = (await getMembership(db, { roomId, userId: actor.id }))!;
-  if (added) await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
+  if (added) {
+    await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
+    void insertActivity(db, { kind: "join", userId: actor.id, roomId }).catch(() => {});
+  }
   return { room, membership: joined };
 }
 
+/** Refuses a new member when the room's member limit is reached. */
+export async function assertRoomHasSpace(db: Database, room: RoomRow): Promise<void> {
+  const limit = room.settings.member_limit;
+  if (typeof limit !== "number") return;
+  if ((await countMembers(db, { roomId: room.id })) >= limit) throw new AppError("FORBIDDEN", `this room is full (${limit} members)`);
+}
+
+/** The room and where the user stands in it: membership, ban, site-admin standing. */
 export async function loadRoom(db: Database, roomId: string, userId: string) {
   const room = await getRoomById(db, { id: roomId });
   if (!room) throw notFound("room");
   const membership = await getMembership(db, { roomId, userId });
-  return { room, membership };
+  const banned = membership ? false : await isBanned(db, { roomId, userId });
+  const user = await getUserById(db, { id: userId });
+  const standing: ActorStanding = { id: userId, membership, siteAdmin: user?.siteAdmin ?? false, banned };
+  return { room, membership, banned, standing };
 }
 
 const summary = (r: Pick<RoomRow, "id" | "name" | "topic" | "visibility" | "lastSeq">): RoomSummary => ({

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
-import { getUserByUsername, insertUser } from "@/db/queries/users";
+import { countUsers, getUserByUsername, insertUser } from "@/db/queries/users";
 import { getDummyHash, hashPassword, verifyPassword } from "@/server/auth/passwords";
 import { AppError } from "@/server/errors";
 
-export async function registerUser(db: Database, { username, password }: { username: string; password: string }) {
+/** The first user of a site, and anyone named in SITE_ADMINS, administers the site. */
+export async function registerUser(db: Database, { username, password, siteAdmins = [] }: { username: string; password: string; siteAdmins?: string[] }) {
   if (await getUserByUsername(db, { username })) throw new AppError("CONFLICT", "that username is taken");
   const passwordHash = await hashPassword(password);
-  const user = await insertUser(db, { id: randomUUID(), username, passwordHash });
+  const siteAdmin = siteAdmins.includes(username.toLowerCase()) || (await countUsers(db)) === 0;
+  const user = await insertUser(db, { id: randomUUID(), username, passwordHash, siteAdmin });
   // A concurrent registration of the same name lost the unique-index race.
   if (!user) throw new AppError("CONFLICT", "that username is taken");
   return user;

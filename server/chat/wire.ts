@@ -25,3 +25,9 @@ export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message 
 /** Whether `userId` may see `message` (private messages: sender and recipient only). */
 export const canSee = (message: Pick<Message, "to" | "sender">, userId: string) =>
   !message.to || message.to === userId || message.sender === userId;
+
+/** A message from someone the viewer blocked keeps its place but shows nothing. */
+export function maskBlocked(message: Message, blocked: ReadonlySet<string>): Message {
+  if (!blocked.has(message.sender)) return message;
+  return { ...message, content: "", meta: null, reactions: undefined, blocked: true };
+}

@@ -4,15 +4,19 @@
  */
 import { randomUUID } from "node:crypto";
 import type WebSocket from "ws";
-import type { ClientFrame, ServerFrame } from "@/protocol";
+import { CloseCode, type ClientFrame, type ServerFrame } from "@/protocol";
+import { maskBlocked } from "@/server/chat/wire";
 import type { Identity } from "@/server/auth/tokens";
 import { AppError, toAppError } from "@/server/errors";
 import type { Logger } from "@/server/log";
 import type { RoomListener } from "./registry";
-import { sendFrame } from "./send";
+import { encodeFrame, sendFrame } from "./send";
 
 /** Frames waiting behind a slow one; beyond this the client is flooding us. */
 const MAX_QUEUED_FRAMES = 64;
+/** A client that keeps hitting limits after being told to slow down is disconnected. */
+const ABUSE_LIMIT = 100;
+const ABUSE_WINDOW_MS = 60_000;
 
 type Buffered = { frame: ServerFrame; encoded: string };
 
@@ -23,6 +27,12 @@ export class Connection implements RoomListener {
   /** Joined rooms; a room maps to a buffer while its join replay is still being written. */
   readonly rooms = new Map<string, Buffered[] | null>();
   private queue: Promise<void> = Promise.resolve();
+  /** Users this socket's user blocked: their messages arrive masked. */
+  private blocked: ReadonlySet<string> = new Set();
+  /** The room named in the URL (/ws/<room>); being banned from it ends the socket. */
+  initialRoom: string | undefined;
+  /** Recent RATE_LIMITED answers; sustained abuse closes the socket with 4008. */
+  private limitedAt: number[] = [];
   /** Presence reaches a socket once per room the user shares with it; send each change once. */
   private readonly presenceSeen = new Map<string, string>();
   private queued = 0;
@@ -43,6 +53,10 @@ export class Connection implements RoomListener {
   sendError(err: unknown, ref?: string): void {
     const { error, correlationId } = toAppError(err);
     if (correlationId) this.log.error({ err, correlationId, conn: this.id }, "frame handler failed");
+    if (error.code === "RATE_LIMITED" && this.sustainedAbuse()) {
+      this.socket.close(CloseCode.RATE_LIMITED, "rate limit exceeded repeatedly");
+      return;
+    }
     this.send({
       type: "error",
       ...(ref ? { ref } : {}),
@@ -62,8 +76,21 @@ export class Connection implements RoomListener {
       if (this.presenceSeen.get(frame.user) === state) return;
       this.presenceSeen.set(frame.user, state);
     }
+    if ((frame.type === "message" || frame.type === "message_updated") && this.blocked.has(frame.message.sender)) {
+      const masked = { ...frame, message: maskBlocked(frame.message, this.blocked) };
+      return this.deliver(room, masked, encodeFrame(masked));
+    }
     if (buffer) buffer.push({ frame, encoded });
     else sendFrame(this.socket, encoded);
+  }
+
+  evict(room: string, reason: "kicked" | "banned"): void {
+    this.rooms.delete(room);
+    if (reason === "banned" && this.initialRoom === room) this.socket.close(CloseCode.FORBIDDEN, "banned from this room");
+  }
+
+  setBlocked(blocked: readonly string[]): void {
+    this.blocked = new Set(blocked);
   }
 
   /** Starts buffering a room's live events until its replay has been sent (also on a re-join). */
@@ -79,6 +106,14 @@ export class Connection implements RoomListener {
       if (frame.type === "message" && replayed.has(frame.message.id)) continue;
       sendFrame(this.socket, encoded);
     }
+  }
+
+  /** More than ABUSE_LIMIT refusals within ABUSE_WINDOW_MS. */
+  private sustainedAbuse(): boolean {
+    const now = Date.now();
+    this.limitedAt = this.limitedAt.filter((t) => now - t < ABUSE_WINDOW_MS);
+    this.limitedAt.push(now);
+    return this.limitedAt.length > ABUSE_LIMIT;
   }
 
   /** Runs `handler` after every earlier frame of this socket has finished. */

@@ -7,6 +7,8 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseClientFrame } from "@/protocol";
+import { insertActivity } from "@/db/queries/activity";
+import { listBlocked } from "@/db/queries/blocks";
 import { listMessages } from "@/db/queries/messages";
 import { isAllowedOrigin } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
@@ -80,7 +82,10 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     ws.on("error", (err) => log.debug({ err: err.message, conn: conn.id }, "socket error"));
     ws.on("close", () => {
       connections.delete(conn);
-      if (conn.identity) void presence.disconnect(conn.userId, conn.id);
+      if (conn.identity) {
+        void presence.disconnect(conn.userId, conn.id);
+        void registry.removeUser(conn);
+      }
       for (const room of conn.rooms.keys()) void registry.remove(room, conn);
       conn.rooms.clear();
     });
@@ -95,9 +100,17 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     const authTimer = setTimeout(() => ws.close(CloseCode.UNAUTHENTICATED, "authentication timed out"), AUTH_TIMEOUT_MS);
     ws.once("close", () => clearTimeout(authTimer));
 
-    const authenticated = (identity: Identity) => {
+    conn.initialRoom = initialRoom;
+    const authenticated = async (identity: Identity) => {
       clearTimeout(authTimer);
+      if (registry.socketsOf(identity.userId) >= config.MAX_SOCKETS_PER_USER) {
+        ws.close(CloseCode.RATE_LIMITED, `too many connections (at most ${config.MAX_SOCKETS_PER_USER} per user)`);
+        return;
+      }
       conn.identity = identity;
+      await registry.addUser(conn);
+      conn.setBlocked((await listBlocked(db, { blockerId: identity.userId })).map((b) => b.id));
+      void insertActivity(db, { kind: "connect", userId: identity.userId }).catch(() => {});
       conn.send({ type: "ready", user: { id: identity.userId, username: identity.username }, session: identity.sessionId, protocol: PROTOCOL_VERSION });
       void presence.connect(identity.userId, conn.id);
       if (initialRoom) {
@@ -109,15 +122,18 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       if (credential) {
         const identity = await verifyToken(credential);
         if (!identity) return ws.close(CloseCode.UNAUTHENTICATED, "invalid or expired credentials");
-        authenticated(identity);
+        await authenticated(identity);
       }
       ready = true;
       for (const data of early.splice(0)) onFrame(conn, data, false, authenticated);
     };
-    void start();
+    start().catch((err: unknown) => {
+      log.error({ err, conn: conn.id }, "socket start-up failed");
+      ws.close(CloseCode.INTERNAL, "internal error");
+    });
   }
 
-  function onFrame(conn: Connection, data: RawData, isBinary: boolean, authenticated: (identity: Identity) => void): void {
+  function onFrame(conn: Connection, data: RawData, isBinary: boolean, authenticated: (identity: Identity) => Promise<void>): void {
     const ws = conn.socket;
     if (isBinary) {
       conn.sendError(new AppError("INVALID", "binary frames are not supported; send JSON text"));
@@ -135,7 +151,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
         if (conn.identity) return;
         const identity = await verifyToken(token);
         if (!identity) return void ws.close(CloseCode.UNAUTHENTICATED, "invalid or expired credentials");
-        authenticated(identity);
+        await authenticated(identity);
       });
       return;
     }

@@ -5,7 +5,7 @@
  * the same string is written to every socket that may see it.
  */
 import type { Bus, BusEvent } from "@/server/bus";
-import { roomTopic } from "@/server/bus";
+import { roomTopic, userTopic } from "@/server/bus";
 import type { Message, ServerFrame } from "@/protocol";
 import { canSee } from "@/server/chat/wire";
 import type { Logger } from "@/server/log";
@@ -15,10 +15,14 @@ import { TypingTracker, type Typist } from "./typing";
 export interface RoomListener {
   readonly userId: string;
   deliver(room: string, frame: ServerFrame, encoded: string): void;
+  /** Removed from the room by a moderator (the room has already been told). */
+  evict(room: string, reason: "kicked" | "banned"): void;
+  setBlocked(blocked: readonly string[]): void;
 }
 
 export class RoomRegistry {
   private readonly rooms = new Map<string, Set<RoomListener>>();
+  private readonly users = new Map<string, Set<RoomListener>>();
   /** Highest seq seen per room, so a bus resync knows where to backfill from. */
   private readonly highestSeq = new Map<string, number>();
   readonly typing: TypingTracker;
@@ -54,6 +58,29 @@ export class RoomRegistry {
     await this.bus.unsubscribe(roomTopic(room)).catch((err: unknown) => this.log.warn({ err, room }, "unsubscribe failed"));
   }
 
+  /** Subscribes to the user's own topic while any of their sockets is here. */
+  async addUser(listener: RoomListener): Promise<void> {
+    let listeners = this.users.get(listener.userId);
+    if (!listeners) {
+      listeners = new Set();
+      this.users.set(listener.userId, listeners);
+      await this.bus.subscribe(userTopic(listener.userId));
+    }
+    listeners.add(listener);
+  }
+
+  async removeUser(listener: RoomListener): Promise<void> {
+    const listeners = this.users.get(listener.userId);
+    if (!listeners?.delete(listener) || listeners.size > 0) return;
+    this.users.delete(listener.userId);
+    await this.bus.unsubscribe(userTopic(listener.userId)).catch((err: unknown) => this.log.warn({ err }, "unsubscribe failed"));
+  }
+
+  /** Sockets of `userId` on this instance. */
+  socketsOf(userId: string): number {
+    return this.users.get(userId)?.size ?? 0;
+  }
+
   get roomCount(): number {
     return this.rooms.size;
   }
@@ -70,6 +97,11 @@ export class RoomRegistry {
   }
 
   private dispatch(topic: string, event: BusEvent): void {
+    if (event.type === "blocks") {
+      if (topic !== userTopic(event.user)) return;
+      for (const listener of this.users.get(event.user) ?? []) listener.setBlocked(event.blocked);
+      return;
+    }
     if (topic !== roomTopic(event.room)) return;
     const listeners = this.rooms.get(event.room);
     if (!listeners) return;
@@ -80,6 +112,14 @@ export class RoomRegistry {
         return;
       case "typing":
         this.typing.apply(event.room, event.user, event.state);
+        return;
+      case "evict":
+        for (const listener of [...listeners]) {
+          if (listener.userId !== event.user) continue;
+          listener.evict(event.room, event.reason);
+          void this.remove(event.room, listener);
+        }
+        this.typing.apply(event.room, { id: event.user, username: "" }, "stop");
         return;
       case "frame": {
         const encoded = encodeFrame(event.frame);

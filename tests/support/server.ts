@@ -35,6 +35,11 @@ export async function startServer(env: Record<string, string> = {}, opts: { keep
       DATA_DIR: dataDir,
       LOG_LEVEL: "info",
       NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
+      // Tests register many users and send bursts from one address; suites that test the
+      // limits themselves pass their own values.
+      RATE_MESSAGES_PER_MIN: "100000",
+      RATE_AUTH_PER_MIN: "100000",
+      RATE_INVITES_PER_MIN: "100000",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

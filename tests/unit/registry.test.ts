@@ -23,7 +23,15 @@ const message = (seq: number, extra: Partial<Message> = {}): Message => ({
 
 class FakeListener implements RoomListener {
   readonly got: ServerFrame[] = [];
+  readonly evicted: string[] = [];
+  blocked: readonly string[] = [];
   constructor(readonly userId: string) {}
+  evict(room: string, reason: string) {
+    this.evicted.push(`${room}:${reason}`);
+  }
+  setBlocked(blocked: readonly string[]) {
+    this.blocked = blocked;
+  }
   deliver(_room: string, frame: ServerFrame) {
     this.got.push(frame);
   }
@@ -70,4 +78,28 @@ test("events published on the bus are copies: a listener cannot mutate the publi
   const got = l.got[0] as Extract<ServerFrame, { type: "message" }>;
   got.message.content = "changed";
   assert.equal(original.content, "hello 1");
+});
+
+test("an eviction removes only that user's sockets from the room, on this instance", async () => {
+  const bus = new MemoryBus();
+  const registry = new RoomRegistry(bus, log, async () => [], 3000);
+  const [alice, bob] = ["alice", "bob"].map((u) => new FakeListener(u));
+  await registry.add("r1", alice!, 0);
+  await registry.add("r1", bob!, 0);
+  await bus.publish(roomTopic("r1"), { type: "evict", room: "r1", user: "bob", reason: "banned" });
+  await tick();
+  assert.deepEqual(bob!.evicted, ["r1:banned"]);
+  assert.deepEqual(alice!.evicted, []);
+  assert.deepEqual([...registry.listeners("r1")], [alice]);
+});
+
+test("block lists reach every socket of that user through the user topic", async () => {
+  const bus = new MemoryBus();
+  const registry = new RoomRegistry(bus, log, async () => [], 3000);
+  const [tab1, tab2, other] = [new FakeListener("alice"), new FakeListener("alice"), new FakeListener("bob")];
+  for (const l of [tab1, tab2, other]) await registry.addUser(l);
+  await bus.publish("user:alice", { type: "blocks", user: "alice", blocked: ["bob"] });
+  await tick();
+  assert.deepEqual([tab1.blocked, tab2.blocked, other.blocked], [["bob"], ["bob"], []]);
+  assert.equal(registry.socketsOf("alice"), 2);
 });

@@ -1,0 +1,114 @@
+/**
+ * Moderation of a room's members: mute, unmute, kick, ban, unban, role changes and deleting
+ * any message. Every rule comes from permissions.ts; every action is written to the audit
+ * log; kicks and bans remove the user's live sockets on every instance through the bus.
+ */
+import { insertActivity } from "@/db/queries/activity";
+import { deleteBan, insertAudit, insertBan, listAudit, listBans, setMute, setRole } from "@/db/queries/moderation";
+import { getMembership, removeMember } from "@/db/queries/rooms";
+import { getUserById, getUsernames } from "@/db/queries/users";
+import type { Database } from "@/db/client";
+import type { ModerationBody } from "@/protocol/rest";
+import { publishFrame, roomTopic, type Bus } from "@/server/bus";
+import { AppError, notFound } from "@/server/errors";
+import { deleteMessage } from "./messages";
+import { assertMay, mayAttempt, mayModerate } from "./permissions";
+import { loadRoom } from "./rooms";
+
+type Deps = { db: Database; bus: Bus };
+type Actor = { id: string; username: string };
+
+/** A mute without a duration lasts until someone unmutes. */
+const INDEFINITE_MS = 100 * 365 * 86_400_000;
+
+export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
+  const { standing } = await loadRoom(db, roomId, actor.id);
+  const reason = body.reason ?? null;
+
+  if (body.action === "delete_message") {
+    assertMay(mayAttempt(standing, "delete_any"), "you may not delete other people's messages here");
+    const message = await deleteMessage({ db, bus }, actor, { roomId, messageId: body.message });
+    await audit(db, { roomId, actorId: actor.id, action: "delete_message", targetId: message.sender, reason, details: { message: message.id, seq: message.seq } });
+    return { ok: true };
+  }
+
+  const target = await getUserById(db, { id: body.user });
+  if (!target) throw notFound("user");
+  const membership = await getMembership(db, { roomId, userId: target.id });
+  const newRole = body.action === "role" ? body.role : undefined;
+  assertMay(mayModerate(standing, body.action, { id: target.id, role: membership?.role ?? null }, newRole), `you may not ${body.action} this user`);
+  const user = { id: target.id, username: target.username };
+  const needMember = () => {
+    if (!membership) throw new AppError("NOT_FOUND", "that user is not a member of this room", { field: "user" });
+  };
+
+  switch (body.action) {
+    case "mute": {
+      needMember();
+      const until = new Date(Date.now() + (body.duration_s ? body.duration_s * 1000 : INDEFINITE_MS));
+      await setMute(db, { roomId, userId: target.id, until, reason });
+      await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "muted", until: until.toISOString(), reason });
+      break;
+    }
+    case "unmute":
+      needMember();
+      await setMute(db, { roomId, userId: target.id, until: null, reason: null });
+      await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "unmuted", reason });
+      break;
+    case "kick":
+      needMember();
+      await removeMember(db, { roomId, userId: target.id });
+      await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "kicked", reason });
+      await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: target.id, reason: "kicked" });
+      break;
+    case "ban":
+      await db.transaction(async (tx) => {
+        await removeMember(tx, { roomId, userId: target.id });
+        await insertBan(tx, { roomId, userId: target.id, bannedBy: actor.id, reason });
+      });
+      await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "banned", reason });
+      await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: target.id, reason: "banned" });
+      break;
+    case "unban":
+      if (!(await deleteBan(db, { roomId, userId: target.id }))) throw new AppError("NOT_FOUND", "that user is not banned", { field: "user" });
+      break;
+    case "role":
+      needMember();
+      await setRole(db, { roomId, userId: target.id, role: body.role });
+      await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "role", role: body.role, reason });
+      break;
+  }
+  await audit(db, { roomId, actorId: actor.id, action: body.action, targetId: target.id, reason, details: newRole ? { role: newRole } : null });
+  return { ok: true };
+}
+
+async function audit(db: Database, entry: Parameters<typeof insertAudit>[1]) {
+  await insertAudit(db, entry);
+  void insertActivity(db, { kind: "moderation", userId: entry.actorId, roomId: entry.roomId }).catch(() => {});
+}
+
+export { audit as recordAudit };
+
+/** The room's audit log, newest first, with usernames resolved; admins only. */
+export async function getAuditLog({ db }: Pick<Deps, "db">, actor: Actor, roomId: string, { before, limit }: { before?: Date; limit: number }) {
+  const { standing } = await loadRoom(db, roomId, actor.id);
+  assertMay(mayAttempt(standing, "audit"), "only room admins may read the audit log");
+  const rows = await listAudit(db, { roomId, before, limit });
+  const names = await getUsernames(db, { ids: [...new Set(rows.flatMap((r) => [r.actorId, r.targetId].filter((id): id is string => id !== null)))] });
+  return rows.map((r) => ({
+    id: r.id,
+    action: r.action,
+    actor: r.actorId ? { id: r.actorId, username: names.get(r.actorId) ?? "(deleted)" } : null,
+    target: r.targetId ? { id: r.targetId, username: names.get(r.targetId) ?? "(deleted)" } : null,
+    reason: r.reason,
+    details: r.details,
+    at: r.createdAt.toISOString(),
+  }));
+}
+
+/** Banned users of a room, for moderators. */
+export async function getBans({ db }: Pick<Deps, "db">, actor: Actor, roomId: string) {
+  const { standing } = await loadRoom(db, roomId, actor.id);
+  assertMay(mayAttempt(standing, "ban"), "only moderators may see bans");
+  return (await listBans(db, { roomId })).map((b) => ({ id: b.id, username: b.username, reason: b.reason, at: b.createdAt.toISOString() }));
+}
