@@ -44,7 +44,7 @@ export type RoomSummary = {
 
 export type RoomDetail = RoomSummary & {
   settings: Record<string, unknown>;
-  members: Array<{ id: string; username: string; role: string }>;
+  members: Array<{ id: string; username: string; role: string; muted_until?: string | null }>;
   created_at: string;
 };
 
@@ -78,7 +78,7 @@ export type ModerationBody = z.infer<typeof ModerationBody>;
 
 export const CreateInviteBody = z
   .object({
-    expires_in_s: z.number().int().min(60).max(30 * 86_400).default(7 * 86_400),
+    expires_in_s: z.number().int().min(1).max(30 * 86_400).default(7 * 86_400),
     max_uses: z.number().int().min(1).max(10_000).nullable().optional(),
     role: z.enum(["admin", "moderator", "member", "guest"]).default("member"),
   })

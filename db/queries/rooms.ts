@@ -43,6 +43,7 @@ export async function listMembers(db: Executor, { roomId }: { roomId: string }) 
       readSeq: roomMembers.readSeq,
       deliveredSeq: roomMembers.deliveredSeq,
       lastSeenAt: users.lastSeenAt,
+      mutedUntil: roomMembers.mutedUntil,
     })
     .from(roomMembers)
     .innerJoin(users, eq(users.id, roomMembers.userId))

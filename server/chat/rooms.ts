@@ -58,7 +58,12 @@ export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string):
     ...summary(room),
     ...(membership ? { role: membership.role } : {}),
     settings: room.settings,
-    members: members.map((m) => ({ id: m.id, username: m.username, role: m.role })),
+    members: members.map((m) => ({
+      id: m.id,
+      username: m.username,
+      role: m.role,
+      muted_until: m.mutedUntil && m.mutedUntil > new Date() ? m.mutedUntil.toISOString() : null,
+    })),
     created_at: room.createdAt.toISOString(),
   };
 }

@@ -26,7 +26,7 @@ describe("rooms over REST", () => {
     const pub = await createRoom(server.url, alice, "public", `lobby-${randomUUID().slice(0, 8)}`);
     const priv = await createRoom(server.url, alice, "private");
     const detail = await api<{ members: Array<{ id: string; role: string }>; settings: object }>(server.url, "GET", `/api/rooms/${pub}`, { token: alice.token });
-    assert.deepEqual(detail.body.members, [{ id: alice.id, username: alice.username, role: "owner" }]);
+    assert.deepEqual(detail.body.members, [{ id: alice.id, username: alice.username, role: "owner", muted_until: null }]);
 
     const publicList = await api<{ rooms: Array<{ id: string }> }>(server.url, "GET", "/api/rooms?scope=public", { token: bob.token });
     assert.ok(publicList.body.rooms.some((r) => r.id === pub));
