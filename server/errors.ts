@@ -18,7 +18,16 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/**
+ * Next bundles its own copy of this module for route handlers while the runtime's objects
+ * (rate limiters, …) were built from the server's copy, so `instanceof` cannot recognise
+ * an AppError across the two: a global brand can.
+ */
+const BRAND = Symbol.for("confab.AppError");
+
 export class AppError extends Error {
+  readonly [BRAND] = true;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -41,6 +50,8 @@ export const invalid = (message: string, field?: string) => new AppError("INVALI
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
 export const forbidden = (message: string) => new AppError("FORBIDDEN", message);
 
+export const isAppError = (err: unknown): err is AppError => typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
+
 /** Errors from the storage drivers that mean "the database is unreachable", not "bad query". */
 function isStorageDown(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -57,7 +68,7 @@ function isStorageDown(err: unknown): boolean {
 
 /** Normalizes any thrown value to an AppError; unknown errors get a correlation id to log. */
 export function toAppError(err: unknown): { error: AppError; correlationId?: string } {
-  if (err instanceof AppError) return { error: err };
+  if (isAppError(err)) return { error: err };
   const cause = (err as { cause?: unknown } | null)?.cause;
   if (isStorageDown(err) || isStorageDown(cause)) {
     return { error: new AppError("UNAVAILABLE", "storage is unavailable; nothing was stored, retry") };

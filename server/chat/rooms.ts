@@ -76,7 +76,7 @@ export async function joinRoom({ db, bus }: Deps, actor: Actor, roomId: string) 
   const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
   if (banned) throw new AppError("FORBIDDEN", "you are banned from this room");
   if (!canJoin(room, membership)) throw new AppError("FORBIDDEN", "this room is private; you need an invitation");
-  if (membership) return { room, membership };
+  if (membership) return { room, membership, added: false };
   await assertRoomHasSpace(db, room);
   const added = await insertMember(db, { roomId, userId: actor.id, role: "member" });
   const joined = (await getMembership(db, { roomId, userId: actor.id }))!;
@@ -84,7 +84,7 @@ export async function joinRoom({ db, bus }: Deps, actor: Actor, roomId: string) 
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
     void insertActivity(db, { kind: "join", userId: actor.id, roomId }).catch(() => {});
   }
-  return { room, membership: joined };
+  return { room, membership: joined, added };
 }
 
 /** Refuses a new member when the room's member limit is reached. */

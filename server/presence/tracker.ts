@@ -21,8 +21,6 @@ export class PresenceTracker {
   readonly instanceId = randomUUID();
   /** userId → connection id → that tab's status. */
   private readonly local = new Map<string, Map<string, Status>>();
-  /** What this instance last announced per user, so unchanged states are not re-sent. */
-  private readonly announced = new Map<string, Status | "offline">();
   private readonly timer: NodeJS.Timeout;
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -90,16 +88,28 @@ export class PresenceTracker {
     await this.announce(userId);
   }
 
+  /**
+   * Tells the user's rooms their overall status. Every change is announced, even when it looks
+   * unchanged from here: another instance may have announced something else meanwhile, and
+   * sockets drop repeats themselves.
+   */
   private async announce(userId: string): Promise<void> {
     const overall = mergeStatuses((await this.store.get([userId])).get(userId) ?? []) ?? "offline";
-    if (this.announced.get(userId) === overall) return;
-    this.announced.set(userId, overall);
-    if (overall === "offline") this.announced.delete(userId);
-    const now = new Date();
-    if (overall === "offline") await setLastSeen(this.deps.db, { id: userId, at: now });
-    const frame: ServerFrame = { type: "presence", user: userId, status: overall, last_seen: now.toISOString() };
+    let lastSeen: string | null = null;
+    if (overall === "offline") {
+      const now = new Date();
+      await setLastSeen(this.deps.db, { id: userId, at: now });
+      lastSeen = now.toISOString();
+    }
+    const frame: ServerFrame = { type: "presence", user: userId, status: overall, last_seen: lastSeen };
     const rooms = await listRoomIdsOfUser(this.deps.db, { userId });
     await Promise.all(rooms.map((room) => publishFrame(this.deps.bus, room, frame)));
+  }
+
+  /** Introduces a new member's presence to a room they just joined. */
+  async announceIn(roomId: string, userId: string): Promise<void> {
+    const snapshot = (await this.snapshot([userId]))[userId]!;
+    await publishFrame(this.deps.bus, roomId, { type: "presence", user: userId, status: snapshot.status, last_seen: snapshot.last_seen });
   }
 
   /** Refreshes this instance's entries and claims the expired entries of dead instances. */
@@ -110,10 +120,7 @@ export class PresenceTracker {
         if (status) await this.store.set(userId, this.instanceId, status, this.ttlMs);
       }
       const expired = await this.store.claimExpired(Date.now());
-      for (const userId of new Set(expired)) {
-        this.announced.delete(userId);
-        void this.update(userId);
-      }
+      for (const userId of new Set(expired)) void this.update(userId);
     } catch (err) {
       this.deps.log.warn({ err }, "presence heartbeat failed");
     }

@@ -77,8 +77,8 @@ export class Connection implements RoomListener {
       this.presenceSeen.set(frame.user, state);
     }
     if ((frame.type === "message" || frame.type === "message_updated") && this.blocked.has(frame.message.sender)) {
-      const masked = { ...frame, message: maskBlocked(frame.message, this.blocked) };
-      return this.deliver(room, masked, encodeFrame(masked));
+      frame = { ...frame, message: maskBlocked(frame.message, this.blocked) };
+      encoded = encodeFrame(frame);
     }
     if (buffer) buffer.push({ frame, encoded });
     else sendFrame(this.socket, encoded);

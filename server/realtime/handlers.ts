@@ -40,7 +40,7 @@ export const handlers: HandlerTable = {
 
   async join({ runtime, registry, presence }, conn, frame) {
     const { db } = runtime;
-    const { room } = await joinRoom(runtime, actorOf(conn), frame.room);
+    const { room, added } = await joinRoom(runtime, actorOf(conn), frame.room);
     conn.beginJoin(room.id);
     try {
       // Subscribe before reading the room's seq: anything committed later arrives live,
@@ -70,6 +70,7 @@ export const handlers: HandlerTable = {
         }
       }
       conn.finishJoin(room.id, replayed);
+      if (added) await presence.announceIn(room.id, conn.userId);
     } catch (err) {
       conn.rooms.delete(room.id);
       await registry.remove(room.id, conn);
