@@ -49,6 +49,11 @@ export default defineConfig({
       DATA_DIR: process.env.CONFAB_E2E_DATA_DIR,
       LOG_LEVEL: "warn",
       NEXTAUTH_SECRET: "e2e-only-secret-not-for-production-0123456789",
+      // Every e2e user signs up from 127.0.0.1 and the seeders post hundreds of messages: the
+      // production limits (10 auth/min per address, 30 messages/min per user) would throttle
+      // the suite, not test the UI. Rate limiting has its own integration tests.
+      RATE_AUTH_PER_MIN: "100000",
+      RATE_MESSAGES_PER_MIN: "100000",
     },
   },
 });

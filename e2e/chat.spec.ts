@@ -9,7 +9,7 @@ import { goOffline, goOnline, meetInPublicRoom } from "./support/scenarios";
 test("two users chat both ways live, and a reconnecting client sees missed messages exactly once", async ({ newUser }) => {
   const a = await newUser("alice");
   const b = await newUser("bob");
-  await meetInPublicRoom(a, b);
+  const room = await meetInPublicRoom(a, b);
 
   await a.chat.sendAndWaitForAck("hello from alice");
   await expect(b.chat.messages("hello from alice")).toHaveCount(1);
@@ -28,12 +28,13 @@ test("two users chat both ways live, and a reconnecting client sees missed messa
   // One socket per tab, kept across sign-in and room navigation.
   expect(b.sockets.sockets.length).toBe(1);
 
-  await goOffline(b);
+  const away = await goOffline(b);
   await a.chat.sendAndWaitForAck("sent while bob was away");
   // Acked to A (stored and broadcast), yet B has no socket to receive it on.
   await expect(b.chat.messages("sent while bob was away")).toHaveCount(0);
 
-  await goOnline(b);
+  // Delivered by the new socket's re-join replay (`since` = last seq B held).
+  await goOnline(b, room, away);
   await expect(b.chat.messages("sent while bob was away")).toHaveCount(1);
 
   // A full round trip after the replay: anything duplicated would have arrived by now.
@@ -50,11 +51,11 @@ test("two users chat both ways live, and a reconnecting client sees missed messa
 test("a message written while offline waits in the outbox and is delivered exactly once on reconnect", async ({ newUser }) => {
   const a = await newUser("amy");
   const b = await newUser("ben");
-  await meetInPublicRoom(a, b);
+  const room = await meetInPublicRoom(a, b);
   await a.chat.sendAndWaitForAck("are you there?");
   await expect(b.chat.messages("are you there?")).toHaveCount(1);
 
-  await goOffline(b);
+  const away = await goOffline(b);
   await b.chat.send("typed on the train");
   const pending = b.chat.messages("typed on the train");
   await expect(pending).toHaveCount(1);
@@ -62,9 +63,16 @@ test("a message written while offline waits in the outbox and is delivered exact
   await expect(pending.getByTestId("message-pending")).toHaveText("sending…");
   await expect(a.chat.messages("typed on the train")).toHaveCount(0);
 
-  await goOnline(b);
+  await goOnline(b, room, away);
   await expect(pending).toHaveAttribute("data-state", "sent");
   await expect(a.chat.messages("typed on the train")).toHaveCount(1);
+  // The outbox is the only sender: nothing went out on the dead socket, one send (after the
+  // re-join) on the new one.
+  const sends = (index: number) => b.sockets.framesOf(index).filter((f) => f.type === "send" && f.content === "typed on the train");
+  expect(sends(-2)).toHaveLength(0);
+  expect(sends(-1)).toHaveLength(1);
+  const frames = b.sockets.framesOf(-1);
+  expect(frames.findIndex((f) => f.type === "join" && f.room === room)).toBeLessThan(frames.findIndex((f) => f.type === "send"));
 
   // Round trip the other way, then re-count on both sides.
   await a.chat.sendAndWaitForAck("got it");

@@ -13,21 +13,39 @@ let counter = 0;
 /** Unique across runs and within one (usernames: 3–32 chars of [a-zA-Z0-9_.-]). */
 export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-/** The page's chat sockets, in the order they were opened. */
+/** A client frame as the page sent it (parsed loosely: tests only read a few fields). */
+export type SentFrame = { type: string; id?: string; room?: string; since?: number; content?: string };
+
+/** The page's chat sockets, in the order they were opened, with the frames each one sent. */
 export class SocketTracker {
   readonly sockets: WebSocket[] = [];
   private closed = new Set<WebSocket>();
+  private sent = new Map<WebSocket, SentFrame[]>();
 
   constructor(page: Page) {
     page.on("websocket", (ws) => {
       if (!new URL(ws.url()).pathname.startsWith("/ws")) return;
       this.sockets.push(ws);
+      this.sent.set(ws, []);
+      ws.on("framesent", ({ payload }) => {
+        try {
+          this.sent.get(ws)!.push(JSON.parse(String(payload)) as SentFrame);
+        } catch {
+          // not JSON: not ours
+        }
+      });
       ws.on("close", () => this.closed.add(ws));
     });
   }
 
   get openCount(): number {
     return this.sockets.filter((ws) => !this.closed.has(ws)).length;
+  }
+
+  /** Frames sent on the n-th socket (negative counts from the newest). */
+  framesOf(index: number): SentFrame[] {
+    const ws = this.sockets.at(index);
+    return ws ? (this.sent.get(ws) ?? []) : [];
   }
 }
 

@@ -60,14 +60,14 @@ test("a client that missed more than the replay limit fills the gap over REST", 
   const roomId = await meetInPublicRoom(a, b);
   const MISSED = 230; // > REPLAY_LIMIT (200): the join answers with a `gap` for the oldest 30
 
-  await goOffline(b);
+  const away = await goOffline(b);
   const seeder = await SeedSocket.open(baseURL!, await apiToken(baseURL!, a.username, a.password), roomId);
   try {
     for (let n = 1; n <= MISSED; n++) await seeder.send(roomId, label(n));
   } finally {
     seeder.close();
   }
-  await goOnline(b);
+  await goOnline(b, roomId, away);
 
   const rows = b.page.locator('[data-testid="message"][data-state="sent"]');
   await expect(rows).toHaveCount(MISSED);

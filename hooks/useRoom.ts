@@ -33,6 +33,12 @@ export function useRoom(roomId: string, { live }: { live: boolean }) {
   const loadOlder = useCallback(() => client.loadOlder(roomId), [client, roomId]);
   const retry = useCallback((id: string) => client.retry(id), [client]);
   const discard = useCallback((id: string) => client.discard(id), [client]);
+  const markRead = useCallback((seq: number) => client.markRead(roomId, seq), [client, roomId]);
+  const setTyping = useCallback((typing: boolean) => client.setTyping(roomId, typing), [client, roomId]);
 
-  return { state, pending, send, loadOlder, retry, discard };
+  const edit = useCallback((message: string, content: string) => client.edit(roomId, message, content), [client, roomId]);
+  const remove = useCallback((message: string) => client.deleteMessage(roomId, message), [client, roomId]);
+  const react = useCallback((message: string, emoji: string, op: "add" | "remove") => client.react(roomId, message, emoji, op), [client, roomId]);
+
+  return { state, pending, send, loadOlder, retry, discard, markRead, setTyping, edit, remove, react };
 }

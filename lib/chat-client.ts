@@ -59,6 +59,12 @@ export class ChatClient {
   /** Highest seq per room that was received or is being fetched; detects holes in live seqs. */
   private syncedSeq = new Map<string, number>();
   private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Highest seq the UI has shown per room, and the highest reported to the server. */
+  private readWanted = new Map<string, number>();
+  private readSent = new Map<string, number>();
+  /** Frame ids whose errors are not worth a notice (best-effort frames: read, typing). */
+  private quietRefs = new Set<string>();
+  private typingSentAt = new Map<string, number>();
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
@@ -136,7 +142,11 @@ export class ChatClient {
     this.ready = false;
     this.joinSent.clear();
     this.joinRefs.clear();
-    for (const room of this.subscriptions.keys()) this.store.patchRoom(room, { joined: false });
+    this.quietRefs.clear();
+    this.typingSentAt.clear();
+    // Re-sent after the next join: a read in flight when the socket died may not have landed.
+    this.readSent.clear();
+    for (const room of this.subscriptions.keys()) this.store.patchRoom(room, { joined: false, typing: [] });
   }
 
   private onSocketClose = (event: CloseEvent | Event) => {
@@ -181,6 +191,7 @@ export class ChatClient {
 
   /** Queues a message; it shows as pending until the server has stored it. Returns its client id. */
   send(room: string, content: string): string {
+    this.setTyping(room, false);
     const id = crypto.randomUUID();
     this.store.addPending({ id, room, content, createdAt: new Date().toISOString(), state: "sending" });
     this.transmitPending(id);
@@ -193,6 +204,25 @@ export class ChatClient {
     if (!entry) return;
     this.store.updatePending(id, { state: "sending", error: undefined });
     this.transmitPending(id);
+  }
+
+  /** Edits one of our messages; online only (edits are not queued). Returns false when offline. */
+  edit(room: string, message: string, content: string): boolean {
+    return this.transmitOrWarn({ type: "edit", id: crypto.randomUUID(), room, message, content });
+  }
+
+  deleteMessage(room: string, message: string): boolean {
+    return this.transmitOrWarn({ type: "delete", id: crypto.randomUUID(), room, message });
+  }
+
+  react(room: string, message: string, emoji: string, op: "add" | "remove"): boolean {
+    return this.transmitOrWarn({ type: "react", id: crypto.randomUUID(), room, message, emoji, op });
+  }
+
+  private transmitOrWarn(frame: ClientFrame): boolean {
+    if ("room" in frame && this.joinSent.has(frame.room) && this.transmit(frame)) return true;
+    this.store.pushNotice("OFFLINE", "You are offline: try again once connected.");
+    return false;
   }
 
   discard(id: string): void {
@@ -260,6 +290,39 @@ export class ChatClient {
     this.joinRefs.set(id, room);
     // Frames on one socket are handled in order, so sends after the join find us joined.
     this.flushOutbox(room);
+    this.flushRead(room);
+  }
+
+  /** Reports that the user has seen the room up to `seq` (sent once joined; never goes back). */
+  markRead(room: string, seq: number): void {
+    if (seq <= (this.readWanted.get(room) ?? -1)) return;
+    this.readWanted.set(room, seq);
+    this.flushRead(room);
+  }
+
+  private flushRead(room: string): void {
+    const wanted = this.readWanted.get(room);
+    if (wanted === undefined || wanted <= (this.readSent.get(room) ?? -1) || !this.joinSent.has(room)) return;
+    const id = crypto.randomUUID();
+    if (!this.transmit({ type: "read", id, room, seq: wanted })) return;
+    this.quiet(id);
+    this.readSent.set(room, wanted);
+  }
+
+  /**
+   * Typing indicator, best effort: "start" at most every 2 s while the user types (the server
+   * expires it 3 s after the last one), "stop" when they send or clear the input.
+   */
+  setTyping(room: string, typing: boolean): void {
+    if (!this.joinSent.has(room)) return;
+    const last = this.typingSentAt.get(room);
+    if (typing && last !== undefined && Date.now() - last < 2000) return;
+    if (!typing && last === undefined) return;
+    const id = crypto.randomUUID();
+    if (!this.transmit({ type: "typing", id, room, state: typing ? "start" : "stop" })) return;
+    this.quiet(id);
+    if (typing) this.typingSentAt.set(room, Date.now());
+    else this.typingSentAt.delete(room);
   }
 
   /** Fetches the latest page of a room's history once; later pages come from loadOlder. */
@@ -334,7 +397,7 @@ export class ChatClient {
         return this.onReady(frame);
       case "joined":
         if (frame.ref) this.joinRefs.delete(frame.ref);
-        this.store.patchRoom(frame.room, { joined: true, members: frame.members, error: null });
+        this.store.patchRoom(frame.room, { joined: true, members: frame.members, error: null, typing: [] });
         return;
       case "message":
         return this.onMessage(frame.room, frame.message);
@@ -355,7 +418,25 @@ export class ChatClient {
         return this.clearPongTimer();
       case "error":
         return this.onError(frame);
+      case "message_updated":
+      case "message_deleted":
+        this.store.replaceMessage(frame.room, frame.message);
+        return;
+      case "reaction":
+        this.store.setReaction(frame.room, frame.message, { emoji: frame.emoji, count: frame.count, users: frame.users });
+        return;
+      case "typing": {
+        const me = this.store.getMe();
+        const members = this.store.getRoom(frame.room).members ?? [];
+        const names = frame.users
+          .filter((u) => u !== me?.id)
+          .map((u) => frame.names?.[u] ?? members.find((m) => m.id === u)?.username ?? "Someone");
+        this.store.patchRoom(frame.room, { typing: names });
+        return;
+      }
       case "left":
+      case "receipt":
+      case "presence":
         return;
     }
   }
@@ -400,6 +481,7 @@ export class ChatClient {
 
   private onError(frame: ServerFrameOf<"error">): void {
     const ref = frame.ref;
+    if (ref && this.quietRefs.delete(ref)) return;
     const pending = ref ? this.store.pendingEntry(ref) : undefined;
     if (pending && ref) {
       if (frame.retryable) {
@@ -429,6 +511,12 @@ export class ChatClient {
       return;
     }
     this.store.pushNotice(frame.code, sentence(frame.message));
+  }
+
+  /** Remembers a best-effort frame's id; these frames get no answer unless they fail. */
+  private quiet(id: string): void {
+    if (this.quietRefs.size > 500) this.quietRefs.clear();
+    this.quietRefs.add(id);
   }
 
   private clearRetry(id: string): void {

@@ -28,6 +28,8 @@ export interface RoomState {
   readonly joined: boolean;
   /** Why the room cannot be shown or joined (join refused, history failed to load). */
   readonly error: string | null;
+  /** Names of the other members typing right now. */
+  readonly typing: readonly string[];
 }
 
 export interface PendingMessage {
@@ -55,6 +57,7 @@ export const EMPTY_ROOM: RoomState = Object.freeze({
   members: null,
   joined: false,
   error: null,
+  typing: [],
 });
 
 const NO_PENDING: readonly PendingMessage[] = Object.freeze([]);
@@ -169,6 +172,29 @@ export class ChatStore {
     this.rooms.set(room, { ...current, messages });
     this.emit();
     return added;
+  }
+
+  /** Replaces a message we hold (edit, delete, reaction change); unknown messages are merged in. */
+  replaceMessage(room: string, message: Message): void {
+    const current = this.getRoom(room);
+    const index = current.messages.findIndex((m) => m.id === message.id);
+    if (index < 0) {
+      this.addMessages(room, [message]);
+      return;
+    }
+    const messages = current.messages.slice();
+    messages[index] = message;
+    this.rooms.set(room, { ...current, messages });
+    this.emit();
+  }
+
+  /** Sets one message's reaction summary for `emoji` (from a `reaction` frame). */
+  setReaction(room: string, messageId: string, reaction: { emoji: string; count: number; users: string[] }): void {
+    const message = this.getRoom(room).messages.find((m) => m.id === messageId);
+    if (!message) return;
+    const others = (message.reactions ?? []).filter((r) => r.emoji !== reaction.emoji);
+    const reactions = reaction.count > 0 ? [...others, reaction] : others;
+    this.replaceMessage(room, { ...message, reactions });
   }
 
   /** Drops outbox entries whose message has arrived (ack or broadcast, whichever came first). */

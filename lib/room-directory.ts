@@ -51,6 +51,13 @@ export class RoomDirectory {
     return this.inFlight;
   };
 
+  /** Clears a room's unread count locally once its latest message has been reported read. */
+  markRead(roomId: string, seq: number): void {
+    const room = this.state.rooms.find((r) => r.id === roomId);
+    if (!room || !room.unread || seq < room.last_seq) return;
+    this.set({ rooms: this.state.rooms.map((r) => (r.id === roomId ? { ...r, unread: 0 } : r)) });
+  }
+
   /** Records a room the user just created or joined, before the next refresh confirms it. */
   upsert(room: RoomSummary): void {
     const rest = this.state.rooms.filter((r) => r.id !== room.id);

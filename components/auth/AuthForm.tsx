@@ -2,12 +2,14 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { ApiError, api, sentence } from "@/lib/api";
 import { RegisterBody } from "@/protocol/rest";
 
 type Mode = "signin" | "signup";
 type FieldErrors = { username?: string; password?: string; form?: string };
+
+const noSubscribe = () => () => {};
 
 /** Only same-site paths are followed after sign-in (no open redirect through callbackUrl). */
 function safeCallback(raw: string | null): string {
@@ -31,6 +33,8 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  // Until hydrated, a click would submit the form natively (a GET with the password in the URL).
+  const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
   const id = (field: string) => `${mode}-${field}`;
 
   async function submit(event: React.FormEvent) {
@@ -155,7 +159,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
           <button
             type="submit"
             data-testid={`${mode}-submit`}
-            disabled={busy}
+            disabled={busy || !hydrated}
             className="w-full rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
           >
             {busy ? (isSignup ? "Creating account…" : "Signing in…") : isSignup ? "Create account" : "Sign in"}

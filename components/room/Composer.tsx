@@ -6,7 +6,18 @@ import { MAX_CONTENT_CHARS } from "@/protocol";
  * Message input: Enter sends, Shift+Enter inserts a newline (and IME composition is left
  * alone). Sending works offline too: the message waits in the outbox.
  */
-export function Composer({ roomName, onSend, disabled }: { roomName: string; onSend: (content: string) => void; disabled?: boolean }) {
+export function Composer({
+  roomName,
+  onSend,
+  onTyping,
+  disabled,
+}: {
+  roomName: string;
+  onSend: (content: string) => void;
+  /** Called with true on each keystroke that leaves text, false when the input is cleared or left. */
+  onTyping?: (typing: boolean) => void;
+  disabled?: boolean;
+}) {
   const [value, setValue] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const trimmed = value.trim();
@@ -42,7 +53,11 @@ export function Composer({ roomName, onSend, disabled }: { roomName: string; onS
           value={value}
           rows={1}
           disabled={disabled}
-          onChange={(e) => setValue(e.target.value)}
+          onChange={(e) => {
+            setValue(e.target.value);
+            onTyping?.(e.target.value.trim().length > 0);
+          }}
+          onBlur={() => onTyping?.(false)}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();

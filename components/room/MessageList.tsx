@@ -3,7 +3,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } f
 import type { PendingMessage } from "@/lib/chat-store";
 import { formatDay, sameDay } from "@/lib/format";
 import type { Message } from "@/protocol";
-import { MessageRow } from "./MessageRow";
+import { MessageRow, type MessageActions } from "./MessageRow";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
 const BOTTOM_SLACK_PX = 48;
@@ -22,6 +22,10 @@ interface Props {
   onLoadOlder: () => void;
   onRetry: (id: string) => void;
   onDiscard: (id: string) => void;
+  /** Present when the viewer is a member: edit/delete own messages, react to any. */
+  onEdit?: (message: string, content: string) => boolean;
+  onDelete?: (message: string) => boolean;
+  onReact?: (message: string, emoji: string, op: "add" | "remove") => boolean;
 }
 
 /**
@@ -101,6 +105,17 @@ export function MessageList(props: Props) {
   }, [loadingOlder, hasOlder]);
 
   const nameOf = (id: string, fallback?: string) => fallback ?? names.get(id) ?? "unknown";
+  const { onEdit, onDelete, onReact } = props;
+  const actionsFor = (m: Message): MessageActions | undefined =>
+    me && onEdit && onDelete && onReact
+      ? {
+          meId: me.id,
+          canEdit: m.sender === me.id,
+          onEdit: (content) => onEdit(m.id, content),
+          onDelete: () => onDelete(m.id),
+          onReact: (emoji, op) => onReact(m.id, emoji, op),
+        }
+      : undefined;
 
   return (
     <div className="relative min-h-0 flex-1">
@@ -134,6 +149,9 @@ export function MessageList(props: Props) {
                     state="sent"
                     edited={!!m.edited_at}
                     deleted={m.deleted}
+                    blocked={m.blocked}
+                    reactions={m.reactions}
+                    actions={actionsFor(m)}
                   />
                 </Fragment>
               );

@@ -1,5 +1,19 @@
+"use client";
+import { useState } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
+import type { Reaction } from "@/protocol";
+
+export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
+
+/** What the viewer may do to a stored message; absent for pending rows and previews. */
+export interface MessageActions {
+  meId: string;
+  canEdit: boolean;
+  onEdit: (content: string) => boolean;
+  onDelete: () => boolean;
+  onReact: (emoji: string, op: "add" | "remove") => boolean;
+}
 
 export interface MessageRowProps {
   senderId: string;
@@ -11,23 +25,29 @@ export interface MessageRowProps {
   state: "sent" | "sending" | "failed";
   edited?: boolean;
   deleted?: boolean;
+  blocked?: boolean;
+  reactions?: readonly Reaction[];
   error?: string;
   seq?: number;
   messageId?: string;
+  actions?: MessageActions;
   onRetry?: () => void;
   onDiscard?: () => void;
 }
 
 /** One message. Content is rendered as text (React escapes it); never as HTML. */
 export function MessageRow(props: MessageRowProps) {
-  const { senderId, senderName, content, createdAt, compact, state } = props;
+  const { senderId, senderName, content, createdAt, compact, state, actions } = props;
+  const [editing, setEditing] = useState(false);
+  const interactive = state === "sent" && !props.deleted && !props.blocked && actions;
+
   return (
     <li
       data-testid="message"
       data-state={state}
       data-seq={props.seq}
       data-message-id={props.messageId}
-      className={`group flex gap-3 px-4 hover:bg-slate-50 ${compact ? "py-0.5" : "pt-3 pb-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
+      className={`group relative flex gap-3 px-4 hover:bg-slate-50 ${compact ? "py-0.5" : "pt-3 pb-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
     >
       <div className="w-9 shrink-0">
         {!compact && <Avatar id={senderId} name={senderName} />}
@@ -52,12 +72,24 @@ export function MessageRow(props: MessageRowProps) {
           <p data-testid="message-content" className="text-sm italic text-slate-400">
             This message was deleted.
           </p>
+        ) : props.blocked ? (
+          <p data-testid="message-content" className="text-sm italic text-slate-400">
+            Message from a user you blocked.
+          </p>
+        ) : editing && actions ? (
+          <EditBox
+            initial={content}
+            onCancel={() => setEditing(false)}
+            onSave={(next) => {
+              if (next === content || actions.onEdit(next)) setEditing(false);
+            }}
+          />
         ) : (
           <p data-testid="message-content" className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">
             {content}
           </p>
         )}
-        {props.edited && !props.deleted && <span className="text-[10px] text-slate-400">(edited)</span>}
+        {props.edited && !props.deleted && !editing && <span className="text-[10px] text-slate-400">(edited)</span>}
         {state === "sending" && (
           <span data-testid="message-pending" className="text-[11px] italic text-slate-500">
             sending…
@@ -78,7 +110,86 @@ export function MessageRow(props: MessageRowProps) {
             )}
           </div>
         )}
+        {interactive && props.reactions && props.reactions.length > 0 && (
+          <div className="mt-1 flex flex-wrap gap-1" data-testid="reactions">
+            {props.reactions.map((r) => {
+              const mine = r.users.includes(actions.meId);
+              return (
+                <button
+                  key={r.emoji}
+                  type="button"
+                  data-testid="reaction"
+                  aria-pressed={mine}
+                  title={mine ? "Remove your reaction" : "React"}
+                  onClick={() => actions.onReact(r.emoji, mine ? "remove" : "add")}
+                  className={`rounded-full border px-1.5 py-0.5 text-xs ${mine ? "border-indigo-300 bg-indigo-50 text-indigo-800" : "border-slate-200 bg-white text-slate-700 hover:border-slate-300"}`}
+                >
+                  {r.emoji} {r.count}
+                </button>
+              );
+            })}
+          </div>
+        )}
       </div>
+      {interactive && !editing && (
+        <div className="absolute -top-3 right-4 hidden items-center gap-0.5 rounded-md border border-slate-200 bg-white px-1 py-0.5 shadow-sm group-hover:flex group-focus-within:flex">
+          {QUICK_REACTIONS.map((emoji) => {
+            const mine = props.reactions?.some((r) => r.emoji === emoji && r.users.includes(actions.meId)) ?? false;
+            return (
+              <button
+                key={emoji}
+                type="button"
+                aria-label={`React ${emoji}`}
+                onClick={() => actions.onReact(emoji, mine ? "remove" : "add")}
+                className="rounded px-1 text-sm hover:bg-slate-100"
+              >
+                {emoji}
+              </button>
+            );
+          })}
+          {actions.canEdit && (
+            <>
+              <button type="button" data-testid="message-edit" onClick={() => setEditing(true)} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
+                Edit
+              </button>
+              <button
+                type="button"
+                data-testid="message-delete"
+                onClick={() => {
+                  if (window.confirm("Delete this message for everyone?")) actions.onDelete();
+                }}
+                className="rounded px-1.5 text-xs text-rose-600 hover:bg-rose-50"
+              >
+                Delete
+              </button>
+            </>
+          )}
+        </div>
+      )}
     </li>
+  );
+}
+
+function EditBox({ initial, onSave, onCancel }: { initial: string; onSave: (content: string) => void; onCancel: () => void }) {
+  const [value, setValue] = useState(initial);
+  return (
+    <div className="mt-1">
+      <textarea
+        data-testid="message-edit-input"
+        value={value}
+        autoFocus
+        rows={Math.min(6, value.split("\n").length)}
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") onCancel();
+          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            if (value.trim()) onSave(value.trim());
+          }
+        }}
+        className="block w-full resize-none rounded-md border border-indigo-300 px-2 py-1 text-sm focus:outline-none focus:ring-1 focus:ring-indigo-500"
+      />
+      <p className="mt-0.5 text-[11px] text-slate-500">Enter to save · Esc to cancel</p>
+    </div>
   );
 }

@@ -4,7 +4,6 @@ import { useEffect, useMemo, useState } from "react";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { useRoom } from "@/hooks/useRoom";
 import { ApiError, api, sentence } from "@/lib/api";
-import { setReadCursor } from "@/lib/read-cursors";
 import type { RoomDetail } from "@/protocol/rest";
 import { Composer } from "./Composer";
 import { MemberList } from "./MemberList";
@@ -42,17 +41,26 @@ export function RoomView({ roomId }: { roomId: string }) {
 
   const room = detail.status === "ready" ? detail.room : null;
   const isMember = !!room && (room.role !== undefined || joinRequested);
-  const { state, pending, send, loadOlder, retry, discard } = useRoom(roomId, { live: isMember });
+  const { state, pending, send, loadOlder, retry, discard, markRead, setTyping, edit, remove, react } = useRoom(roomId, { live: isMember });
 
   // Once the server confirms a join the room is in "My rooms".
   useEffect(() => {
     if (state.joined && joinRequested) void directory.refresh();
   }, [state.joined, joinRequested, directory]);
 
+  // What is on screen in a visible tab has been read.
   const lastSeq = state.messages.at(-1)?.seq;
   useEffect(() => {
-    if (isMember && lastSeq !== undefined) setReadCursor(roomId, lastSeq);
-  }, [isMember, lastSeq, roomId]);
+    if (!isMember || lastSeq === undefined) return;
+    const report = () => {
+      if (document.visibilityState !== "visible") return;
+      markRead(lastSeq);
+      directory.markRead(roomId, lastSeq);
+    };
+    report();
+    document.addEventListener("visibilitychange", report);
+    return () => document.removeEventListener("visibilitychange", report);
+  }, [isMember, lastSeq, roomId, markRead, directory]);
 
   const members = useMemo(() => state.members ?? room?.members ?? [], [state.members, room]);
   const names = useMemo(() => new Map(members.map((m) => [m.id, m.username] as const)), [members]);
@@ -123,10 +131,16 @@ export function RoomView({ roomId }: { roomId: string }) {
           onLoadOlder={loadOlder}
           onRetry={retry}
           onDiscard={discard}
+          onEdit={isMember ? edit : undefined}
+          onDelete={isMember ? remove : undefined}
+          onReact={isMember ? react : undefined}
         />
 
         {isMember ? (
-          <Composer roomName={current.name} onSend={send} />
+          <>
+            <TypingLine names={state.typing} />
+            <Composer roomName={current.name} onSend={send} onTyping={setTyping} />
+          </>
         ) : (
           <div className="flex items-center justify-between gap-3 border-t border-slate-200 bg-slate-50 px-4 py-3">
             <p className="text-sm text-slate-600">You are previewing this public room.</p>
@@ -147,5 +161,21 @@ export function RoomView({ roomId }: { roomId: string }) {
         </div>
       )}
     </div>
+  );
+}
+
+function TypingLine({ names }: { names: readonly string[] }) {
+  const text =
+    names.length === 0
+      ? ""
+      : names.length === 1
+        ? `${names[0]} is typing…`
+        : names.length === 2
+          ? `${names[0]} and ${names[1]} are typing…`
+          : "Several people are typing…";
+  return (
+    <p className="h-5 px-4 text-xs italic text-slate-500" data-testid="typing-indicator" aria-live="polite">
+      {text}
+    </p>
   );
 }

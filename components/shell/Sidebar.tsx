@@ -3,7 +3,6 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { useMyRooms, usePublicRooms } from "@/hooks/useRooms";
-import { displayUnread } from "@/lib/read-cursors";
 import type { RoomSummary } from "@/protocol/rest";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { CreateRoomForm } from "./CreateRoomForm";
@@ -58,7 +57,7 @@ export function Sidebar({ username }: { username: string }) {
           <ul className="space-y-0.5" data-testid="my-rooms">
             {mine.rooms.map((room) => {
               const isActive = room.id === active;
-              const unread = isActive ? 0 : displayUnread(room);
+              const unread = isActive ? 0 : (room.unread ?? 0);
               return (
                 <li key={room.id}>
                   <Link

@@ -12,21 +12,29 @@ export async function meetInPublicRoom(a: ChatUser, b: ChatUser): Promise<string
 }
 
 /**
- * Takes a user's browser offline and proves the socket really closed: Playwright's
- * setOffline does not end open WebSockets by itself (microsoft/playwright#4910); the app
- * closes its socket on the browser's `offline` event, and the tracker sees that close.
+ * Takes a user's browser offline. Playwright's setOffline does not end open WebSockets
+ * (microsoft/playwright#4910; here it silently stops their traffic instead), so the app itself
+ * closes its socket on the browser's `offline` event and shows "offline". partysocket detaches
+ * the app's listeners from that socket synchronously, so nothing received afterwards can come
+ * through it.
  */
-export async function goOffline(user: ChatUser): Promise<void> {
+export async function goOffline(user: ChatUser): Promise<{ socketsBefore: number }> {
+  const socketsBefore = user.sockets.sockets.length;
   await user.context.setOffline(true);
   await expect(user.chat.status).toHaveText("offline");
-  await expect.poll(() => user.sockets.openCount).toBe(0);
+  return { socketsBefore };
 }
 
-export async function goOnline(user: ChatUser): Promise<void> {
-  const before = user.sockets.sockets.length;
+/**
+ * Brings the user back and proves the reconnect path: a NEW socket is opened, the old one is
+ * closed, and the new socket re-joined `room` with `since` set to the last seq the client held.
+ */
+export async function goOnline(user: ChatUser, room: string, { socketsBefore }: { socketsBefore: number }): Promise<void> {
   await user.context.setOffline(false);
   await expect(user.chat.status).toHaveText("online");
-  // A new socket, not the old one resurrected.
-  expect(user.sockets.sockets.length).toBeGreaterThan(before);
-  expect(user.sockets.openCount).toBe(1);
+  expect(user.sockets.sockets.length).toBe(socketsBefore + 1);
+  await expect.poll(() => user.sockets.openCount).toBe(1);
+  await expect
+    .poll(() => user.sockets.framesOf(-1).find((f) => f.type === "join" && f.room === room)?.since)
+    .toEqual(expect.any(Number));
 }
