@@ -9,7 +9,10 @@ export type BusEvent =
   | { type: "message"; room: string; message: Message }
   /** A ready-made frame for the room's sockets, optionally only some users' or all but one's. */
   | { type: "frame"; room: string; frame: ServerFrame; only?: string[]; except?: string }
-  /** Typing is aggregated per instance, which also owns its expiry (server/realtime/typing.ts). */
+  /**
+   * Typing goes to every instance (topic TYPING_TOPIC), each of which aggregates it with its own
+   * expiry (server/realtime/typing.ts), so even an instance's first joiner sees who is typing.
+   */
   | { type: "typing"; room: string; user: { id: string; username: string }; state: "start" | "stop" }
   /** Kick or ban: the user's sockets on every instance leave the room now. */
   | { type: "evict"; room: string; user: string; reason: "kicked" | "banned" }
@@ -32,6 +35,10 @@ export interface Bus {
 
 export const roomTopic = (roomId: string) => `room:${roomId}`;
 export const userTopic = (userId: string) => `user:${userId}`;
+export const TYPING_TOPIC = "typing";
+
+export const publishTyping = (bus: Bus, room: string, user: { id: string; username: string }, state: "start" | "stop") =>
+  bus.publish(TYPING_TOPIC, { type: "typing", room, user: { id: user.id, username: user.username }, state });
 
 /** Publishes a frame to a room's sockets on every instance. */
 export const publishFrame = (bus: Bus, room: string, frame: ServerFrame, audience: { only?: string[]; except?: string } = {}) =>

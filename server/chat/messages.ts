@@ -6,7 +6,7 @@ import { appendMessage, findByClientId, getMessageById, listMessages, tombstoneM
 import { getReactions } from "@/db/queries/reactions";
 import { getMembership } from "@/db/queries/rooms";
 import { REPLAY_LIMIT, type Message, type MessageKind } from "@/protocol";
-import { publishFrame, roomTopic, type Bus } from "@/server/bus";
+import { publishFrame, publishTyping, roomTopic, type Bus } from "@/server/bus";
 import { AppError, invalid } from "@/server/errors";
 import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
@@ -82,7 +82,7 @@ export async function sendMessage({ db, bus, log, limits }: Deps, actor: Actor, 
       log.error({ err, room: room.id, message: wire.id }, "publish failed after commit");
     });
     // Sending ends "is typing…" at once rather than when the indicator expires.
-    await bus.publish(roomTopic(room.id), { type: "typing", room: room.id, user: actor, state: "stop" }).catch(() => {});
+    await publishTyping(bus, room.id, actor, "stop").catch(() => {});
     void insertActivity(db, { kind: "message", userId: actor.id, roomId: room.id }).catch(() => {});
   }
   return wire;

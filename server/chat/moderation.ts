@@ -9,7 +9,7 @@ import { getMembership, removeMember } from "@/db/queries/rooms";
 import { getUserById, getUsernames } from "@/db/queries/users";
 import type { Database } from "@/db/client";
 import type { ModerationBody } from "@/protocol/rest";
-import { publishFrame, roomTopic, type Bus } from "@/server/bus";
+import { publishFrame, publishTyping, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { deleteMessage } from "./messages";
 import { assertMay, mayAttempt, mayModerate } from "./permissions";
@@ -60,6 +60,7 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
       await removeMember(db, { roomId, userId: target.id });
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "kicked", reason });
       await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: target.id, reason: "kicked" });
+      await publishTyping(bus, roomId, user, "stop");
       break;
     case "ban":
       await db.transaction(async (tx) => {
@@ -68,6 +69,7 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
       });
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "banned", reason });
       await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: target.id, reason: "banned" });
+      await publishTyping(bus, roomId, user, "stop");
       break;
     case "unban":
       if (!(await deleteBan(db, { roomId, userId: target.id }))) throw new AppError("NOT_FOUND", "that user is not banned", { field: "user" });

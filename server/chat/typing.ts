@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { roomTopic, type Bus } from "@/server/bus";
+import { publishTyping, type Bus } from "@/server/bus";
 import { AppError } from "@/server/errors";
 import { typingEnabled } from "./permissions";
 import { loadRoom } from "./rooms";
@@ -13,5 +13,5 @@ export async function setTyping(
   const { room, membership } = await loadRoom(db, roomId, actor.id);
   if (!membership) throw new AppError("FORBIDDEN", "join the room first");
   if (!typingEnabled(room)) throw new AppError("FORBIDDEN", "typing indicators are turned off in this room");
-  await bus.publish(roomTopic(roomId), { type: "typing", room: roomId, user: { id: actor.id, username: actor.username }, state });
+  await publishTyping(bus, roomId, actor, state);
 }

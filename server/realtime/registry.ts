@@ -5,7 +5,7 @@
  * the same string is written to every socket that may see it.
  */
 import type { Bus, BusEvent } from "@/server/bus";
-import { roomTopic, userTopic } from "@/server/bus";
+import { roomTopic, TYPING_TOPIC, userTopic } from "@/server/bus";
 import type { Message, ServerFrame } from "@/protocol";
 import { canSee } from "@/server/chat/wire";
 import type { Logger } from "@/server/log";
@@ -35,6 +35,7 @@ export class RoomRegistry {
   ) {
     this.typing = new TypingTracker(typingTtlMs, (room, changed) => this.deliverTyping(room, changed));
     bus.onEvent((topic, event) => this.dispatch(topic, event));
+    void bus.subscribe(TYPING_TOPIC).catch((err: unknown) => log.error({ err }, "typing subscription failed"));
     bus.onResync(() => void this.resync());
   }
 
@@ -54,7 +55,6 @@ export class RoomRegistry {
     if (!listeners?.delete(listener) || listeners.size > 0) return;
     this.rooms.delete(room);
     this.highestSeq.delete(room);
-    this.typing.drop(room);
     await this.bus.unsubscribe(roomTopic(room)).catch((err: unknown) => this.log.warn({ err, room }, "unsubscribe failed"));
   }
 
@@ -97,6 +97,10 @@ export class RoomRegistry {
   }
 
   private dispatch(topic: string, event: BusEvent): void {
+    if (event.type === "typing") {
+      if (topic === TYPING_TOPIC) this.typing.apply(event.room, event.user, event.state);
+      return;
+    }
     if (event.type === "blocks") {
       if (topic !== userTopic(event.user)) return;
       for (const listener of this.users.get(event.user) ?? []) listener.setBlocked(event.blocked);
@@ -110,16 +114,12 @@ export class RoomRegistry {
         this.highestSeq.set(event.room, Math.max(this.highestSeq.get(event.room) ?? 0, event.message.seq));
         this.deliverMessage(listeners, event.message);
         return;
-      case "typing":
-        this.typing.apply(event.room, event.user, event.state);
-        return;
       case "evict":
         for (const listener of [...listeners]) {
           if (listener.userId !== event.user) continue;
           listener.evict(event.room, event.reason);
           void this.remove(event.room, listener);
         }
-        this.typing.apply(event.room, { id: event.user, username: "" }, "stop");
         return;
       case "frame": {
         const encoded = encodeFrame(event.frame);

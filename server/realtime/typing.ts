@@ -39,10 +39,4 @@ export class TypingTracker {
   typists(room: string): Typist[] {
     return [...(this.rooms.get(room)?.values() ?? [])].map((t) => t.user);
   }
-
-  /** Forgets a room nobody here is in any more. */
-  drop(room: string): void {
-    for (const { timer } of this.rooms.get(room)?.values() ?? []) clearTimeout(timer);
-    this.rooms.delete(room);
-  }
 }
