@@ -46,9 +46,10 @@ export async function getLastSeen(db: Executor, { ids }: { ids: string[] }): Pro
   return new Map(rows.map((r) => [r.id, r.lastSeenAt]));
 }
 
-export async function countUsers(db: Executor): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
-  return row?.n ?? 0;
+/** Makes the site's earliest user its administrator; only one user can be the earliest. */
+export async function promoteIfFirstUser(db: Executor, { id }: { id: string }) {
+  await db.execute(sql`update users set site_admin = true
+    where id = ${id} and id = (select id from users order by created_at, id limit 1)`);
 }
 
 /** Promotes the named users (config SITE_ADMINS) to site administrators. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
-import { countUsers, getUserByUsername, insertUser } from "@/db/queries/users";
+import { getUserByUsername, insertUser, promoteIfFirstUser } from "@/db/queries/users";
 import { getDummyHash, hashPassword, verifyPassword } from "@/server/auth/passwords";
 import { AppError } from "@/server/errors";
 
@@ -8,10 +8,10 @@ import { AppError } from "@/server/errors";
 export async function registerUser(db: Database, { username, password, siteAdmins = [] }: { username: string; password: string; siteAdmins?: string[] }) {
   if (await getUserByUsername(db, { username })) throw new AppError("CONFLICT", "that username is taken");
   const passwordHash = await hashPassword(password);
-  const siteAdmin = siteAdmins.includes(username.toLowerCase()) || (await countUsers(db)) === 0;
-  const user = await insertUser(db, { id: randomUUID(), username, passwordHash, siteAdmin });
+  const user = await insertUser(db, { id: randomUUID(), username, passwordHash, siteAdmin: siteAdmins.includes(username.toLowerCase()) });
   // A concurrent registration of the same name lost the unique-index race.
   if (!user) throw new AppError("CONFLICT", "that username is taken");
+  await promoteIfFirstUser(db, { id: user.id });
   return user;
 }
 

@@ -12,6 +12,7 @@ let carol: TestUser;
 
 before(async () => {
   server = await startServer();
+  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
   [alice, bob, carol] = await Promise.all([registerUser(server.url, "alice"), registerUser(server.url, "bob"), registerUser(server.url, "carol")]);
 });
 after(() => server.stop());
