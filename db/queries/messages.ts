@@ -58,17 +58,7 @@ export async function findByClientId(tx: Executor, roomId: string, senderId: str
  */
 export async function appendMessage(
   tx: Transaction,
-  input: {
-    id: string;
-    roomId: string;
-    senderId: string;
-    recipientId: string | null;
-    kind: MessageKind;
-    content: string;
-    replyTo: string | null;
-    clientId: string;
-    meta: Record<string, unknown> | null;
-  },
+  input: Omit<MessageRow, "seq" | "senderName" | "createdAt" | "editedAt" | "deletedAt">,
 ): Promise<{ message: MessageRow; created: boolean }> {
   await tx.execute(sql`select 1 from ${rooms} where ${rooms.id} = ${input.roomId} for update`);
   const existing = await findByClientId(tx, input.roomId, input.senderId, input.clientId);

@@ -61,6 +61,8 @@ const matchesQuery = (q: string) => {
     where rm.room_id = ${rooms.id} and u.username ilike ${pattern}))`;
 };
 
+const summaryColumns = { id: rooms.id, name: rooms.name, topic: rooms.topic, visibility: rooms.visibility, lastSeq: rooms.lastSeq };
+
 /** Rooms the user belongs to, newest activity first, with the unread count from the read cursor. */
 export async function listRoomsOfUser(db: Executor, { userId, q }: { userId: string; q?: string }) {
   const unread = sql<number>`(select count(*)::int from messages m
@@ -68,11 +70,7 @@ export async function listRoomsOfUser(db: Executor, { userId, q }: { userId: str
       and m.deleted_at is null and (m.recipient_id is null or m.recipient_id = ${userId}))`;
   return db
     .select({
-      id: rooms.id,
-      name: rooms.name,
-      topic: rooms.topic,
-      visibility: rooms.visibility,
-      lastSeq: rooms.lastSeq,
+      ...summaryColumns,
       role: roomMembers.role,
       readSeq: roomMembers.readSeq,
       unread,
@@ -88,11 +86,7 @@ export async function listRoomsOfUser(db: Executor, { userId, q }: { userId: str
 export async function listPublicRooms(db: Executor, { userId, q, limit = 100 }: { userId: string; q?: string; limit?: number }) {
   return db
     .select({
-      id: rooms.id,
-      name: rooms.name,
-      topic: rooms.topic,
-      visibility: rooms.visibility,
-      lastSeq: rooms.lastSeq,
+      ...summaryColumns,
       memberCount: sql<number>`(select count(*)::int from ${roomMembers} rm where rm.room_id = ${rooms.id})`,
       joined: sql<boolean>`exists (select 1 from ${roomMembers} rm where rm.room_id = ${rooms.id} and rm.user_id = ${userId})`,
     })
