@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { MemoryBus } from "./memory";
 import type { Bus } from "./types";
 
-export type { Bus, BusEvent, BusListener } from "./types";
+export type { Bus, BusEvent, BusListener, EvictReason } from "./types";
 export { publishFrame, publishTyping, roomTopic, TYPING_TOPIC, userTopic } from "./types";
 
 /** Redis when REDIS_URL is set, otherwise in-process. */

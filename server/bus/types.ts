@@ -14,10 +14,12 @@ export type BusEvent =
    * expiry (server/realtime/typing.ts), so even an instance's first joiner sees who is typing.
    */
   | { type: "typing"; room: string; user: { id: string; username: string }; state: "start" | "stop" }
-  /** Kick or ban: the user's sockets on every instance leave the room now. */
-  | { type: "evict"; room: string; user: string; reason: "kicked" | "banned" }
+  /** Leave, kick or ban: the user's sockets on every instance leave the room now. */
+  | { type: "evict"; room: string; user: string; reason: EvictReason }
   /** Per-user news for that user's own sockets (topic user:<id>). */
   | { type: "blocks"; user: string; blocked: string[] };
+
+export type EvictReason = "left" | "kicked" | "banned";
 
 export type BusListener = (topic: string, event: BusEvent) => void;
 

@@ -13,7 +13,7 @@ import {
   type RoomRow,
 } from "@/db/queries/rooms";
 import type { RoomDetail, RoomSummary } from "@/protocol/rest";
-import { publishFrame, type Bus } from "@/server/bus";
+import { publishFrame, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
@@ -120,5 +120,7 @@ export async function leaveRoom({ db, bus }: Deps, actor: Actor, roomId: string)
   if (membership.role === "owner") throw new AppError("FORBIDDEN", "the owner cannot leave the room");
   if (await removeMember(db, { roomId, userId: actor.id })) {
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "left" });
+    // Sockets still joined would otherwise keep receiving a room the user gave up.
+    await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: actor.id, reason: "left" });
   }
 }

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type WebSocket from "ws";
 import { CloseCode, type ClientFrame, type ServerFrame } from "@/protocol";
 import { maskBlocked } from "@/server/chat/wire";
+import type { EvictReason } from "@/server/bus";
 import type { Identity } from "@/server/auth/tokens";
 import { AppError, toAppError } from "@/server/errors";
 import type { Logger } from "@/server/log";
@@ -84,7 +85,7 @@ export class Connection implements RoomListener {
     else sendFrame(this.socket, encoded);
   }
 
-  evict(room: string, reason: "kicked" | "banned"): void {
+  evict(room: string, reason: EvictReason): void {
     this.rooms.delete(room);
     if (reason === "banned" && this.initialRoom === room) this.socket.close(CloseCode.FORBIDDEN, "banned from this room");
   }

@@ -4,8 +4,7 @@
  * receives traffic for rooms someone here is in. A bus event is encoded once per room and
  * the same string is written to every socket that may see it.
  */
-import type { Bus, BusEvent } from "@/server/bus";
-import { roomTopic, TYPING_TOPIC, userTopic } from "@/server/bus";
+import { roomTopic, TYPING_TOPIC, userTopic, type Bus, type BusEvent, type EvictReason } from "@/server/bus";
 import type { Message, ServerFrame } from "@/protocol";
 import { canSee } from "@/server/chat/wire";
 import type { Logger } from "@/server/log";
@@ -16,7 +15,7 @@ export interface RoomListener {
   readonly userId: string;
   deliver(room: string, frame: ServerFrame, encoded: string): void;
   /** Removed from the room by a moderator (the room has already been told). */
-  evict(room: string, reason: "kicked" | "banned"): void;
+  evict(room: string, reason: EvictReason): void;
   setBlocked(blocked: readonly string[]): void;
 }
 

@@ -250,9 +250,14 @@ describe("presence and membership", () => {
 
   test("leaving a room tells its members", async () => {
     const { room, sockets } = await roomWith(alice, bob);
-    const [a] = sockets as [TestSocket, TestSocket];
+    const [a, b] = sockets as [TestSocket, TestSocket];
     assert.equal((await api(server.url, "POST", `/api/rooms/${room}/leave`, { token: bob.token })).status, 204);
     await a.next((f) => f.type === "member" && f.event === "left" && f.user.id === bob.id);
+    await b.next((f) => f.type === "member" && f.event === "left" && f.user.id === bob.id);
+    await send(a, room, "after bob left");
+    const stillJoined = await b.request({ type: "typing", room, state: "start" });
+    assert.equal(stillJoined.type === "error" && stillJoined.code, "NOT_IN_ROOM", "bob's socket left the room too");
+    assert.ok(!b.messages(room).some((m) => m.content === "after bob left"));
     const owner = await api<{ error: { code: string } }>(server.url, "POST", `/api/rooms/${room}/leave`, { token: alice.token });
     assert.equal(owner.status, 403);
     await waitFor(async () => (await api<{ members: unknown[] }>(server.url, "GET", `/api/rooms/${room}`, { token: alice.token })).body.members.length === 1);
