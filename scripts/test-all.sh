@@ -3,6 +3,7 @@
 # server (embedded), two instances on real Postgres + Redis, then Chromium end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
 
 phase() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
 
