@@ -110,6 +110,11 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       conn.identity = identity;
       await registry.addUser(conn);
       conn.setBlocked((await listBlocked(db, { blockerId: identity.userId })).map((b) => b.id));
+      if (ws.readyState !== ws.OPEN) {
+        // Closed while we were looking things up: the close handler may have run too early.
+        void registry.removeUser(conn);
+        return;
+      }
       void insertActivity(db, { kind: "connect", userId: identity.userId }).catch(() => {});
       conn.send({ type: "ready", user: { id: identity.userId, username: identity.username }, session: identity.sessionId, protocol: PROTOCOL_VERSION });
       void presence.connect(identity.userId, conn.id);
