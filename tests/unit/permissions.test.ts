@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { canJoin, canPost, canRead } from "@/server/chat/permissions";
+import { canDeleteMessage, canJoin, canPost, canRead, mayAttempt, mayInviteAs, mayModerate, type ActorStanding } from "@/server/chat/permissions";
+import type { RoomRole } from "@/protocol";
 import { canSee } from "@/server/chat/wire";
 
 const publicRoom = { visibility: "public" as const, settings: {} };
@@ -29,4 +30,47 @@ test("private messages are visible to sender and recipient only", () => {
   assert.equal(canSee({ sender: "a", to: "b" }, "b"), true);
   assert.equal(canSee({ sender: "a", to: "b" }, "c"), false);
   assert.equal(canSee({ sender: "a", to: null }, "c"), true);
+});
+
+const standing = (role: RoomRole | null, extra: Partial<ActorStanding> = {}): ActorStanding => ({
+  id: "actor",
+  membership: role ? { role } : null,
+  siteAdmin: false,
+  banned: false,
+  ...extra,
+});
+
+test("moderation needs a strictly higher rank than the target, and never touches the owner", () => {
+  assert.equal(mayModerate(standing("moderator"), "ban", { id: "t", role: "member" }), true);
+  assert.equal(mayModerate(standing("moderator"), "ban", { id: "t", role: "moderator" }), false, "peer");
+  assert.equal(mayModerate(standing("moderator"), "ban", { id: "t", role: "admin" }), false, "superior");
+  assert.equal(mayModerate(standing("admin"), "kick", { id: "t", role: "owner" }), false, "owner");
+  assert.equal(mayModerate(standing("owner"), "kick", { id: "actor", role: "owner" }), false, "self");
+  assert.equal(mayModerate(standing("member"), "mute", { id: "t", role: "guest" }), false, "members do not moderate");
+  assert.equal(mayModerate(standing("moderator"), "ban", { id: "t", role: null }), true, "outsiders can be banned pre-emptively");
+});
+
+test("role changes: admins and up, to a role below their own", () => {
+  assert.equal(mayModerate(standing("admin"), "role", { id: "t", role: "member" }, "moderator"), true);
+  assert.equal(mayModerate(standing("admin"), "role", { id: "t", role: "member" }, "admin"), false);
+  assert.equal(mayModerate(standing("owner"), "role", { id: "t", role: "member" }, "admin"), true);
+  assert.equal(mayModerate(standing("owner"), "role", { id: "t", role: "member" }, "owner"), false);
+  assert.equal(mayModerate(standing("moderator"), "role", { id: "t", role: "member" }, "guest"), false);
+});
+
+test("site admins outrank admins but not the owner; banned actors can do nothing", () => {
+  const site = standing(null, { siteAdmin: true });
+  assert.equal(mayModerate(site, "ban", { id: "t", role: "admin" }), true);
+  assert.equal(mayModerate(site, "ban", { id: "t", role: "owner" }), false);
+  assert.equal(mayAttempt(site, "settings"), true);
+  assert.equal(mayAttempt(standing("owner", { banned: true }), "settings"), false);
+});
+
+test("invites grant at most a role below the inviter's; deleting others' messages is for moderators", () => {
+  assert.equal(mayInviteAs(standing("moderator"), "member"), true);
+  assert.equal(mayInviteAs(standing("moderator"), "moderator"), false);
+  assert.equal(mayInviteAs(standing("member"), "guest"), false);
+  assert.equal(canDeleteMessage(standing("member"), { senderId: "actor" }), true);
+  assert.equal(canDeleteMessage(standing("member"), { senderId: "other" }), false);
+  assert.equal(canDeleteMessage(standing("moderator"), { senderId: "other" }), true);
 });
