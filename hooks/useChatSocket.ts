@@ -7,12 +7,14 @@
 import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
 import { ChatClient, type ChatClientOptions } from "@/lib/chat-client";
 import { ChatStore, type ConnectionStatus, type Notice } from "@/lib/chat-store";
+import { BlockList } from "@/lib/blocks";
 import { RoomDirectory } from "@/lib/room-directory";
 
 export interface ChatServices {
   client: ChatClient;
   store: ChatStore;
   directory: RoomDirectory;
+  blocks: BlockList;
 }
 
 /**
@@ -23,7 +25,8 @@ export function useChatSocket(key: string, options: ChatClientOptions = {}): Cha
   const { onUnauthenticated } = options;
   const services = useMemo(() => {
     const store = new ChatStore();
-    return { store, client: new ChatClient(store, { onUnauthenticated }), directory: new RoomDirectory() };
+    const directory = new RoomDirectory();
+    return { store, client: new ChatClient(store, { onUnauthenticated, directory }), directory, blocks: new BlockList() };
     // The client is bound to the user; callbacks are read once at creation.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
@@ -31,6 +34,14 @@ export function useChatSocket(key: string, options: ChatClientOptions = {}): Cha
   useEffect(() => {
     services.client.start();
     return () => services.client.stop();
+  }, [services]);
+
+  // Every room in "My rooms" stays joined, so its badge, receipts and presence are live.
+  useEffect(() => {
+    const { client, directory } = services;
+    const sync = () => client.setBackgroundRooms(directory.roomIds());
+    sync();
+    return directory.subscribe(sync);
   }, [services]);
 
   return services;

@@ -29,16 +29,17 @@ export function useRoom(roomId: string, { live }: { live: boolean }) {
     void client.loadLatest(roomId);
   }, [client, roomId, live]);
 
-  const send = useCallback((content: string) => client.send(roomId, content), [client, roomId]);
+  const send = useCallback((content: string, replyTo?: string) => client.send(roomId, content, replyTo), [client, roomId]);
   const loadOlder = useCallback(() => client.loadOlder(roomId), [client, roomId]);
   const retry = useCallback((id: string) => client.retry(id), [client]);
   const discard = useCallback((id: string) => client.discard(id), [client]);
   const markRead = useCallback((seq: number) => client.markRead(roomId, seq), [client, roomId]);
+  const markDelivered = useCallback((seq: number) => client.markDelivered(roomId, seq), [client, roomId]);
   const setTyping = useCallback((typing: boolean) => client.setTyping(roomId, typing), [client, roomId]);
 
   const edit = useCallback((message: string, content: string) => client.edit(roomId, message, content), [client, roomId]);
   const remove = useCallback((message: string) => client.deleteMessage(roomId, message), [client, roomId]);
   const react = useCallback((message: string, emoji: string, op: "add" | "remove") => client.react(roomId, message, emoji, op), [client, roomId]);
 
-  return { state, pending, send, loadOlder, retry, discard, markRead, setTyping, edit, remove, react };
+  return { state, pending, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react };
 }

@@ -3,7 +3,22 @@
  * carrying the server's `{error: {code, message}}`, so forms can show the server's own words.
  */
 import type { Message } from "@/protocol";
-import type { RoomDetail, RoomSummary } from "@/protocol/rest";
+import type { ModerationBody, RoomDetail, RoomSummary } from "@/protocol/rest";
+
+export type Invite = { id: string; role: string; expires_at: string; max_uses: number | null; uses: number; revoked: boolean; created_at: string };
+export type AuditEntry = {
+  id: string;
+  action: string;
+  actor: { id: string; username: string } | null;
+  target: { id: string; username: string } | null;
+  reason: string | null;
+  details: Record<string, unknown> | null;
+  at: string;
+};
+export type Ban = { id: string; username: string; reason: string | null; at: string };
+export type Profile = { id: string; username: string; site_admin: boolean; created_at: string };
+export type ActivityRow = { day: string; kind: string; count: number; users: number };
+const enc = encodeURIComponent;
 
 export class ApiError extends Error {
   constructor(
@@ -67,4 +82,28 @@ export const api = {
     params.set("limit", String(page.limit ?? 50));
     return apiFetch<{ messages: Message[] }>(`/api/rooms/${encodeURIComponent(id)}/messages?${params}`);
   },
+  me: () => apiFetch<Profile>("/api/me"),
+  updateRoom: (id: string, body: Record<string, unknown>) => apiFetch<RoomDetail>(`/api/rooms/${enc(id)}`, { method: "PATCH", body }),
+  moderate: (id: string, body: ModerationBody) => apiFetch<{ ok: true }>(`/api/rooms/${enc(id)}/moderation`, { method: "POST", body }),
+  listInvites: (id: string) => apiFetch<{ invites: Invite[] }>(`/api/rooms/${enc(id)}/invites`),
+  createInvite: (id: string, body: { expires_in_s: number; max_uses?: number | null; role: string }) =>
+    apiFetch<Invite & { token: string; url: string }>(`/api/rooms/${enc(id)}/invites`, { method: "POST", body }),
+  revokeInvite: (id: string, invite: string) => apiFetch<null>(`/api/rooms/${enc(id)}/invites/${enc(invite)}`, { method: "DELETE" }),
+  previewInvite: (token: string) => apiFetch<{ room: { id: string; name: string; topic: string }; role: string }>(`/api/invites/${enc(token)}`),
+  acceptInvite: (token: string) => apiFetch<{ room: RoomDetail }>(`/api/invites/${enc(token)}/accept`, { method: "POST" }),
+  audit: (id: string) => apiFetch<{ entries: AuditEntry[] }>(`/api/rooms/${enc(id)}/audit`),
+  bans: (id: string) => apiFetch<{ bans: Ban[] }>(`/api/rooms/${enc(id)}/bans`),
+  joinRoom: (id: string) => apiFetch<RoomDetail>(`/api/rooms/${enc(id)}/join`, { method: "POST" }),
+  leaveRoom: (id: string) => apiFetch<unknown>(`/api/rooms/${enc(id)}/leave`, { method: "POST" }),
+  openDm: (user: string) => apiFetch<RoomDetail>("/api/dms", { method: "POST", body: { user } }),
+  blocks: () => apiFetch<{ blocks: Array<{ id: string; username: string; at: string }> }>("/api/blocks"),
+  block: (user: string) => apiFetch<null>("/api/blocks", { method: "POST", body: { user } }),
+  unblock: (user: string) => apiFetch<null>(`/api/blocks/${enc(user)}`, { method: "DELETE" }),
+  activity: (days = 30) => apiFetch<{ days: ActivityRow[] }>(`/api/admin/activity?days=${days}`),
 };
+
+/** The server's own words for a failed request (or a generic fallback). */
+export function errorMessage(err: unknown, fallback = "Something went wrong. Try again."): string {
+  if (err instanceof ApiError) return sentence(err.message);
+  return fallback;
+}

@@ -12,11 +12,20 @@
  * - After each (re)connect every open room is re-joined with `since` = highest seq received,
  *   and the server replays what was missed; `gap` frames (and holes in seq seen live) are
  *   filled over REST. The store de-duplicates by message id and orders by seq.
+ *
+ * Background rooms: every room in "My rooms" is joined too, without `since` while its history
+ * is not loaded (no replay: only live frames), so unread badges, receipts from the user's
+ * other tabs, member events and presence arrive for rooms that are not on screen. Opening such
+ * a room loads its history and re-joins with `since`, which replays anything the load missed.
  */
 import ReconnectingWebSocket from "partysocket/ws";
 import { CloseCode, parseServerFrame, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
 import { api, ApiError, sentence } from "./api";
-import type { ChatStore } from "./chat-store";
+import type { ChatStore, RoomState } from "./chat-store";
+import type { RoomDirectory } from "./room-directory";
+
+/** Statuses the user picks; "idle" is set by the client itself after a while without input. */
+export type ChosenStatus = "online" | "away" | "dnd";
 
 /** Page size for history requests (latest page and scroll-up pages). */
 export const HISTORY_PAGE = 50;
@@ -26,12 +35,16 @@ const PING_INTERVAL_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
 /** Unmount-then-remount (StrictMode, fast navigation) should not leave and re-join a room. */
 const LEAVE_DELAY_MS = 250;
+/** `delivered` reports are coalesced per room to at most one per this interval. */
+const DELIVERED_THROTTLE_MS = 1000;
 
 export interface ChatClientOptions {
   /** Called when the server refuses our credentials; the session is gone. */
   onUnauthenticated?: () => void;
   /** Overrides the socket URL (tests); by default `/ws` on the page's own origin. */
   url?: () => string;
+  /** "My rooms": joined in the background and kept current (unread counts, removals). */
+  directory?: RoomDirectory;
 }
 
 /** `ws:`/`wss:` to the page's own origin, so the session cookie authenticates the handshake. */
@@ -53,6 +66,17 @@ export class ChatClient {
   private leaveTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Rooms whose `join` went out on the current socket (sends to them may follow it). */
   private joinSent = new Set<string>();
+  /** Of those, the ones joined with `since` (history loaded, replay asked for). */
+  private joinedWithSince = new Set<string>();
+  /** Rooms joined for live unread/receipts/presence only, whether or not they are open. */
+  private background = new Set<string>();
+  /** Rooms the user was kicked or banned from on this tab: never re-joined automatically. */
+  private removed = new Set<string>();
+  private deliveredSent = new Map<string, number>();
+  private deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private chosenStatus: ChosenStatus = "online";
+  private idle = false;
+  private statusSent: string = "online";
   /** Join frame id → room, to attribute join errors. */
   private joinRefs = new Map<string, string>();
   private loads = new Map<string, Promise<void>>();
@@ -109,9 +133,10 @@ export class ChatClient {
     window.removeEventListener("offline", this.onBrowserOffline);
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.clearPongTimer();
-    for (const timer of [...this.leaveTimers.values(), ...this.retryTimers.values()]) clearTimeout(timer);
+    for (const timer of [...this.leaveTimers.values(), ...this.retryTimers.values(), ...this.deliveredTimers.values()]) clearTimeout(timer);
     this.leaveTimers.clear();
     this.retryTimers.clear();
+    this.deliveredTimers.clear();
     const socket = this.socket;
     this.socket = null;
     if (socket) {
@@ -141,12 +166,15 @@ export class ChatClient {
   private resetSocketSession(): void {
     this.ready = false;
     this.joinSent.clear();
+    this.joinedWithSince.clear();
+    this.deliveredSent.clear();
+    this.statusSent = "online";
     this.joinRefs.clear();
     this.quietRefs.clear();
     this.typingSentAt.clear();
     // Re-sent after the next join: a read in flight when the socket died may not have landed.
     this.readSent.clear();
-    for (const room of this.subscriptions.keys()) this.store.patchRoom(room, { joined: false, typing: [] });
+    for (const room of new Set([...this.subscriptions.keys(), ...this.background])) this.store.patchRoom(room, { joined: false, typing: [] });
   }
 
   private onSocketClose = (event: CloseEvent | Event) => {
@@ -190,10 +218,10 @@ export class ChatClient {
   }
 
   /** Queues a message; it shows as pending until the server has stored it. Returns its client id. */
-  send(room: string, content: string): string {
+  send(room: string, content: string, replyTo?: string): string {
     this.setTyping(room, false);
     const id = crypto.randomUUID();
-    this.store.addPending({ id, room, content, createdAt: new Date().toISOString(), state: "sending" });
+    this.store.addPending({ id, room, content, createdAt: new Date().toISOString(), state: "sending", ...(replyTo ? { replyTo } : {}) });
     this.transmitPending(id);
     return id;
   }
@@ -235,8 +263,9 @@ export class ChatClient {
   /** Sends an outbox entry if its room is joined on this socket; otherwise the next join flushes it. */
   private transmitPending(id: string): void {
     const entry = this.store.pendingEntry(id);
-    if (!entry || entry.state !== "sending" || !this.joinSent.has(entry.room)) return;
-    this.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content });
+    // A background (bare) join is not enough: the room's history must be loaded and replayed first.
+    if (!entry || entry.state !== "sending" || !this.joinedWithSince.has(entry.room)) return;
+    this.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content, ...(entry.replyTo ? { reply_to: entry.replyTo } : {}) });
   }
 
   private flushOutbox(room: string): void {
@@ -258,6 +287,8 @@ export class ChatClient {
       this.leaveTimers.delete(room);
     }
     this.subscriptions.set(room, (this.subscriptions.get(room) ?? 0) + 1);
+    // Opening a room again (e.g. after joining it anew) is a deliberate act: lift the removal.
+    if (this.removed.delete(room)) this.store.patchRoom(room, { removed: null, error: null });
     void this.loadLatest(room).then(() => this.join(room));
     let released = false;
     return () => {
@@ -270,7 +301,8 @@ export class ChatClient {
         room,
         setTimeout(() => {
           this.leaveTimers.delete(room);
-          if (this.subscriptions.has(room)) return;
+          if (this.subscriptions.has(room) || this.background.has(room)) return;
+          this.joinedWithSince.delete(room);
           if (this.joinSent.delete(room)) this.transmit({ type: "leave", room });
           this.store.patchRoom(room, { joined: false });
         }, LEAVE_DELAY_MS),
@@ -278,19 +310,89 @@ export class ChatClient {
     };
   }
 
-  /** Joins a room that is open and loaded, asking for everything after the highest seq we hold. */
+  /**
+   * Joins a room on the current socket. An open room waits for its history and asks for
+   * everything after the highest seq held; a background room whose history was never loaded
+   * joins without `since` (live frames only). A room joined bare and since loaded is joined
+   * again with `since` (the server re-joins in place and replays).
+   */
   private join(room: string): void {
-    if (!this.ready || !this.subscriptions.has(room) || this.joinSent.has(room)) return;
+    if (!this.ready || this.removed.has(room)) return;
+    const open = this.subscriptions.has(room);
+    if (!open && !this.background.has(room)) return;
     const state = this.store.getRoom(room);
-    if (!state.loaded) return;
+    if (open && !state.loaded) return;
+    const withSince = state.loaded;
+    if (this.joinSent.has(room) && (!withSince || this.joinedWithSince.has(room))) return;
     const id = crypto.randomUUID();
-    const since = this.store.maxSeq(room) ?? 0;
-    if (!this.transmit({ type: "join", id, room, since })) return;
+    const frame: ClientFrame = withSince ? { type: "join", id, room, since: this.store.maxSeq(room) ?? 0 } : { type: "join", id, room };
+    if (!this.transmit(frame)) return;
     this.joinSent.add(room);
+    if (withSince) this.joinedWithSince.add(room);
     this.joinRefs.set(id, room);
     // Frames on one socket are handled in order, so sends after the join find us joined.
     this.flushOutbox(room);
     this.flushRead(room);
+  }
+
+  /**
+   * The rooms to stay joined to in the background ("My rooms"). New ones are joined; ones no
+   * longer listed are left unless open.
+   */
+  setBackgroundRooms(rooms: Iterable<string>): void {
+    const next = new Set(rooms);
+    for (const room of this.background) {
+      if (next.has(room)) continue;
+      this.background.delete(room);
+      if (this.subscriptions.has(room) || this.leaveTimers.has(room)) continue;
+      this.joinedWithSince.delete(room);
+      if (this.joinSent.delete(room)) this.transmit({ type: "leave", room });
+    }
+    for (const room of next) {
+      if (this.background.has(room)) continue;
+      this.background.add(room);
+      this.join(room);
+    }
+  }
+
+  /** The status the user picked; sent now and after every reconnect. */
+  setChosenStatus(status: ChosenStatus): void {
+    this.chosenStatus = status;
+    this.sendStatus();
+  }
+
+  /** No input for a while (true) or input again (false); only an "online" user becomes idle. */
+  setIdle(idle: boolean): void {
+    this.idle = idle;
+    this.sendStatus();
+  }
+
+  private sendStatus(): void {
+    const effective = this.chosenStatus === "online" && this.idle ? "idle" : this.chosenStatus;
+    if (effective === this.statusSent || !this.ready) return;
+    const id = crypto.randomUUID();
+    if (!this.transmit({ type: "presence", id, status: effective })) return;
+    this.quiet(id);
+    this.statusSent = effective;
+    const me = this.store.getMe();
+    if (me) this.store.setPresence({ [me.id]: { status: effective, last_seen: null } });
+  }
+
+  /** Reports that messages up to `seq` have been shown (coalesced; never goes back). */
+  markDelivered(room: string, seq: number): void {
+    if (seq <= (this.deliveredSent.get(room) ?? -1) || this.deliveredTimers.has(room) || !this.joinedWithSince.has(room)) return;
+    this.deliveredTimers.set(
+      room,
+      setTimeout(() => {
+        this.deliveredTimers.delete(room);
+        const latest = this.store.maxSeq(room);
+        if (latest === undefined || latest <= (this.deliveredSent.get(room) ?? -1) || !this.joinedWithSince.has(room)) return;
+        const id = crypto.randomUUID();
+        if (!this.transmit({ type: "delivered", id, room, seq: latest })) return;
+        this.quiet(id);
+        this.deliveredSent.set(room, latest);
+      }, DELIVERED_THROTTLE_MS),
+    );
   }
 
   /** Reports that the user has seen the room up to `seq` (sent once joined; never goes back). */
@@ -302,7 +404,7 @@ export class ChatClient {
 
   private flushRead(room: string): void {
     const wanted = this.readWanted.get(room);
-    if (wanted === undefined || wanted <= (this.readSent.get(room) ?? -1) || !this.joinSent.has(room)) return;
+    if (wanted === undefined || wanted <= (this.readSent.get(room) ?? -1) || !this.joinedWithSince.has(room)) return;
     const id = crypto.randomUUID();
     if (!this.transmit({ type: "read", id, room, seq: wanted })) return;
     this.quiet(id);
@@ -396,14 +498,14 @@ export class ChatClient {
       case "ready":
         return this.onReady(frame);
       case "joined":
-        if (frame.ref) this.joinRefs.delete(frame.ref);
-        this.store.patchRoom(frame.room, { joined: true, members: frame.members, error: null, typing: [] });
-        return;
+        return this.onJoined(frame);
       case "message":
         return this.onMessage(frame.room, frame.message);
       case "ack":
         this.clearRetry(frame.ref);
-        this.onMessage(frame.message.room, frame.message);
+        // Edits, deletes and reactions are acked with their message too: not new messages.
+        if (this.store.getRoom(frame.message.room).messages.some((m) => m.id === frame.message.id)) this.store.replaceMessage(frame.message.room, frame.message);
+        else this.onMessage(frame.message.room, frame.message);
         // The ack settles the entry even if the stored copy differs (e.g. trimmed content).
         this.store.removePending(frame.ref);
         return;
@@ -420,7 +522,7 @@ export class ChatClient {
         return this.onError(frame);
       case "message_updated":
       case "message_deleted":
-        this.store.replaceMessage(frame.room, frame.message);
+        if (this.store.getRoom(frame.room).loaded) this.store.replaceMessage(frame.room, frame.message);
         return;
       case "reaction":
         this.store.setReaction(frame.room, frame.message, { emoji: frame.emoji, count: frame.count, users: frame.users });
@@ -434,9 +536,19 @@ export class ChatClient {
         this.store.patchRoom(frame.room, { typing: names });
         return;
       }
-      case "left":
       case "receipt":
+        return this.onReceipt(frame);
       case "presence":
+        this.store.setPresence({ [frame.user]: { status: frame.status, last_seen: frame.last_seen } });
+        return;
+      case "room_updated": {
+        const { name, topic, visibility, settings } = frame;
+        const info = this.store.getRoom(frame.room).info;
+        this.store.patchRoom(frame.room, { info: { ...info, settings, ...(name !== undefined ? { name } : {}), ...(topic !== undefined ? { topic } : {}), ...(visibility ? { visibility } : {}) } });
+        this.options.directory?.rename(frame.room, { ...(name !== undefined ? { name } : {}), ...(topic !== undefined ? { topic } : {}), ...(visibility ? { visibility } : {}) });
+        return;
+      }
+      case "left":
         return;
     }
   }
@@ -449,13 +561,44 @@ export class ChatClient {
     this.store.setStatus("online");
     // Anything partysocket buffered while closed is dropped: the outbox re-sends it by id.
     this.socket?.drainQueuedMessages();
+    this.sendStatus();
     for (const room of this.subscriptions.keys()) {
       if (this.store.getRoom(room).loaded) this.join(room);
       else void this.loadLatest(room).then(() => this.join(room));
     }
+    for (const room of this.background) this.join(room);
+  }
+
+  private onJoined(frame: ServerFrameOf<"joined">): void {
+    if (frame.ref) this.joinRefs.delete(frame.ref);
+    const me = this.store.getMe();
+    const current = this.store.getRoom(frame.room);
+    // Cursors only move forward: a receipt may have overtaken this snapshot.
+    const reads = { ...frame.reads };
+    for (const [user, seq] of Object.entries(current.reads)) reads[user] = Math.max(seq, reads[user] ?? -1);
+    this.store.patchRoom(frame.room, { joined: true, members: frame.members, error: null, typing: [], reads, delivered: { ...current.delivered, ...frame.delivered } });
+    if (frame.presence) this.store.setPresence(frame.presence);
+    if (me && reads[me.id] !== undefined) {
+      this.readSent.set(frame.room, Math.max(this.readSent.get(frame.room) ?? -1, reads[me.id]!));
+      this.options.directory?.markRead(frame.room, reads[me.id]!);
+    }
+    if (me && frame.delivered?.[me.id] !== undefined) this.deliveredSent.set(frame.room, Math.max(this.deliveredSent.get(frame.room) ?? -1, frame.delivered[me.id]!));
+  }
+
+  private onReceipt(frame: ServerFrameOf<"receipt">): void {
+    this.store.advanceCursor(frame.room, frame.status === "seen" ? "reads" : "delivered", frame.user, frame.seq);
+    if (frame.status === "seen") this.store.advanceCursor(frame.room, "delivered", frame.user, frame.seq);
+    const me = this.store.getMe();
+    if (!me || frame.user !== me.id || frame.status !== "seen") return;
+    // Read here or in another of the user's tabs: the badge follows, and this tab need not repeat it.
+    this.readSent.set(frame.room, Math.max(this.readSent.get(frame.room) ?? -1, frame.seq));
+    this.options.directory?.markRead(frame.room, frame.seq);
   }
 
   private onMessage(room: string, message: Message): void {
+    this.options.directory?.noteMessage(room, message.seq, message.sender === this.store.getMe()?.id);
+    // A background room's history is loaded (and replayed from its highest seq) when opened.
+    if (!this.store.getRoom(room).loaded) return;
     const synced = this.syncedSeq.get(room);
     this.store.addMessages(room, [message]);
     if (synced === undefined || !this.store.getRoom(room).loaded) return;
@@ -466,17 +609,33 @@ export class ChatClient {
   private onMember(frame: ServerFrameOf<"member">): void {
     const state = this.store.getRoom(frame.room);
     const me = this.store.getMe();
-    if (me && frame.user.id === me.id && (frame.event === "kicked" || frame.event === "banned")) {
+    const isMe = !!me && frame.user.id === me.id;
+    const reason = frame.reason ?? null;
+    const patch: { -readonly [K in keyof RoomState]?: RoomState[K] } = { memberVersion: state.memberVersion + 1 };
+    if (isMe && (frame.event === "kicked" || frame.event === "banned" || frame.event === "left")) {
+      // The server has already dropped this socket from the room; never re-join it by itself.
       this.joinSent.delete(frame.room);
-      this.store.patchRoom(frame.room, { joined: false, error: frame.event === "banned" ? "You were banned from this room." : "You were removed from this room." });
+      this.joinedWithSince.delete(frame.room);
+      this.background.delete(frame.room);
+      this.options.directory?.remove(frame.room);
+      if (frame.event !== "left") {
+        this.removed.add(frame.room);
+        patch.joined = false;
+        patch.removed = { kind: frame.event, reason };
+      }
     }
-    if (me && frame.user.id === me.id && frame.event === "muted") this.store.pushNotice("MUTED", "You were muted in this room.");
-    if (!state.members) return;
-    if (frame.event === "joined" && !state.members.some((m) => m.id === frame.user.id)) {
-      this.store.patchRoom(frame.room, { members: [...state.members, { ...frame.user, role: "member" }] });
-    } else if (frame.event === "left" || frame.event === "kicked" || frame.event === "banned") {
-      this.store.patchRoom(frame.room, { members: state.members.filter((m) => m.id !== frame.user.id) });
+    if (isMe && frame.event === "muted") patch.mute = { until: frame.until ?? null, reason };
+    if (isMe && frame.event === "unmuted") patch.mute = null;
+    if (state.members) {
+      if (frame.event === "joined" && !state.members.some((m) => m.id === frame.user.id)) {
+        patch.members = [...state.members, { ...frame.user, role: frame.role ?? "member" }];
+      } else if (frame.event === "left" || frame.event === "kicked" || frame.event === "banned") {
+        patch.members = state.members.filter((m) => m.id !== frame.user.id);
+      } else if (frame.event === "role" && frame.role) {
+        patch.members = state.members.map((m) => (m.id === frame.user.id ? { ...m, role: frame.role! } : m));
+      }
     }
+    this.store.patchRoom(frame.room, patch);
   }
 
   private onError(frame: ServerFrameOf<"error">): void {

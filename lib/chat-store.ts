@@ -9,9 +9,21 @@
  * - every getter returns the same object until that piece of state changes (snapshots are
  *   compared by reference).
  */
-import type { Member, Message } from "@/protocol";
+import type { Member, Message, PresenceStatus } from "@/protocol";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
+
+/** A user's status as others see it. */
+export type PresenceState = { status: (typeof PresenceStatus)[number] | "offline"; last_seen: string | null };
+
+/** The viewer's own mute in a room (from the `member muted` frame or the room's member list). */
+export type MuteState = { until: string | null; reason: string | null };
+
+/** Why the viewer is no longer in a room, when a moderator removed them while it was open. */
+export type RemovalState = { kind: "kicked" | "banned"; reason: string | null };
+
+/** Room fields a `room_updated` frame changed since the room was loaded over REST. */
+export type RoomInfo = { name?: string; topic?: string; visibility?: "public" | "private" | "direct"; settings?: Record<string, unknown> };
 
 export interface RoomState {
   /** Unique by id, ascending by seq. */
@@ -30,6 +42,18 @@ export interface RoomState {
   readonly error: string | null;
   /** Names of the other members typing right now. */
   readonly typing: readonly string[];
+  /** Each member's read cursor (seq), from `joined` and live `receipt` frames. */
+  readonly reads: Readonly<Record<string, number>>;
+  /** Each member's delivered cursor (seq). */
+  readonly delivered: Readonly<Record<string, number>>;
+  /** The viewer is muted here (null: not muted, or not known to be). */
+  readonly mute: MuteState | null;
+  /** The viewer was kicked or banned while this tab was connected. */
+  readonly removed: RemovalState | null;
+  /** Live changes to the room's name, topic, visibility and settings. */
+  readonly info: RoomInfo | null;
+  /** Bumped on every `member` event, so views holding REST data know to refresh it. */
+  readonly memberVersion: number;
 }
 
 export interface PendingMessage {
@@ -40,6 +64,8 @@ export interface PendingMessage {
   readonly createdAt: string;
   readonly state: "sending" | "failed";
   readonly error?: string;
+  /** The message this one answers (sent as `reply_to`). */
+  readonly replyTo?: string;
 }
 
 export interface Notice {
@@ -58,6 +84,12 @@ export const EMPTY_ROOM: RoomState = Object.freeze({
   joined: false,
   error: null,
   typing: [],
+  reads: {},
+  delivered: {},
+  mute: null,
+  removed: null,
+  info: null,
+  memberVersion: 0,
 });
 
 const NO_PENDING: readonly PendingMessage[] = Object.freeze([]);
@@ -74,6 +106,7 @@ export class ChatStore {
   private notices: readonly Notice[] = [];
   private listeners = new Set<Listener>();
   private noticeCounter = 0;
+  private presence: Readonly<Record<string, PresenceState>> = {};
 
   subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
@@ -90,6 +123,8 @@ export class ChatStore {
   getMe = () => this.me;
   getNotices = (): readonly Notice[] => this.notices;
   getRoom = (room: string): RoomState => this.rooms.get(room) ?? EMPTY_ROOM;
+  /** Everyone's known presence, keyed by user id (one object until something changes). */
+  getPresence = (): Readonly<Record<string, PresenceState>> => this.presence;
 
   /** Outbox entries of one room in the order they were written. */
   getPending = (room: string): readonly PendingMessage[] => {
@@ -139,6 +174,25 @@ export class ChatStore {
     const changed = (Object.keys(patch) as Array<keyof RoomState>).some((k) => current[k] !== patch[k]);
     if (!changed) return;
     this.rooms.set(room, { ...current, ...patch });
+    this.emit();
+  }
+
+  /** Merges presence entries (from `joined` snapshots and live `presence` frames). */
+  setPresence(entries: Readonly<Record<string, PresenceState>>): void {
+    const changed = Object.entries(entries).filter(([id, p]) => {
+      const current = this.presence[id];
+      return !current || current.status !== p.status || current.last_seen !== p.last_seen;
+    });
+    if (changed.length === 0) return;
+    this.presence = { ...this.presence, ...Object.fromEntries(changed) };
+    this.emit();
+  }
+
+  /** Moves a member's read or delivered cursor forward (never back). */
+  advanceCursor(room: string, kind: "reads" | "delivered", user: string, seq: number): void {
+    const current = this.getRoom(room);
+    if ((current[kind][user] ?? -1) >= seq) return;
+    this.rooms.set(room, { ...current, [kind]: { ...current[kind], [user]: seq } });
     this.emit();
   }
 

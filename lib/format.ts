@@ -27,3 +27,23 @@ export function userHue(id: string): number {
 }
 
 export const initials = (name: string) => name.replace(/[^a-zA-Z0-9]/g, "").slice(0, 2).toUpperCase() || "?";
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago" (for "last seen"). */
+export function formatAgo(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 60) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  return `${days} day${days === 1 ? "" : "s"} ago`;
+}
+
+/** The other person's name in a direct room ("alice, bob" seen by alice is "bob"). */
+export function directRoomName(name: string, me: string | undefined, members?: readonly { id: string; username: string }[] | null, meId?: string): string {
+  const other = members?.find((m) => m.id !== meId);
+  if (other) return other.username;
+  const parts = name.split(", ");
+  return parts.length === 2 && me ? (parts[0] === me ? parts[1]! : parts[0]!) : name;
+}

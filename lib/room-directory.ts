@@ -39,7 +39,7 @@ export class RoomDirectory {
     }
     this.inFlight = api
       .listRooms({ scope: "mine" })
-      .then(({ rooms }) => this.set({ rooms, loaded: true, error: null }))
+      .then(({ rooms }) => this.set({ rooms: this.mergeFetched(rooms), loaded: true, error: null }))
       .catch((err: unknown) => this.set({ loaded: true, error: err instanceof ApiError ? sentence(err.message) : "Could not load your rooms." }))
       .finally(() => {
         this.inFlight = null;
@@ -51,11 +51,62 @@ export class RoomDirectory {
     return this.inFlight;
   };
 
-  /** Clears a room's unread count locally once its latest message has been reported read. */
-  markRead(roomId: string, seq: number): void {
+  /**
+   * The REST list is the baseline, but a live message may have been counted after the server
+   * answered: where we already know a higher seq, our count (which includes it) is kept.
+   */
+  private mergeFetched(fetched: RoomSummary[]): RoomSummary[] {
+    const known = new Map(this.state.rooms.map((r) => [r.id, r] as const));
+    return fetched.map((room) => {
+      const local = known.get(room.id);
+      return local && local.last_seq > room.last_seq ? { ...room, last_seq: local.last_seq, unread: local.unread } : room;
+    });
+  }
+
+  private update(roomId: string, change: (room: RoomSummary) => RoomSummary | null): void {
     const room = this.state.rooms.find((r) => r.id === roomId);
-    if (!room || !room.unread || seq < room.last_seq) return;
-    this.set({ rooms: this.state.rooms.map((r) => (r.id === roomId ? { ...r, unread: 0 } : r)) });
+    if (!room) return;
+    const next = change(room);
+    if (next === room) return;
+    this.set({ rooms: next ? this.state.rooms.map((r) => (r.id === roomId ? next : r)) : this.state.rooms.filter((r) => r.id !== roomId) });
+  }
+
+  /** The rooms the socket should stay joined to (live unread, receipts, presence). */
+  roomIds(): string[] {
+    return this.state.rooms.map((r) => r.id);
+  }
+
+  /**
+   * A live message: counts towards unread when it is someone else's and newer than anything
+   * counted (replays after a reconnect carry seqs we already know, and are not counted twice).
+   */
+  noteMessage(roomId: string, seq: number, fromMe: boolean): void {
+    this.update(roomId, (room) => {
+      if (seq <= room.last_seq) return room;
+      return { ...room, last_seq: seq, unread: fromMe ? (room.unread ?? 0) : (room.unread ?? 0) + 1 };
+    });
+  }
+
+  /**
+   * The user's read cursor moved (this tab or another of theirs): everything up to `seq` is read.
+   * Own messages are never unread, so at most `last_seq - seq` remain.
+   */
+  markRead(roomId: string, seq: number): void {
+    this.update(roomId, (room) => {
+      const unread = room.unread ?? 0;
+      const remaining = seq >= room.last_seq ? 0 : Math.min(unread, room.last_seq - seq);
+      return remaining === unread ? room : { ...room, unread: remaining };
+    });
+  }
+
+  /** Name/topic/visibility changed by an admin. */
+  rename(roomId: string, patch: Partial<Pick<RoomSummary, "name" | "topic" | "visibility">>): void {
+    this.update(roomId, (room) => ({ ...room, ...patch }));
+  }
+
+  /** The user left or was removed: the room leaves the list at once. */
+  remove(roomId: string): void {
+    this.update(roomId, () => null);
   }
 
   /** Records a room the user just created or joined, before the next refresh confirms it. */

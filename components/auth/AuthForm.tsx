@@ -26,7 +26,20 @@ function safeCallback(raw: string | null): string {
  * Sign-in and sign-up. Sign-up validates with the same schema as the server, registers over
  * REST and then signs in through next-auth; errors appear next to the field they concern.
  */
-export function AuthForm({ mode }: { mode: Mode }) {
+export function AuthForm({
+  mode,
+  embedded = false,
+  onSignedIn,
+  onSwitch,
+}: {
+  mode: Mode;
+  /** Just the form (no page chrome), e.g. inside the invitation page. */
+  embedded?: boolean;
+  /** Runs after a successful sign-in instead of following `callbackUrl`. */
+  onSignedIn?: () => Promise<void>;
+  /** Embedded only: switches between sign-up and sign-in in place. */
+  onSwitch?: () => void;
+}) {
   const router = useRouter();
   const params = useSearchParams();
   const [username, setUsername] = useState("");
@@ -85,6 +98,10 @@ export function AuthForm({ mode }: { mode: Mode }) {
         });
         return;
       }
+      if (onSignedIn) {
+        await onSignedIn();
+        return;
+      }
       router.replace(safeCallback(params.get("callbackUrl")));
       router.refresh();
     } finally {
@@ -93,13 +110,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
   }
 
   const isSignup = mode === "signup";
-  return (
-    <div className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4">
-      <div className="w-full max-w-sm">
-        <div className="mb-6 text-center">
-          <p className="text-2xl font-bold tracking-tight text-indigo-700">Confab</p>
-          <h1 className="mt-2 text-lg font-semibold text-slate-900">{isSignup ? "Create your account" : "Sign in to Confab"}</h1>
-        </div>
+  const form = (
         <form onSubmit={submit} noValidate className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           <div>
             <label htmlFor={id("username")} className="block text-sm font-medium text-slate-700">
@@ -165,6 +176,28 @@ export function AuthForm({ mode }: { mode: Mode }) {
             {busy ? (isSignup ? "Creating account…" : "Signing in…") : isSignup ? "Create account" : "Sign in"}
           </button>
         </form>
+  );
+  if (embedded) {
+    return (
+      <div>
+        {form}
+        <p className="mt-3 text-center text-sm text-slate-600">
+          {isSignup ? "Already have an account? " : "New to Confab? "}
+          <button type="button" data-testid={isSignup ? "switch-to-signin" : "switch-to-signup"} onClick={onSwitch} className="font-medium text-indigo-600 hover:underline">
+            {isSignup ? "Sign in" : "Create an account"}
+          </button>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 text-center">
+          <p className="text-2xl font-bold tracking-tight text-indigo-700">Confab</p>
+          <h1 className="mt-2 text-lg font-semibold text-slate-900">{isSignup ? "Create your account" : "Sign in to Confab"}</h1>
+        </div>
+        {form}
         <p className="mt-4 text-center text-sm text-slate-600">
           {isSignup ? "Already have an account? " : "New to Confab? "}
           <Link href={isSignup ? "/signin" : "/signup"} className="font-medium text-indigo-600 hover:underline">

@@ -10,14 +10,23 @@ export function Composer({
   roomName,
   onSend,
   onTyping,
-  disabled,
+  disabled: disabledProp,
+  blockedReason,
+  replyTo,
+  onCancelReply,
 }: {
   roomName: string;
   onSend: (content: string) => void;
   /** Called with true on each keystroke that leaves text, false when the input is cleared or left. */
   onTyping?: (typing: boolean) => void;
   disabled?: boolean;
+  /** Why the user may not post right now (muted…): the input is disabled and this is shown. */
+  blockedReason?: string | null;
+  /** The message being answered; shown above the input with a way to cancel. */
+  replyTo?: { senderName: string; snippet: string } | null;
+  onCancelReply?: () => void;
 }) {
+  const disabled = disabledProp || !!blockedReason;
   const [value, setValue] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const trimmed = value.trim();
@@ -46,6 +55,21 @@ export function Composer({
         submit();
       }}
     >
+      {blockedReason && (
+        <p role="status" data-testid="composer-blocked" className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {blockedReason}
+        </p>
+      )}
+      {replyTo && !blockedReason && (
+        <div data-testid="composer-reply" className="mb-2 flex items-center gap-2 rounded-md border-l-2 border-indigo-400 bg-slate-50 px-3 py-1.5 text-xs text-slate-600">
+          <span className="min-w-0 flex-1 truncate">
+            Replying to <span className="font-semibold">{replyTo.senderName}</span>: {replyTo.snippet}
+          </span>
+          <button type="button" data-testid="composer-reply-cancel" onClick={onCancelReply} aria-label="Cancel reply" className="rounded px-1 text-slate-500 hover:bg-slate-200">
+            ✕
+          </button>
+        </div>
+      )}
       <div className="flex items-end gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 focus-within:border-indigo-500 focus-within:ring-1 focus-within:ring-indigo-500">
         <textarea
           ref={ref}
@@ -63,6 +87,7 @@ export function Composer({
               e.preventDefault();
               submit();
             }
+            if (e.key === "Escape" && replyTo) onCancelReply?.();
           }}
           placeholder={`Message #${roomName}`}
           aria-label={`Message ${roomName}`}

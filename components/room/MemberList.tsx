@@ -1,10 +1,22 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { Avatar } from "@/components/ui/Avatar";
+import { useChat } from "@/hooks/useChatSocket";
+import { useNow, usePresenceMap } from "@/hooks/usePresence";
+import { useBlocks } from "@/hooks/useProfile";
+import { api, errorMessage } from "@/lib/api";
+import { formatAgo } from "@/lib/format";
 
 type Member = { id: string; username: string; role: string };
 
 const ROLE_ORDER = ["owner", "admin", "moderator", "member", "guest"];
 
+/** The room's members with presence; each other member offers "Message" and "Block". */
 export function MemberList({ members, meId }: { members: readonly Member[]; meId: string | undefined }) {
+  const presence = usePresenceMap();
+  const now = useNow();
+  const [open, setOpen] = useState<string | null>(null);
   const sorted = [...members].sort(
     (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.username.localeCompare(b.username),
   );
@@ -12,17 +24,85 @@ export function MemberList({ members, meId }: { members: readonly Member[]; meId
     <aside className="w-60 shrink-0 overflow-y-auto border-l border-slate-200 bg-slate-50 px-3 py-4" aria-label="Members">
       <h2 className="px-1 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Members · {members.length}</h2>
       <ul className="space-y-1" data-testid="member-list">
-        {sorted.map((m) => (
-          <li key={m.id} data-testid="member" className="flex items-center gap-2 rounded px-1 py-1 text-sm text-slate-700">
-            <Avatar id={m.id} name={m.username} size="sm" />
-            <span className="flex-1 truncate">
-              {m.username}
-              {m.id === meId && <span className="text-slate-400"> (you)</span>}
-            </span>
-            {m.role !== "member" && <span className="text-[10px] uppercase tracking-wide text-slate-400">{m.role}</span>}
-          </li>
-        ))}
+        {sorted.map((m) => {
+          const p = presence[m.id];
+          const status = p?.status ?? "offline";
+          const isMe = m.id === meId;
+          return (
+            <li key={m.id} data-testid="member" data-user-id={m.id} data-username={m.username} className="rounded px-1 py-1 text-sm text-slate-700">
+              <button
+                type="button"
+                disabled={isMe}
+                onClick={() => setOpen((v) => (v === m.id ? null : m.id))}
+                aria-expanded={open === m.id}
+                data-testid="member-toggle"
+                className="flex w-full items-center gap-2 rounded text-left enabled:hover:bg-slate-100"
+              >
+                <Avatar id={m.id} name={m.username} size="sm" status={status} />
+                <span className="min-w-0 flex-1">
+                  <span className="block truncate">
+                    {m.username}
+                    {isMe && <span className="text-slate-400"> (you)</span>}
+                  </span>
+                  {status === "offline" && p?.last_seen && (
+                    <span data-testid="member-last-seen" className="block text-[10px] text-slate-400">
+                      last seen {formatAgo(p.last_seen, now)}
+                    </span>
+                  )}
+                </span>
+                {m.role !== "member" && <span className="text-[10px] uppercase tracking-wide text-slate-400">{m.role}</span>}
+              </button>
+              {open === m.id && !isMe && <MemberActions member={m} />}
+            </li>
+          );
+        })}
       </ul>
     </aside>
+  );
+}
+
+function MemberActions({ member }: { member: Member }) {
+  const router = useRouter();
+  const { directory } = useChat();
+  const blocks = useBlocks();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const blocked = blocks.blocked.some((b) => b.id === member.id);
+
+  async function message() {
+    setBusy(true);
+    setError(null);
+    try {
+      const room = await api.openDm(member.id);
+      directory.upsert({ ...room, unread: 0 });
+      void directory.refresh();
+      router.push(`/rooms/${room.id}`);
+    } catch (err) {
+      setError(errorMessage(err, "Could not open the conversation."));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function toggleBlock() {
+    setBusy(true);
+    setError(await blocks.list.toggle(member));
+    setBusy(false);
+  }
+
+  return (
+    <div className="mt-1 flex flex-wrap gap-1 pl-8">
+      <button type="button" data-testid="member-message" disabled={busy} onClick={message} className="rounded bg-white px-2 py-0.5 text-xs font-medium text-indigo-700 shadow-sm ring-1 ring-slate-200 hover:bg-indigo-50 disabled:opacity-50">
+        Message
+      </button>
+      <button type="button" data-testid="member-block" disabled={busy || !blocks.loaded} onClick={toggleBlock} className="rounded bg-white px-2 py-0.5 text-xs font-medium text-rose-700 shadow-sm ring-1 ring-slate-200 hover:bg-rose-50 disabled:opacity-50">
+        {blocked ? "Unblock" : "Block"}
+      </button>
+      {error && (
+        <p role="alert" className="w-full text-[11px] text-rose-700">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

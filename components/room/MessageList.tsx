@@ -3,7 +3,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } f
 import type { PendingMessage } from "@/lib/chat-store";
 import { formatDay, sameDay } from "@/lib/format";
 import type { Message } from "@/protocol";
-import { MessageRow, type MessageActions } from "./MessageRow";
+import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
 const BOTTOM_SLACK_PX = 48;
@@ -26,6 +26,17 @@ interface Props {
   onEdit?: (message: string, content: string) => boolean;
   onDelete?: (message: string) => boolean;
   onReact?: (message: string, emoji: string, op: "add" | "remove") => boolean;
+  onReply?: (message: Message) => void;
+  /** Moderators and above delete anyone's message. */
+  canDeleteAny?: boolean;
+  /** The viewer's read cursor when the room was opened: a "new messages" divider follows it. */
+  readCursor?: number | null;
+  /** "Seen by …" under the last message. */
+  seenBy?: { label: string; title: string } | null;
+  /** Called whenever the reader is at the bottom with the latest message on screen. */
+  onViewedLatest?: () => void;
+  /** Called with the highest seq on screen after it renders (delivery reports). */
+  onRendered?: (seq: number) => void;
 }
 
 /**
@@ -41,6 +52,9 @@ export function MessageList(props: Props) {
   const anchor = useRef<{ height: number; top: number; firstId: string | undefined } | null>(null);
   const initialScrollDone = useRef(false);
   const [unseen, setUnseen] = useState(0);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const highlightTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const { onViewedLatest, onRendered } = props;
   const lastCount = useRef({ messages: messages.length, pending: pending.length, lastId: messages.at(-1)?.id });
 
   const scrollToBottom = useCallback(() => {
@@ -62,9 +76,34 @@ export function MessageList(props: Props) {
     const el = scroller.current;
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
-    if (atBottom.current) setUnseen(0);
+    if (atBottom.current) {
+      setUnseen(0);
+      onViewedLatest?.();
+    }
     if (el.scrollTop <= TOP_TRIGGER_PX) requestOlder();
-  }, [requestOlder]);
+  }, [requestOlder, onViewedLatest]);
+
+  // After each render at the bottom, the latest message has been seen; what rendered was delivered.
+  const lastSeq = messages.at(-1)?.seq;
+  useEffect(() => {
+    if (!loaded || lastSeq === undefined) return;
+    onRendered?.(lastSeq);
+    if (atBottom.current) onViewedLatest?.();
+  }, [loaded, lastSeq, onRendered, onViewedLatest]);
+
+  useEffect(() => () => {
+    if (highlightTimer.current) clearTimeout(highlightTimer.current);
+  }, []);
+
+  /** Scrolls to a message and highlights it briefly (reply quotes jump to their parent). */
+  const jumpTo = useCallback((id: string) => {
+    const row = document.getElementById(`message-${id}`);
+    if (!row) return;
+    row.scrollIntoView({ block: "center" });
+    setHighlight(id);
+    if (highlightTimer.current) clearTimeout(highlightTimer.current);
+    highlightTimer.current = setTimeout(() => setHighlight(null), 2000);
+  }, []);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -105,17 +144,30 @@ export function MessageList(props: Props) {
   }, [loadingOlder, hasOlder]);
 
   const nameOf = (id: string, fallback?: string) => fallback ?? names.get(id) ?? "unknown";
-  const { onEdit, onDelete, onReact } = props;
+  const { onEdit, onDelete, onReact, onReply, canDeleteAny, readCursor } = props;
   const actionsFor = (m: Message): MessageActions | undefined =>
-    me && onEdit && onDelete && onReact
+    me && onEdit && onDelete && onReact && onReply
       ? {
           meId: me.id,
           canEdit: m.sender === me.id,
+          canDelete: m.sender === me.id || !!canDeleteAny,
           onEdit: (content) => onEdit(m.id, content),
           onDelete: () => onDelete(m.id),
           onReact: (emoji, op) => onReact(m.id, emoji, op),
+          onReply: () => onReply(m),
         }
       : undefined;
+  const byId = new Map(messages.map((m) => [m.id, m] as const));
+  const quoteOf = (id: string | null | undefined): ReplyQuote | undefined => {
+    if (!id) return undefined;
+    const parent = byId.get(id);
+    if (!parent) return { id, missing: true };
+    const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : parent.content.slice(0, 120);
+    return { id, senderName: nameOf(parent.sender, parent.sender_name), snippet };
+  };
+  // The divider goes above the first message from someone else after the read cursor.
+  const dividerBefore =
+    readCursor === null || readCursor === undefined ? undefined : messages.find((m) => m.seq > readCursor && m.sender !== me?.id)?.id;
 
   return (
     <div className="relative min-h-0 flex-1">
@@ -138,6 +190,13 @@ export function MessageList(props: Props) {
               return (
                 <Fragment key={m.id}>
                   {newDay && <DaySeparator iso={m.created_at} />}
+                  {m.id === dividerBefore && (
+                    <li data-testid="new-messages-divider" className="flex items-center gap-3 px-4 pt-3 pb-1 text-[11px] font-semibold uppercase tracking-wide text-rose-600">
+                      <span className="h-px flex-1 bg-rose-300" />
+                      New messages
+                      <span className="h-px flex-1 bg-rose-300" />
+                    </li>
+                  )}
                   <MessageRow
                     messageId={m.id}
                     seq={m.seq}
@@ -145,8 +204,11 @@ export function MessageList(props: Props) {
                     senderName={nameOf(m.sender, m.sender_name)}
                     content={m.content}
                     createdAt={m.created_at}
-                    compact={compact}
+                    compact={compact && m.id !== dividerBefore}
                     state="sent"
+                    reply={quoteOf(m.reply_to)}
+                    highlighted={highlight === m.id}
+                    onJump={jumpTo}
                     edited={!!m.edited_at}
                     deleted={m.deleted}
                     blocked={m.blocked}
@@ -156,6 +218,11 @@ export function MessageList(props: Props) {
                 </Fragment>
               );
             })}
+            {props.seenBy && (
+              <li data-testid="seen-by" title={props.seenBy.title} className="px-4 pt-1 text-right text-[11px] text-slate-500">
+                {props.seenBy.label}
+              </li>
+            )}
             {pending.map((p) => (
               <MessageRow
                 key={p.id}
@@ -165,6 +232,7 @@ export function MessageList(props: Props) {
                 createdAt={p.createdAt}
                 compact={false}
                 state={p.state}
+                reply={quoteOf(p.replyTo)}
                 error={p.error}
                 onRetry={p.state === "failed" ? () => props.onRetry(p.id) : undefined}
                 onDiscard={p.state === "failed" ? () => props.onDiscard(p.id) : undefined}

@@ -4,16 +4,24 @@ import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { Reaction } from "@/protocol";
 
+/** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
+/** The small picker behind "+": a handful of common emoji. */
+export const PICKER_REACTIONS = ["👍", "👎", "❤️", "😂", "😮", "😢", "🎉", "🙏", "👀", "🔥", "✅", "🚀"] as const;
 
 /** What the viewer may do to a stored message; absent for pending rows and previews. */
 export interface MessageActions {
   meId: string;
   canEdit: boolean;
+  canDelete: boolean;
   onEdit: (content: string) => boolean;
   onDelete: () => boolean;
   onReact: (emoji: string, op: "add" | "remove") => boolean;
+  onReply: () => void;
 }
+
+/** The parent of a reply, as shown in the quote above it. */
+export type ReplyQuote = { id: string; senderName: string; snippet: string } | { id: string; missing: true };
 
 export interface MessageRowProps {
   senderId: string;
@@ -30,6 +38,10 @@ export interface MessageRowProps {
   error?: string;
   seq?: number;
   messageId?: string;
+  reply?: ReplyQuote;
+  /** Briefly true after a jump to this message. */
+  highlighted?: boolean;
+  onJump?: (id: string) => void;
   actions?: MessageActions;
   onRetry?: () => void;
   onDiscard?: () => void;
@@ -37,28 +49,55 @@ export interface MessageRowProps {
 
 /** One message. Content is rendered as text (React escapes it); never as HTML. */
 export function MessageRow(props: MessageRowProps) {
-  const { senderId, senderName, content, createdAt, compact, state, actions } = props;
+  const { senderId, senderName, content, createdAt, compact, state, actions, reply } = props;
   const [editing, setEditing] = useState(false);
+  const [picking, setPicking] = useState(false);
   const interactive = state === "sent" && !props.deleted && !props.blocked && actions;
+  const showHeader = !compact || !!reply;
+
+  const react = (emoji: string) => {
+    if (!actions) return;
+    const mine = props.reactions?.some((r) => r.emoji === emoji && r.users.includes(actions.meId)) ?? false;
+    actions.onReact(emoji, mine ? "remove" : "add");
+  };
 
   return (
     <li
+      id={props.messageId ? `message-${props.messageId}` : undefined}
       data-testid="message"
       data-state={state}
       data-seq={props.seq}
       data-message-id={props.messageId}
-      className={`group relative flex gap-3 px-4 hover:bg-slate-50 ${compact ? "py-0.5" : "pt-3 pb-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
+      data-highlighted={props.highlighted ? "true" : undefined}
+      className={`group relative flex gap-3 px-4 transition-colors duration-700 ${props.highlighted ? "bg-amber-100" : "hover:bg-slate-50"} ${showHeader ? "pt-3 pb-0.5" : "py-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
     >
       <div className="w-9 shrink-0">
-        {!compact && <Avatar id={senderId} name={senderName} />}
-        {compact && (
+        {showHeader && <Avatar id={senderId} name={senderName} />}
+        {!showHeader && (
           <time dateTime={createdAt} title={formatFull(createdAt)} className="invisible block pt-0.5 text-right text-[10px] leading-5 text-slate-400 group-hover:visible">
             {formatTime(createdAt)}
           </time>
         )}
       </div>
       <div className="min-w-0 flex-1">
-        {!compact && (
+        {reply && (
+          <button
+            type="button"
+            data-testid="reply-quote"
+            onClick={() => props.onJump?.(reply.id)}
+            className="mb-0.5 flex max-w-full items-center gap-1 truncate border-l-2 border-slate-300 pl-2 text-left text-xs text-slate-500 hover:border-indigo-400 hover:text-slate-700"
+          >
+            {"missing" in reply ? (
+              <span className="italic">Reply to an earlier message</span>
+            ) : (
+              <>
+                <span className="font-semibold">{reply.senderName}</span>
+                <span className="truncate">{reply.snippet}</span>
+              </>
+            )}
+          </button>
+        )}
+        {showHeader && (
           <div className="flex items-baseline gap-2">
             <span data-testid="message-sender" className="text-sm font-semibold" style={{ color: `hsl(${userHue(senderId)} 50% 32%)` }}>
               {senderName}
@@ -70,11 +109,11 @@ export function MessageRow(props: MessageRowProps) {
         )}
         {props.deleted ? (
           <p data-testid="message-content" className="text-sm italic text-slate-400">
-            This message was deleted.
+            This message was deleted
           </p>
         ) : props.blocked ? (
           <p data-testid="message-content" className="text-sm italic text-slate-400">
-            Message from a user you blocked.
+            Hidden message from a blocked user
           </p>
         ) : editing && actions ? (
           <EditBox
@@ -89,7 +128,11 @@ export function MessageRow(props: MessageRowProps) {
             {content}
           </p>
         )}
-        {props.edited && !props.deleted && !editing && <span className="text-[10px] text-slate-400">(edited)</span>}
+        {props.edited && !props.deleted && !props.blocked && !editing && (
+          <span data-testid="message-edited" className="text-[10px] text-slate-400">
+            (edited)
+          </span>
+        )}
         {state === "sending" && (
           <span data-testid="message-pending" className="text-[11px] italic text-slate-500">
             sending…
@@ -119,10 +162,12 @@ export function MessageRow(props: MessageRowProps) {
                   key={r.emoji}
                   type="button"
                   data-testid="reaction"
+                  data-emoji={r.emoji}
+                  data-mine={mine ? "true" : "false"}
                   aria-pressed={mine}
                   title={mine ? "Remove your reaction" : "React"}
                   onClick={() => actions.onReact(r.emoji, mine ? "remove" : "add")}
-                  className={`rounded-full border px-1.5 py-0.5 text-xs ${mine ? "border-indigo-300 bg-indigo-50 text-indigo-800" : "border-slate-200 bg-white text-slate-700 hover:border-slate-300"}`}
+                  className={`rounded-full border px-1.5 py-0.5 text-xs ${mine ? "border-indigo-400 bg-indigo-100 font-semibold text-indigo-800" : "border-slate-200 bg-white text-slate-700 hover:border-slate-300"}`}
                 >
                   {r.emoji} {r.count}
                 </button>
@@ -132,37 +177,64 @@ export function MessageRow(props: MessageRowProps) {
         )}
       </div>
       {interactive && !editing && (
-        <div className="absolute -top-3 right-4 hidden items-center gap-0.5 rounded-md border border-slate-200 bg-white px-1 py-0.5 shadow-sm group-hover:flex group-focus-within:flex">
-          {QUICK_REACTIONS.map((emoji) => {
-            const mine = props.reactions?.some((r) => r.emoji === emoji && r.users.includes(actions.meId)) ?? false;
-            return (
-              <button
-                key={emoji}
-                type="button"
-                aria-label={`React ${emoji}`}
-                onClick={() => actions.onReact(emoji, mine ? "remove" : "add")}
-                className="rounded px-1 text-sm hover:bg-slate-100"
-              >
-                {emoji}
-              </button>
-            );
-          })}
+        <div
+          className={`absolute -top-3 right-4 items-center gap-0.5 rounded-md border border-slate-200 bg-white px-1 py-0.5 shadow-sm ${picking ? "flex" : "hidden group-hover:flex group-focus-within:flex"}`}
+        >
+          {QUICK_REACTIONS.map((emoji) => (
+            <button key={emoji} type="button" aria-label={`React ${emoji}`} onClick={() => react(emoji)} className="rounded px-1 text-sm hover:bg-slate-100">
+              {emoji}
+            </button>
+          ))}
+          <span className="relative">
+            <button
+              type="button"
+              data-testid="reaction-picker-open"
+              aria-label="More reactions"
+              aria-expanded={picking}
+              onClick={() => setPicking((v) => !v)}
+              className="rounded px-1 text-sm text-slate-500 hover:bg-slate-100"
+            >
+              +
+            </button>
+            {picking && (
+              <span data-testid="reaction-picker" role="menu" className="absolute top-6 right-0 z-20 grid w-40 grid-cols-6 gap-0.5 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
+                {PICKER_REACTIONS.map((emoji) => (
+                  <button
+                    key={emoji}
+                    type="button"
+                    role="menuitem"
+                    aria-label={`React ${emoji}`}
+                    onClick={() => {
+                      react(emoji);
+                      setPicking(false);
+                    }}
+                    className="rounded p-0.5 text-base hover:bg-slate-100"
+                  >
+                    {emoji}
+                  </button>
+                ))}
+              </span>
+            )}
+          </span>
+          <button type="button" data-testid="message-reply" onClick={actions.onReply} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
+            Reply
+          </button>
           {actions.canEdit && (
-            <>
-              <button type="button" data-testid="message-edit" onClick={() => setEditing(true)} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
-                Edit
-              </button>
-              <button
-                type="button"
-                data-testid="message-delete"
-                onClick={() => {
-                  if (window.confirm("Delete this message for everyone?")) actions.onDelete();
-                }}
-                className="rounded px-1.5 text-xs text-rose-600 hover:bg-rose-50"
-              >
-                Delete
-              </button>
-            </>
+            <button type="button" data-testid="message-edit" onClick={() => setEditing(true)} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
+              Edit
+            </button>
+          )}
+          {actions.canDelete && (
+            <button
+              type="button"
+              data-testid="message-delete"
+              onClick={() => {
+                if (window.confirm("Delete this message for everyone?")) actions.onDelete();
+              }}
+              className="rounded px-1.5 text-xs text-rose-600 hover:bg-rose-50"
+            >
+              Delete
+            </button>
           )}
         </div>
       )}

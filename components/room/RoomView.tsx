@@ -1,9 +1,14 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useChat, useMe } from "@/hooks/useChatSocket";
+import { useProfile } from "@/hooks/useProfile";
 import { useRoom } from "@/hooks/useRoom";
 import { ApiError, api, sentence } from "@/lib/api";
+import type { MuteState } from "@/lib/chat-store";
+import { directRoomName, formatFull } from "@/lib/format";
+import { canModerate, isRole } from "@/lib/roles";
+import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { Composer } from "./Composer";
 import { MemberList } from "./MemberList";
@@ -11,17 +16,38 @@ import { MessageList } from "./MessageList";
 
 type DetailState = { status: "loading" } | { status: "ready"; room: RoomDetail } | { status: "error"; code: string; message: string };
 
+/** Mutes this far away are "indefinite" (the server stores them as a date a century ahead). */
+const INDEFINITE_AFTER_MS = 50 * 365 * 86_400_000;
+
+/** "You are muted until …" (+ the moderator's reason), or null when the mute is over. */
+export function muteText(mute: MuteState | null, now: number): string | null {
+  if (!mute) return null;
+  const until = mute.until ? Date.parse(mute.until) : Infinity;
+  if (until <= now) return null;
+  const when = until - now > INDEFINITE_AFTER_MS || !mute.until ? "further notice" : formatFull(mute.until);
+  return `You are muted until ${when}${mute.reason ? `. Reason: ${mute.reason}` : ""}`;
+}
+
+/** "Seen by Bob, Carol" (up to three names) or "Seen by 12", with every name for the tooltip. */
+export function seenByText(names: readonly string[]): { label: string; title: string } | null {
+  if (names.length === 0) return null;
+  return { label: names.length <= 3 ? `Seen by ${names.join(", ")}` : `Seen by ${names.length}`, title: names.join(", ") };
+}
+
 /**
  * A room: header, history and live messages, composer and members. Members of the room are
  * joined on the socket while it is shown; a public room the user has not joined is shown as a
  * read-only preview with a Join button.
  */
 export function RoomView({ roomId }: { roomId: string }) {
-  const { directory } = useChat();
+  const { directory, store } = useChat();
   const me = useMe();
+  const profile = useProfile();
   const [detail, setDetail] = useState<DetailState>({ status: "loading" });
   const [joinRequested, setJoinRequested] = useState(false);
   const [showMembers, setShowMembers] = useState(true);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
     const controller = new AbortController();
@@ -40,31 +66,88 @@ export function RoomView({ roomId }: { roomId: string }) {
   }, [roomId]);
 
   const room = detail.status === "ready" ? detail.room : null;
-  const isMember = !!room && (room.role !== undefined || joinRequested);
-  const { state, pending, send, loadOlder, retry, discard, markRead, setTyping, edit, remove, react } = useRoom(roomId, { live: isMember });
+  // A removal seen earlier in this tab is history once the room is opened again (REST decides now).
+  useEffect(() => store.patchRoom(roomId, { removed: null }), [store, roomId]);
+  const removed = useSyncExternalStore(store.subscribe, () => store.getRoom(roomId).removed, () => null);
+  const isMember = !!room && (room.role !== undefined || joinRequested) && !removed;
+  const { state, pending, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react } = useRoom(roomId, { live: isMember });
 
   // Once the server confirms a join the room is in "My rooms".
   useEffect(() => {
     if (state.joined && joinRequested) void directory.refresh();
   }, [state.joined, joinRequested, directory]);
 
-  // What is on screen in a visible tab has been read.
-  const lastSeq = state.messages.at(-1)?.seq;
+  // A mute that was in force when the room loaded (the live frame only reports later changes).
   useEffect(() => {
+    if (!room || !me) return;
+    const mine = room.members.find((m) => m.id === me.id);
+    if (mine?.muted_until && store.getRoom(roomId).mute === null) store.patchRoom(roomId, { mute: { until: mine.muted_until, reason: null } });
+  }, [room, me, store, roomId]);
+
+  // Re-enable the composer the moment a timed mute ends.
+  const muteUntil = state.mute?.until ? Date.parse(state.mute.until) : null;
+  useEffect(() => {
+    if (muteUntil === null) return;
+    const delay = muteUntil - Date.now();
+    if (delay <= 0 || delay > 2 ** 31 - 1) return;
+    const timer = setTimeout(() => setNow(Date.now()), delay + 50);
+    return () => clearTimeout(timer);
+  }, [muteUntil]);
+
+  // The read cursor as it was when the room was opened: the "new messages" divider stays put.
+  const [readCursor, setReadCursor] = useState<number | null>(() => {
+    const mine = me ? store.getRoom(roomId).reads[me.id] : undefined;
+    if (mine !== undefined) return mine;
+    const summary = directory.getState().rooms.find((r) => r.id === roomId);
+    return summary && summary.unread ? summary.last_seq - summary.unread : null;
+  });
+  const myRead = me ? state.reads[me.id] : undefined;
+  // Not known at mount (first visit in this tab): the first cursor the server reports.
+  if (readCursor === null && myRead !== undefined) setReadCursor(myRead);
+
+  // What is on screen, at the bottom of a visible tab, has been read.
+  const lastSeq = state.messages.at(-1)?.seq;
+  const readPending = useRef(false);
+  const viewedLatest = useCallback(() => {
     if (!isMember || lastSeq === undefined) return;
-    const report = () => {
-      if (document.visibilityState !== "visible") return;
-      markRead(lastSeq);
-      directory.markRead(roomId, lastSeq);
+    if (document.visibilityState !== "visible") {
+      readPending.current = true;
+      return;
+    }
+    readPending.current = false;
+    markRead(lastSeq);
+    directory.markRead(roomId, lastSeq);
+  }, [isMember, lastSeq, markRead, directory, roomId]);
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === "visible" && readPending.current) viewedLatest();
     };
-    report();
-    document.addEventListener("visibilitychange", report);
-    return () => document.removeEventListener("visibilitychange", report);
-  }, [isMember, lastSeq, roomId, markRead, directory]);
+    document.addEventListener("visibilitychange", onVisible);
+    return () => document.removeEventListener("visibilitychange", onVisible);
+  }, [viewedLatest]);
+  const rendered = useCallback((seq: number) => isMember && markDelivered(seq), [isMember, markDelivered]);
 
   const members = useMemo(() => state.members ?? room?.members ?? [], [state.members, room]);
   const names = useMemo(() => new Map(members.map((m) => [m.id, m.username] as const)), [members]);
+  const myRoleRaw = members.find((m) => m.id === me?.id)?.role ?? room?.role;
+  const viewer = { role: isRole(myRoleRaw) ? myRoleRaw : null, siteAdmin: !!profile?.site_admin };
 
+  const last = state.messages.at(-1);
+  const seenBy = useMemo(() => {
+    if (!last || !me) return null;
+    const readers = members.filter((m) => m.id !== me.id && m.id !== last.sender && (state.reads[m.id] ?? -1) >= last.seq).map((m) => m.username);
+    return seenByText(readers);
+  }, [last, me, members, state.reads]);
+
+  const sendWithReply = useCallback(
+    (content: string) => {
+      send(content, replyTo?.id);
+      setReplyTo(null);
+    },
+    [send, replyTo],
+  );
+
+  if (removed) return <Removed kind={removed.kind} reason={removed.reason} />;
   if (detail.status === "loading") {
     return <p className="m-auto text-sm text-slate-500">Loading room…</p>;
   }
@@ -82,10 +165,12 @@ export function RoomView({ roomId }: { roomId: string }) {
     );
   }
 
-  const current = detail.room;
+  const current = { ...detail.room, ...state.info };
+  const title = current.visibility === "direct" ? directRoomName(current.name, me?.username, members, me?.id) : current.name;
+  const muted = muteText(state.mute, now);
   return (
     <div className="flex min-h-0 flex-1">
-      <section className="flex min-w-0 flex-1 flex-col" aria-label={current.name}>
+      <section className="flex min-w-0 flex-1 flex-col" aria-label={title}>
         <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-3">
           <Link href="/" className="text-sm text-slate-500 md:hidden" aria-label="Back to rooms">
             ←
@@ -93,9 +178,9 @@ export function RoomView({ roomId }: { roomId: string }) {
           <div className="min-w-0 flex-1">
             <h1 className="flex items-center gap-2 truncate text-base font-semibold text-slate-900" data-testid="room-name">
               <span className="text-slate-400" aria-hidden>
-                {current.visibility === "private" ? "🔒" : "#"}
+                {current.visibility === "private" ? "🔒" : current.visibility === "direct" ? "@" : "#"}
               </span>
-              {current.name}
+              {title}
             </h1>
             {current.topic && (
               <p className="truncate text-xs text-slate-500" data-testid="room-topic">
@@ -103,6 +188,15 @@ export function RoomView({ roomId }: { roomId: string }) {
               </p>
             )}
           </div>
+          {isMember && canModerate(viewer) && current.visibility !== "direct" && (
+            <Link
+              href={`/rooms/${roomId}/manage`}
+              data-testid="manage-room"
+              className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
+            >
+              Manage
+            </Link>
+          )}
           <button
             type="button"
             onClick={() => setShowMembers((v) => !v)}
@@ -134,12 +228,25 @@ export function RoomView({ roomId }: { roomId: string }) {
           onEdit={isMember ? edit : undefined}
           onDelete={isMember ? remove : undefined}
           onReact={isMember ? react : undefined}
+          onReply={isMember ? setReplyTo : undefined}
+          canDeleteAny={canModerate(viewer)}
+          readCursor={isMember ? readCursor : null}
+          seenBy={isMember ? seenBy : null}
+          onViewedLatest={viewedLatest}
+          onRendered={rendered}
         />
 
         {isMember ? (
           <>
             <TypingLine names={state.typing} />
-            <Composer roomName={current.name} onSend={send} onTyping={setTyping} />
+            <Composer
+              roomName={title}
+              onSend={sendWithReply}
+              onTyping={setTyping}
+              blockedReason={muted}
+              replyTo={replyTo ? { senderName: names.get(replyTo.sender) ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
+              onCancelReply={() => setReplyTo(null)}
+            />
           </>
         ) : (
           <div className="flex items-center justify-between gap-3 border-t border-slate-200 bg-slate-50 px-4 py-3">
@@ -164,18 +271,34 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 }
 
+function Removed({ kind, reason }: { kind: "kicked" | "banned"; reason: string | null }) {
+  return (
+    <div className="m-auto max-w-sm p-6 text-center" role="alert" data-testid="room-removed" data-kind={kind}>
+      <p className="text-base font-semibold text-slate-800">{kind === "banned" ? "You were banned from this room" : "You were removed from this room"}</p>
+      {reason && (
+        <p className="mt-1 text-sm text-slate-500" data-testid="room-removed-reason">
+          Reason: {reason}
+        </p>
+      )}
+      <Link href="/" className="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline">
+        Back to your rooms
+      </Link>
+    </div>
+  );
+}
+
+/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…". */
+export function typingText(names: readonly string[]): string {
+  if (names.length === 0) return "";
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return "Several people are typing…";
+}
+
 function TypingLine({ names }: { names: readonly string[] }) {
-  const text =
-    names.length === 0
-      ? ""
-      : names.length === 1
-        ? `${names[0]} is typing…`
-        : names.length === 2
-          ? `${names[0]} and ${names[1]} are typing…`
-          : "Several people are typing…";
   return (
     <p className="h-5 px-4 text-xs italic text-slate-500" data-testid="typing-indicator" aria-live="polite">
-      {text}
+      {typingText(names)}
     </p>
   );
 }

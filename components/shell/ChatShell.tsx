@@ -9,7 +9,7 @@ import { Sidebar } from "./Sidebar";
  * screens the sidebar is the home page and a room takes the whole width.
  */
 export function ChatShell({ user, children }: { user: { id: string; name: string }; children: React.ReactNode }) {
-  const inRoom = (usePathname() ?? "/").startsWith("/rooms/");
+  const inRoom = (usePathname() ?? "/") !== "/";
   return (
     <ChatProvider userId={user.id}>
       <div className="flex h-dvh overflow-hidden">

@@ -1,12 +1,19 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
+import { Avatar } from "@/components/ui/Avatar";
+import { useChat, useMe } from "@/hooks/useChatSocket";
+import { usePresenceMap } from "@/hooks/usePresence";
+import { useProfile } from "@/hooks/useProfile";
 import { useMyRooms, usePublicRooms } from "@/hooks/useRooms";
+import { EMPTY_ROOM } from "@/lib/chat-store";
+import { directRoomName } from "@/lib/format";
 import type { RoomSummary } from "@/protocol/rest";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { CreateRoomForm } from "./CreateRoomForm";
 import { SignOutButton } from "./SignOutButton";
+import { StatusPicker } from "./StatusPicker";
 
 function activeRoomId(pathname: string | null): string | null {
   const match = /^\/rooms\/([^/]+)/.exec(pathname ?? "");
@@ -22,6 +29,9 @@ export function Sidebar({ username }: { username: string }) {
   const [creating, setCreating] = useState(false);
   const [query, setQuery] = useState("");
   const publicRooms = usePublicRooms(query, mine.rooms.length);
+  const profile = useProfile();
+  const groups = mine.rooms.filter((r) => r.visibility !== "direct");
+  const directs = mine.rooms.filter((r) => r.visibility === "direct");
 
   return (
     <nav className="flex h-full w-full flex-col border-r border-slate-200 bg-slate-100/80 md:w-72" aria-label="Rooms">
@@ -53,9 +63,9 @@ export function Sidebar({ username }: { username: string }) {
             My rooms
           </h2>
           {mine.error && <p className="px-2 text-xs text-rose-700">{mine.error}</p>}
-          {mine.loaded && mine.rooms.length === 0 && !mine.error && <p className="px-2 text-xs text-slate-500">No rooms yet. Create one or join a public room.</p>}
+          {mine.loaded && groups.length === 0 && !mine.error && <p className="px-2 text-xs text-slate-500">No rooms yet. Create one or join a public room.</p>}
           <ul className="space-y-0.5" data-testid="my-rooms">
-            {mine.rooms.map((room) => {
+            {groups.map((room) => {
               const isActive = room.id === active;
               const unread = isActive ? 0 : (room.unread ?? 0);
               return (
@@ -84,6 +94,19 @@ export function Sidebar({ username }: { username: string }) {
             })}
           </ul>
         </section>
+
+        {directs.length > 0 && (
+          <section aria-labelledby="direct-messages">
+            <h2 id="direct-messages" className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+              Direct messages
+            </h2>
+            <ul className="space-y-0.5" data-testid="direct-rooms">
+              {directs.map((room) => (
+                <DirectLink key={room.id} room={room} active={room.id === active} username={username} />
+              ))}
+            </ul>
+          </section>
+        )}
 
         <section aria-labelledby="browse-public">
           <h2 id="browse-public" className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
@@ -127,12 +150,61 @@ export function Sidebar({ username }: { username: string }) {
         </section>
       </div>
 
-      <div className="flex items-center justify-between border-t border-slate-200 px-4 py-3 text-sm">
-        <span className="truncate font-medium text-slate-700" data-testid="current-user">
-          {username}
-        </span>
-        <SignOutButton />
+      <div className="space-y-2 border-t border-slate-200 px-4 py-3 text-sm">
+        <div className="flex items-center justify-between gap-2">
+          <span className="truncate font-medium text-slate-700" data-testid="current-user">
+            {username}
+          </span>
+          <SignOutButton />
+        </div>
+        <div className="flex items-center justify-between gap-2 text-xs">
+          <StatusPicker />
+          <span className="flex gap-2">
+            <Link href="/settings" data-testid="settings-link" className="text-slate-600 hover:text-indigo-700 hover:underline">
+              Settings
+            </Link>
+            {profile?.site_admin && (
+              <Link href="/admin" data-testid="admin-link" className="text-slate-600 hover:text-indigo-700 hover:underline">
+                Admin
+              </Link>
+            )}
+          </span>
+        </div>
       </div>
     </nav>
+  );
+}
+
+/** A direct room, named after the other person, with their presence. */
+function DirectLink({ room, active, username }: { room: RoomSummary; active: boolean; username: string }) {
+  const { store } = useChat();
+  const me = useMe();
+  const presence = usePresenceMap();
+  const state = useSyncExternalStore(store.subscribe, () => store.getRoom(room.id), () => EMPTY_ROOM);
+  const other = state.members?.find((m) => m.id !== me?.id);
+  const name = directRoomName(room.name, username, state.members, me?.id);
+  const unread = active ? 0 : (room.unread ?? 0);
+  return (
+    <li>
+      <Link
+        href={`/rooms/${room.id}`}
+        data-testid="dm-link"
+        data-room-id={room.id}
+        aria-current={active ? "page" : undefined}
+        className={`flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${
+          active ? "bg-indigo-600 text-white" : unread > 0 ? "font-semibold text-slate-900 hover:bg-slate-200" : "text-slate-700 hover:bg-slate-200"
+        }`}
+      >
+        <Avatar id={other?.id ?? room.id} name={name} size="sm" status={other ? (presence[other.id]?.status ?? "offline") : undefined} />
+        <span className="flex-1 truncate" data-testid="dm-name">
+          {name}
+        </span>
+        {unread > 0 && (
+          <span data-testid="unread-count" className="rounded-full bg-indigo-600 px-1.5 py-0.5 text-[10px] font-bold leading-none text-white">
+            {unread > 99 ? "99+" : unread}
+          </span>
+        )}
+      </Link>
+    </li>
   );
 }

@@ -1,14 +1,20 @@
+import type { PresenceState } from "@/lib/chat-store";
 import { initials, userHue } from "@/lib/format";
+import { PresenceDot } from "./PresenceDot";
 
-export function Avatar({ id, name, size = "md" }: { id: string; name: string; size?: "sm" | "md" }) {
+/** Initials on a per-user colour; with `status`, a presence dot on the corner. */
+export function Avatar({ id, name, size = "md", status }: { id: string; name: string; size?: "sm" | "md"; status?: PresenceState["status"] }) {
   const dims = size === "sm" ? "h-6 w-6 text-[10px]" : "h-9 w-9 text-xs";
   return (
-    <span
-      aria-hidden
-      className={`inline-flex shrink-0 items-center justify-center rounded-full font-semibold text-white ${dims}`}
-      style={{ backgroundColor: `hsl(${userHue(id)} 55% 45%)` }}
-    >
-      {initials(name)}
+    <span className="relative inline-flex shrink-0">
+      <span
+        aria-hidden
+        className={`inline-flex shrink-0 items-center justify-center rounded-full font-semibold text-white ${dims}`}
+        style={{ backgroundColor: `hsl(${userHue(id)} 55% 45%)` }}
+      >
+        {initials(name)}
+      </span>
+      {status && <PresenceDot status={status} className="absolute -right-0.5 -bottom-0.5 h-2 w-2" />}
     </span>
   );
 }

@@ -56,4 +56,44 @@ export class ChatPage {
     if (!match) throw new Error(`not on a room page: ${this.page.url()}`);
     return match[1]!;
   }
+
+  /** A room's entry in "My rooms" (or "Direct messages"). */
+  roomLink(roomId: string): Locator {
+    return this.page.locator(`[data-testid="room-link"][data-room-id="${roomId}"], [data-testid="dm-link"][data-room-id="${roomId}"]`);
+  }
+
+  unreadBadge(roomId: string): Locator {
+    return this.roomLink(roomId).getByTestId("unread-count");
+  }
+
+  get typingIndicator(): Locator {
+    return this.page.getByTestId("typing-indicator");
+  }
+
+  get seenBy(): Locator {
+    return this.page.getByTestId("seen-by");
+  }
+
+  get newMessagesDivider(): Locator {
+    return this.page.getByTestId("new-messages-divider");
+  }
+
+  /** A member in the room's member list. */
+  member(username: string): Locator {
+    return this.page.locator(`[data-testid="member-list"] [data-testid="member"][data-username="${username}"]`);
+  }
+
+  /** Opens a room from the sidebar and waits until it is live. */
+  async openRoom(roomId: string): Promise<void> {
+    await this.roomLink(roomId).click();
+    await expect(this.page).toHaveURL(new RegExp(`/rooms/${roomId}$`));
+    await expect(this.composer).toBeVisible();
+  }
+
+  /** Reacts to a message through its hover bar. */
+  async react(text: string, emoji: string): Promise<void> {
+    const row = this.messages(text);
+    await row.hover();
+    await row.getByRole("button", { name: `React ${emoji}` }).first().click();
+  }
 }

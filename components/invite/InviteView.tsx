@@ -1,0 +1,104 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { AuthForm } from "@/components/auth/AuthForm";
+import { api, ApiError, errorMessage } from "@/lib/api";
+
+type Preview = { room: { id: string; name: string; topic: string }; role: string };
+type State = { status: "loading" } | { status: "ready"; preview: Preview } | { status: "invalid" } | { status: "error"; message: string };
+
+/**
+ * Shows which room an invitation leads to. Signed-in users accept with one click; visitors
+ * create an account (or sign in) on this page, and the invitation is accepted right after.
+ */
+export function InviteView({ token, username }: { token: string; username: string | null }) {
+  const router = useRouter();
+  const [state, setState] = useState<State>({ status: "loading" });
+  const [mode, setMode] = useState<"signup" | "signin">("signup");
+  const [accepting, setAccepting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api
+      .previewInvite(token)
+      .then((preview) => setState({ status: "ready", preview }))
+      .catch((err: unknown) =>
+        setState(err instanceof ApiError && err.status === 404 ? { status: "invalid" } : { status: "error", message: errorMessage(err, "Could not load this invitation.") }),
+      );
+  }, [token]);
+
+  /** Accepts and opens the room; refresh() makes the server layouts read the (new) session. */
+  async function accept(): Promise<void> {
+    setAccepting(true);
+    setError(null);
+    try {
+      const { room } = await api.acceptInvite(token);
+      router.replace(`/rooms/${room.id}`);
+      router.refresh();
+    } catch (err) {
+      setAccepting(false);
+      if (err instanceof ApiError && err.status === 404) setState({ status: "invalid" });
+      else setError(errorMessage(err, "Could not accept the invitation."));
+    }
+  }
+
+  return (
+    <div className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4">
+      <div className="w-full max-w-sm">
+        <p className="mb-6 text-center text-2xl font-bold tracking-tight text-indigo-700">Confab</p>
+        {state.status === "loading" && <p className="text-center text-sm text-slate-500">Loading invitation…</p>}
+        {state.status === "invalid" && (
+          <div role="alert" data-testid="invite-invalid" className="rounded-xl border border-slate-200 bg-white p-6 text-center shadow-sm">
+            <p className="text-base font-semibold text-slate-800">This invitation is invalid or has expired.</p>
+            <Link href="/" className="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline">
+              Go to Confab
+            </Link>
+          </div>
+        )}
+        {state.status === "error" && (
+          <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
+            {state.message}
+          </p>
+        )}
+        {state.status === "ready" && (
+          <div className="space-y-4">
+            <div className="rounded-xl border border-slate-200 bg-white p-6 text-center shadow-sm">
+              <p className="text-sm text-slate-500">You are invited to join</p>
+              <h1 className="mt-1 text-xl font-semibold text-slate-900" data-testid="invite-room-name">
+                {state.preview.room.name}
+              </h1>
+              {state.preview.room.topic && <p className="mt-1 text-sm text-slate-500">{state.preview.room.topic}</p>}
+              <p className="mt-2 text-xs text-slate-400">as {state.preview.role}</p>
+              {username && (
+                <>
+                  <button
+                    type="button"
+                    data-testid="invite-accept"
+                    disabled={accepting}
+                    onClick={() => void accept()}
+                    className="mt-4 w-full rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
+                  >
+                    {accepting ? "Joining…" : "Accept invitation"}
+                  </button>
+                  <p className="mt-2 text-xs text-slate-500">Signed in as {username}</p>
+                </>
+              )}
+              {error && (
+                <p role="alert" data-testid="invite-error" className="mt-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
+                  {error}
+                </p>
+              )}
+            </div>
+            {!username && (
+              <div>
+                <p className="mb-2 text-center text-sm text-slate-600">{mode === "signup" ? "Create an account to join." : "Sign in to join."}</p>
+                <AuthForm key={mode} mode={mode} embedded onSignedIn={accept} onSwitch={() => setMode((m) => (m === "signup" ? "signin" : "signup"))} />
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

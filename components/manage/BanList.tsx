@@ -1,0 +1,52 @@
+"use client";
+import { useCallback, useEffect, useState } from "react";
+import { api, errorMessage, type Ban } from "@/lib/api";
+import { formatFull } from "@/lib/format";
+import { buttonClass, ErrorLine, Section } from "./ui";
+
+/** Banned users with Unban. */
+export function BanList({ roomId, version, onChanged }: { roomId: string; version: number; onChanged: () => void }) {
+  const [bans, setBans] = useState<Ban[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    api
+      .bans(roomId)
+      .then(({ bans }) => setBans(bans))
+      .catch((err: unknown) => setError(errorMessage(err, "Could not load bans.")));
+  }, [roomId]);
+  useEffect(load, [load, version]);
+
+  async function unban(user: string) {
+    setError(null);
+    try {
+      await api.moderate(roomId, { action: "unban", user });
+      onChanged();
+    } catch (err) {
+      setError(errorMessage(err, "Could not unban."));
+    }
+  }
+
+  return (
+    <Section title="Banned" testId="manage-bans">
+      {bans && bans.length === 0 && <p className="text-sm text-slate-500">Nobody is banned.</p>}
+      <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 empty:hidden">
+        {bans?.map((b) => (
+          <li key={b.id} data-testid="ban-row" data-username={b.username} className="flex items-center gap-3 px-3 py-2 text-sm">
+            <span className="flex-1">
+              <span className="font-medium text-slate-800">{b.username}</span>
+              <span className="ml-2 text-xs text-slate-500">
+                {formatFull(b.at)}
+                {b.reason ? ` · ${b.reason}` : ""}
+              </span>
+            </span>
+            <button type="button" data-testid="unban" onClick={() => void unban(b.id)} className={buttonClass}>
+              Unban
+            </button>
+          </li>
+        ))}
+      </ul>
+      <ErrorLine message={error} testId="bans-error" />
+    </Section>
+  );
+}

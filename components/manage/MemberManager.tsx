@@ -1,0 +1,156 @@
+"use client";
+import { useState } from "react";
+import { Avatar } from "@/components/ui/Avatar";
+import { useNow, usePresenceMap } from "@/hooks/usePresence";
+import { api, errorMessage } from "@/lib/api";
+import { formatFull } from "@/lib/format";
+import { canActOn, canAdminister, grantableRoles, isRole, type Viewer } from "@/lib/roles";
+import type { ModerationBody } from "@/protocol/rest";
+import type { RoomDetail } from "@/protocol/rest";
+import { buttonClass, dangerClass, ErrorLine, inputClass, Section } from "./ui";
+
+const DURATIONS = [
+  { label: "5 minutes", seconds: 300 },
+  { label: "1 hour", seconds: 3600 },
+  { label: "1 day", seconds: 86_400 },
+  { label: "Indefinitely", seconds: 0 },
+] as const;
+
+type Member = RoomDetail["members"][number];
+
+export function MemberManager({ room, viewer, meId, onChanged }: { room: RoomDetail; viewer: Viewer; meId: string; onChanged: () => void }) {
+  const presence = usePresenceMap();
+  const now = useNow(5000);
+  return (
+    <Section title={`Members · ${room.members.length}`} testId="manage-members">
+      <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200">
+        {room.members.map((m) => (
+          <MemberRow key={m.id} roomId={room.id} member={m} status={presence[m.id]?.status ?? "offline"} now={now} viewer={viewer} meId={meId} onChanged={onChanged} />
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function MemberRow({
+  roomId,
+  member,
+  status,
+  now,
+  viewer,
+  meId,
+  onChanged,
+}: {
+  now: number;
+  roomId: string;
+  member: Member;
+  status: "online" | "idle" | "away" | "dnd" | "offline";
+  viewer: Viewer;
+  meId: string;
+  onChanged: () => void;
+}) {
+  const [duration, setDuration] = useState<number>(DURATIONS[0].seconds);
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const role = isRole(member.role) ? member.role : "member";
+  const actionable = canActOn(viewer, meId, { id: member.id, role });
+  const muted = member.muted_until && Date.parse(member.muted_until) > now;
+
+  async function act(body: ModerationBody, confirmText?: string) {
+    if (confirmText && !window.confirm(confirmText)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.moderate(roomId, body);
+      setReason("");
+      onChanged();
+    } catch (err) {
+      setError(errorMessage(err, "That did not work."));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const why = reason.trim() ? { reason: reason.trim() } : {};
+
+  return (
+    <li data-testid="manage-member" data-username={member.username} data-user-id={member.id} className="px-3 py-2">
+      <div className="flex flex-wrap items-center gap-2">
+        <Avatar id={member.id} name={member.username} size="sm" status={status} />
+        <span className="min-w-0 flex-1 truncate text-sm font-medium text-slate-800">
+          {member.username}
+          {member.id === meId && <span className="font-normal text-slate-400"> (you)</span>}
+        </span>
+        {muted && (
+          <span data-testid="member-muted" className="rounded bg-amber-100 px-1.5 py-0.5 text-[11px] text-amber-900">
+            Muted until {formatFull(member.muted_until!)}
+          </span>
+        )}
+        {actionable && canAdminister(viewer) ? (
+          <select
+            data-testid="mod-role"
+            aria-label={`Role of ${member.username}`}
+            value={role}
+            disabled={busy}
+            onChange={(e) => void act({ action: "role", user: member.id, role: e.target.value as Exclude<typeof role, "owner">, ...why })}
+            className={inputClass}
+          >
+            {grantableRoles(viewer).map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span data-testid="member-role" className="text-xs uppercase tracking-wide text-slate-500">
+            {member.role}
+          </span>
+        )}
+      </div>
+      {actionable && (
+        <div className="mt-2 flex flex-wrap items-center gap-2 pl-8">
+          <input
+            data-testid="mod-reason"
+            value={reason}
+            maxLength={500}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="Reason (optional)"
+            aria-label={`Reason for acting on ${member.username}`}
+            className={`${inputClass} w-44`}
+          />
+          {muted ? (
+            <button type="button" data-testid="mod-unmute" disabled={busy} onClick={() => void act({ action: "unmute", user: member.id, ...why })} className={buttonClass}>
+              Unmute
+            </button>
+          ) : (
+            <>
+              <select data-testid="mod-mute-duration" aria-label="Mute duration" value={duration} onChange={(e) => setDuration(Number(e.target.value))} className={inputClass}>
+                {DURATIONS.map((d) => (
+                  <option key={d.seconds} value={d.seconds}>
+                    {d.label}
+                  </option>
+                ))}
+              </select>
+              <button
+                type="button"
+                data-testid="mod-mute"
+                disabled={busy}
+                onClick={() => void act({ action: "mute", user: member.id, ...(duration ? { duration_s: duration } : {}), ...why })}
+                className={buttonClass}
+              >
+                Mute
+              </button>
+            </>
+          )}
+          <button type="button" data-testid="mod-kick" disabled={busy} onClick={() => void act({ action: "kick", user: member.id, ...why }, `Remove ${member.username} from the room?`)} className={dangerClass}>
+            Kick
+          </button>
+          <button type="button" data-testid="mod-ban" disabled={busy} onClick={() => void act({ action: "ban", user: member.id, ...why }, `Ban ${member.username} from the room?`)} className={dangerClass}>
+            Ban
+          </button>
+        </div>
+      )}
+      <ErrorLine message={error} testId="mod-error" />
+    </li>
+  );
+}

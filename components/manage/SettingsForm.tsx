@@ -1,0 +1,118 @@
+"use client";
+import { useState } from "react";
+import { api, errorMessage } from "@/lib/api";
+import type { RoomDetail } from "@/protocol/rest";
+import { ErrorLine, inputClass, primaryClass, Section } from "./ui";
+
+const numberOrNull = (text: string): number | null | "invalid" => {
+  if (!text.trim()) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : "invalid";
+};
+
+/** Room settings for admins; the server validates and its message is shown as is. */
+export function SettingsForm({ room, onSaved }: { room: RoomDetail; onSaved: () => void }) {
+  const s = room.settings;
+  const [name, setName] = useState(room.name);
+  const [topic, setTopic] = useState(room.topic ?? "");
+  const [visibility, setVisibility] = useState<"public" | "private">(room.visibility === "private" ? "private" : "public");
+  const [retention, setRetention] = useState(typeof s.retention_days === "number" ? String(s.retention_days) : "");
+  const [files, setFiles] = useState(s.files_allowed !== false);
+  const [typing, setTyping] = useState(s.typing_indicators !== false);
+  const [slowMode, setSlowMode] = useState(String(typeof s.slow_mode_s === "number" ? s.slow_mode_s : 0));
+  const [memberLimit, setMemberLimit] = useState(typeof s.member_limit === "number" ? String(s.member_limit) : "");
+  const [guests, setGuests] = useState(s.guests_can_post === true);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    const retention_days = numberOrNull(retention);
+    const member_limit = numberOrNull(memberLimit);
+    const slow = numberOrNull(slowMode);
+    if (retention_days === "invalid" || member_limit === "invalid" || slow === "invalid") {
+      setError("Retention, slow mode and member limit must be numbers.");
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.updateRoom(room.id, {
+        name,
+        topic,
+        visibility,
+        retention_days,
+        files_allowed: files,
+        typing_indicators: typing,
+        slow_mode_s: slow ?? 0,
+        member_limit,
+        guests_can_post: guests,
+      });
+      setSaved(true);
+      onSaved();
+    } catch (err) {
+      setError(errorMessage(err, "Could not save the settings."));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const check = (label: string, value: boolean, set: (v: boolean) => void, testId: string) => (
+    <label className="flex items-center gap-2 text-sm text-slate-700">
+      <input type="checkbox" data-testid={testId} checked={value} onChange={(e) => set(e.target.checked)} className="accent-indigo-600" />
+      {label}
+    </label>
+  );
+
+  return (
+    <Section title="Settings" testId="manage-settings">
+      <form onSubmit={submit} noValidate className="grid gap-3 rounded-lg border border-slate-200 p-4 sm:grid-cols-2">
+        <label className="text-xs font-medium text-slate-600">
+          Name
+          <input data-testid="settings-name" value={name} onChange={(e) => setName(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          Topic
+          <input data-testid="settings-topic" value={topic} onChange={(e) => setTopic(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          Visibility
+          <select data-testid="settings-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value as "public" | "private")} className={`${inputClass} mt-1 block w-full`}>
+            <option value="public">Public</option>
+            <option value="private">Private</option>
+          </select>
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          Retention (days; empty keeps everything)
+          <input data-testid="settings-retention" value={retention} inputMode="decimal" onChange={(e) => setRetention(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          Slow mode (seconds between messages; 0 is off)
+          <input data-testid="settings-slow-mode" value={slowMode} inputMode="numeric" onChange={(e) => setSlowMode(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          Member limit (empty for none)
+          <input data-testid="settings-member-limit" value={memberLimit} inputMode="numeric" onChange={(e) => setMemberLimit(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+        </label>
+        <div className="space-y-1.5 sm:col-span-2">
+          {check("File sharing", files, setFiles, "settings-files")}
+          {check("Typing indicators", typing, setTyping, "settings-typing")}
+          {check("Guests may post", guests, setGuests, "settings-guests")}
+        </div>
+        <div className="flex items-center gap-3 sm:col-span-2">
+          <button type="submit" data-testid="settings-save" disabled={busy} className={primaryClass}>
+            {busy ? "Saving…" : "Save settings"}
+          </button>
+          {saved && (
+            <span data-testid="settings-saved" className="text-sm text-emerald-700">
+              Saved.
+            </span>
+          )}
+        </div>
+      </form>
+      <ErrorLine message={error} testId="settings-error" />
+    </Section>
+  );
+}

@@ -1,0 +1,33 @@
+"use client";
+import { PresenceDot } from "@/components/ui/PresenceDot";
+import { useChosenStatus } from "@/hooks/usePresence";
+import type { ChosenStatus } from "@/lib/chat-client";
+
+const OPTIONS: { value: ChosenStatus; label: string }[] = [
+  { value: "online", label: "Online" },
+  { value: "away", label: "Away" },
+  { value: "dnd", label: "Do not disturb" },
+];
+
+/** The user's own status; every tab of theirs follows the choice. */
+export function StatusPicker() {
+  const [status, setStatus] = useChosenStatus();
+  return (
+    <label className="flex items-center gap-1.5 text-slate-600">
+      <PresenceDot status={status} />
+      <span className="sr-only">Status</span>
+      <select
+        data-testid="status-picker"
+        value={status}
+        onChange={(e) => setStatus(e.target.value as ChosenStatus)}
+        className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs focus:border-indigo-500 focus:outline-none"
+      >
+        {OPTIONS.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
