@@ -548,6 +548,10 @@ export class ChatClient {
         this.options.directory?.rename(frame.room, { ...(name !== undefined ? { name } : {}), ...(topic !== undefined ? { topic } : {}), ...(visibility ? { visibility } : {}) });
         return;
       }
+      case "room_added":
+        // Another tab or device joined, or someone opened a DM with us: pick it up now.
+        void this.options.directory?.refresh();
+        return;
       case "left":
         return;
     }

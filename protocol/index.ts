@@ -215,6 +215,11 @@ export const UserPresenceFrame = z.object({
   status: z.enum([...PresenceStatus, "offline"]),
   last_seen: z.string().nullable(),
 });
+/** Extension: the user became a member of a room (a DM opened, an invite accepted, a join elsewhere). */
+export const RoomAddedFrame = z.object({
+  type: z.literal("room_added"),
+  room: z.object({ id: z.string(), name: z.string(), topic: z.string(), visibility: z.enum(["public", "private", "direct"]) }),
+});
 export const PongFrame = z.object({ type: z.literal("pong"), ref: z.string().optional(), ts: z.number() });
 export const ErrorFrame = z.object({
   type: z.literal("error"),
@@ -243,6 +248,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   ReactionFrame,
   UserPresenceFrame,
   RoomUpdatedFrame,
+  RoomAddedFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

@@ -44,7 +44,7 @@ export type RoomSummary = {
 
 export type RoomDetail = RoomSummary & {
   settings: Record<string, unknown>;
-  members: Array<{ id: string; username: string; role: string; muted_until?: string | null }>;
+  members: Array<{ id: string; username: string; role: string; muted_until?: string | null; muted_reason?: string | null }>;
   created_at: string;
 };
 

@@ -44,6 +44,7 @@ export async function listMembers(db: Executor, { roomId }: { roomId: string }) 
       deliveredSeq: roomMembers.deliveredSeq,
       lastSeenAt: users.lastSeenAt,
       mutedUntil: roomMembers.mutedUntil,
+      muteReason: roomMembers.muteReason,
     })
     .from(roomMembers)
     .innerJoin(users, eq(users.id, roomMembers.userId))

@@ -17,7 +17,10 @@ export type BusEvent =
   /** Leave, kick or ban: the user's sockets on every instance leave the room now. */
   | { type: "evict"; room: string; user: string; reason: EvictReason }
   /** Per-user news for that user's own sockets (topic user:<id>). */
-  | { type: "blocks"; user: string; blocked: string[] };
+  | { type: "blocks"; user: string; blocked: string[] }
+  | { type: "user_frame"; user: string; frame: ServerFrame }
+  /** The user picked a status (online/away/dnd): it applies to all of their tabs. */
+  | { type: "status"; user: string; status: "online" | "away" | "dnd" };
 
 export type EvictReason = "left" | "kicked" | "banned";
 
@@ -38,6 +41,9 @@ export interface Bus {
 export const roomTopic = (roomId: string) => `room:${roomId}`;
 export const userTopic = (userId: string) => `user:${userId}`;
 export const TYPING_TOPIC = "typing";
+
+/** Sends a frame to every socket of one user, on every instance. */
+export const publishToUser = (bus: Bus, user: string, frame: ServerFrame) => bus.publish(userTopic(user), { type: "user_frame", user, frame });
 
 export const publishTyping = (bus: Bus, room: string, user: { id: string; username: string }, state: "start" | "stop") =>
   bus.publish(TYPING_TOPIC, { type: "typing", room, user: { id: user.id, username: user.username }, state });

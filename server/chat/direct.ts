@@ -6,7 +6,7 @@ import { getUserById } from "@/db/queries/users";
 import type { RoomDetail } from "@/protocol/rest";
 import { userTopic, type Bus } from "@/server/bus";
 import { AppError, invalid, notFound } from "@/server/errors";
-import { getRoomDetail } from "./rooms";
+import { announceRoomAdded, getRoomDetail } from "./rooms";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -31,6 +31,7 @@ export async function openDirectRoom(deps: Deps, actor: Actor, otherId: string):
       await insertMember(tx, { roomId: created.id, userId: other.id, role: "member" });
       return created;
     });
+    if (room) await Promise.all([announceRoomAdded(deps.bus, actor.id, room), announceRoomAdded(deps.bus, other.id, room)]);
     // Both opened it at the same moment: the other transaction's room is the one.
     room ??= await getRoomByDmKey(db, { dmKey });
   }

@@ -13,7 +13,7 @@ import { publishFrame, type Bus } from "@/server/bus";
 import { AppError } from "@/server/errors";
 import { recordAudit } from "./moderation";
 import { assertMay, mayAttempt, mayInviteAs } from "./permissions";
-import { assertRoomHasSpace, getRoomDetail, loadRoom } from "./rooms";
+import { announceRoomAdded, assertRoomHasSpace, getRoomDetail, loadRoom } from "./rooms";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -94,6 +94,7 @@ export async function acceptInvite({ db, bus }: Deps, actor: Actor, token: strin
   if (added) {
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
     await recordAudit(db, { roomId, actorId: actor.id, action: "invite_accepted", details: { invite: invite.id, role: invite.role } });
+    await announceRoomAdded(bus, actor.id, room);
   }
   return getRoomDetail({ db, bus }, actor, roomId);
 }

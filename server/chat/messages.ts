@@ -145,6 +145,19 @@ export async function getHistory(
   return forViewer(db, actor.id, rows);
 }
 
+/** One message the actor may read (e.g. the parent of a reply older than the loaded history). */
+export async function getMessage({ db }: Pick<Deps, "db">, actor: Actor, roomId: string, messageId: string): Promise<Message> {
+  const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
+  assertCanRead(room, membership, banned);
+  const row = await getMessageById(db, { id: messageId });
+  const cutoff = retentionCutoff(room);
+  if (!row || row.roomId !== room.id || !canSee(toWireMessage(row), actor.id) || (cutoff && row.createdAt < cutoff)) {
+    throw new AppError("NOT_FOUND", "message not found");
+  }
+  const [message] = await forViewer(db, actor.id, [row]);
+  return message!;
+}
+
 /**
  * Messages a re-joining client missed after `since`, newest REPLAY_LIMIT of them; when more
  * were missed, `gap` names the range the client should page over REST.

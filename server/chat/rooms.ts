@@ -13,7 +13,7 @@ import {
   type RoomRow,
 } from "@/db/queries/rooms";
 import type { RoomDetail, RoomSummary } from "@/protocol/rest";
-import { publishFrame, roomTopic, type Bus } from "@/server/bus";
+import { publishFrame, publishToUser, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
@@ -24,7 +24,7 @@ type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
 
 export async function createRoom(
-  { db }: Deps,
+  { db, bus }: Deps,
   actor: Actor,
   input: { name: string; visibility: "public" | "private"; topic?: string },
 ): Promise<RoomDetail> {
@@ -33,6 +33,7 @@ export async function createRoom(
     await insertMember(tx, { roomId: row.id, userId: actor.id, role: "owner" });
     return row;
   });
+  await announceRoomAdded(bus, actor.id, room);
   return { ...summary(room), role: "owner", settings: room.settings, members: [{ id: actor.id, username: actor.username, role: "owner" }], created_at: room.createdAt.toISOString() };
 }
 
@@ -63,6 +64,7 @@ export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string):
       username: m.username,
       role: m.role,
       muted_until: m.mutedUntil && m.mutedUntil > new Date() ? m.mutedUntil.toISOString() : null,
+      muted_reason: m.mutedUntil && m.mutedUntil > new Date() ? m.muteReason : null,
     })),
     created_at: room.createdAt.toISOString(),
   };
@@ -82,9 +84,15 @@ export async function joinRoom({ db, bus }: Deps, actor: Actor, roomId: string) 
   const joined = (await getMembership(db, { roomId, userId: actor.id }))!;
   if (added) {
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
+    await announceRoomAdded(bus, actor.id, room);
     void insertActivity(db, { kind: "join", userId: actor.id, roomId }).catch(() => {});
   }
   return { room, membership: joined, added };
+}
+
+/** Tells all of a user's sockets (other tabs, other devices) about a room they now belong to. */
+export async function announceRoomAdded(bus: Bus, userId: string, room: Pick<RoomRow, "id" | "name" | "topic" | "visibility">) {
+  await publishToUser(bus, userId, { type: "room_added", room: { id: room.id, name: room.name, topic: room.topic, visibility: room.visibility } });
 }
 
 /** Refuses a new member when the room's member limit is reached. */

@@ -90,6 +90,10 @@ export class Connection implements RoomListener {
     if (reason === "banned" && this.initialRoom === room) this.socket.close(CloseCode.FORBIDDEN, "banned from this room");
   }
 
+  sendDirect(encoded: string): void {
+    sendFrame(this.socket, encoded);
+  }
+
   setBlocked(blocked: readonly string[]): void {
     this.blocked = new Set(blocked);
   }

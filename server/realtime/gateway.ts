@@ -45,6 +45,9 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
   );
   const presence = new PresenceTracker(runtime, runtime.presence, config.PRESENCE_TTL_MS);
   const ctx: HandlerContext = { runtime, registry, presence };
+  registry.onStatusChoice = (userId, listeners, status) => {
+    for (const listener of listeners) void presence.setStatus(userId, listener.id, status);
+  };
   let closing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -9,6 +9,7 @@ import { react } from "@/server/chat/reactions";
 import { markDelivered, markRead } from "@/server/chat/receipts";
 import { joinRoom } from "@/server/chat/rooms";
 import { setTyping } from "@/server/chat/typing";
+import { userTopic } from "@/server/bus";
 import type { PresenceTracker } from "@/server/presence";
 import { AppError, notFound } from "@/server/errors";
 import type { Runtime } from "@/server/runtime";
@@ -130,8 +131,10 @@ export const handlers: HandlerTable = {
     conn.send({ type: "ack", ref: frame.id, message });
   },
 
-  async presence({ presence }, conn, frame) {
-    await presence.setStatus(conn.userId, conn.id, frame.status);
+  async presence({ presence, runtime }, conn, frame) {
+    // Idle is this tab's own state; online, away and dnd are the user's choice for every tab.
+    if (frame.status === "idle") await presence.setStatus(conn.userId, conn.id, "idle");
+    else await runtime.bus.publish(userTopic(conn.userId), { type: "status", user: conn.userId, status: frame.status });
   },
 
   async ping(_ctx, conn, frame) {

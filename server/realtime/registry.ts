@@ -12,11 +12,14 @@ import { encodeFrame } from "./send";
 import { TypingTracker, type Typist } from "./typing";
 
 export interface RoomListener {
+  readonly id: string;
   readonly userId: string;
   deliver(room: string, frame: ServerFrame, encoded: string): void;
   /** Removed from the room by a moderator (the room has already been told). */
   evict(room: string, reason: EvictReason): void;
   setBlocked(blocked: readonly string[]): void;
+  /** A frame for this user, whatever rooms the socket has joined. */
+  sendDirect(encoded: string): void;
 }
 
 export class RoomRegistry {
@@ -25,6 +28,8 @@ export class RoomRegistry {
   /** Highest seq seen per room, so a bus resync knows where to backfill from. */
   private readonly highestSeq = new Map<string, number>();
   readonly typing: TypingTracker;
+  /** Applies a user's status choice to their sockets here (wired to the presence tracker). */
+  onStatusChoice?: (userId: string, listeners: RoomListener[], status: "online" | "away" | "dnd") => void;
 
   constructor(
     private readonly bus: Bus,
@@ -100,9 +105,15 @@ export class RoomRegistry {
       if (topic === TYPING_TOPIC) this.typing.apply(event.room, event.user, event.state);
       return;
     }
-    if (event.type === "blocks") {
+    if (event.type === "blocks" || event.type === "user_frame" || event.type === "status") {
       if (topic !== userTopic(event.user)) return;
-      for (const listener of this.users.get(event.user) ?? []) listener.setBlocked(event.blocked);
+      const listeners = [...(this.users.get(event.user) ?? [])];
+      if (event.type === "blocks") for (const listener of listeners) listener.setBlocked(event.blocked);
+      else if (event.type === "status") this.onStatusChoice?.(event.user, listeners, event.status);
+      else {
+        const encoded = encodeFrame(event.frame);
+        for (const listener of listeners) listener.sendDirect(encoded);
+      }
       return;
     }
     if (topic !== roomTopic(event.room)) return;

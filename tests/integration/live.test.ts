@@ -248,6 +248,54 @@ describe("presence and membership", () => {
     await closeAll([b, outsider]);
   });
 
+  test("a chosen status applies to all of the user's tabs; idle is per tab", async () => {
+    const { sockets } = await roomWith(bob, alice);
+    const [b, a1] = sockets as [TestSocket, TestSocket];
+    const a2 = await TestSocket.connect(server.wsUrl, alice);
+    const statusOf = (from: number) => b.frames.slice(from).flatMap((f) => (f.type === "presence" && f.user === alice.id ? [f.status] : []));
+    let from = b.frames.length;
+    a1.send({ type: "presence", status: "away" });
+    await b.next((f) => f.type === "presence" && f.user === alice.id && f.status === "away", { fromIndex: from });
+    // a2 never chose anything, yet alice is away: the choice covered both tabs.
+    from = b.frames.length;
+    a1.send({ type: "presence", status: "online" });
+    await b.next((f) => f.type === "presence" && f.user === alice.id && f.status === "online", { fromIndex: from });
+    // One idle tab does not make the user idle while the other tab is active...
+    from = b.frames.length;
+    a1.send({ type: "presence", status: "idle" });
+    await a1.request({ type: "ping" }); // frames of one socket are handled in order
+    await sleep(100);
+    assert.deepEqual(statusOf(from), [], "still online through the other tab");
+    // ...but every tab idle does.
+    a2.send({ type: "presence", status: "idle" });
+    await b.next((f) => f.type === "presence" && f.user === alice.id && f.status === "idle", { fromIndex: from });
+    assert.ok(!statusOf(from).includes("offline"));
+    await closeAll([b, a1, a2]);
+  });
+
+  test("a user's other sockets hear about rooms they were added to", async () => {
+    const a = await TestSocket.connect(server.wsUrl, alice);
+    const c = await TestSocket.connect(server.wsUrl, carol);
+    const dm = await api<{ id: string }>(server.url, "POST", "/api/dms", { token: alice.token, body: { user: carol.id } });
+    const added = await c.next((f) => f.type === "room_added" && f.room.id === dm.body.id);
+    assert.equal(added.type === "room_added" && added.room.visibility, "direct");
+    const created = await createRoom(server.url, alice);
+    await a.next((f) => f.type === "room_added" && f.room.id === created);
+    await closeAll([a, c]);
+  });
+
+  test("one message can be fetched by id, by those who may read it", async () => {
+    const { room, sockets } = await roomWith(alice, bob);
+    const [a] = sockets as [TestSocket, TestSocket];
+    const m = await send(a, room, "the parent");
+    const got = await api<{ message: Message }>(server.url, "GET", `/api/rooms/${room}/messages/${m.id}`, { token: bob.token });
+    assert.equal(got.body.message.content, "the parent");
+    const secret = (await a.request({ type: "send", id: randomUUID(), room, content: "only bob", to: bob.id })) as Frame<"ack">;
+    assert.equal((await api(server.url, "GET", `/api/rooms/${room}/messages/${secret.message.id}`, { token: carol.token })).status, 404);
+    assert.equal((await api(server.url, "GET", `/api/rooms/${room}/messages/${randomUUID()}`, { token: bob.token })).status, 404);
+    await closeAll(sockets);
+  });
+
   test("leaving a room tells its members", async () => {
     const { room, sockets } = await roomWith(alice, bob);
     const [a, b] = sockets as [TestSocket, TestSocket];

@@ -77,6 +77,8 @@ describe("moderation", () => {
     const event = (await s.next((f) => f.type === "member" && f.event === "muted")) as Extract<ServerFrame, { type: "member" }>;
     assert.equal(event.reason, "cool down");
     assert.ok(event.until);
+    const row = (await api<{ members: Array<{ id: string; muted_until: string | null; muted_reason: string | null }> }>(server.url, "GET", `/api/rooms/${room}`, { token: victim.token })).body.members.find((m) => m.id === victim.id);
+    assert.deepEqual([Boolean(row?.muted_until), row?.muted_reason], [true, "cool down"], "a member opening the room later sees the mute too");
     const refused = await send(s, room, "let me speak");
     assert.equal(refused.type === "error" && refused.code, "FORBIDDEN");
     assert.match(refused.type === "error" ? refused.message : "", /muted until .*cool down/);

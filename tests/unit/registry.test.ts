@@ -25,7 +25,12 @@ class FakeListener implements RoomListener {
   readonly got: ServerFrame[] = [];
   readonly evicted: string[] = [];
   blocked: readonly string[] = [];
+  readonly direct: string[] = [];
+  readonly id = Math.random().toString(36);
   constructor(readonly userId: string) {}
+  sendDirect(encoded: string) {
+    this.direct.push(encoded);
+  }
   evict(room: string, reason: string) {
     this.evicted.push(`${room}:${reason}`);
   }
@@ -102,4 +107,18 @@ test("block lists reach every socket of that user through the user topic", async
   await tick();
   assert.deepEqual([tab1.blocked, tab2.blocked, other.blocked], [["bob"], ["bob"], []]);
   assert.equal(registry.socketsOf("alice"), 2);
+});
+
+test("user frames and status choices reach every socket of that user only", async () => {
+  const bus = new MemoryBus();
+  const registry = new RoomRegistry(bus, log, async () => [], 3000);
+  const [tab1, tab2, other] = [new FakeListener("alice"), new FakeListener("alice"), new FakeListener("bob")];
+  for (const l of [tab1, tab2, other]) await registry.addUser(l);
+  const chosen: string[] = [];
+  registry.onStatusChoice = (user, listeners, status) => chosen.push(`${user}:${listeners.length}:${status}`);
+  await bus.publish("user:alice", { type: "user_frame", user: "alice", frame: { type: "pong", ts: 1 } });
+  await bus.publish("user:alice", { type: "status", user: "alice", status: "dnd" });
+  await tick();
+  assert.deepEqual([tab1.direct.length, tab2.direct.length, other.direct.length], [1, 1, 0]);
+  assert.deepEqual(chosen, ["alice:2:dnd"]);
 });
