@@ -8,6 +8,7 @@ import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } f
 import { ChatClient, type ChatClientOptions } from "@/lib/chat-client";
 import { ChatStore, type ConnectionStatus, type Notice } from "@/lib/chat-store";
 import { BlockList } from "@/lib/blocks";
+import { sessionOutbox } from "@/lib/outbox-storage";
 import { RoomDirectory } from "@/lib/room-directory";
 
 export interface ChatServices {
@@ -26,7 +27,9 @@ export function useChatSocket(key: string, options: ChatClientOptions = {}): Cha
   const services = useMemo(() => {
     const store = new ChatStore();
     const directory = new RoomDirectory();
-    return { store, client: new ChatClient(store, { onUnauthenticated, directory }), directory, blocks: new BlockList() };
+    // Per user and per tab: what this tab had not seen acknowledged survives its reload.
+    const outbox = typeof window === "undefined" ? undefined : sessionOutbox(`confab.outbox.${key}`);
+    return { store, client: new ChatClient(store, { onUnauthenticated, directory, outbox }), directory, blocks: new BlockList() };
     // The client is bound to the user; callbacks are read once at creation.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);

@@ -22,6 +22,7 @@ import ReconnectingWebSocket from "partysocket/ws";
 import { CloseCode, parseServerFrame, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
 import { api, ApiError, sentence } from "./api";
 import type { ChatStore, RoomState } from "./chat-store";
+import type { OutboxStorage } from "./outbox-storage";
 import type { RoomDirectory } from "./room-directory";
 
 /** Statuses the user picks; "idle" is set by the client itself after a while without input. */
@@ -45,6 +46,8 @@ export interface ChatClientOptions {
   url?: () => string;
   /** "My rooms": joined in the background and kept current (unread counts, removals). */
   directory?: RoomDirectory;
+  /** Where unacknowledged sends are kept across reloads of the tab (sessionStorage). */
+  outbox?: OutboxStorage;
 }
 
 /** `ws:`/`wss:` to the page's own origin, so the session cookie authenticates the handshake. */
@@ -106,6 +109,7 @@ export class ChatClient {
     this.started = true;
     this.offline = typeof navigator !== "undefined" && navigator.onLine === false;
     this.store.setStatus(this.offline ? "offline" : "connecting");
+    this.restoreOutbox();
     window.addEventListener("online", this.onBrowserOnline);
     window.addEventListener("offline", this.onBrowserOffline);
 
@@ -133,6 +137,7 @@ export class ChatClient {
     window.removeEventListener("offline", this.onBrowserOffline);
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.clearPongTimer();
+    this.store.onOutboxChange(null);
     for (const timer of [...this.leaveTimers.values(), ...this.retryTimers.values(), ...this.deliveredTimers.values()]) clearTimeout(timer);
     this.leaveTimers.clear();
     this.retryTimers.clear();
@@ -146,6 +151,20 @@ export class ChatClient {
       socket.drainQueuedMessages();
     }
     this.resetSocketSession();
+  }
+
+  /**
+   * Puts the sends this tab had not seen acknowledged before a reload back in the outbox (as
+   * pending, with their original ids), and keeps the stored copy current from now on.
+   */
+  private restoreOutbox(): void {
+    const storage = this.options.outbox;
+    if (!storage) return;
+    for (const entry of storage.load()) {
+      if (!this.store.pendingEntry(entry.id)) this.store.addPending(entry);
+    }
+    this.store.onOutboxChange((entries) => storage.save(entries));
+    storage.save(this.store.pendingEntries());
   }
 
   private onBrowserOffline = () => {
@@ -268,6 +287,10 @@ export class ChatClient {
     this.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content, ...(entry.replyTo ? { reply_to: entry.replyTo } : {}) });
   }
 
+  private hasPending(room: string): boolean {
+    return this.store.pendingEntries().some((e) => e.room === room);
+  }
+
   private flushOutbox(room: string): void {
     for (const entry of this.store.pendingEntries()) {
       if (entry.room === room && entry.state === "sending" && !this.retryTimers.has(entry.id)) this.transmitPending(entry.id);
@@ -321,7 +344,12 @@ export class ChatClient {
     const open = this.subscriptions.has(room);
     if (!open && !this.background.has(room)) return;
     const state = this.store.getRoom(room);
-    if (open && !state.loaded) return;
+    // A background room with unsent messages (restored after a reload) needs its history too:
+    // sends go out only after a join with `since`, which settles anything already stored.
+    if ((open || this.hasPending(room)) && !state.loaded) {
+      if (!open) void this.loadLatest(room).then(() => this.store.getRoom(room).loaded && this.join(room));
+      return;
+    }
     const withSince = state.loaded;
     if (this.joinSent.has(room) && (!withSince || this.joinedWithSince.has(room))) return;
     const id = crypto.randomUUID();

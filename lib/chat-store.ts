@@ -107,6 +107,7 @@ export class ChatStore {
   private listeners = new Set<Listener>();
   private noticeCounter = 0;
   private presence: Readonly<Record<string, PresenceState>> = {};
+  private outboxListener: ((entries: readonly PendingMessage[]) => void) | null = null;
 
   subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
@@ -153,6 +154,15 @@ export class ChatStore {
 
   minSeq(room: string): number | undefined {
     return this.getRoom(room).messages[0]?.seq;
+  }
+
+  /** Called with every outbox entry whenever the outbox changes (persistence). */
+  onOutboxChange(listener: ((entries: readonly PendingMessage[]) => void) | null): void {
+    this.outboxListener = listener;
+  }
+
+  private outboxChanged(): void {
+    this.outboxListener?.([...this.outbox.values()]);
   }
 
   // --- writes ---------------------------------------------------------------------------------
@@ -218,6 +228,7 @@ export class ChatStore {
       }
     }
     const settled = this.settleOutbox(incoming);
+    if (settled) this.outboxChanged();
     if (added === 0 && !replaced) {
       if (settled) this.emit();
       return 0;
@@ -268,6 +279,7 @@ export class ChatStore {
   addPending(entry: PendingMessage): void {
     this.outbox.set(entry.id, entry);
     this.pendingByRoom.delete(entry.room);
+    this.outboxChanged();
     this.emit();
   }
 
@@ -276,6 +288,7 @@ export class ChatStore {
     if (!entry) return;
     this.outbox.set(id, { ...entry, ...patch });
     this.pendingByRoom.delete(entry.room);
+    this.outboxChanged();
     this.emit();
   }
 
@@ -284,6 +297,7 @@ export class ChatStore {
     if (!entry) return;
     this.outbox.delete(id);
     this.pendingByRoom.delete(entry.room);
+    this.outboxChanged();
     this.emit();
   }
 
