@@ -27,7 +27,7 @@ describe("rooms over REST", () => {
     const pub = await createRoom(server.url, alice, "public", `lobby-${randomUUID().slice(0, 8)}`);
     const priv = await createRoom(server.url, alice, "private");
     const detail = await api<{ members: Array<{ id: string; role: string }>; settings: object }>(server.url, "GET", `/api/rooms/${pub}`, { token: alice.token });
-    assert.deepEqual(detail.body.members, [{ id: alice.id, username: alice.username, role: "owner", muted_until: null }]);
+    assert.deepEqual(detail.body.members, [{ id: alice.id, username: alice.username, role: "owner", muted_until: null, muted_reason: null }]);
 
     const publicList = await api<{ rooms: Array<{ id: string }> }>(server.url, "GET", "/api/rooms?scope=public", { token: bob.token });
     assert.ok(publicList.body.rooms.some((r) => r.id === pub));
