@@ -6,10 +6,12 @@
  * history is loaded (a preview of a public room the user has not joined).
  */
 import { useCallback, useEffect, useSyncExternalStore } from "react";
+import type { Message } from "@/protocol";
 import { EMPTY_ROOM, type PendingMessage, type RoomState } from "@/lib/chat-store";
 import { useChat } from "./useChatSocket";
 
 const NO_PENDING: readonly PendingMessage[] = [];
+const NO_QUOTES: Readonly<Record<string, Message | null>> = {};
 
 export function useRoom(roomId: string, { live }: { live: boolean }) {
   const { client, store } = useChat();
@@ -23,6 +25,8 @@ export function useRoom(roomId: string, { live }: { live: boolean }) {
     () => store.getPending(roomId),
     () => NO_PENDING,
   );
+
+  const quotes = useSyncExternalStore(store.subscribe, store.getQuotes, () => NO_QUOTES);
 
   useEffect(() => {
     if (live) return client.openRoom(roomId);
@@ -41,5 +45,8 @@ export function useRoom(roomId: string, { live }: { live: boolean }) {
   const remove = useCallback((message: string) => client.deleteMessage(roomId, message), [client, roomId]);
   const react = useCallback((message: string, emoji: string, op: "add" | "remove") => client.react(roomId, message, emoji, op), [client, roomId]);
 
-  return { state, pending, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react };
+  const fetchQuote = useCallback((id: string) => client.fetchQuote(roomId, id), [client, roomId]);
+  const loadBackTo = useCallback((seq: number) => client.loadBackTo(roomId, seq), [client, roomId]);
+
+  return { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react };
 }

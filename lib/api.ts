@@ -82,6 +82,8 @@ export const api = {
     params.set("limit", String(page.limit ?? 50));
     return apiFetch<{ messages: Message[] }>(`/api/rooms/${encodeURIComponent(id)}/messages?${params}`);
   },
+  /** One message by id (404 when it does not exist or is not visible to the viewer). */
+  getMessage: (id: string, messageId: string) => apiFetch<{ message: Message }>(`/api/rooms/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`),
   me: () => apiFetch<Profile>("/api/me"),
   updateRoom: (id: string, body: Record<string, unknown>) => apiFetch<RoomDetail>(`/api/rooms/${enc(id)}`, { method: "PATCH", body }),
   moderate: (id: string, body: ModerationBody) => apiFetch<{ ok: true }>(`/api/rooms/${enc(id)}/moderation`, { method: "POST", body }),

@@ -83,6 +83,7 @@ export class ChatClient {
   /** Join frame id → room, to attribute join errors. */
   private joinRefs = new Map<string, string>();
   private loads = new Map<string, Promise<void>>();
+  private quoteLoads = new Set<string>();
   /** Highest seq per room that was received or is being fetched; detects holes in live seqs. */
   private syncedSeq = new Map<string, number>();
   private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -492,6 +493,51 @@ export class ChatClient {
       this.store.patchRoom(room, { loadingOlder: false });
       this.store.pushNotice("HISTORY", `Could not load older messages: ${errorText(err)}`);
     }
+  }
+
+  /**
+   * Fetches one message by id for a reply quote, when the parent is older than the loaded
+   * history. Cached in the store (null when it is gone or not visible); fetched once.
+   */
+  fetchQuote(room: string, id: string): void {
+    if (id in this.store.getQuotes() || this.quoteLoads.has(id)) return;
+    this.quoteLoads.add(id);
+    api
+      .getMessage(room, id)
+      .then(({ message }) => this.store.setQuote(id, message))
+      .catch((err: unknown) => {
+        // A 404 is final (deleted room history, not visible); other failures may be retried later.
+        if (err instanceof ApiError && err.status === 404) this.store.setQuote(id, null);
+      })
+      .finally(() => this.quoteLoads.delete(id));
+  }
+
+  /**
+   * Loads history back to `seq` (inclusive), gap-free, so a reply's parent can be shown in
+   * place. Bounded: at most `maxMessages` are fetched. Resolves true once `seq` is held.
+   */
+  async loadBackTo(room: string, seq: number, maxMessages = 2000): Promise<boolean> {
+    const state = this.store.getRoom(room);
+    const min = this.store.minSeq(room);
+    if (!state.loaded || min === undefined) return false;
+    if (min <= seq) return true;
+    if (min - seq > maxMessages || state.loadingOlder) return false;
+    this.store.patchRoom(room, { loadingOlder: true });
+    let before = min;
+    try {
+      while (before > seq) {
+        const { messages } = await api.listMessages(room, { after: seq - 1, before, limit: GAP_PAGE });
+        this.store.addMessages(room, messages);
+        if (messages.length === 0) break;
+        before = messages[0]!.seq;
+      }
+      this.store.patchRoom(room, { loadingOlder: false, hasOlder: seq > 1 && this.store.getRoom(room).hasOlder });
+    } catch (err) {
+      this.store.patchRoom(room, { loadingOlder: false });
+      this.store.pushNotice("HISTORY", `Could not load older messages: ${errorText(err)}`);
+      return false;
+    }
+    return (this.store.minSeq(room) ?? Infinity) <= seq;
   }
 
   /** Fetches seqs from..to (inclusive) over REST, newest page first, until the range is covered. */

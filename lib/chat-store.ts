@@ -107,6 +107,8 @@ export class ChatStore {
   private listeners = new Set<Listener>();
   private noticeCounter = 0;
   private presence: Readonly<Record<string, PresenceState>> = {};
+  /** Parents of replies fetched by id because they are older than the loaded history (null: not visible). */
+  private quotes: Readonly<Record<string, Message | null>> = {};
   private outboxListener: ((entries: readonly PendingMessage[]) => void) | null = null;
 
   subscribe = (listener: Listener): (() => void) => {
@@ -126,6 +128,9 @@ export class ChatStore {
   getRoom = (room: string): RoomState => this.rooms.get(room) ?? EMPTY_ROOM;
   /** Everyone's known presence, keyed by user id (one object until something changes). */
   getPresence = (): Readonly<Record<string, PresenceState>> => this.presence;
+
+  /** Reply parents fetched one by one (keyed by message id; null when not available). */
+  getQuotes = (): Readonly<Record<string, Message | null>> => this.quotes;
 
   /** Outbox entries of one room in the order they were written. */
   getPending = (room: string): readonly PendingMessage[] => {
@@ -184,6 +189,12 @@ export class ChatStore {
     const changed = (Object.keys(patch) as Array<keyof RoomState>).some((k) => current[k] !== patch[k]);
     if (!changed) return;
     this.rooms.set(room, { ...current, ...patch });
+    this.emit();
+  }
+
+  setQuote(id: string, message: Message | null): void {
+    if (this.quotes[id] === message) return;
+    this.quotes = { ...this.quotes, [id]: message };
     this.emit();
   }
 

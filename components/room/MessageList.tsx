@@ -20,6 +20,12 @@ interface Props {
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder: () => void;
+  /** Reply parents fetched by id (older than the loaded history); null when not available. */
+  quotes?: Readonly<Record<string, Message | null>>;
+  /** Asks for a reply parent that is not loaded. */
+  onNeedQuote?: (id: string) => void;
+  /** Loads history back to a seq; resolves true once that message is held. */
+  onLoadBackTo?: (seq: number) => Promise<boolean>;
   onRetry: (id: string) => void;
   onDiscard: (id: string) => void;
   /** Present when the viewer is a member: edit/delete own messages, react to any. */
@@ -95,15 +101,37 @@ export function MessageList(props: Props) {
     if (highlightTimer.current) clearTimeout(highlightTimer.current);
   }, []);
 
-  /** Scrolls to a message and highlights it briefly (reply quotes jump to their parent). */
-  const jumpTo = useCallback((id: string) => {
+  /** Scrolls to a message on screen and highlights it briefly; false when it is not rendered. */
+  const showMessage = useCallback((id: string) => {
     const row = document.getElementById(`message-${id}`);
-    if (!row) return;
+    if (!row) return false;
     row.scrollIntoView({ block: "center" });
     setHighlight(id);
     if (highlightTimer.current) clearTimeout(highlightTimer.current);
     highlightTimer.current = setTimeout(() => setHighlight(null), 2000);
+    return true;
   }, []);
+
+  const { quotes, onNeedQuote, onLoadBackTo } = props;
+
+  /** Reply quotes jump to their parent, loading history back to it when it is older than what is loaded. */
+  const jumpTo = useCallback(
+    (id: string) => {
+      if (showMessage(id)) return;
+      const parent = quotes?.[id];
+      if (!parent || !onLoadBackTo) return;
+      void onLoadBackTo(parent.seq).then((ok) => {
+        if (!ok) return;
+        // The loaded page renders on a following frame: wait for the row (bounded).
+        let frames = 0;
+        const attempt = () => {
+          if (!showMessage(id) && ++frames < 60) requestAnimationFrame(attempt);
+        };
+        requestAnimationFrame(attempt);
+      });
+    },
+    [showMessage, quotes, onLoadBackTo],
+  );
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -133,6 +161,15 @@ export function MessageList(props: Props) {
     }
   }, [messages, pending, loaded, scrollToBottom]);
 
+  // Replies whose parent is older than the loaded history: fetch the parent by id for the quote.
+  useEffect(() => {
+    if (!onNeedQuote) return;
+    const held = new Set(messages.map((m) => m.id));
+    for (const id of [...messages.map((m) => m.reply_to), ...pending.map((p) => p.replyTo)]) {
+      if (id && !held.has(id) && !(quotes && id in quotes)) onNeedQuote(id);
+    }
+  }, [messages, pending, quotes, onNeedQuote]);
+
   // A first page shorter than the viewport cannot be scrolled up: fetch more right away.
   useEffect(() => {
     const el = scroller.current;
@@ -160,7 +197,7 @@ export function MessageList(props: Props) {
   const byId = new Map(messages.map((m) => [m.id, m] as const));
   const quoteOf = (id: string | null | undefined): ReplyQuote | undefined => {
     if (!id) return undefined;
-    const parent = byId.get(id);
+    const parent = byId.get(id) ?? quotes?.[id];
     if (!parent) return { id, missing: true };
     const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : parent.content.slice(0, 120);
     return { id, senderName: nameOf(parent.sender, parent.sender_name), snippet };

@@ -84,6 +84,7 @@ export function MessageRow(props: MessageRowProps) {
           <button
             type="button"
             data-testid="reply-quote"
+            data-reply-to={reply.id}
             onClick={() => props.onJump?.(reply.id)}
             className="mb-0.5 flex max-w-full items-center gap-1 truncate border-l-2 border-slate-300 pl-2 text-left text-xs text-slate-500 hover:border-indigo-400 hover:text-slate-700"
           >
@@ -91,8 +92,12 @@ export function MessageRow(props: MessageRowProps) {
               <span className="italic">Reply to an earlier message</span>
             ) : (
               <>
-                <span className="font-semibold">{reply.senderName}</span>
-                <span className="truncate">{reply.snippet}</span>
+                <span data-testid="reply-quote-sender" className="font-semibold">
+                  {reply.senderName}
+                </span>
+                <span data-testid="reply-quote-text" className="truncate">
+                  {reply.snippet}
+                </span>
               </>
             )}
           </button>

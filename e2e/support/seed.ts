@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import { parseServerFrame, type ServerFrame } from "@/protocol";
+import { parseServerFrame, type Message, type ServerFrame } from "@/protocol";
 
 export async function apiToken(baseURL: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${baseURL}/api/token`, {
@@ -55,13 +55,13 @@ export class SeedSocket {
   }
 
   /** Sends and waits for the ack; honours RATE_LIMITED by waiting and resending the same id. */
-  async send(room: string, content: string): Promise<void> {
+  async send(room: string, content: string, replyTo?: string): Promise<Message> {
     const id = randomUUID();
     for (;;) {
       const answer = this.next((f) => (f.type === "ack" || f.type === "error") && f.ref === id);
-      this.ws.send(JSON.stringify({ type: "send", id, room, content }));
+      this.ws.send(JSON.stringify({ type: "send", id, room, content, ...(replyTo ? { reply_to: replyTo } : {}) }));
       const frame = await answer;
-      if (frame.type === "ack") return;
+      if (frame.type === "ack") return frame.message;
       if (frame.type === "error" && frame.retryable) {
         await new Promise((resolve) => setTimeout(resolve, frame.retry_after_ms ?? 500));
         continue;
