@@ -55,3 +55,15 @@ test("a missing NEXTAUTH_SECRET is generated once and kept in DATA_DIR", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("limits, presence and admin settings have safe defaults and parse lists", () => {
+  const config = parseConfig({});
+  assert.deepEqual(
+    [config.RATE_MESSAGES_PER_MIN, config.RATE_AUTH_PER_MIN, config.MAX_SOCKETS_PER_USER, config.PRESENCE_TTL_MS, config.TRUST_PROXY],
+    [30, 10, 10, 15_000, false],
+  );
+  assert.deepEqual(parseConfig({ SITE_ADMINS: "Alice, bob ,," }).SITE_ADMINS, ["alice", "bob"]);
+  assert.equal(parseConfig({ TRUST_PROXY: "1" }).TRUST_PROXY, true);
+  assert.throws(() => parseConfig({ TRUST_PROXY: "yes please" }), /Invalid TRUST_PROXY/);
+  assert.throws(() => parseConfig({ TYPING_TTL_MS: "10" }), /Invalid TYPING_TTL_MS/);
+});
