@@ -10,6 +10,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3457);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
+/** Must match e2e/admin.spec.ts. */
+const SITE_ADMIN = "e2e_site_admin";
 
 // Workers load this file too: reuse the directory the main process created (env is inherited).
 process.env.CONFAB_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "confab-e2e-"));
@@ -54,6 +56,8 @@ export default defineConfig({
       // the suite, not test the UI. Rate limiting has its own integration tests.
       RATE_AUTH_PER_MIN: "100000",
       RATE_MESSAGES_PER_MIN: "100000",
+      // The site admin of the e2e server, whatever order the specs register users in (admin.spec.ts).
+      SITE_ADMINS: SITE_ADMIN,
     },
   },
 });

@@ -70,7 +70,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   useEffect(() => store.patchRoom(roomId, { removed: null }), [store, roomId]);
   const removed = useSyncExternalStore(store.subscribe, () => store.getRoom(roomId).removed, () => null);
   const isMember = !!room && (room.role !== undefined || joinRequested) && !removed;
-  const { state, pending, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react } = useRoom(roomId, { live: isMember });
+  const { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react } = useRoom(roomId, { live: isMember });
 
   // Once the server confirms a join the room is in "My rooms".
   useEffect(() => {
@@ -81,7 +81,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   useEffect(() => {
     if (!room || !me) return;
     const mine = room.members.find((m) => m.id === me.id);
-    if (mine?.muted_until && store.getRoom(roomId).mute === null) store.patchRoom(roomId, { mute: { until: mine.muted_until, reason: null } });
+    if (mine?.muted_until && store.getRoom(roomId).mute === null) store.patchRoom(roomId, { mute: { until: mine.muted_until, reason: mine.muted_reason ?? null } });
   }, [room, me, store, roomId]);
 
   // Re-enable the composer the moment a timed mute ends.
@@ -223,6 +223,9 @@ export function RoomView({ roomId }: { roomId: string }) {
           hasOlder={state.hasOlder}
           loadingOlder={state.loadingOlder}
           onLoadOlder={loadOlder}
+          quotes={quotes}
+          onNeedQuote={fetchQuote}
+          onLoadBackTo={loadBackTo}
           onRetry={retry}
           onDiscard={discard}
           onEdit={isMember ? edit : undefined}

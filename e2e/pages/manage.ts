@@ -39,4 +39,19 @@ export class ManagePage {
     await row.getByTestId("mod-ban").click();
     await expect(this.page.locator(`[data-testid="ban-row"][data-username="${username}"]`)).toBeVisible();
   }
+
+  async kick(username: string, reason?: string): Promise<void> {
+    const row = this.member(username);
+    if (reason) await row.getByTestId("mod-reason").fill(reason);
+    this.page.once("dialog", (dialog) => void dialog.accept());
+    await row.getByTestId("mod-kick").click();
+    await expect(row).toHaveCount(0);
+  }
+
+  /** Changes the topic in the settings form and saves. */
+  async setTopic(topic: string): Promise<void> {
+    await this.page.getByTestId("settings-topic").fill(topic);
+    await this.page.getByTestId("settings-save").click();
+    await expect(this.page.getByTestId("settings-saved")).toBeVisible();
+  }
 }
