@@ -1,33 +1,24 @@
 /**
- * What the viewer may do in a room, mirroring server/chat/permissions.ts so the UI only offers
- * controls that can succeed. The server decides; this only hides what it would refuse.
+ * What the viewer may do in a room, from the same rules the server enforces
+ * (protocol/roles.ts), so the UI only offers controls that can succeed.
  */
-import { RoomRole } from "@/protocol";
+import type { RoomRole } from "@/protocol";
+import { grantableRoles as grantable, isRole, mayAttempt, mayModerate, type Standing } from "@/protocol/roles";
 
-const RANK: Record<RoomRole, number> = { owner: 4, admin: 3, moderator: 2, member: 1, guest: 0 };
-/** A site admin outranks everyone but the owner (as on the server). */
-const SITE_ADMIN_RANK = 3.5;
-
-export const isRole = (value: unknown): value is RoomRole => typeof value === "string" && (RoomRole as readonly string[]).includes(value);
+export { isRole };
 
 export interface Viewer {
   role: RoomRole | null;
   siteAdmin: boolean;
 }
 
-export const rankOf = ({ role, siteAdmin }: Viewer) => Math.max(role ? RANK[role] : -1, siteAdmin ? SITE_ADMIN_RANK : -1);
+const asStanding = (viewer: Viewer, id = ""): Standing => ({ id, ...viewer });
 
-export const canModerate = (viewer: Viewer) => rankOf(viewer) >= RANK.moderator;
-export const canAdminister = (viewer: Viewer) => rankOf(viewer) >= RANK.admin;
+export const canModerate = (viewer: Viewer) => mayAttempt(asStanding(viewer), "mute");
+export const canAdminister = (viewer: Viewer) => mayAttempt(asStanding(viewer), "settings");
 
-/** Mute, kick, ban and role changes apply only to members below the viewer (never the owner, never oneself). */
-export function canActOn(viewer: Viewer, viewerId: string, target: { id: string; role: RoomRole }): boolean {
-  return target.id !== viewerId && target.role !== "owner" && RANK[target.role] < rankOf(viewer);
-}
+/** Mute, kick and ban apply only to members below the viewer (never the owner, never oneself). */
+export const canActOn = (viewer: Viewer, viewerId: string, target: { id: string; role: RoomRole }) => mayModerate(asStanding(viewer, viewerId), "kick", target);
 
 /** Roles the viewer may hand out (to members or through invitations): below their own. */
-export function grantableRoles(viewer: Viewer): Exclude<RoomRole, "owner">[] {
-  return (["admin", "moderator", "member", "guest"] as const).filter((r) => RANK[r] < rankOf(viewer));
-}
-
-export const roleRank = (role: RoomRole) => RANK[role];
+export const grantableRoles = (viewer: Viewer) => grantable(asStanding(viewer));

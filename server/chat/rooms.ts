@@ -18,7 +18,7 @@ import { AppError, notFound } from "@/server/errors";
 import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
 import { getUserById } from "@/db/queries/users";
-import { assertCanRead, canJoin, type ActorStanding } from "./permissions";
+import { assertCanRead, canJoin, type Standing } from "./permissions";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -109,7 +109,7 @@ export async function loadRoom(db: Database, roomId: string, userId: string) {
   const membership = await getMembership(db, { roomId, userId });
   const banned = membership ? false : await isBanned(db, { roomId, userId });
   const user = await getUserById(db, { id: userId });
-  const standing: ActorStanding = { id: userId, membership, siteAdmin: user?.siteAdmin ?? false, banned };
+  const standing: Standing = { id: userId, role: membership?.role ?? null, siteAdmin: user?.siteAdmin ?? false, banned };
   return { room, membership, banned, standing };
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { canDeleteMessage, canJoin, canPost, canRead, mayAttempt, mayInviteAs, mayModerate, type ActorStanding } from "@/server/chat/permissions";
+import { canDeleteMessage, canJoin, canPost, canRead, mayAttempt, mayInviteAs, mayModerate, type Standing } from "@/server/chat/permissions";
 import type { RoomRole } from "@/protocol";
 import { canSee } from "@/server/chat/wire";
 
@@ -32,9 +32,9 @@ test("private messages are visible to sender and recipient only", () => {
   assert.equal(canSee({ sender: "a", to: null }, "c"), true);
 });
 
-const standing = (role: RoomRole | null, extra: Partial<ActorStanding> = {}): ActorStanding => ({
+const standing = (role: RoomRole | null, extra: Partial<Standing> = {}): Standing => ({
   id: "actor",
-  membership: role ? { role } : null,
+  role,
   siteAdmin: false,
   banned: false,
   ...extra,
