@@ -103,9 +103,9 @@ function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
 
 export const json = (data: unknown, status = 200) => Response.json(data, { status });
 
-/** A room id from the path; anything that is not a UUID cannot name a room. */
-export function roomIdParam(value: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new AppError("NOT_FOUND", "room not found");
+/** An id from the path; anything that is not a UUID cannot name a row, so it is simply not found. */
+export function idParam(value: string, what = "room"): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new AppError("NOT_FOUND", `${what} not found`);
   return value;
 }
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { getAuditLog } from "@/server/chat/moderation";
-import { apiRoute, json, parseQuery, roomIdParam } from "@/server/http/route";
+import { apiRoute, json, parseQuery, idParam } from "@/server/http/route";
 
 const AuditQuery = z.object({ before: z.coerce.date().optional(), limit: z.coerce.number().int().min(1).max(200).default(100) });
 
 export const GET = apiRoute<{ id: string }>(async ({ req, params, runtime, actor }) => {
   const query = parseQuery(req, AuditQuery);
-  return json({ entries: await getAuditLog(runtime, actor, roomIdParam(params.id), query) });
+  return json({ entries: await getAuditLog(runtime, actor, idParam(params.id), query) });
 });

@@ -1,9 +1,7 @@
 import { cancelInvite } from "@/server/chat/invites";
-import { notFound } from "@/server/errors";
-import { apiRoute, roomIdParam } from "@/server/http/route";
+import { apiRoute, idParam } from "@/server/http/route";
 
 export const DELETE = apiRoute<{ id: string; inviteId: string }>(async ({ params, runtime, actor }) => {
-  if (!/^[0-9a-f-]{36}$/i.test(params.inviteId)) throw notFound("invitation");
-  await cancelInvite(runtime, actor, roomIdParam(params.id), params.inviteId);
+  await cancelInvite(runtime, actor, idParam(params.id), idParam(params.inviteId, "invitation"));
   return new Response(null, { status: 204 });
 });
