@@ -28,7 +28,7 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
   if (body.action === "delete_message") {
     assertMay(mayAttempt(standing, "delete_any"), "you may not delete other people's messages here");
     const message = await deleteMessage({ db, bus }, actor, { roomId, messageId: body.message });
-    await audit(db, { roomId, actorId: actor.id, action: "delete_message", targetId: message.sender, reason, details: { message: message.id, seq: message.seq } });
+    await recordAudit(db, { roomId, actorId: actor.id, action: "delete_message", targetId: message.sender, reason, details: { message: message.id, seq: message.seq } });
     return { ok: true };
   }
 
@@ -80,16 +80,15 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "role", role: body.role, reason });
       break;
   }
-  await audit(db, { roomId, actorId: actor.id, action: body.action, targetId: target.id, reason, details: newRole ? { role: newRole } : null });
+  await recordAudit(db, { roomId, actorId: actor.id, action: body.action, targetId: target.id, reason, details: newRole ? { role: newRole } : null });
   return { ok: true };
 }
 
-async function audit(db: Database, entry: Parameters<typeof insertAudit>[1]) {
+/** Writes an audit entry (and counts it as moderation activity). */
+export async function recordAudit(db: Database, entry: Parameters<typeof insertAudit>[1]) {
   await insertAudit(db, entry);
   void insertActivity(db, { kind: "moderation", userId: entry.actorId, roomId: entry.roomId }).catch(() => {});
 }
-
-export { audit as recordAudit };
 
 /** The room's audit log, newest first, with usernames resolved; admins only. */
 export async function getAuditLog({ db }: Pick<Deps, "db">, actor: Actor, roomId: string, { before, limit }: { before?: Date; limit: number }) {

@@ -1,7 +1,6 @@
 import type { Database } from "@/db/client";
 import { updateRoom } from "@/db/queries/rooms";
-import type { RoomDetail } from "@/protocol/rest";
-import { PatchRoomBody } from "@/protocol/rest";
+import type { PatchRoomBody, RoomDetail } from "@/protocol/rest";
 import { publishFrame, type Bus } from "@/server/bus";
 import type { z } from "zod";
 import { invalid } from "@/server/errors";

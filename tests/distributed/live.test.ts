@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
 import { api, createRoom, registerUser, sleep, TestSocket, type TestUser } from "../support/client";
-import { startServer, type TestServer } from "../support/server";
+import { servicesEnv, startServer, type TestServer } from "../support/server";
 
 const TYPING_TTL_MS = 1000;
 const PRESENCE_TTL_MS = 1500;
@@ -18,17 +18,6 @@ const PRESENCE_TTL_MS = 1500;
 const PRESENCE_SWEEP_MS = PRESENCE_TTL_MS / 3;
 
 type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
-
-function servicesEnv(): { DATABASE_URL: string; REDIS_URL: string } {
-  const { DATABASE_URL, REDIS_URL } = process.env;
-  if (!DATABASE_URL || !REDIS_URL) {
-    throw new Error(
-      "tests/distributed need DATABASE_URL and REDIS_URL; run them with `npm run test:distributed` " +
-        "(scripts/with-services.sh starts a throwaway Postgres and Redis)",
-    );
-  }
-  return { DATABASE_URL, REDIS_URL };
-}
 
 const instanceEnv = () => ({ ...servicesEnv(), TYPING_TTL_MS: String(TYPING_TTL_MS), PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
 

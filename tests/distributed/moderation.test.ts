@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
 import { api, createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
-import { startServer, type TestServer } from "../support/server";
+import { servicesEnv, startServer, type TestServer } from "../support/server";
 
 const RATE = 6;
 let A: TestServer;
@@ -16,9 +16,7 @@ let B: TestServer;
 const sockets: TestSocket[] = [];
 
 before(async () => {
-  const { DATABASE_URL, REDIS_URL } = process.env;
-  if (!DATABASE_URL || !REDIS_URL) throw new Error("run with `npm run test:distributed` (needs DATABASE_URL and REDIS_URL)");
-  const env = { DATABASE_URL, REDIS_URL, RATE_MESSAGES_PER_MIN: String(RATE) };
+  const env = { ...servicesEnv(), RATE_MESSAGES_PER_MIN: String(RATE) };
   [A, B] = await Promise.all([startServer(env), startServer(env)]);
 });
 after(async () => {

@@ -11,20 +11,9 @@ import { after, before, describe, test } from "node:test";
 import postgres from "postgres";
 import type { Message, ServerFrame } from "@/protocol";
 import { api, createRoom, registerUser, sleep, TestSocket, type TestUser } from "../support/client";
-import { startServer, type TestServer } from "../support/server";
+import { servicesEnv, startServer, type TestServer } from "../support/server";
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-function servicesEnv(): { DATABASE_URL: string; REDIS_URL: string } {
-  const { DATABASE_URL, REDIS_URL } = process.env;
-  if (!DATABASE_URL || !REDIS_URL) {
-    throw new Error(
-      "tests/distributed need DATABASE_URL and REDIS_URL; run them with `npm run test:distributed` " +
-        "(scripts/with-services.sh starts a throwaway Postgres and Redis)",
-    );
-  }
-  return { DATABASE_URL, REDIS_URL };
-}
 
 let A: TestServer;
 let B: TestServer;

@@ -91,3 +91,15 @@ export async function startServer(env: Record<string, string> = {}, opts: { keep
     },
   };
 }
+
+/** DATABASE_URL and REDIS_URL of the throwaway services scripts/with-services.sh started. */
+export function servicesEnv(): { DATABASE_URL: string; REDIS_URL: string } {
+  const { DATABASE_URL, REDIS_URL } = process.env;
+  if (!DATABASE_URL || !REDIS_URL) {
+    throw new Error(
+      "tests/distributed need DATABASE_URL and REDIS_URL; run them with `npm run test:distributed` " +
+        "(scripts/with-services.sh starts a throwaway Postgres and Redis)",
+    );
+  }
+  return { DATABASE_URL, REDIS_URL };
+}
