@@ -10,7 +10,7 @@ import type { Database } from "@/db/client";
 import { listRoomIdsOfUser } from "@/db/queries/rooms";
 import { getLastSeen, setLastSeen } from "@/db/queries/users";
 import type { ServerFrame } from "@/protocol";
-import { publishFrame, type Bus } from "@/server/bus";
+import { publishFrame, userTopic, type Bus } from "@/server/bus";
 import type { Logger } from "@/server/log";
 import { mergeStatuses, type Status } from "./status";
 import type { PresenceStore } from "./store";
@@ -47,6 +47,15 @@ export class PresenceTracker {
     return this.update(userId);
   }
 
+  /**
+   * A status a tab reported. Idle is that tab's own state; online, away and dnd are the user's
+   * choice and apply to every tab of theirs, on every instance (through the user's topic).
+   */
+  async report(userId: string, connId: string, status: Status): Promise<void> {
+    if (status === "idle") return this.setStatus(userId, connId, "idle");
+    await this.deps.bus.publish(userTopic(userId), { type: "status", user: userId, status });
+  }
+
   setStatus(userId: string, connId: string, status: Status): Promise<void> {
     const tabs = this.local.get(userId);
     if (!tabs?.has(connId)) return Promise.resolve();
@@ -54,11 +63,11 @@ export class PresenceTracker {
     return this.update(userId);
   }
 
-  /** Current presence of `userIds`, for the `joined` frame. */
-  async snapshot(userIds: string[]): Promise<Record<string, PresenceSnapshot>> {
-    const [live, lastSeen] = await Promise.all([this.store.get(userIds), getLastSeen(this.deps.db, { ids: userIds })]);
+  /** Current presence of `users` (whose last_seen the caller already read), for the `joined` frame. */
+  async snapshot(users: Array<{ id: string; lastSeenAt: Date | null }>): Promise<Record<string, PresenceSnapshot>> {
+    const live = await this.store.get(users.map((u) => u.id));
     return Object.fromEntries(
-      userIds.map((id) => [id, { status: mergeStatuses(live.get(id) ?? []) ?? "offline", last_seen: lastSeen.get(id)?.toISOString() ?? null }]),
+      users.map((u) => [u.id, { status: mergeStatuses(live.get(u.id) ?? []) ?? "offline", last_seen: u.lastSeenAt?.toISOString() ?? null }]),
     );
   }
 
@@ -108,7 +117,8 @@ export class PresenceTracker {
 
   /** Introduces a new member's presence to a room they just joined. */
   async announceIn(roomId: string, userId: string): Promise<void> {
-    const snapshot = (await this.snapshot([userId]))[userId]!;
+    const lastSeenAt = (await getLastSeen(this.deps.db, { ids: [userId] })).get(userId) ?? null;
+    const snapshot = (await this.snapshot([{ id: userId, lastSeenAt }]))[userId]!;
     await publishFrame(this.deps.bus, roomId, { type: "presence", user: userId, status: snapshot.status, last_seen: snapshot.last_seen });
   }
 

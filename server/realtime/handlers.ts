@@ -9,7 +9,6 @@ import { react } from "@/server/chat/reactions";
 import { markDelivered, markRead } from "@/server/chat/receipts";
 import { joinRoom } from "@/server/chat/rooms";
 import { setTyping } from "@/server/chat/typing";
-import { userTopic } from "@/server/bus";
 import type { PresenceTracker } from "@/server/presence";
 import { AppError, notFound } from "@/server/errors";
 import type { Runtime } from "@/server/runtime";
@@ -59,7 +58,7 @@ export const handlers: HandlerTable = {
         typing: registry.typingFrame(room.id, conn.userId).users,
         reads: Object.fromEntries(members.map((m) => [m.id, m.readSeq])),
         delivered: Object.fromEntries(members.map((m) => [m.id, m.deliveredSeq])),
-        presence: await presence.snapshot(members.map((m) => m.id)),
+        presence: await presence.snapshot(members),
       });
       const replayed = new Set<string>();
       if (frame.since !== undefined) {
@@ -131,10 +130,8 @@ export const handlers: HandlerTable = {
     conn.send({ type: "ack", ref: frame.id, message });
   },
 
-  async presence({ presence, runtime }, conn, frame) {
-    // Idle is this tab's own state; online, away and dnd are the user's choice for every tab.
-    if (frame.status === "idle") await presence.setStatus(conn.userId, conn.id, "idle");
-    else await runtime.bus.publish(userTopic(conn.userId), { type: "status", user: conn.userId, status: frame.status });
+  async presence({ presence }, conn, frame) {
+    await presence.report(conn.userId, conn.id, frame.status);
   },
 
   async ping(_ctx, conn, frame) {
