@@ -113,7 +113,6 @@ export const ClientFrame = z.discriminatedUnion("type", [
   PresenceFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
-export type ClientFrameType = ClientFrame["type"];
 
 // ---------------------------------------------------------------------------------------------
 // Server → client

@@ -25,7 +25,6 @@ export const AUTH_TIMEOUT_MS = 10_000;
 const WS_PATH = /^\/ws(?:\/([0-9a-fA-F-]{36}))?\/?$/;
 
 export interface Gateway {
-  readonly connections: ReadonlySet<Connection>;
   /** Stops accepting sockets, closes every open one with 1001 and waits for queued frames. */
   close(): Promise<void>;
 }
@@ -184,7 +183,6 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
   heartbeat.unref();
 
   return {
-    connections,
     async close() {
       closing = true;
       clearInterval(heartbeat);
