@@ -58,10 +58,7 @@ export function Sidebar({ username }: { username: string }) {
           )}
         </section>
 
-        <section aria-labelledby="my-rooms">
-          <h2 id="my-rooms" className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
-            My rooms
-          </h2>
+        <Section id="my-rooms" title="My rooms">
           {mine.error && <p className="px-2 text-xs text-rose-700">{mine.error}</p>}
           {mine.loaded && groups.length === 0 && !mine.error && <p className="px-2 text-xs text-slate-500">No rooms yet. Create one or join a public room.</p>}
           <ul className="space-y-0.5" data-testid="my-rooms">
@@ -93,25 +90,19 @@ export function Sidebar({ username }: { username: string }) {
               );
             })}
           </ul>
-        </section>
+        </Section>
 
         {directs.length > 0 && (
-          <section aria-labelledby="direct-messages">
-            <h2 id="direct-messages" className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
-              Direct messages
-            </h2>
+          <Section id="direct-messages" title="Direct messages">
             <ul className="space-y-0.5" data-testid="direct-rooms">
               {directs.map((room) => (
                 <DirectLink key={room.id} room={room} active={room.id === active} username={username} />
               ))}
             </ul>
-          </section>
+          </Section>
         )}
 
-        <section aria-labelledby="browse-public">
-          <h2 id="browse-public" className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
-            Browse public
-          </h2>
+        <Section id="browse-public" title="Browse public">
           <input
             type="search"
             data-testid="public-room-search"
@@ -147,7 +138,7 @@ export function Sidebar({ username }: { username: string }) {
               </li>
             ))}
           </ul>
-        </section>
+        </Section>
       </div>
 
       <div className="space-y-2 border-t border-slate-200 px-4 py-3 text-sm">
@@ -206,5 +197,17 @@ function DirectLink({ room, active, username }: { room: RoomSummary; active: boo
         )}
       </Link>
     </li>
+  );
+}
+
+/** A titled group of the sidebar (My rooms, Direct messages, Browse public). */
+function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id} className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+        {title}
+      </h2>
+      {children}
+    </section>
   );
 }
