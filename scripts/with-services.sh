@@ -232,10 +232,25 @@ dump_log() { # dump_log FILE: the last lines of a service log, for a start-up fa
 (cd "$WORK" && as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U "$DB_USER" --auth=trust -E UTF8 --locale=C --no-sync) \
   >"$WORK/initdb.log" 2>&1 || { dump_log "$WORK/initdb.log"; die "initdb failed"; }
 
+# wait_ready PID CHECK LOG NAME: 0 once CHECK passes; 1 if the process exited first (the
+# caller retries on another port); dies if it is still not ready after READY_TIMEOUT_S.
+wait_ready() {
+  local pid="$1" check="$2" logfile="$3" name="$4" deadline=$(( SECONDS + READY_TIMEOUT_S ))
+  while kill -0 "$pid" 2>/dev/null; do
+    if "$check"; then return 0; fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      dump_log "$logfile"
+      die "$name not ready after ${READY_TIMEOUT_S}s"
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
 start_postgres() {
   # Started as our own child (not via pg_ctl, which detaches it) so cleanup can wait for it to
   # exit; setpriv execs in place, so $! is the postmaster itself.
-  local attempt deadline
+  local attempt
   for attempt in 1 2 3; do
     PG_PORT="$(free_port)" || die "could not find a free port for postgres"
     # Throwaway cluster: durability off for speed.
@@ -243,15 +258,7 @@ start_postgres() {
       -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
       -c max_connections=200) </dev/null >>"$PG_LOG" 2>&1 &
     PG_PID=$!
-    deadline=$(( SECONDS + READY_TIMEOUT_S ))
-    while kill -0 "$PG_PID" 2>/dev/null; do
-      if pg_ready; then return 0; fi
-      if [ "$SECONDS" -ge "$deadline" ]; then
-        dump_log "$PG_LOG"
-        die "postgres on 127.0.0.1:$PG_PORT not ready after ${READY_TIMEOUT_S}s"
-      fi
-      sleep 0.1
-    done
+    if wait_ready "$PG_PID" pg_ready "$PG_LOG" "postgres on 127.0.0.1:$PG_PORT"; then return 0; fi
     wait "$PG_PID" 2>/dev/null || true
     PG_PID=""
     log "postgres failed to start on port $PG_PORT (attempt $attempt)"
@@ -285,21 +292,13 @@ redis_ping() {
 }
 
 start_redis() {
-  local attempt deadline
+  local attempt
   for attempt in 1 2 3; do
     REDIS_PORT="$(free_port)" || die "could not find a free port for redis"
     $SETSID "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --save "" --appendonly no \
       --daemonize no --logfile "$REDIS_LOG" </dev/null >/dev/null 2>&1 &
     REDIS_PID=$!
-    deadline=$(( SECONDS + READY_TIMEOUT_S ))
-    while kill -0 "$REDIS_PID" 2>/dev/null; do
-      if redis_ping; then return 0; fi
-      if [ "$SECONDS" -ge "$deadline" ]; then
-        dump_log "$REDIS_LOG"
-        die "redis on 127.0.0.1:$REDIS_PORT not ready after ${READY_TIMEOUT_S}s"
-      fi
-      sleep 0.1
-    done
+    if wait_ready "$REDIS_PID" redis_ping "$REDIS_LOG" "redis on 127.0.0.1:$REDIS_PORT"; then return 0; fi
     wait "$REDIS_PID" 2>/dev/null || true
     REDIS_PID=""
     log "redis failed to start on port $REDIS_PORT (attempt $attempt)"
