@@ -38,6 +38,9 @@ describe("rooms over REST", () => {
     assert.deepEqual(search.body.rooms.map((r) => r.id), [pub]);
     const byMember = await api<{ rooms: Array<{ id: string }> }>(server.url, "GET", `/api/rooms?scope=public&q=${alice.username}`, { token: bob.token });
     assert.ok(byMember.body.rooms.some((r) => r.id === pub));
+    const topical = await api<{ id: string }>(server.url, "POST", "/api/rooms", { token: alice.token, body: { name: "misc", visibility: "public", topic: `zeppelins ${pub}` } });
+    const byTopic = await api<{ rooms: Array<{ id: string }> }>(server.url, "GET", `/api/rooms?q=${encodeURIComponent(`zeppelins ${pub}`)}`, { token: bob.token });
+    assert.deepEqual(byTopic.body.rooms.map((r) => r.id), [topical.body.id]);
 
     const mine = await api<{ rooms: Array<{ id: string; role: string; unread: number }> }>(server.url, "GET", "/api/rooms?scope=mine", { token: alice.token });
     assert.deepEqual(

@@ -139,6 +139,9 @@ describe("moderation", () => {
     assert.equal(second.type === "error" && second.code, "RATE_LIMITED");
     assert.ok(second.type === "error" && second.retry_after_ms && second.retry_after_ms > 20_000);
     assert.equal(second.type === "error" && second.retryable, true);
+    assert.equal((await api(server.url, "PATCH", `/api/rooms/${room}`, { token: owner.token, body: { typing_indicators: false } })).status, 200);
+    const typing = await s.request({ type: "typing", room, state: "start" });
+    assert.equal(typing.type === "error" && typing.code, "FORBIDDEN", "typing indicators can be turned off per room");
     const bad = await api<{ error: { code: string } }>(server.url, "PATCH", `/api/rooms/${room}`, { token: owner.token, body: { slow_mode_s: -1 } });
     assert.equal(bad.status, 400);
     const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: owner.token });
