@@ -12,7 +12,7 @@ import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import { assertCanPost, assertCanRead, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
-import { canSee, maskBlocked, toWireMessage } from "./wire";
+import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
 type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits };
 type Actor = { id: string; username: string };
@@ -52,7 +52,7 @@ export async function sendMessage({ db, bus, log, limits }: Deps, actor: Actor, 
   }
   if (input.replyTo !== undefined) {
     const parent = await getMessageById(db, { id: input.replyTo });
-    if (!parent || parent.roomId !== room.id || !canSee(toWireMessage(parent), actor.id)) {
+    if (!isVisibleInRoom(parent, room.id, actor.id)) {
       throw new AppError("NOT_FOUND", "reply_to: no such message in this room", { field: "reply_to" });
     }
   }
@@ -92,7 +92,7 @@ export async function sendMessage({ db, bus, log, limits }: Deps, actor: Actor, 
 async function loadMessage(db: Database, actorId: string, roomId: string, messageId: string) {
   const { room, membership, standing } = await loadRoom(db, roomId, actorId);
   const row = await getMessageById(db, { id: messageId });
-  if (!row || row.roomId !== room.id || !canSee(toWireMessage(row), actorId)) {
+  if (!isVisibleInRoom(row, room.id, actorId)) {
     throw new AppError("NOT_FOUND", "message: no such message in this room", { field: "message" });
   }
   return { room, membership, standing, row };
@@ -151,7 +151,7 @@ export async function getMessage({ db }: Pick<Deps, "db">, actor: Actor, roomId:
   assertCanRead(room, membership, banned);
   const row = await getMessageById(db, { id: messageId });
   const cutoff = retentionCutoff(room);
-  if (!row || row.roomId !== room.id || !canSee(toWireMessage(row), actor.id) || (cutoff && row.createdAt < cutoff)) {
+  if (!isVisibleInRoom(row, room.id, actor.id) || (cutoff && row.createdAt < cutoff)) {
     throw new AppError("NOT_FOUND", "message not found");
   }
   const [message] = await forViewer(db, actor.id, [row]);

@@ -6,7 +6,7 @@ import { publishFrame, type Bus } from "@/server/bus";
 import { AppError } from "@/server/errors";
 import { canReact } from "./permissions";
 import { loadRoom } from "./rooms";
-import { canSee, toWireMessage } from "./wire";
+import { isVisibleInRoom, toWireMessage } from "./wire";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string };
@@ -23,7 +23,7 @@ export async function react(
   const { membership } = await loadRoom(db, input.roomId, actor.id);
   if (!canReact(membership)) throw new AppError("FORBIDDEN", "join the room to react");
   const row = await getMessageById(db, { id: input.messageId });
-  if (!row || row.roomId !== input.roomId || !canSee(toWireMessage(row), actor.id) || row.deletedAt) {
+  if (!isVisibleInRoom(row, input.roomId, actor.id) || row.deletedAt) {
     throw new AppError("NOT_FOUND", "message: no such message in this room", { field: "message" });
   }
   const args = { messageId: row.id, userId: actor.id, emoji: input.emoji };

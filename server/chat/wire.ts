@@ -22,6 +22,10 @@ export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message 
   };
 }
 
+/** Whether `row` is a message of `roomId` that `viewerId` may see. */
+export const isVisibleInRoom = (row: MessageRow | null, roomId: string, viewerId: string): row is MessageRow =>
+  row !== null && row.roomId === roomId && canSee({ to: row.recipientId, sender: row.senderId }, viewerId);
+
 /** Whether `userId` may see `message` (private messages: sender and recipient only). */
 export const canSee = (message: Pick<Message, "to" | "sender">, userId: string) =>
   !message.to || message.to === userId || message.sender === userId;
