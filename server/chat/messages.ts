@@ -59,7 +59,7 @@ export async function sendMessage({ db, bus, log, limits }: Deps, actor: Actor, 
 
   await limits.consume("message", actor.id);
   const slowMode = Number(room.settings.slow_mode_s ?? 0);
-  if (slowMode > 0 && !mayAttempt(standing, "delete_any")) await limits.slowMode(room.id, actor.id, slowMode);
+  if (slowMode > 0 && !mayAttempt(standing, "skip_slow_mode")) await limits.slowMode(room.id, actor.id, slowMode);
 
   const { message, created } = await db.transaction((tx) =>
     appendMessage(tx, {
