@@ -146,7 +146,10 @@ describe("moderation", () => {
     assert.equal(bad.status, 400);
     const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: owner.token });
     assert.deepEqual(history.body.messages.map((m) => m.content), ["first"]);
-    await s.close();
+    const o = await TestSocket.connect(server.wsUrl, owner);
+    await o.join(room);
+    assert.deepEqual([(await send(o, room, "owner 1")).type, (await send(o, room, "owner 2")).type], ["ack", "ack"], "moderators and above skip slow mode");
+    await Promise.all([s.close(), o.close()]);
   });
 
   test("the member limit refuses joins beyond it", async () => {
