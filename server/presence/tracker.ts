@@ -94,16 +94,19 @@ export class PresenceTracker {
     const mine = mergeStatuses(this.local.get(userId)?.values() ?? []);
     if (mine) await this.store.set(userId, this.instanceId, mine, this.ttlMs);
     else await this.store.remove(userId, this.instanceId);
-    await this.announce(userId);
+    await this.announce(userId, mine !== null);
   }
 
   /**
-   * Tells the user's rooms their overall status. Every change is announced, even when it looks
-   * unchanged from here: another instance may have announced something else meanwhile, and
-   * sockets drop repeats themselves.
+   * Tells the user's rooms their overall status. Announcements are not cached per instance
+   * (another instance may have announced something else meanwhile; sockets drop repeats), but
+   * an instance with no tab of the user left only announces "offline": any other status comes
+   * from other instances' tabs, which announced it themselves, and repeating it late could
+   * overwrite a newer "offline" from the instance that held the last tab.
    */
-  private async announce(userId: string): Promise<void> {
+  private async announce(userId: string, hasLocalTab: boolean): Promise<void> {
     const overall = mergeStatuses((await this.store.get([userId])).get(userId) ?? []) ?? "offline";
+    if (!hasLocalTab && overall !== "offline") return;
     let lastSeen: string | null = null;
     if (overall === "offline") {
       const now = new Date();

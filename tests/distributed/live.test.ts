@@ -362,8 +362,9 @@ describe("live features across two instances (Postgres + Redis)", () => {
       assert.deepEqual(status(second), [], "an unchanged status is not shown again");
       await tabOnB.close(); // still online through A: nobody announces anything
       await sleep(300);
+      const closing = watcher.frames.length;
       await tabOnA.close(); // A announces offline
-      await watcher.next((f) => f.type === "presence" && f.user === u.id && f.status === "offline", { fromIndex: from, timeoutMs: PRESENCE_TTL_MS });
+      await watcher.next((f) => f.type === "presence" && f.user === u.id && f.status === "offline", { fromIndex: closing, timeoutMs: PRESENCE_TTL_MS });
       assert.equal(status(from).at(-1), "offline");
 
       const back = watcher.frames.length;
