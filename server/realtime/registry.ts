@@ -85,6 +85,11 @@ export class RoomRegistry {
     return this.users.get(userId)?.size ?? 0;
   }
 
+  /** Whether this instance receives the room's bus traffic (some local socket has joined it). */
+  isSubscribed(room: string): boolean {
+    return this.rooms.has(room);
+  }
+
   get roomCount(): number {
     return this.rooms.size;
   }
