@@ -10,6 +10,7 @@ import next from "next";
 import { openDatabase } from "@/db/client";
 import { promoteSiteAdmins } from "@/db/queries/users";
 import { createBus } from "./bus";
+import { AppendQueue } from "./chat/append-queue";
 import { ConfigError, loadConfig } from "./config";
 import { createLimits } from "./limits";
 import { createLogger } from "./log";
@@ -41,7 +42,8 @@ async function main() {
   const bus = await createBus(config.REDIS_URL, log);
   const presence = await createPresenceStore(config.REDIS_URL);
   const limits = await createLimits(config);
-  const runtime = { config, db: database.db, bus, log, presence, limits };
+  const appends = new AppendQueue(database.db);
+  const runtime = { config, db: database.db, bus, log, presence, limits, appends };
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   const stopRetention = startRetentionJob(runtime);

@@ -5,6 +5,7 @@
  */
 import type { Database } from "@/db/client";
 import type { Bus } from "./bus";
+import type { AppendQueue } from "./chat/append-queue";
 import type { Config } from "./config";
 import type { Limits } from "./limits";
 import type { Logger } from "./log";
@@ -18,6 +19,8 @@ export interface Runtime {
   /** Ephemeral who-is-connected state: memory embedded, Redis distributed. */
   presence: PresenceStore;
   limits: Limits;
+  /** Group commit of messages, one queue per process so a room's batches never overlap here. */
+  appends: AppendQueue;
 }
 
 const KEY = Symbol.for("confab.runtime");

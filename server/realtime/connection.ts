@@ -11,7 +11,7 @@ import type { Identity } from "@/server/auth/tokens";
 import { AppError, toAppError } from "@/server/errors";
 import type { Logger } from "@/server/log";
 import type { RoomListener } from "./registry";
-import { encodeFrame, sendFrame } from "./send";
+import { encodeFrame, sendFrame, type Encoded } from "./send";
 
 /** Frames waiting behind a slow one; beyond this the client is flooding us. */
 const MAX_QUEUED_FRAMES = 64;
@@ -19,7 +19,7 @@ const MAX_QUEUED_FRAMES = 64;
 const ABUSE_LIMIT = 100;
 const ABUSE_WINDOW_MS = 60_000;
 
-type Buffered = { frame: ServerFrame; encoded: string };
+type Buffered = { frame: ServerFrame; encoded: Encoded };
 
 export class Connection implements RoomListener {
   readonly id = randomUUID();
@@ -69,7 +69,7 @@ export class Connection implements RoomListener {
     });
   }
 
-  deliver(room: string, frame: ServerFrame, encoded: string): void {
+  deliver(room: string, frame: ServerFrame, encoded: Encoded): void {
     const buffer = this.rooms.get(room);
     if (buffer === undefined) return;
     if (frame.type === "presence") {
@@ -90,7 +90,7 @@ export class Connection implements RoomListener {
     if (reason === "banned" && this.initialRoom === room) this.socket.close(CloseCode.FORBIDDEN, "banned from this room");
   }
 
-  sendDirect(encoded: string): void {
+  sendDirect(encoded: Encoded): void {
     sendFrame(this.socket, encoded);
   }
 
