@@ -10,7 +10,7 @@ import next from "next";
 import { openDatabase } from "@/db/client";
 import { promoteSiteAdmins } from "@/db/queries/users";
 import { createBus } from "./bus";
-import { AppendQueue } from "./chat/append-queue";
+import { AppendQueue, transactionalWriter } from "./chat/append-queue";
 import { ConfigError, loadConfig } from "./config";
 import { createLimits } from "./limits";
 import { createLogger } from "./log";
@@ -39,10 +39,10 @@ async function main() {
   process.env.AUTH_TRUST_HOST ??= "true";
 
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const bus = await createBus(config.REDIS_URL, log);
+  const bus = await createBus(config.REDIS_URL, log, config.TYPING_TTL_MS);
   const presence = await createPresenceStore(config.REDIS_URL);
   const limits = await createLimits(config);
-  const appends = new AppendQueue(database.db);
+  const appends = new AppendQueue(transactionalWriter(database.db));
   const runtime = { config, db: database.db, bus, log, presence, limits, appends };
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });

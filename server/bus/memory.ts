@@ -35,6 +35,10 @@ export class MemoryBus implements Bus {
     // Nothing is ever dropped in-process.
   }
 
+  async typists(): Promise<[]> {
+    return [];
+  }
+
   async close(): Promise<void> {
     this.topics.clear();
   }

@@ -18,7 +18,11 @@ export class RedisBus implements Bus {
   private readyOnce = false;
   private readonly topics = new Set<string>();
 
-  private constructor(url: string, private readonly log: Logger) {
+  private constructor(
+    url: string,
+    private readonly log: Logger,
+    private readonly typingTtlMs: number,
+  ) {
     this.pub = new Redis(url, { protocol: 2, lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
     this.sub = this.pub.duplicate({ autoResubscribe: false, enableAutoPipelining: false });
     this.sub.on("message", (channel: string, payload: string) => {
@@ -43,8 +47,8 @@ export class RedisBus implements Bus {
     }
   }
 
-  static async connect(url: string, log: Logger): Promise<RedisBus> {
-    const bus = new RedisBus(url, log);
+  static async connect(url: string, log: Logger, typingTtlMs: number): Promise<RedisBus> {
+    const bus = new RedisBus(url, log, typingTtlMs);
     await bus.pub.connect();
     if (bus.sub.status === "wait") await bus.sub.connect();
     return bus;
@@ -56,7 +60,30 @@ export class RedisBus implements Bus {
   }
 
   async publish(topic: string, event: BusEvent): Promise<void> {
+    if (event.type === "typing") void this.recordTyping(event).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, "typing snapshot failed"));
     await this.pub.publish(topic, JSON.stringify(event));
+  }
+
+  /** Keeps a per-room sorted set of typists by expiry, read by instances that join the room later. */
+  private async recordTyping(event: Extract<BusEvent, { type: "typing" }>): Promise<void> {
+    const key = typingKey(event.room);
+    const member = JSON.stringify(event.user);
+    if (event.state === "stop") {
+      await this.pub.zrem(key, member);
+      return;
+    }
+    const expires = Date.now() + this.typingTtlMs;
+    await this.pub.multi().zadd(key, expires, member).pexpire(key, this.typingTtlMs).exec();
+  }
+
+  async typists(room: string): Promise<Array<{ user: { id: string; username: string }; ttlMs: number }>> {
+    const now = Date.now();
+    const entries = await this.pub.zrangebyscore(typingKey(room), now, "+inf", "WITHSCORES");
+    const typists: Array<{ user: { id: string; username: string }; ttlMs: number }> = [];
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      typists.push({ user: JSON.parse(entries[i]!) as { id: string; username: string }, ttlMs: Number(entries[i + 1]) - now });
+    }
+    return typists;
   }
 
   private async resubscribe(): Promise<void> {
@@ -93,3 +120,5 @@ export class RedisBus implements Bus {
     await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
   }
 }
+
+const typingKey = (room: string) => `typing:${room}`;

@@ -43,6 +43,12 @@ export interface Bus {
    * while it was down are lost): backfill from the database.
    */
   onResync(listener: () => void): void;
+  /**
+   * Who is typing in a room according to other instances, for an instance that just subscribed
+   * to it (typing travels on the room's topic, so it has seen none of it): `ttlMs` is what is
+   * left of each typist's indicator. Empty in-process, where the local tracker already knows.
+   */
+  typists(room: string): Promise<Array<{ user: { id: string; username: string }; ttlMs: number }>>;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,15 @@
 import type { Database } from "@/db/client";
 import { appendBatch, type AppendInput, type AppendResult } from "@/db/queries/messages";
 
+/** Writes one room's batch atomically; results in input order. */
+export type BatchWriter = (room: string, inputs: readonly AppendInput[]) => Promise<AppendResult[]>;
+
+/** The real writer: one transaction per batch. */
+export const transactionalWriter =
+  (db: Database): BatchWriter =>
+  (room, inputs) =>
+    db.transaction((tx) => appendBatch(tx, room, inputs));
+
 /** Upper bound on one batch: keeps a transaction's lock time and statement size bounded. */
 export const MAX_BATCH = 256;
 
@@ -26,7 +35,7 @@ export class AppendQueue {
   private readonly writing = new Set<string>();
 
   constructor(
-    private readonly db: Database,
+    private readonly write: BatchWriter,
     private readonly observer: AppendObserver = {},
   ) {}
 
@@ -57,12 +66,9 @@ export class AppendQueue {
     this.writing.add(room);
     const started = performance.now();
     try {
-      const results = await this.db.transaction((tx) =>
-        appendBatch(
-          tx,
-          room,
-          batch.map((w) => w.input),
-        ),
+      const results = await this.write(
+        room,
+        batch.map((w) => w.input),
       );
       this.observer.batchCommitted?.(batch.length, performance.now() - started);
       batch.forEach((w, i) => w.resolve(results[i]!));

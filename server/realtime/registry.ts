@@ -75,6 +75,9 @@ export class RoomRegistry {
       state = { listeners: new Set(), cursor: seq, held: new Map(), holdTimer: null, catchUp: Promise.resolve() };
       this.rooms.set(room, state);
       await this.bus.subscribe(roomTopic(room));
+      // Typing travelled on the room's topic before this instance listened to it.
+      const typists = await this.bus.typists(room).catch(() => []);
+      for (const { user, ttlMs } of typists) this.typing.apply(room, user, "start", ttlMs);
     }
     state.listeners.add(listener);
   }
