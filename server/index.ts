@@ -18,6 +18,7 @@ import { createPresenceStore } from "./presence";
 import { startRetentionJob } from "./jobs/retention";
 import { attachGateway } from "./realtime/gateway";
 import { CLIENT_IP_HEADER } from "./http/client-ip";
+import { createMetrics, serveMetrics } from "./metrics";
 import { setRuntime } from "./runtime";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -42,8 +43,15 @@ async function main() {
   const bus = await createBus(config.REDIS_URL, log, config.TYPING_TTL_MS);
   const presence = await createPresenceStore(config.REDIS_URL);
   const limits = await createLimits(config);
-  const appends = new AppendQueue(transactionalWriter(database.db));
-  const runtime = { config, db: database.db, bus, log, presence, limits, appends };
+  const metrics = createMetrics();
+  const appends = new AppendQueue(transactionalWriter(database.db), {
+    batchCommitted(results, durationMs) {
+      metrics.batchSize.observe(results.length);
+      metrics.messagesPersisted.inc(results.filter((r) => r.ok && r.created).length);
+      metrics.dbSeconds.observe({ op: "append_batch" }, durationMs / 1000);
+    },
+  });
+  const runtime = { config, db: database.db, bus, log, presence, limits, appends, metrics };
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   const stopRetention = startRetentionJob(runtime);
@@ -60,6 +68,7 @@ async function main() {
     // Route handlers see no socket; hand them the client address, never a client-supplied one.
     const forwarded = config.TRUST_PROXY ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
     req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
+    if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, req, res);
     void handleRequest(req, res);
   });
   const gateway = attachGateway(server, runtime);

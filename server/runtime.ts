@@ -9,6 +9,7 @@ import type { AppendQueue } from "./chat/append-queue";
 import type { Config } from "./config";
 import type { Limits } from "./limits";
 import type { Logger } from "./log";
+import type { Metrics } from "./metrics";
 import type { PresenceStore } from "./presence";
 
 export interface Runtime {
@@ -21,6 +22,7 @@ export interface Runtime {
   limits: Limits;
   /** Group commit of messages, one queue per process so a room's batches never overlap here. */
   appends: AppendQueue;
+  metrics: Metrics;
 }
 
 const KEY = Symbol.for("confab.runtime");

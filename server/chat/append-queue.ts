@@ -26,8 +26,8 @@ export const MAX_BATCH = 256;
 type Waiter = { input: AppendInput; resolve: (result: AppendResult) => void; reject: (err: unknown) => void };
 
 export interface AppendObserver {
-  /** Called after each committed batch, with the number of sends it carried. */
-  batchCommitted?(size: number, durationMs: number): void;
+  /** Called after each committed batch with its results and how long the transaction took. */
+  batchCommitted?(results: readonly AppendResult[], durationMs: number): void;
 }
 
 export class AppendQueue {
@@ -70,7 +70,7 @@ export class AppendQueue {
         room,
         batch.map((w) => w.input),
       );
-      this.observer.batchCommitted?.(batch.length, performance.now() - started);
+      this.observer.batchCommitted?.(results, performance.now() - started);
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (err) {
       for (const w of batch) w.reject(err);

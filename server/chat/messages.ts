@@ -9,12 +9,13 @@ import { publishFrame, roomTopic, type Bus } from "@/server/bus";
 import { AppError, invalid } from "@/server/errors";
 import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
+import type { Metrics } from "@/server/metrics";
 import type { AppendQueue } from "./append-queue";
 import { assertCanPost, assertCanRead, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
-type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue };
+type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics };
 type Actor = { id: string; username: string };
 
 export interface SendInput {
@@ -31,7 +32,7 @@ export interface SendInput {
  * Persists a message, then publishes it. Idempotent on (room, sender, client id): a retry
  * returns the stored message and publishes nothing, so the sender can resend until acked.
  */
-export async function sendMessage({ db, bus, log, limits, appends }: Deps, actor: Actor, input: SendInput): Promise<Message> {
+export async function sendMessage({ db, bus, log, limits, appends, metrics }: Deps, actor: Actor, input: SendInput): Promise<Message> {
   const { room, membership, standing } = await loadRoom(db, input.roomId, actor.id);
   assertCanPost(room, membership);
 
@@ -87,9 +88,11 @@ export async function sendMessage({ db, bus, log, limits, appends }: Deps, actor
     // Stored and about to be acked: a failed publish only delays live delivery, since
     // receivers fill holes from the database. Each instance's registry also ends the
     // sender's "is typing…" when it sees the message, so no separate typing event is sent.
-    bus.publish(roomTopic(room.id), { type: "message", room: room.id, message: wire }).catch((err: unknown) => {
-      log.error({ err, room: room.id, message: wire.id }, "publish failed after commit");
-    });
+    const published = performance.now();
+    bus.publish(roomTopic(room.id), { type: "message", room: room.id, message: wire }).then(
+      () => metrics.busPublish.observe((performance.now() - published) / 1000),
+      (err: unknown) => log.error({ err, room: room.id, message: wire.id }, "publish failed after commit"),
+    );
   }
   return wire;
 }

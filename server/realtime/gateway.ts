@@ -41,6 +41,11 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       return rows.map((row) => toWireMessage(row));
     },
     config.TYPING_TTL_MS,
+    {
+      held: () => runtime.metrics.heldBack.inc(),
+      caughtUp: () => runtime.metrics.holeFills.inc(),
+      delivered: (createdAt) => runtime.metrics.fanout.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000),
+    },
   );
   const presence = new PresenceTracker(runtime, runtime.presence, config.PRESENCE_TTL_MS);
   const ctx: HandlerContext = { runtime, registry, presence };

@@ -45,6 +45,14 @@ interface RoomState {
   catchUp: Promise<void>;
 }
 
+/** Hooks for metrics: what the ordering machinery did. */
+export interface RegistryObserver {
+  held?(): void;
+  caughtUp?(): void;
+  /** A message reached this instance's sockets; `createdAt` is its commit time. */
+  delivered?(createdAt: string): void;
+}
+
 export class RoomRegistry {
   private readonly rooms = new Map<string, RoomState>();
   private readonly users = new Map<string, Set<RoomListener>>();
@@ -58,6 +66,7 @@ export class RoomRegistry {
     /** Committed messages of a room after a seq, ascending; an empty page means none left. */
     private readonly backfill: (room: string, after: number) => Promise<Message[]>,
     typingTtlMs: number,
+    private readonly observer: RegistryObserver = {},
   ) {
     this.typing = new TypingTracker(typingTtlMs, (room, changed) => this.deliverTyping(room, changed));
     bus.onEvent((topic, event, raw) => this.dispatch(topic, event, raw));
@@ -179,6 +188,7 @@ export class RoomRegistry {
     if (message.seq <= state.cursor) return;
     if (message.seq > state.cursor + 1) {
       state.held.set(message.seq, { message, encoded });
+      this.observer.held?.();
       state.holdTimer ??= setTimeout(() => {
         state.holdTimer = null;
         this.fillHoles(room, state);
@@ -204,6 +214,7 @@ export class RoomRegistry {
     for (const listener of state.listeners) {
       if (canSee(message, listener.userId)) listener.deliver(message.room, frame, encoded);
     }
+    this.observer.delivered?.(message.created_at);
   }
 
   /** Fills the holes below held-back messages from the database. */
@@ -221,6 +232,7 @@ export class RoomRegistry {
       .then(async () => {
         while (this.rooms.get(room) === state && more()) {
           const page = await this.backfill(room, state.cursor);
+          this.observer.caughtUp?.();
           if (this.rooms.get(room) !== state) return;
           for (const message of page) {
             if (message.seq <= state.cursor) continue;
