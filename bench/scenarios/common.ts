@@ -1,0 +1,61 @@
+/** What every scenario shares: options, CPU meters around a window, percentiles. */
+import { CpuMeter } from "../lib/proc";
+import { Histogram, type HistogramData } from "../lib/histogram";
+import type { System } from "../systems";
+
+export interface Options {
+  workers: number;
+  /** fan-out */
+  rooms: number;
+  members: number;
+  rates: number[];
+  durationS: number;
+  drainS: number;
+  /** Stop raising the rate once a step saturates. */
+  stopAtSaturation: boolean;
+  /** hot room */
+  senders: number;
+  window: number;
+  /** idle */
+  sockets: number;
+  /** reconnect */
+  clients: number;
+  /** Users behind the sockets of idle/reconnect (each user then holds sockets/users sockets). */
+  users: number;
+  concurrency: number;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+export interface CpuFigures {
+  /** % of one core, summed over the system's server processes. */
+  serverCpu: number;
+  /** % of one core used by Postgres + Redis (0 for systems without them). */
+  servicesCpu: number;
+  /** % of one core used by the bench process (all its worker threads). */
+  harnessCpu: number;
+}
+
+/** Meters the server, its services and the harness over the same window. */
+export function cpuMeters(system: System) {
+  const meters = {
+    server: new CpuMeter(() => system.serverPids()),
+    services: new CpuMeter(() => system.servicePids()),
+    harness: new CpuMeter(() => [process.pid]),
+  };
+  return {
+    start() {
+      for (const m of Object.values(meters)) m.start();
+    },
+    stop(): CpuFigures {
+      return { serverCpu: meters.server.stop(), servicesCpu: meters.services.stop(), harnessCpu: meters.harness.stop() };
+    },
+  };
+}
+
+export function pct(data: HistogramData, q: number): number | null {
+  const value = Histogram.from(data).quantile(q);
+  return value === null ? null : Math.round(value * 10) / 10;
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
