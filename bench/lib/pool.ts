@@ -8,7 +8,7 @@ import { Histogram, type HistogramData } from "./histogram";
 import type { ConnectArgs, ConnectResult, LoadArgs, LoadResult, VerifyResult, WorkerInit } from "../worker";
 import type { Protocol } from "../systems";
 
-const workerUrl = new URL("../worker.ts", import.meta.url);
+const workerUrl = new URL("./worker-entry.mjs", import.meta.url);
 
 export class Pool {
   private nextId = 0;

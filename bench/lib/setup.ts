@@ -22,14 +22,16 @@ async function post<T>(base: string, path: string, body: unknown, token?: string
 }
 
 const runId = randomBytes(3).toString("hex");
+let batches = 0;
 
 /** Registers `count` users and gets a token for each, `concurrency` at a time. */
 export async function createUsers(base: string, count: number, concurrency = 16): Promise<BenchUser[]> {
   const users: BenchUser[] = new Array(count);
   const password = "bench password 1234";
+  const batch = (batches++).toString(36);
   let next = 0;
   const one = async (i: number) => {
-    const username = `b${runId}${i.toString(36)}`;
+    const username = `b${runId}${batch}x${i.toString(36)}`;
     const reg = await post<{ id: string }>(base, "/api/register", { username, password });
     if (reg.status !== 201) throw new Error(`register ${username}: ${reg.status} ${JSON.stringify(reg.body)}`);
     const tok = await post<{ token: string }>(base, "/api/token", { username, password });

@@ -9,6 +9,8 @@ export interface Options {
   rooms: number;
   members: number;
   rates: number[];
+  /** Users behind the fan-out's sockets: 0 = one per socket; a multiple of `members` = member m of every room is user m (+ k·members). */
+  fanoutUsers: number;
   durationS: number;
   drainS: number;
   /** Stop raising the rate once a step saturates. */

@@ -37,17 +37,22 @@ interface Layout {
 }
 
 /** Users, rooms and connected, joined sockets: `rooms` rooms of `members` each. */
-async function prepare(system: System, opts: Options, rooms: number, members: number, wholeRoomsPerWorker: boolean): Promise<Layout> {
+async function prepare(system: System, opts: Options, rooms: number, members: number, fanoutUsers: number, wholeRoomsPerWorker: boolean): Promise<Layout> {
   const base = system.instances[0]!.url;
   const t0 = Date.now();
-  const users = await createUsers(base, rooms * members);
-  const roomIds = await Promise.all(Array.from({ length: rooms }, (_, r) => createRoom(base, users[r * members]!, `bench${r}`)));
-  console.log(`  setup: ${users.length} users, ${rooms} rooms in ${round((Date.now() - t0) / 1000)} s`);
-  const specs: ClientSpec[] = users.map((user, i) => ({
+  // Member m of every room may be the same user (when fewer users are asked for): still one
+  // user per member within a room, so "not the sender" stays "another member".
+  const sockets = rooms * members;
+  const userCount = fanoutUsers > 0 && fanoutUsers < sockets && fanoutUsers % members === 0 ? fanoutUsers : sockets;
+  const users = await createUsers(base, userCount);
+  const userOf = (i: number) => users[i % userCount]!;
+  const roomIds = await Promise.all(Array.from({ length: rooms }, (_, r) => createRoom(base, userOf(r * members), `bench${r}`)));
+  console.log(`  setup: ${userCount} users, ${rooms} rooms in ${round((Date.now() - t0) / 1000)} s`);
+  const specs: ClientSpec[] = Array.from({ length: sockets }, (_, i) => ({
     key: i,
     url: system.instances[i % system.instances.length]!.url,
-    token: user.token,
-    userId: user.id,
+    token: userOf(i).token,
+    userId: userOf(i).id,
     rooms: [roomIds[Math.floor(i / members)]!],
   }));
   const pool = new Pool(system.protocol, specs, opts.workers, wholeRoomsPerWorker ? (_s, i) => Math.floor(i / members) : undefined);
@@ -94,7 +99,7 @@ async function step(system: System, layout: Layout, args: { step: number; durati
 }
 
 export async function runFanout(system: System, opts: Options): Promise<LoadRow[]> {
-  const layout = await prepare(system, opts, opts.rooms, opts.members, true);
+  const layout = await prepare(system, opts, opts.rooms, opts.members, opts.fanoutUsers, true);
   const rows: LoadRow[] = [];
   try {
     for (const [i, rate] of opts.rates.entries()) {
@@ -112,7 +117,7 @@ export async function runFanout(system: System, opts: Options): Promise<LoadRow[
 }
 
 export async function runHotRoom(system: System, opts: Options): Promise<LoadRow[]> {
-  const layout = await prepare(system, opts, 1, opts.senders, false);
+  const layout = await prepare(system, opts, 1, opts.senders, 0, false);
   try {
     const { result, cpu } = await step(system, layout, { step: 1, durationS: opts.durationS, drainS: opts.drainS, window: opts.window });
     const r = row(system, `${opts.senders} senders × ${opts.window}`, null, result, opts.senders, opts.durationS, cpu);
