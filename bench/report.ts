@@ -36,7 +36,7 @@ const errorsOf = (e: Record<string, number>) => (Object.keys(e).length ? Object.
 
 function loadTable(rows: LoadRow[]) {
   return table(
-    ["system", "load", "offered/s", "acked/s", "delivered/s", "delivered", "ack p50/p99 ms", "delivery p50/p99 ms", "server CPU %", "pg+redis CPU %", "harness CPU %", "errors"],
+    ["system", "load", "offered/s", "acked/s", "delivered/s", "delivered", "ack p50/p99 ms", "delivery p50/p99 ms", "server CPU %", "pg+redis CPU %", "harness CPU %", "load avg", "errors"],
     rows.map((r) => [
       r.system,
       r.label,
@@ -49,6 +49,7 @@ function loadTable(rows: LoadRow[]) {
       Math.round(r.serverCpu),
       r.servicesCpu ? Math.round(r.servicesCpu) : null,
       Math.round(r.harnessCpu),
+      r.loadAvg,
       errorsOf(r.errors) + (r.saturated ? " (saturated)" : ""),
     ]),
   );
@@ -56,8 +57,8 @@ function loadTable(rows: LoadRow[]) {
 
 function idleTable(rows: IdleRow[]) {
   return table(
-    ["system", "sockets", "users", "connected", "connects/s", "ready p50/p99 ms", "server CPU s /1k connects", "RSS before→after MB", "RSS/socket KB", "harness CPU %"],
-    rows.map((r) => [r.system, r.sockets, r.users, r.connected, r.connectsPerS, `${fmt(r.readyP50)} / ${fmt(r.readyP99)}`, r.cpuSPer1000, `${r.rssBeforeMB} → ${r.rssAfterMB}`, r.rssPerSocketKB, Math.round(r.harnessCpu)]),
+    ["system", "sockets", "users", "connected", "connects/s", "ready p50/p99 ms", "server CPU s /1k connects", "RSS before→after MB", "RSS/socket KB", "harness CPU %", "load avg"],
+    rows.map((r) => [r.system, r.sockets, r.users, r.connected, r.connectsPerS, `${fmt(r.readyP50)} / ${fmt(r.readyP99)}`, r.cpuSPer1000, `${r.rssBeforeMB} → ${r.rssAfterMB}`, r.rssPerSocketKB, Math.round(r.harnessCpu), r.loadAvg]),
   );
 }
 

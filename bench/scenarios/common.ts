@@ -1,4 +1,5 @@
 /** What every scenario shares: options, CPU meters around a window, percentiles. */
+import os from "node:os";
 import { CpuMeter } from "../lib/proc";
 import { Histogram, type HistogramData } from "../lib/histogram";
 import type { System } from "../systems";
@@ -36,6 +37,8 @@ export interface CpuFigures {
   servicesCpu: number;
   /** % of one core used by the bench process (all its worker threads). */
   harnessCpu: number;
+  /** 1-minute load average at the end of the window: other work on the machine shows here. */
+  loadAvg: number;
 }
 
 /** Meters the server, its services and the harness over the same window. */
@@ -50,7 +53,7 @@ export function cpuMeters(system: System) {
       for (const m of Object.values(meters)) m.start();
     },
     stop(): CpuFigures {
-      return { serverCpu: meters.server.stop(), servicesCpu: meters.services.stop(), harnessCpu: meters.harness.stop() };
+      return { serverCpu: meters.server.stop(), servicesCpu: meters.services.stop(), harnessCpu: meters.harness.stop(), loadAvg: Math.round(os.loadavg()[0]! * 10) / 10 };
     },
   };
 }
