@@ -31,8 +31,17 @@ export interface SendInput {
 /**
  * Persists a message, then publishes it. Idempotent on (room, sender, client id): a retry
  * returns the stored message and publishes nothing, so the sender can resend until acked.
+ *
+ * `onQueued` fires once every check passed and the message holds its place in the room's
+ * group commit (or the send failed): a socket can then go on with its next frame while this
+ * one waits for its batch, and its sends still commit in the order they arrived.
  */
-export async function sendMessage({ db, bus, log, limits, appends, metrics }: Deps, actor: Actor, input: SendInput): Promise<Message> {
+export async function sendMessage(
+  { db, bus, log, limits, appends, metrics }: Deps,
+  actor: Actor,
+  input: SendInput,
+  onQueued: () => void = () => {},
+): Promise<Message> {
   const { room, membership, standing } = await loadRoom(db, input.roomId, actor.id);
   assertCanPost(room, membership);
 
@@ -66,7 +75,7 @@ export async function sendMessage({ db, bus, log, limits, appends, metrics }: De
     throw err;
   }
 
-  const result = await appends.append({
+  const appended = appends.append({
     id: randomUUID(),
     roomId: room.id,
     senderId: actor.id,
@@ -78,6 +87,8 @@ export async function sendMessage({ db, bus, log, limits, appends, metrics }: De
     clientId: input.clientId,
     meta: input.meta ?? null,
   });
+  onQueued();
+  const result = await appended;
   if (!result.ok) {
     if (result.reason === "not_member") throw new AppError("FORBIDDEN", "join the room before posting");
     assertCanPost(room, { role: membership!.role, mutedUntil: result.mutedUntil, muteReason: result.muteReason });
