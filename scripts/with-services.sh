@@ -251,9 +251,11 @@ wait_ready() {
 
 run_postgres() { # execs the postmaster in place (run it in the background)
   cd "$WORK"
-  # Throwaway cluster: durability off for speed.
+  # Throwaway cluster: no fsync for speed. Commits still write their WAL before returning
+  # (synchronous_commit), so what was acked survives a Postgres crash (SIGQUIT via
+  # SERVICES_PG_CONTROL), just not a machine crash.
   as_pg_exec "$PG_BIN/postgres" -D "$PGDATA_DIR" -p "$PG_PORT" -k "$PG_SOCK_DIR" \
-    -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+    -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=on -c full_page_writes=off \
     -c max_connections=200 </dev/null >>"$PG_LOG" 2>&1
 }
 

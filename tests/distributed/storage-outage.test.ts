@@ -35,7 +35,7 @@ after(async () => {
   await server?.stop();
 });
 
-test("sends fail retryably while Postgres is down and a retry after it returns is stored once", async () => {
+test("sends fail retryably while Postgres is down and a retry after it returns is stored once", async (t) => {
   const room = await createRoom(server.url, alice);
   socket = await TestSocket.connect(server.wsUrl, alice);
   await socket.join(room);
@@ -45,13 +45,17 @@ test("sends fail retryably while Postgres is down and a retry after it returns i
   pgControl("stop");
 
   const id = randomUUID();
+  let started = performance.now();
   const refused = await socket.request({ type: "send", id, room: room, content: "during the outage" }, 15_000);
   assert.equal(refused.type, "error", JSON.stringify(refused));
   const error = refused as Extract<ServerFrame, { type: "error" }>;
   assert.equal(error.code, "UNAVAILABLE");
   assert.equal(error.retryable, true);
+  t.diagnostic(`send refused after ${Math.round(performance.now() - started)} ms`);
 
+  started = performance.now();
   const health = await api<{ status: string }>(server.url, "GET", "/api/health");
+  t.diagnostic(`health answered ${health.status} after ${Math.round(performance.now() - started)} ms`);
   assert.equal(health.status, 503);
   assert.equal(health.body.status, "unavailable");
 
@@ -59,13 +63,15 @@ test("sends fail retryably while Postgres is down and a retry after it returns i
 
   // The pool may meet a dead connection or two before a fresh one: retry like a client would.
   let answer: ServerFrame | undefined;
-  for (let attempt = 0; attempt < 20; attempt++) {
+  let attempt = 0;
+  for (; attempt < 20; attempt++) {
     answer = await socket.request({ type: "send", id, room: room, content: "during the outage" }, 15_000);
     if (answer.type === "ack") break;
     assert.equal(answer.type === "error" && answer.retryable, true, JSON.stringify(answer));
     await sleep(250);
   }
   assert.equal(answer?.type, "ack", JSON.stringify(answer));
+  t.diagnostic(`acked on retry ${attempt + 1} after the restart`);
   // The same id again is the same ack, not a second message.
   const again = await socket.request({ type: "send", id, room: room, content: "during the outage" });
   assert.equal(again.type, "ack");
