@@ -23,6 +23,10 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default("./data"),
   DATABASE_URL: optionalUrl(["postgres://", "postgresql://"]),
   REDIS_URL: optionalUrl(["redis://", "rediss://"]),
+  /** Postgres connections per instance (Postgres shape only; PGlite serves one at a time). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Bound on connecting to the database and on each statement; beyond it the caller gets UNAVAILABLE. */
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   ALLOWED_ORIGINS: z
     .string()
