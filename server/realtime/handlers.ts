@@ -2,6 +2,7 @@
  * What each client frame does once it is authenticated and validated. Handlers translate
  * between the wire and the chat services; the rules themselves live in server/chat.
  */
+import { listBlocked } from "@/db/queries/blocks";
 import { getRoomById, listMembers } from "@/db/queries/rooms";
 import type { ClientFrame } from "@/protocol";
 import { deleteMessage, editMessage, replaySince, sendMessage } from "@/server/chat/messages";
@@ -41,6 +42,7 @@ export const handlers: HandlerTable = {
   async join({ runtime, registry, presence }, conn, frame) {
     const { db } = runtime;
     const { room, added } = await joinRoom(runtime, actorOf(conn), frame.room);
+    await conn.ensureBlocked(async () => (await listBlocked(db, { blockerId: conn.userId })).map((b) => b.id));
     conn.beginJoin(room.id);
     try {
       // Subscribe before reading the room's seq: anything committed later arrives live,
