@@ -78,6 +78,8 @@ export const FRAME_BUDGETS = {
   react: { burst: 30, perSecond: 10 },
   presence: { burst: 10, perSecond: 2 },
   ping: { burst: 20, perSecond: 5 },
+  watch: { burst: 20, perSecond: 2 },
+  unwatch: { burst: 20, perSecond: 2 },
 } as const satisfies Record<ClientFrame["type"], Budget>;
 
 export type FrameKind = keyof typeof FRAME_BUDGETS;

@@ -28,6 +28,8 @@ export class Connection implements RoomListener {
   alive = true;
   /** Joined rooms; a room maps to a buffer while its join replay is still being written. */
   readonly rooms = new Map<string, Buffered[] | null>();
+  /** Rooms followed without joining: they get `room_activity` instead of messages. */
+  readonly watched = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
   /** Users this socket's user blocked: their messages arrive masked. */
   private blocked: ReadonlySet<string> = new Set();
@@ -78,12 +80,13 @@ export class Connection implements RoomListener {
 
   deliver(room: string, frame: ServerFrame, encoded: Encoded): void {
     const buffer = this.rooms.get(room);
-    if (buffer === undefined) return;
+    if (buffer === undefined && !this.watched.has(room)) return;
     if (frame.type === "presence") {
       const state = `${frame.status}|${frame.last_seen}`;
       if (this.presenceSeen.get(frame.user) === state) return;
       this.presenceSeen.set(frame.user, state);
     }
+    if (buffer === undefined) return this.deliverActivity(room, frame, encoded);
     if ((frame.type === "message" || frame.type === "message_updated") && this.blocked.has(frame.message.sender)) {
       frame = { ...frame, message: maskBlocked(frame.message, this.blocked) };
       encoded = encodeFrame(frame);
@@ -92,8 +95,33 @@ export class Connection implements RoomListener {
     else sendFrame(this.socket, encoded);
   }
 
+  /** What a watched room's frame becomes: a badge update, or the frames that concern this user. */
+  private deliverActivity(room: string, frame: ServerFrame, encoded: Encoded): void {
+    switch (frame.type) {
+      case "message":
+        return sendFrame(this.socket, { type: "room_activity", room, seq: frame.message.seq, sender: frame.message.sender });
+      case "member":
+        if (frame.user.id === this.userId) sendFrame(this.socket, encoded);
+        return;
+      case "receipt":
+        if (frame.user === this.userId) sendFrame(this.socket, encoded);
+        return;
+      case "room_updated":
+      case "presence":
+        return sendFrame(this.socket, encoded);
+      default:
+        return;
+    }
+  }
+
+  /** Whether the registry should still deliver this room here (joined or watched). */
+  follows(room: string): boolean {
+    return this.rooms.has(room) || this.watched.has(room);
+  }
+
   evict(room: string, reason: EvictReason): void {
     this.rooms.delete(room);
+    this.watched.delete(room);
     if (reason === "banned" && this.initialRoom === room) this.socket.close(CloseCode.FORBIDDEN, "banned from this room");
   }
 

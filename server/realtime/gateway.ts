@@ -113,8 +113,9 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
         void presence.disconnect(conn.userId, conn.id);
         void registry.removeUser(conn);
       }
-      for (const room of conn.rooms.keys()) void registry.remove(room, conn);
+      for (const room of new Set([...conn.rooms.keys(), ...conn.watched])) void registry.remove(room, conn);
       conn.rooms.clear();
+      conn.watched.clear();
     });
     ws.on("message", (data, isBinary) => {
       if (!ready) {
