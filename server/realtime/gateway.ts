@@ -18,6 +18,7 @@ import { FrameBudgets, PendingHandshakes } from "@/server/limits";
 import type { Runtime } from "@/server/runtime";
 import { Connection } from "./connection";
 import { handle, type HandlerContext } from "./handlers";
+import { HeartbeatClock } from "./heartbeat";
 import { PresenceTracker } from "@/server/presence";
 import { RoomRegistry } from "./registry";
 
@@ -26,8 +27,6 @@ export const AUTH_TIMEOUT_MS = 10_000;
 const WS_PATH = /^\/ws(?:\/([0-9a-fA-F-]{36}))?\/?$/;
 /** Frames smaller than this are sent uncompressed even when permessage-deflate is negotiated. */
 export const COMPRESSION_THRESHOLD_BYTES = 1024;
-/** A heartbeat tick this much later than planned means the event loop was busy, not the clients. */
-const LAG_TOLERANCE = 1.5;
 
 export interface Gateway {
   /** Stops accepting sockets, closes every open one with 1001 and waits for queued frames. */
@@ -196,17 +195,12 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     conn.enqueue(frame, () => handle(ctx, conn, frame));
   }
 
-  let lastBeat = performance.now();
+  const clock = new HeartbeatClock(config.HEARTBEAT_MS);
   const heartbeat = setInterval(() => {
-    const now = performance.now();
-    // After a stall, pongs that did arrive may not have been read yet: nobody is dropped this
-    // round, every socket gets one more ping.
-    const elapsed = now - lastBeat;
-    lastBeat = now;
-    const lagged = elapsed > config.HEARTBEAT_MS * LAG_TOLERANCE;
-    if (lagged) log.warn({ late_ms: Math.round(elapsed - config.HEARTBEAT_MS) }, "event loop lagged; heartbeat gives sockets a grace round");
+    const { lateMs, mayDrop } = clock.tick();
+    if (!mayDrop) log.warn({ late_ms: lateMs }, "event loop lagged; heartbeat gives sockets a grace round");
     for (const conn of connections) {
-      if (!conn.alive && !lagged) {
+      if (!conn.alive && mayDrop) {
         conn.socket.terminate();
         continue;
       }

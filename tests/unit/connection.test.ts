@@ -5,6 +5,7 @@ import type WebSocket from "ws";
 import type { ServerFrame } from "@/protocol";
 import { FrameBudgets } from "@/server/limits";
 import { Connection } from "@/server/realtime/connection";
+import { HeartbeatClock } from "@/server/realtime/heartbeat";
 import { encodeFrame } from "@/server/realtime/send";
 
 const newConnection = (socket: WebSocket, { scale = 1, timeoutMs = 10_000 } = {}) =>
@@ -106,4 +107,17 @@ test("frame budgets refill over time", () => {
   budgets.take("presence");
   budgets.take("presence");
   assert.throws(() => budgets.take("presence"), { code: "RATE_LIMITED" });
+});
+
+test("the heartbeat drops nobody in a round that started late (the server was stalled, not the clients)", () => {
+  let now = 0;
+  const clock = new HeartbeatClock(1_000, () => now);
+  now += 1_000;
+  assert.deepEqual(clock.tick(), { lateMs: 0, mayDrop: true });
+  now += 1_200;
+  assert.equal(clock.tick().mayDrop, true, "a little late still counts");
+  now += 5_000;
+  assert.deepEqual(clock.tick(), { lateMs: 4_000, mayDrop: false });
+  now += 1_000;
+  assert.equal(clock.tick().mayDrop, true, "the next punctual round may drop silent sockets again");
 });
