@@ -40,6 +40,7 @@ export class Connection implements RoomListener {
   /** Presence reaches a socket once per room the user shares with it; send each change once. */
   private readonly presenceSeen = new Map<string, string>();
   private queued = 0;
+  private readonly settling = new Set<Promise<void>>();
   /** Whether `blocked` is known yet: it is read on the first join, not on every connect. */
   private blockedKnown = false;
 
@@ -193,9 +194,16 @@ export class Connection implements RoomListener {
       });
   }
 
-  /** Resolves when every queued frame has been handled (used on shutdown). */
-  drain(): Promise<void> {
-    return this.queue;
+  /** Work a handler started but did not wait for (a send waiting for its commit). */
+  settleLater(work: Promise<void>): void {
+    this.settling.add(work);
+    void work.finally(() => this.settling.delete(work));
+  }
+
+  /** Resolves when every queued frame has been handled and answered (used on shutdown). */
+  async drain(): Promise<void> {
+    await this.queue;
+    await Promise.allSettled([...this.settling]);
   }
 }
 

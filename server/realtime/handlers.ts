@@ -117,16 +117,30 @@ export const handlers: HandlerTable = {
 
   async send({ runtime }, conn, frame) {
     assertJoined(conn, frame.room);
-    const message = await sendMessage(runtime, actorOf(conn), {
-      clientId: frame.id,
-      roomId: frame.room,
-      content: frame.content,
-      kind: frame.kind,
-      to: frame.to,
-      replyTo: frame.reply_to,
-      meta: frame.meta,
+    // The socket's next frame starts as soon as this message holds its place in the room's group
+    // commit, so one socket's burst shares a batch; its ack (or error) follows the commit.
+    await new Promise<void>((queued, refused) => {
+      let placed = false;
+      const sent = sendMessage(
+        runtime,
+        actorOf(conn),
+        { clientId: frame.id, roomId: frame.room, content: frame.content, kind: frame.kind, to: frame.to, replyTo: frame.reply_to, meta: frame.meta },
+        () => {
+          placed = true;
+          queued();
+        },
+      ).then(
+        (message) => {
+          conn.send({ type: "ack", ref: frame.id, message });
+          queued();
+        },
+        (err: unknown) => {
+          if (placed) conn.sendError(err, frame.id);
+          else refused(err);
+        },
+      );
+      conn.settleLater(sent);
     });
-    conn.send({ type: "ack", ref: frame.id, message });
   },
 
   async edit({ runtime }, conn, frame) {
