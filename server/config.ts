@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalUrl(["postgres://", "postgresql://"]),
   REDIS_URL: optionalUrl(["redis://", "rediss://"]),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** The public URL of the site; when set, sign-in callbacks and invite links use it and its origin is allowed. */
+  NEXTAUTH_URL: optionalUrl(["http://", "https://"]).refine((v) => v === undefined || URL.canParse(v), { message: "must be a URL" }),
   ALLOWED_ORIGINS: z
     .string()
     .optional()
@@ -96,5 +98,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   process.env.NEXTAUTH_SECRET = secret;
-  return { ...parsed, DATA_DIR: dataDir, NEXTAUTH_SECRET: secret };
+  const ALLOWED_ORIGINS = parsed.NEXTAUTH_URL ? [...parsed.ALLOWED_ORIGINS, new URL(parsed.NEXTAUTH_URL).origin] : parsed.ALLOWED_ORIGINS;
+  return { ...parsed, ALLOWED_ORIGINS, DATA_DIR: dataDir, NEXTAUTH_SECRET: secret };
 }
