@@ -93,3 +93,6 @@ export const CreateInviteBody = z
   .strict();
 
 export const UserRef = z.object({ user: z.string().uuid() });
+
+/** Site admins: disable or re-enable an account. */
+export const UserStatusBody = z.object({ disabled: z.boolean() }).strict();

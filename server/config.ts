@@ -45,6 +45,11 @@ const EnvSchema = z.object({
   RATE_AUTH_PER_MIN: z.coerce.number().int().min(1).default(10),
   /** Invite acceptances per client address per minute. */
   RATE_INVITES_PER_MIN: z.coerce.number().int().min(1).default(10),
+  /** How long one process trusts that a token's user exists and is not disabled. */
+  USER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** Rooms one user may create per minute, and in all. */
+  RATE_ROOMS_PER_MIN: z.coerce.number().int().min(1).default(10),
+  MAX_ROOMS_PER_USER: z.coerce.number().int().min(1).default(100),
   /** Open sockets per user on one instance. */
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
   /** How often the retention job deletes messages older than each room's retention. */

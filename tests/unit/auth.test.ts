@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isAllowedOrigin } from "@/server/auth/origin";
-import { credentialFrom, issueApiToken, readCookie, verifyToken } from "@/server/auth/tokens";
+import { credentialFrom, decodeToken, issueApiToken, readCookie } from "@/server/auth/tokens";
 
 process.env.NEXTAUTH_SECRET = "unit-test-secret-unit-test-secret";
 
@@ -45,14 +45,14 @@ test("credentials: Bearer beats ?token= beats the session cookie", () => {
 test("tokens round-trip; tampered or foreign tokens are rejected", async () => {
   const { token, expiresAt } = await issueApiToken({ id: "4b1f0c52-7c0a-4d43-a0d4-6d1c9b4c1e11", username: "alice" });
   assert.ok(expiresAt.getTime() > Date.now());
-  const identity = await verifyToken(token);
+  const identity = await decodeToken(token);
   assert.equal(identity?.userId, "4b1f0c52-7c0a-4d43-a0d4-6d1c9b4c1e11");
   assert.equal(identity?.username, "alice");
-  assert.equal(await verifyToken(token.slice(0, -4) + "AAAA"), null);
-  assert.equal(await verifyToken("garbage"), null);
+  assert.equal(await decodeToken(token.slice(0, -4) + "AAAA"), null);
+  assert.equal(await decodeToken("garbage"), null);
   process.env.NEXTAUTH_SECRET = "another-secret-another-secret-xx";
   try {
-    assert.equal(await verifyToken(token), null);
+    assert.equal(await decodeToken(token), null);
   } finally {
     process.env.NEXTAUTH_SECRET = "unit-test-secret-unit-test-secret";
   }
