@@ -40,8 +40,8 @@ async function main() {
 
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const bus = await createBus(config.REDIS_URL, log);
-  const presence = await createPresenceStore(config.REDIS_URL);
-  const limits = await createLimits(config);
+  const presence = await createPresenceStore(config.REDIS_URL, log);
+  const limits = await createLimits(config, log);
   const runtime = { config, db: database.db, bus, log, presence, limits };
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
