@@ -1,7 +1,7 @@
 /**
  * The one place that answers "may X do Y (to Z) in room R". Transports never decide on their
  * own; services call these before touching state. The matrix is documented in
- * docs/permissions.md and proven cell by cell in tests/integration/authorization.test.ts.
+ * docs/permissions.md and proven cell by cell in tests/security/authorization.test.ts.
  */
 import type { MembershipRow, RoomRow } from "@/db/queries/rooms";
 import { mayAttempt, type Standing } from "@/protocol/roles";
