@@ -6,6 +6,10 @@
  */
 import { z } from "zod";
 
+// Pages run under a CSP without 'unsafe-eval': zod's JIT probe (`Function("")`) would be
+// reported as a violation on every page, so browsers parse without it.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 export const PROTOCOL_VERSION = 1;
 
 /** Largest text frame the gateway accepts; files go over HTTP upload, not the socket. */
