@@ -17,6 +17,8 @@ phase "build (production)"
 npx next build
 phase "integration (embedded: PGlite + in-process bus)"
 npm run --silent test:integration
+phase "security (authorization matrix, Origin table, fuzzer, hostile input)"
+npm run --silent test:security
 phase "distributed (2 instances on Postgres + Redis)"
 npm run --silent test:distributed
 phase "e2e (Playwright + Chromium)"

@@ -8,8 +8,9 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { ClientFrame } from "@/protocol";
 import type { Config } from "./config";
 import { AppError } from "./errors";
+import type { Logger } from "./log";
 
-export type LimitKind = "message" | "auth" | "invite";
+export type LimitKind = "message" | "auth" | "invite" | "room";
 
 export interface Limits {
   consume(kind: LimitKind, key: string): Promise<void>;
@@ -18,10 +19,19 @@ export interface Limits {
   close(): Promise<void>;
 }
 
-export async function createLimits(config: Config): Promise<Limits> {
+const MESSAGES: Record<LimitKind, string> = {
+  message: "you are sending messages too fast",
+  auth: "too many attempts; wait a moment",
+  invite: "too many attempts; wait a moment",
+  room: "you are creating rooms too fast",
+};
+
+export async function createLimits(config: Config, log: Logger): Promise<Limits> {
   let redis: Redis | undefined;
   if (config.REDIS_URL) {
     redis = new Redis(config.REDIS_URL, { protocol: 2, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // Without a listener ioredis prints "Unhandled error event" on every failed reconnect.
+    redis.on("error", (err: Error) => log.warn({ err: err.message, conn: "limits" }, "redis connection error"));
     await redis.connect();
   }
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
@@ -31,11 +41,12 @@ export async function createLimits(config: Config): Promise<Limits> {
     message: make("msg", config.RATE_MESSAGES_PER_MIN, 60),
     auth: make("auth", config.RATE_AUTH_PER_MIN, 60),
     invite: make("invite", config.RATE_INVITES_PER_MIN, 60),
+    room: make("room", config.RATE_ROOMS_PER_MIN, 60),
   };
   const slow = new Map<number, RateLimiterAbstract>();
 
   return {
-    consume: (kind, key) => take(limiters[kind], key, kind === "message" ? "you are sending messages too fast" : "too many attempts; wait a moment"),
+    consume: (kind, key) => take(limiters[kind], key, MESSAGES[kind]),
     slowMode(roomId, userId, seconds) {
       let limiter = slow.get(seconds);
       if (!limiter) slow.set(seconds, (limiter = make(`slow${seconds}`, 1, seconds)));

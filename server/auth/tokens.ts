@@ -1,11 +1,13 @@
 /**
  * Identity for every transport. Browser sessions and API tokens are the same kind of
  * credential: a next-auth JWT (encrypted with NEXTAUTH_SECRET) carrying the user id in `sub`.
- * JWTs cannot be revoked, so authorization is re-checked per action, never read from here.
+ * JWTs cannot be revoked, so authorization is re-checked per action, never read from here,
+ * and a token is refused once its user is deleted or disabled (a cached check).
  */
 import { hkdfSync } from "node:crypto";
 import { jwtDecrypt, type JWTPayload } from "jose";
 import { encode } from "next-auth/jwt";
+import { isActiveUser } from "./user-validity";
 
 export interface Identity {
   userId: string;
@@ -28,10 +30,19 @@ export async function issueApiToken(user: { id: string; username: string }): Pro
   return { token, expiresAt: new Date(Date.now() + API_TOKEN_TTL_S * 1000) };
 }
 
-/** Returns the identity in a session or API token, or null when it is invalid or expired. */
+/**
+ * Returns the identity in a session or API token, or null when it is invalid, expired, or its
+ * user no longer exists or is disabled. Storage errors propagate (UNAVAILABLE, not "signed out").
+ */
 export async function verifyToken(token: string): Promise<Identity | null> {
+  const identity = await decodeToken(token);
+  return identity && (await isActiveUser(identity.userId)) ? identity : null;
+}
+
+/** The identity a token's signature vouches for, without asking whether the user still exists. */
+export async function decodeToken(token: string): Promise<Identity | null> {
   try {
-    const payload = await decodeToken(token);
+    const payload = await decryptPayload(token);
     if (!payload || typeof payload.sub !== "string" || typeof payload.name !== "string") return null;
     const sessionId = typeof payload.jti === "string" ? payload.jti : `${payload.sub.slice(0, 8)}-${payload.iat ?? 0}`;
     return { userId: payload.sub, username: payload.name, sessionId };
@@ -61,7 +72,7 @@ function encryptionKey(): Uint8Array {
   return derived.key;
 }
 
-async function decodeToken(token: string): Promise<JWTPayload | null> {
+async function decryptPayload(token: string): Promise<JWTPayload | null> {
   const key = encryptionKey();
   const nowS = Date.now() / 1000;
   const hit = decoded.get(token);

@@ -11,7 +11,7 @@ import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
 import type { AppendQueue } from "./append-queue";
-import { assertCanPost, assertCanRead, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
+import { assertCanPost, assertCanRead, assertNotMuted, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
@@ -123,6 +123,7 @@ const audienceOf = (row: MessageRow) => (row.recipientId ? { only: [row.senderId
 export async function editMessage({ db, bus }: Pick<Deps, "db" | "bus">, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
   const { membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   if (!membership || !canEditMessage(actor.id, row)) throw new AppError("FORBIDDEN", "only the author can edit a message");
+  assertNotMuted(membership);
   if (row.deletedAt) throw new AppError("NOT_FOUND", "message: it was deleted", { field: "message" });
   const updated = (await updateMessageContent(db, { id: row.id, content: input.content }))!;
   const reactions = (await getReactions(db, { messageIds: [row.id] })).get(row.id);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
 import {
   countMembers,
+  countRoomsCreatedBy,
   getMembership,
   getRoomById,
   insertMember,
@@ -13,6 +14,8 @@ import {
   type RoomRow,
 } from "@/db/queries/rooms";
 import type { RoomDetail, RoomSummary } from "@/protocol/rest";
+import type { Config } from "@/server/config";
+import type { Limits } from "@/server/limits";
 import { publishFrame, publishToUser, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { insertActivity } from "@/db/queries/activity";
@@ -24,12 +27,21 @@ import { standingCache } from "./standing";
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
 
+/**
+ * Creates a room owned by the actor. Charged against the per-user creation rate first, then
+ * capped per user inside the transaction: the creator's user row is locked, so concurrent
+ * requests of one user cannot both pass the count.
+ */
 export async function createRoom(
-  { db, bus }: Deps,
+  { db, bus, limits, config }: Deps & { limits: Limits; config: Pick<Config, "MAX_ROOMS_PER_USER"> },
   actor: Actor,
   input: { name: string; visibility: "public" | "private"; topic?: string },
 ): Promise<RoomDetail> {
+  await limits.consume("room", actor.id);
   const room = await db.transaction(async (tx) => {
+    if ((await countRoomsCreatedBy(tx, { userId: actor.id, lock: true })) >= config.MAX_ROOMS_PER_USER) {
+      throw new AppError("FORBIDDEN", `you have created the most rooms allowed (${config.MAX_ROOMS_PER_USER})`);
+    }
     const row = (await insertRoom(tx, { id: randomUUID(), name: input.name, topic: input.topic ?? "", visibility: input.visibility, createdBy: actor.id }))!;
     await insertMember(tx, { roomId: row.id, userId: actor.id, role: "owner" });
     return row;
@@ -53,8 +65,9 @@ export async function listRooms({ db }: Deps, actor: Actor, { scope, q }: { scop
 }
 
 export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string): Promise<RoomDetail> {
-  const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
-  assertCanRead(room, membership, banned);
+  const { room, membership, banned, standing } = await loadRoom(db, roomId, actor.id);
+  // Site admins administer every room, so they see the detail of the rooms they manage.
+  if (!standing.siteAdmin || banned) assertCanRead(room, membership, banned);
   const members = await listMembers(db, { roomId });
   return {
     ...summary(room),

@@ -9,7 +9,7 @@ import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseClientFrame } from "@/protocol";
 import { insertActivity } from "@/db/queries/activity";
 import { listMessages } from "@/db/queries/messages";
-import { isAllowedOrigin } from "@/server/auth/origin";
+import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
 import { toWireMessage } from "@/server/chat/wire";
 import { installStandingCache, StandingCache } from "@/server/chat/standing";
@@ -82,7 +82,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     }
     if (closing) return rejectUpgrade(socket, 503, "Service Unavailable");
     const origin = req.headers.origin;
-    if (origin !== undefined && !isAllowedOrigin(origin, req.headers.host, config.ALLOWED_ORIGINS)) {
+    if (origin !== undefined && !isAllowedOrigin(origin, req.headers.host, config.ALLOWED_ORIGINS, requestScheme(req.headers["x-forwarded-proto"]))) {
       log.warn({ origin }, "refused cross-origin websocket handshake");
       return rejectUpgrade(socket, 403, "Forbidden");
     }
