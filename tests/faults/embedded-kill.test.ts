@@ -1,0 +1,62 @@
+/**
+ * Fault 1: kill -9 of the embedded server (PGlite + in-process bus) under load, restarted on
+ * the same DATA_DIR and port. Every acked message must be in the history after the restart,
+ * and the senders' retries (same client id) must not store anything twice.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { startServer, type TestServer } from "../support/server";
+import { cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+
+test("kill -9 of the embedded server under load: every acked message is stored once after the restart", { timeout: 180_000 }, async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "confab-faults-"));
+  let server: TestServer = await startServer({}, { keepDataDir: dataDir });
+  const clients: SimClient[] = [];
+  try {
+    const { users, rooms } = await cast(server.url, { users: 10, rooms: 3 });
+    const recorder = new Recorder();
+    for (const [i, user] of users.entries()) {
+      clients.push(new SimClient({ name: `c${i}`, user, rooms, endpoints: () => [server.wsUrl], recorder, retryDelayMs: 500 }));
+    }
+    await Promise.all(clients.map((c) => c.start()));
+
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    await runLoad({
+      senders: clients,
+      rooms,
+      rate: 20,
+      durationMs: 10_000,
+      fault: {
+        atMs: 4_000,
+        run: async () => {
+          const killed = server.process;
+          await server.stop("SIGKILL");
+          exit = { code: killed.exitCode, signal: killed.signalCode };
+          server = await startServer({ PORT: String(server.port) }, { keepDataDir: dataDir });
+        },
+      },
+    });
+    assert.deepEqual(exit, { code: null, signal: "SIGKILL" }, "the server died of the kill, not of something else");
+
+    await drain(clients, 30_000);
+    const stored = await storedHistory(() => server.url, users[0]!.token, rooms);
+    await waitForDeliveries(recorder, stored, clients, 10_000);
+    const counts = compare(recorder, stored, clients, clients);
+    printCounts("kill -9 of the embedded server under load", counts);
+
+    assert.equal(counts.lost, 0, "acked messages missing after the restart");
+    assert.equal(counts.storedTwice, 0, "client ids stored more than once");
+    assert.equal(counts.ackMismatch, 0, "acks that name another message than the stored one");
+    assert.equal(counts.unsettled, 0, "sends still unacknowledged after the restart");
+    assert.equal(counts.failed, 0, "sends that ended in a non-retryable error");
+    assert.ok(counts.reconnects >= clients.length, "every client reconnected after the restart");
+    assert.equal(counts.stored, counts.sent, "every queued message is stored exactly once");
+  } finally {
+    await Promise.all(clients.map((c) => c.stop()));
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
