@@ -372,29 +372,25 @@ export interface LoadOptions {
 }
 
 /**
- * Sends `rate` messages per second for `durationMs`, round-robin over senders and rooms, and
- * runs the fault in the middle. Resolves when both the load and the fault are over.
+ * Sends `rate` messages per second for `durationMs` in bursts: every sender sends one message
+ * at the same moment, spread over the rooms, so appends to one room from different sockets
+ * (and instances) overlap, which is what exposes ordering faults. The fault runs in the
+ * middle; resolves when both the load and the fault are over.
  */
-export async function runLoad({ senders, rooms, rate, durationMs, fault }: LoadOptions): Promise<{ queued: number }> {
+export async function runLoad({ senders, rooms, rate, durationMs, fault }: LoadOptions): Promise<void> {
   const started = Date.now();
-  const total = Math.round((rate * durationMs) / 1000);
-  let faultDone: Promise<void> = Promise.resolve();
-  let faultStarted = false;
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    if (fault && !faultStarted && Date.now() - started >= fault.atMs) {
-      faultStarted = true;
-      faultDone = fault.run();
-    }
-    const wait = due - Date.now();
+  const burstEveryMs = (senders.length * 1000) / rate;
+  const bursts = Math.max(1, Math.round(durationMs / burstEveryMs));
+  let faultDone: Promise<void> | undefined;
+  for (let burst = 0; burst < bursts; burst++) {
+    const wait = started + burst * burstEveryMs - Date.now();
     if (wait > 0) await sleep(wait);
-    const sender = senders[i % senders.length]!;
-    const room = rooms[Math.floor(i / senders.length) % rooms.length]!;
-    sender.send(room, `${sender.name} #${i}`);
+    if (fault && !faultDone && Date.now() - started >= fault.atMs) faultDone = fault.run();
+    for (const [i, sender] of senders.entries()) {
+      sender.send(rooms[(burst + i) % rooms.length]!, `${sender.name} #${burst}`);
+    }
   }
-  if (fault && !faultStarted) faultDone = fault.run();
-  await faultDone;
-  return { queued: total };
+  await (faultDone ?? fault?.run());
 }
 
 /** Polls until every sender's outbox is settled (acked or failed), or `timeoutMs` passed. */

@@ -1,0 +1,78 @@
+/**
+ * Fault 5: Postgres stopped immediately (`pg_ctl stop -m immediate`: no checkpoint, every
+ * backend gone at once) and restarted under load, two instances. While it is down and while it
+ * starts up, clients may only see retryable errors (UNAVAILABLE, retryable: true) or no answer
+ * on a socket that closed; every retry (same client id) ends stored exactly once; and no frame
+ * waits longer than the server's frame timeout for its answer.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { sleep } from "../support/client";
+import { startServer, type TestServer } from "../support/server";
+import { cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { Services } from "./services";
+
+const FRAME_TIMEOUT_MS = 2_000;
+/** Room for scheduling on a loaded two-core machine between the server giving up and the answer arriving. */
+const ANSWER_SLACK_MS = 2_000;
+const POSTGRES_DOWN_MS = 3_000;
+
+test("Postgres stopped immediately and restarted under load: only retryable errors, retries stored once, no frame outwaits the timeout", { timeout: 240_000 }, async () => {
+  const services = await Services.start();
+  const servers: TestServer[] = [];
+  const clients: SimClient[] = [];
+  try {
+    const env = { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, FRAME_TIMEOUT_MS: String(FRAME_TIMEOUT_MS) };
+    servers.push(await startServer(env), await startServer(env));
+    const [A, B] = servers as [TestServer, TestServer];
+    const { users, rooms } = await cast(A.url, { users: 10, rooms: 3 });
+    const recorder = new Recorder();
+    for (const [i, user] of users.entries()) {
+      const endpoints = i % 2 === 0 ? () => [A.wsUrl, B.wsUrl] : () => [B.wsUrl, A.wsUrl];
+      clients.push(new SimClient({ name: `c${i}`, user, rooms, endpoints, recorder, retryDelayMs: 500 }));
+    }
+    await Promise.all(clients.map((c) => c.start()));
+
+    await runLoad({
+      senders: clients,
+      rooms,
+      rate: 20,
+      durationMs: 10_000,
+      fault: {
+        atMs: 3_000,
+        run: async () => {
+          await services.stopPostgresImmediately();
+          await sleep(POSTGRES_DOWN_MS);
+          await services.startPostgres();
+        },
+      },
+    });
+
+    await drain(clients, 30_000);
+    const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
+    await waitForDeliveries(recorder, stored, clients, 10_000);
+    const counts = compare(recorder, stored, clients, clients);
+    printCounts("Postgres stopped immediately and restarted under load", counts);
+
+    const unexpected = recorder.errors.filter((e) => e.code !== "UNAVAILABLE" || !e.retryable);
+    assert.deepEqual(
+      unexpected.map((e) => `${e.kind}:${e.code}${e.retryable ? "" : "(final)"} ${e.message}`).slice(0, 10),
+      [],
+      "errors other than UNAVAILABLE/retryable",
+    );
+    assert.ok(
+      counts.maxWaitMs <= FRAME_TIMEOUT_MS + ANSWER_SLACK_MS,
+      `a frame waited ${counts.maxWaitMs} ms for its answer (frame timeout ${FRAME_TIMEOUT_MS} ms)`,
+    );
+    assert.equal(counts.lost, 0, "acked messages missing");
+    assert.equal(counts.storedTwice, 0, "client ids stored more than once");
+    assert.equal(counts.ackMismatch, 0, "acks that name another message than the stored one");
+    assert.equal(counts.failed, 0, "sends that ended in a non-retryable error");
+    assert.equal(counts.unsettled, 0, "sends still unacknowledged after Postgres came back");
+    assert.equal(counts.stored, counts.sent, "every queued message is stored exactly once");
+  } finally {
+    await Promise.all(clients.map((c) => c.stop()));
+    await Promise.all(servers.map((s) => s.stop()));
+    await services.stop();
+  }
+});

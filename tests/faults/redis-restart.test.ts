@@ -1,0 +1,78 @@
+/**
+ * Fault 4: Redis killed (kill -9) and restarted on the same port under load, two instances.
+ * Redis pub/sub drops whatever is published while a subscriber is away, so the server must
+ * backfill from the database: live subscribers keep their sockets (no reconnect, no re-join)
+ * and still get every committed message once, in seq order.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { sleep } from "../support/client";
+import { startServer, type TestServer } from "../support/server";
+import { cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { Services } from "./services";
+
+const REDIS_DOWN_MS = 2_000;
+
+test("Redis killed and restarted under load: live subscribers miss nothing, get nothing twice, in order", { timeout: 240_000 }, async () => {
+  const services = await Services.start();
+  const servers: TestServer[] = [];
+  const clients: SimClient[] = [];
+  try {
+    const env = { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl };
+    servers.push(await startServer(env), await startServer(env));
+    const [A, B] = servers as [TestServer, TestServer];
+    const { users, rooms } = await cast(A.url, { users: 14, rooms: 3 });
+    const recorder = new Recorder();
+    const senders: SimClient[] = [];
+    const listeners: SimClient[] = [];
+    for (const [i, user] of users.entries()) {
+      const endpoints = i % 2 === 0 ? () => [A.wsUrl, B.wsUrl] : () => [B.wsUrl, A.wsUrl];
+      // The last four only listen, two per instance, and never reconnect: whatever they miss
+      // while their socket stays open is the server's to backfill.
+      const listener = i >= 10;
+      const client = new SimClient({ name: listener ? `listener${i - 10}` : `c${i}`, user, rooms, endpoints, recorder, retryDelayMs: 500, reconnect: !listener });
+      (listener ? listeners : senders).push(client);
+      clients.push(client);
+    }
+    await Promise.all(clients.map((c) => c.start()));
+
+    await runLoad({
+      senders,
+      rooms,
+      rate: 20,
+      durationMs: 10_000,
+      fault: {
+        atMs: 3_000,
+        run: async () => {
+          await services.killRedis();
+          await sleep(REDIS_DOWN_MS);
+          await services.startRedis();
+        },
+      },
+    });
+
+    await drain(senders, 30_000);
+    const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
+    await waitForDeliveries(recorder, stored, clients, 15_000);
+    const listenerCloses = listeners.map((l) => recorder.closes.get(l.name) ?? []);
+    const all = compare(recorder, stored, clients, senders);
+    const live = compare(recorder, stored, listeners, senders);
+    printCounts("Redis killed and restarted under load (all clients)", all);
+    printCounts("Redis killed and restarted under load (live listeners only)", live);
+
+    assert.deepEqual(listenerCloses, listeners.map(() => []), "listeners' sockets stayed open through the Redis outage");
+    assert.equal(live.missed, 0, "committed messages live listeners never received");
+    assert.equal(live.deliveredTwice, 0, "messages delivered twice to a live listener");
+    assert.equal(live.outOfOrder, 0, "deliveries to a live listener below a seq it already had");
+    assert.equal(all.missed, 0, "committed messages some client never received");
+    assert.equal(all.deliveredTwice, 0, "messages delivered twice to one client");
+    assert.equal(all.outOfOrder, 0, "out-of-order deliveries to some client");
+    assert.equal(all.lost, 0, "acked messages missing");
+    assert.equal(all.storedTwice, 0, "client ids stored more than once");
+    assert.equal(all.unsettled, 0, "sends still unacknowledged after Redis came back");
+  } finally {
+    await Promise.all(clients.map((c) => c.stop()));
+    await Promise.all(servers.map((s) => s.stop()));
+    await services.stop();
+  }
+});
