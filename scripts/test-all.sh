@@ -19,6 +19,8 @@ phase "integration (embedded: PGlite + in-process bus)"
 npm run --silent test:integration
 phase "distributed (2 instances on Postgres + Redis)"
 npm run --silent test:distributed
+phase "faults (kill -9, SIGTERM, Redis and Postgres restarts under load; starts its own Postgres + Redis)"
+npm run --silent test:faults
 phase "e2e (Playwright + Chromium)"
 npm run --silent test:e2e
 phase "all tests passed"

@@ -3,13 +3,12 @@
  * graceful shutdown, nothing it acked may be lost, and the clients, once the server is back on
  * the same DATA_DIR and port, reconnect, re-join with `since` and catch up on everything.
  */
-import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { startServer, type TestServer } from "../support/server";
-import { cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
 
 test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, clients catch up after the restart", { timeout: 180_000 }, async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "confab-faults-"));
@@ -46,17 +45,18 @@ test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, cli
     const counts = compare(recorder, stored, clients, clients);
     printCounts("SIGTERM of the embedded server under load", counts);
 
-    assert.equal(exitCode, 0, "graceful shutdown exits 0");
-    assert.equal(stoppedLog, true, "the shutdown ran to its end");
-    assert.equal(counts.lost, 0, "acked messages missing after the restart");
-    assert.equal(counts.storedTwice, 0, "client ids stored more than once");
-    assert.equal(counts.ackMismatch, 0, "acks that name another message than the stored one");
-    assert.equal(counts.unsettled, 0, "sends still unacknowledged after the restart");
-    assert.equal(counts.failed, 0, "sends that ended in a non-retryable error");
-    assert.equal(counts.stored, counts.sent, "every queued message is stored exactly once");
-    assert.ok(counts.reconnects >= clients.length, "every client reconnected after the restart");
-    assert.equal(counts.missed, 0, "messages a client never received after re-joining with since");
-    assert.equal(counts.deliveredTwice, 0, "messages delivered twice to one client");
+    assertGuarantees("SIGTERM (embedded)", {
+      [`exit code ${exitCode}: graceful shutdown exits 0`]: exitCode === 0,
+      ["the shutdown ran to its end (logged stopped)"]: stoppedLog === true,
+      [`lost = ${counts.lost}: every acked message is stored after the restart`]: counts.lost === 0,
+      [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
+      [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
+      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every send ends acked`]: counts.unsettled === 0 && counts.failed === 0,
+      [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
+      [`reconnects = ${counts.reconnects}: every client came back after the restart`]: counts.reconnects >= clients.length,
+      [`missed = ${counts.missed}: re-joining with since catches every client up`]: counts.missed === 0,
+      [`deliveredTwice = ${counts.deliveredTwice}: nothing is delivered twice to one client`]: counts.deliveredTwice === 0,
+    });
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
     await server.stop();

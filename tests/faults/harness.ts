@@ -12,6 +12,7 @@
  * It does not fill holes over REST (the UI would): what a receiver did not get on its socket is
  * what the counts call missed.
  */
+import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import { parseServerFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
@@ -464,7 +465,12 @@ export interface Counts {
  * full history; `receivers` are the clients whose deliveries are checked (everyone, or only the
  * live listeners of a scenario).
  */
-export function compare(recorder: Recorder, stored: ReadonlyMap<string, readonly Message[]>, receivers: readonly SimClient[], clients: readonly SimClient[]): Counts {
+export function compare(
+  recorder: Recorder,
+  stored: ReadonlyMap<string, readonly Message[]>,
+  receivers: readonly Pick<SimClient, "name">[],
+  clients: readonly Pick<SimClient, "pending" | "failed">[],
+): Counts {
   const storedByClientId = new Map<string, Message[]>();
   let storedCount = 0;
   for (const messages of stored.values()) {
@@ -580,4 +586,15 @@ export async function cast(baseUrl: string, { users, rooms }: { users: number; r
 export async function storedHistory(baseUrl: () => string, token: string, rooms: readonly string[]): Promise<Map<string, Message[]>> {
   const entries = await Promise.all(rooms.map(async (room) => [room, await fetchStored(baseUrl, token, room)] as const));
   return new Map(entries);
+}
+
+/**
+ * Asserts every guarantee of a scenario at once, so one run names each broken guarantee rather
+ * than only the first. Keys describe the guarantee; values say whether it held.
+ */
+export function assertGuarantees(scenario: string, guarantees: Record<string, boolean>): void {
+  const broken = Object.entries(guarantees)
+    .filter(([, held]) => !held)
+    .map(([what]) => what);
+  assert.deepEqual(broken, [], `${scenario}: broken guarantees:\n  ${broken.join("\n  ")}`);
 }

@@ -3,10 +3,9 @@
  * the dead instance fail over to the other; nothing acked is lost or stored twice, and every
  * receiver sees each room's messages once, in seq order.
  */
-import assert from "node:assert/strict";
 import { test } from "node:test";
 import { startServer, type TestServer } from "../support/server";
-import { cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
 import { Services } from "./services";
 
 test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 duplicated, order kept", { timeout: 240_000 }, async () => {
@@ -40,17 +39,18 @@ test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 d
     const counts = compare(recorder, stored, clients, clients);
     printCounts("kill -9 of one of two instances under load", counts);
 
-    assert.equal(A.process.signalCode, "SIGKILL");
-    assert.equal(counts.lost, 0, "acked messages missing");
-    assert.equal(counts.storedTwice, 0, "client ids stored more than once");
-    assert.equal(counts.ackMismatch, 0, "acks that name another message than the stored one");
-    assert.equal(counts.unsettled, 0, "sends still unacknowledged after the failover");
-    assert.equal(counts.failed, 0, "sends that ended in a non-retryable error");
-    assert.equal(counts.stored, counts.sent, "every queued message is stored exactly once");
-    assert.ok(counts.reconnects >= clients.length / 2, "the dead instance's clients reconnected to the other");
-    assert.equal(counts.deliveredTwice, 0, "messages delivered twice to one receiver");
-    assert.equal(counts.outOfOrder, 0, "deliveries below a seq the receiver already had");
-    assert.equal(counts.missed, 0, "messages a receiver never got");
+    assertGuarantees("kill -9 of one of two instances", {
+      [`instance A died of the kill (${A.process.signalCode})`]: A.process.signalCode === "SIGKILL",
+      [`lost = ${counts.lost}: every acked message is stored`]: counts.lost === 0,
+      [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
+      [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
+      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every send ends acked`]: counts.unsettled === 0 && counts.failed === 0,
+      [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
+      [`reconnects = ${counts.reconnects}: the dead instance's clients failed over`]: counts.reconnects >= clients.length / 2,
+      [`deliveredTwice = ${counts.deliveredTwice}: nothing is delivered twice to one receiver`]: counts.deliveredTwice === 0,
+      [`outOfOrder = ${counts.outOfOrder}: every receiver sees each room in seq order`]: counts.outOfOrder === 0,
+      [`missed = ${counts.missed}: every receiver gets every message`]: counts.missed === 0,
+    });
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
     await Promise.all(servers.map((s) => s.stop()));
