@@ -8,19 +8,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { startServer, type TestServer } from "../support/server";
-import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
 
-test("kill -9 of the embedded server under load: every acked message is stored once after the restart", { timeout: 180_000 }, async () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "confab-faults-"));
-  let server: TestServer = await startServer({}, { keepDataDir: dataDir });
-  const clients: SimClient[] = [];
+test("kill -9 of the embedded server under load: every acked message is stored once after the restart", { timeout: 240_000 }, async (t) => {
+  const scenario = new Scenario("kill -9 (embedded)", t.signal);
   try {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "confab-faults-"));
+    scenario.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
+    let server: TestServer = await scenario.server(() => startServer({}, { keepDataDir: dataDir }));
+    scenario.log("server started");
     const { users, rooms } = await cast(server.url, { users: 10, rooms: 3 });
     const recorder = new Recorder();
-    for (const [i, user] of users.entries()) {
-      clients.push(new SimClient({ name: `c${i}`, user, rooms, endpoints: () => [server.wsUrl], recorder, retryDelayMs: 500 }));
-    }
-    await Promise.all(clients.map((c) => c.start()));
+    const clients = users.map((user, i) => new SimClient({ name: `c${i}`, user, rooms, endpoints: () => [server.wsUrl], recorder, retryDelayMs: 500 }));
+    await scenario.connect(clients);
+    scenario.log("clients joined; load starts");
 
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     await runLoad({
@@ -34,12 +35,16 @@ test("kill -9 of the embedded server under load: every acked message is stored o
           const killed = server.process;
           await server.stop("SIGKILL");
           exit = { code: killed.exitCode, signal: killed.signalCode };
-          server = await startServer({ PORT: String(server.port) }, { keepDataDir: dataDir });
+          scenario.log("server killed");
+          server = await scenario.server(() => startServer({ PORT: String(server.port) }, { keepDataDir: dataDir }));
+          scenario.log("server restarted");
         },
       },
     });
+    scenario.log("load over");
 
     await drain(clients, 30_000);
+    scenario.log("outboxes drained");
     const stored = await storedHistory(() => server.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
     const counts = compare(recorder, stored, clients, clients);
@@ -55,8 +60,6 @@ test("kill -9 of the embedded server under load: every acked message is stored o
       [`reconnects = ${counts.reconnects}: every client came back after the restart`]: counts.reconnects >= clients.length,
     });
   } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await scenario.teardown();
   }
 });

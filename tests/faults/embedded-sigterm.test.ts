@@ -8,19 +8,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { startServer, type TestServer } from "../support/server";
-import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
 
-test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, clients catch up after the restart", { timeout: 180_000 }, async () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "confab-faults-"));
-  let server: TestServer = await startServer({}, { keepDataDir: dataDir });
-  const clients: SimClient[] = [];
+test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, clients catch up after the restart", { timeout: 240_000 }, async (t) => {
+  const scenario = new Scenario("SIGTERM (embedded)", t.signal);
   try {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "confab-faults-"));
+    scenario.onTeardown(() => rmSync(dataDir, { recursive: true, force: true }));
+    let server: TestServer = await scenario.server(() => startServer({}, { keepDataDir: dataDir }));
+    scenario.log("server started");
     const { users, rooms } = await cast(server.url, { users: 10, rooms: 3 });
     const recorder = new Recorder();
-    for (const [i, user] of users.entries()) {
-      clients.push(new SimClient({ name: `c${i}`, user, rooms, endpoints: () => [server.wsUrl], recorder, retryDelayMs: 500 }));
-    }
-    await Promise.all(clients.map((c) => c.start()));
+    const clients = users.map((user, i) => new SimClient({ name: `c${i}`, user, rooms, endpoints: () => [server.wsUrl], recorder, retryDelayMs: 500 }));
+    await scenario.connect(clients);
+    scenario.log("clients joined; load starts");
 
     let exitCode: number | null | undefined;
     let stoppedLog: boolean | undefined;
@@ -34,12 +35,16 @@ test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, cli
         run: async () => {
           exitCode = await server.stop("SIGTERM");
           stoppedLog = server.logs.some((l) => l.includes('"msg":"stopped"'));
-          server = await startServer({ PORT: String(server.port) }, { keepDataDir: dataDir });
+          scenario.log(`server stopped (exit ${exitCode})`);
+          server = await scenario.server(() => startServer({ PORT: String(server.port) }, { keepDataDir: dataDir }));
+          scenario.log("server restarted");
         },
       },
     });
+    scenario.log("load over");
 
     await drain(clients, 30_000);
+    scenario.log("outboxes drained");
     const stored = await storedHistory(() => server.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
     const counts = compare(recorder, stored, clients, clients);
@@ -58,8 +63,6 @@ test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, cli
       [`deliveredTwice = ${counts.deliveredTwice}: nothing is delivered twice to one client`]: counts.deliveredTwice === 0,
     });
   } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await scenario.teardown();
   }
 });

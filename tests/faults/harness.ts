@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import { parseServerFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
 import { api, createRoom, registerUser, sleep, type TestUser } from "../support/client";
+import type { TestServer } from "../support/server";
 
 // ---------------------------------------------------------------------------------------------
 // Recorder
@@ -151,10 +152,21 @@ export class SimClient {
     this.firstJoined = new Promise((resolve) => (this.resolveFirstJoined = resolve));
   }
 
-  /** Connects and resolves once every room is joined. */
-  async start(): Promise<void> {
+  /** Connects and resolves once every room is joined (rejects after `timeoutMs`). */
+  async start(timeoutMs = 60_000): Promise<void> {
     this.connectSoon(0);
-    await this.firstJoined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const errors = this.opts.recorder.errors.filter((e) => e.client === this.name).map((e) => `${e.kind}:${e.code} ${e.message}`);
+        reject(new Error(`${this.name} joined ${this.everJoined.size} of ${this.opts.rooms.length} rooms in ${timeoutMs} ms; errors: ${JSON.stringify(errors)}`));
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([this.firstJoined, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get connected(): boolean {
@@ -597,4 +609,73 @@ export function assertGuarantees(scenario: string, guarantees: Record<string, bo
     .filter(([, held]) => !held)
     .map(([what]) => what);
   assert.deepEqual(broken, [], `${scenario}: broken guarantees:\n  ${broken.join("\n  ")}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario lifecycle
+
+/**
+ * One scenario's progress log and teardown. A test that times out is only told so through its
+ * AbortSignal while its body keeps running, so teardown also runs on abort: clients stop
+ * reconnecting and servers and services are stopped, rather than outliving the test.
+ */
+export class Scenario {
+  private readonly teardowns: Array<() => Promise<unknown> | unknown> = [];
+  private readonly started = Date.now();
+  private tornDown: Promise<void> | undefined;
+
+  constructor(
+    readonly title: string,
+    signal: AbortSignal,
+  ) {
+    signal.addEventListener(
+      "abort",
+      () => {
+        // The signal also fires when a test ends normally, after its own teardown.
+        if (!this.tornDown) this.log("aborted (test timeout): tearing down");
+        void this.teardown();
+      },
+      { once: true },
+    );
+  }
+
+  /** A timestamped step, so a slow or stuck run shows where its time went. */
+  log(step: string): void {
+    console.log(`[faults] ${this.title} +${((Date.now() - this.started) / 1000).toFixed(1)}s ${step}`);
+  }
+
+  /**
+   * Registers a cleanup step; they run in reverse order of registration. Registered after the
+   * teardown (a server the fault restarted after the timeout), it runs at once.
+   */
+  onTeardown(step: () => Promise<unknown> | unknown): void {
+    if (this.tornDown) void Promise.resolve().then(step).catch(() => {});
+    else this.teardowns.push(step);
+  }
+
+  /** Starts a server and stops it at teardown. */
+  async server(start: () => Promise<TestServer>): Promise<TestServer> {
+    const server = await start();
+    this.onTeardown(() => server.stop());
+    return server;
+  }
+
+  /** Connects clients (resolving once each has joined its rooms) and stops them at teardown. */
+  async connect(clients: readonly SimClient[]): Promise<void> {
+    this.onTeardown(() => Promise.all(clients.map((c) => c.stop())));
+    await Promise.all(clients.map((c) => c.start()));
+  }
+
+  teardown(): Promise<void> {
+    this.tornDown ??= (async () => {
+      for (const step of this.teardowns.reverse()) {
+        try {
+          await step();
+        } catch (err) {
+          this.log(`teardown step failed: ${String(err)}`);
+        }
+      }
+    })();
+    return this.tornDown;
+  }
 }

@@ -4,36 +4,45 @@
  * receiver sees each room's messages once, in seq order.
  */
 import { test } from "node:test";
-import { startServer, type TestServer } from "../support/server";
-import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { startServer } from "../support/server";
+import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
 import { Services } from "./services";
 
-test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 duplicated, order kept", { timeout: 240_000 }, async () => {
-  const services = await Services.start();
-  const servers: TestServer[] = [];
-  const clients: SimClient[] = [];
+test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 duplicated, order kept", { timeout: 240_000 }, async (t) => {
+  const scenario = new Scenario("kill -9 of one of two instances", t.signal);
   try {
+    const services = await Services.start();
+    scenario.onTeardown(() => services.stop());
     const env = { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl };
-    servers.push(await startServer(env), await startServer(env));
-    const [A, B] = servers as [TestServer, TestServer];
+    const A = await scenario.server(() => startServer(env));
+    const B = await scenario.server(() => startServer(env));
+    scenario.log("services and two instances started");
     const { users, rooms } = await cast(B.url, { users: 10, rooms: 3 });
     const recorder = new Recorder();
-    for (const [i, user] of users.entries()) {
-      // Half the clients prefer A, half B; each falls back to the other when its first choice is gone.
-      const endpoints = i % 2 === 0 ? () => [A.wsUrl, B.wsUrl] : () => [B.wsUrl, A.wsUrl];
-      clients.push(new SimClient({ name: `c${i}`, user, rooms, endpoints, recorder, retryDelayMs: 500 }));
-    }
-    await Promise.all(clients.map((c) => c.start()));
+    // Half the clients prefer A, half B; each falls back to the other when its first choice is gone.
+    const clients = users.map(
+      (user, i) => new SimClient({ name: `c${i}`, user, rooms, endpoints: i % 2 === 0 ? () => [A.wsUrl, B.wsUrl] : () => [B.wsUrl, A.wsUrl], recorder, retryDelayMs: 500 }),
+    );
+    await scenario.connect(clients);
+    scenario.log("clients joined; load starts");
 
     await runLoad({
       senders: clients,
       rooms,
       rate: 20,
       durationMs: 10_000,
-      fault: { atMs: 4_000, run: async () => void (await A.stop("SIGKILL")) },
+      fault: {
+        atMs: 4_000,
+        run: async () => {
+          await A.stop("SIGKILL");
+          scenario.log("instance A killed");
+        },
+      },
     });
+    scenario.log("load over");
 
     await drain(clients, 30_000);
+    scenario.log("outboxes drained");
     const stored = await storedHistory(() => B.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
     const counts = compare(recorder, stored, clients, clients);
@@ -52,8 +61,6 @@ test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 d
       [`missed = ${counts.missed}: every receiver gets every message`]: counts.missed === 0,
     });
   } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await Promise.all(servers.map((s) => s.stop()));
-    await services.stop();
+    await scenario.teardown();
   }
 });

@@ -6,20 +6,21 @@
  */
 import { test } from "node:test";
 import { sleep } from "../support/client";
-import { startServer, type TestServer } from "../support/server";
-import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { startServer } from "../support/server";
+import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
 import { Services } from "./services";
 
 const REDIS_DOWN_MS = 2_000;
 
-test("Redis killed and restarted under load: live subscribers miss nothing, get nothing twice, in order", { timeout: 240_000 }, async () => {
-  const services = await Services.start();
-  const servers: TestServer[] = [];
-  const clients: SimClient[] = [];
+test("Redis killed and restarted under load: live subscribers miss nothing, get nothing twice, in order", { timeout: 240_000 }, async (t) => {
+  const scenario = new Scenario("Redis killed and restarted", t.signal);
   try {
+    const services = await Services.start();
+    scenario.onTeardown(() => services.stop());
     const env = { DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl };
-    servers.push(await startServer(env), await startServer(env));
-    const [A, B] = servers as [TestServer, TestServer];
+    const A = await scenario.server(() => startServer(env));
+    const B = await scenario.server(() => startServer(env));
+    scenario.log("services and two instances started");
     const { users, rooms } = await cast(A.url, { users: 14, rooms: 3 });
     const recorder = new Recorder();
     const senders: SimClient[] = [];
@@ -31,9 +32,10 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
       const listener = i >= 10;
       const client = new SimClient({ name: listener ? `listener${i - 10}` : `c${i}`, user, rooms, endpoints, recorder, retryDelayMs: 500, reconnect: !listener });
       (listener ? listeners : senders).push(client);
-      clients.push(client);
     }
-    await Promise.all(clients.map((c) => c.start()));
+    const clients = [...senders, ...listeners];
+    await scenario.connect(clients);
+    scenario.log("clients joined; load starts");
 
     await runLoad({
       senders,
@@ -44,20 +46,24 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
         atMs: 3_000,
         run: async () => {
           await services.killRedis();
+          scenario.log("redis killed");
           await sleep(REDIS_DOWN_MS);
           await services.startRedis();
+          scenario.log("redis restarted");
         },
       },
     });
+    scenario.log("load over");
 
     await drain(senders, 30_000);
+    scenario.log("outboxes drained");
     const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 15_000);
     const listenerCloses = listeners.map((l) => recorder.closes.get(l.name) ?? []);
     const all = compare(recorder, stored, clients, senders);
     const live = compare(recorder, stored, listeners, senders);
     printCounts("Redis killed and restarted under load (all clients)", all);
-    printCounts("Redis killed and restarted under load (live listeners only)", live);
+    printCounts("Redis killed and restarted under load (deliveries to live listeners only)", live);
 
     assertGuarantees("Redis killed and restarted", {
       [`listener socket closes ${JSON.stringify(listenerCloses)}: live sockets stay open through the outage`]: listenerCloses.every((c) => c.length === 0),
@@ -71,8 +77,6 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
       [`unsettled = ${all.unsettled}: every send ends acked once Redis is back`]: all.unsettled === 0,
     });
   } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await Promise.all(servers.map((s) => s.stop()));
-    await services.stop();
+    await scenario.teardown();
   }
 });
