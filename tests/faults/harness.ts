@@ -560,6 +560,19 @@ export function compare(
   };
 }
 
+/** Which stored seqs each receiver never got, per room (the first `limit` receivers/rooms with misses), for failure messages. */
+export function describeMisses(recorder: Recorder, stored: ReadonlyMap<string, readonly Message[]>, receivers: readonly Pick<SimClient, "name">[], limit = 4): string[] {
+  const lines: string[] = [];
+  for (const receiver of receivers) {
+    const seen = new Set((recorder.deliveries.get(receiver.name) ?? []).map((d) => d.id));
+    for (const [room, baseline] of recorder.baselines.get(receiver.name) ?? []) {
+      const missing = (stored.get(room) ?? []).filter((m) => m.seq > baseline && !seen.has(m.id)).map((m) => m.seq);
+      if (missing.length && lines.length < limit) lines.push(`${receiver.name} room ${room.slice(0, 8)}: seq ${missing.slice(0, 10).join(",")}${missing.length > 10 ? ",…" : ""}`);
+    }
+  }
+  return lines;
+}
+
 /** Prints one scenario's counts as a block the test log keeps (and the report quotes). */
 export function printCounts(scenario: string, counts: Counts): void {
   const { errors, ...numbers } = counts;

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import { sleep } from "../support/client";
 import { startServer } from "../support/server";
-import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, compare, describeMisses, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
 import { Services } from "./services";
 
 const REDIS_DOWN_MS = 2_000;
@@ -67,7 +67,8 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
 
     assertGuarantees("Redis killed and restarted", {
       [`listener socket closes ${JSON.stringify(listenerCloses)}: live sockets stay open through the outage`]: listenerCloses.every((c) => c.length === 0),
-      [`live listeners: missed = ${live.missed}: the server backfills what pub/sub dropped`]: live.missed === 0,
+      [`live listeners: missed = ${live.missed}: the server backfills what pub/sub dropped ${JSON.stringify(describeMisses(recorder, stored, listeners))}`]:
+        live.missed === 0,
       [`live listeners: deliveredTwice = ${live.deliveredTwice}: nothing twice`]: live.deliveredTwice === 0,
       [`live listeners: outOfOrder = ${live.outOfOrder}: seq order kept`]: live.outOfOrder === 0,
       [`all clients: missed = ${all.missed}, deliveredTwice = ${all.deliveredTwice}, outOfOrder = ${all.outOfOrder}`]:
