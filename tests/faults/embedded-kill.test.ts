@@ -18,6 +18,7 @@ test("kill -9 of the embedded server under load: every acked message is stored o
     let server: TestServer = await scenario.server(() => startServer({}, { keepDataDir: dataDir }));
     scenario.log("server started");
     const { users, rooms } = await cast(server.url, { users: 10, rooms: 3 });
+    scenario.log("users and rooms created");
     const recorder = new Recorder();
     const clients = users.map((user, i) => new SimClient({ name: `c${i}`, user, rooms, endpoints: () => [server.wsUrl], recorder, retryDelayMs: 500 }));
     await scenario.connect(clients);

@@ -599,9 +599,8 @@ export async function waitForDeliveries(recorder: Recorder, stored: ReadonlyMap<
 
 /** Registers `users` users and has the first create `rooms` public rooms (fresh: seq 0). */
 export async function cast(baseUrl: string, { users, rooms }: { users: number; rooms: number }): Promise<{ users: TestUser[]; rooms: string[] }> {
-  const people: TestUser[] = [];
-  // One at a time: argon2 hashing of ten passwords at once starves the server on two cores.
-  for (let i = 0; i < users; i++) people.push(await registerUser(baseUrl, "fault"));
+  // argon2 hashes on the server's thread pool, so registering everyone at once overlaps them.
+  const people = await Promise.all(Array.from({ length: users }, () => registerUser(baseUrl, "fault")));
   const ids: string[] = [];
   for (let i = 0; i < rooms; i++) ids.push(await createRoom(baseUrl, people[0]!));
   return { users: people, rooms: ids };

@@ -18,6 +18,7 @@ test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 d
     const B = await scenario.server(() => startServer(env));
     scenario.log("services and two instances started");
     const { users, rooms } = await cast(B.url, { users: 10, rooms: 3 });
+    scenario.log("users and rooms created");
     const recorder = new Recorder();
     // Half the clients prefer A, half B; each falls back to the other when its first choice is gone.
     const clients = users.map(

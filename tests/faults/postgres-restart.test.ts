@@ -26,6 +26,7 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
     const B = await scenario.server(() => startServer(env));
     scenario.log("services and two instances started");
     const { users, rooms } = await cast(A.url, { users: 10, rooms: 3 });
+    scenario.log("users and rooms created");
     const recorder = new Recorder();
     const clients = users.map(
       (user, i) => new SimClient({ name: `c${i}`, user, rooms, endpoints: i % 2 === 0 ? () => [A.wsUrl, B.wsUrl] : () => [B.wsUrl, A.wsUrl], recorder, retryDelayMs: 500 }),

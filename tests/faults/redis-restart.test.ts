@@ -22,6 +22,7 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
     const B = await scenario.server(() => startServer(env));
     scenario.log("services and two instances started");
     const { users, rooms } = await cast(A.url, { users: 14, rooms: 3 });
+    scenario.log("users and rooms created");
     const recorder = new Recorder();
     const senders: SimClient[] = [];
     const listeners: SimClient[] = [];
