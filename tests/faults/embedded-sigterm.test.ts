@@ -48,6 +48,8 @@ test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, cli
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => server.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
+    // Frames still unanswered are recorded (with their wait so far) as the clients stop.
+    await Promise.all(clients.map((c) => c.stop()));
     const counts = compare(recorder, stored, clients, clients);
     printCounts("SIGTERM of the embedded server under load", counts);
 

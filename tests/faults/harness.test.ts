@@ -75,11 +75,15 @@ test("only messages after a receiver's first join are expected of it", () => {
 
 test("frames that never got an answer and the longest wait are reported", () => {
   const recorder = recording(1);
-  recorder.waits.push({ client: "alice", kind: "send", ms: 40, outcome: "answered" }, { client: "alice", kind: "send", ms: 42_000, outcome: "closed" });
+  recorder.waits.push(
+    { client: "alice", kind: "send", ms: 40, outcome: "answered" },
+    { client: "alice", kind: "send", ms: 42_000, outcome: "closed" },
+    { client: "alice", kind: "join", ms: 30_000, outcome: "pending" },
+  );
   recorder.errors.push({ client: "alice", kind: "send", code: "INTERNAL", retryable: false, message: "boom" });
   const counts = compare(recorder, new Map([[ROOM, [message(1)]]]), receivers, [{ pending: 1, failed: 2 }]);
   assert.deepEqual(
-    { maxWaitMs: counts.maxWaitMs, unanswered: counts.unanswered, nonRetryableErrors: counts.nonRetryableErrors, unsettled: counts.unsettled, failed: counts.failed, errors: counts.errors },
-    { maxWaitMs: 42_000, unanswered: 1, nonRetryableErrors: 1, unsettled: 1, failed: 2, errors: { "send:INTERNAL(final)": 1 } },
+    { maxWaitMs: counts.maxWaitMs, unanswered: counts.unanswered, stuck: counts.stuck, nonRetryableErrors: counts.nonRetryableErrors, unsettled: counts.unsettled, failed: counts.failed, errors: counts.errors },
+    { maxWaitMs: 42_000, unanswered: 1, stuck: 1, nonRetryableErrors: 1, unsettled: 1, failed: 2, errors: { "send:INTERNAL(final)": 1 } },
   );
 });

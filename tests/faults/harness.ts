@@ -467,8 +467,10 @@ export interface Counts {
   nonRetryableErrors: number;
   /** longest wait of a frame for its answer (answered, cut off by a close, or still pending) */
   maxWaitMs: number;
-  /** frames cut off by a closing socket or still unanswered at the end */
+  /** frames whose socket closed before their answer came (allowed: the client resends) */
   unanswered: number;
+  /** frames still unanswered on an open socket when the scenario ended */
+  stuck: number;
   malformedFrames: number;
 }
 
@@ -555,7 +557,8 @@ export function compare(
     errors,
     nonRetryableErrors: recorder.errors.filter((e) => !e.retryable).length,
     maxWaitMs: recorder.waits.reduce((max, w) => Math.max(max, w.ms), 0),
-    unanswered: recorder.waits.filter((w) => w.outcome !== "answered").length,
+    unanswered: recorder.waits.filter((w) => w.outcome === "closed").length,
+    stuck: recorder.waits.filter((w) => w.outcome === "pending").length,
     malformedFrames: recorder.malformedFrames,
   };
 }

@@ -46,6 +46,8 @@ test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 d
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => B.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
+    // Frames still unanswered are recorded (with their wait so far) as the clients stop.
+    await Promise.all(clients.map((c) => c.stop()));
     const counts = compare(recorder, stored, clients, clients);
     printCounts("kill -9 of one of two instances under load", counts);
 

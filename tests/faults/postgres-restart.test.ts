@@ -56,6 +56,8 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
+    // Frames still unanswered are recorded (with their wait so far) as the clients stop.
+    await Promise.all(clients.map((c) => c.stop()));
     const counts = compare(recorder, stored, clients, clients);
     printCounts("Postgres stopped immediately and restarted under load", counts);
 

@@ -61,6 +61,8 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
     const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 15_000);
     const listenerCloses = listeners.map((l) => recorder.closes.get(l.name) ?? []);
+    // Frames still unanswered are recorded (with their wait so far) as the clients stop.
+    await Promise.all(clients.map((c) => c.stop()));
     const all = compare(recorder, stored, clients, senders);
     const live = compare(recorder, stored, listeners, senders);
     printCounts("Redis killed and restarted under load (all clients)", all);
