@@ -12,8 +12,12 @@ import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad,
 import { Services } from "./services";
 
 const FRAME_TIMEOUT_MS = 2_000;
-/** Room for scheduling on a loaded two-core machine between the server giving up and the answer arriving. */
-const ANSWER_SLACK_MS = 5_000;
+/**
+ * Room between the server giving up on a frame and its answer arriving: at least this, or twice
+ * the longest wait before the fault, when the (shared, two-core) machine itself is that slow.
+ * A frame held behind a hung query waits for tens of seconds, far beyond either.
+ */
+const ANSWER_SLACK_MS = 3_000;
 const POSTGRES_DOWN_MS = 3_000;
 
 test("Postgres stopped immediately and restarted under load: only retryable errors, retries stored once, no frame outwaits the timeout", { timeout: 240_000 }, async (t) => {
@@ -34,6 +38,7 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
     await scenario.connect(clients);
     scenario.log("clients joined; load starts");
 
+    let baselineMs = 0;
     await runLoad({
       senders: clients,
       rooms,
@@ -42,6 +47,7 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
       fault: {
         atMs: 3_000,
         run: async () => {
+          baselineMs = recorder.waits.reduce((max, w) => Math.max(max, w.ms), 0);
           await services.stopPostgresImmediately();
           scenario.log("postgres stopped (immediate)");
           await sleep(POSTGRES_DOWN_MS);
@@ -61,13 +67,15 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
     const counts = compare(recorder, stored, clients, clients);
     printCounts("Postgres stopped immediately and restarted under load", counts);
 
-    const overdue = recorder.waits.filter((w) => w.ms > FRAME_TIMEOUT_MS + ANSWER_SLACK_MS);
+    const bound = FRAME_TIMEOUT_MS + Math.max(ANSWER_SLACK_MS, 2 * baselineMs);
+    scenario.log(`longest wait before the fault ${baselineMs} ms; a frame may wait at most ${bound} ms`);
+    const overdue = recorder.waits.filter((w) => w.ms > bound);
     const overdueKinds = overdue.map((w) => `${w.kind}:${w.outcome}:${w.ms}ms`).slice(0, 8);
     const unexpected = recorder.errors.filter((e) => e.code !== "UNAVAILABLE" || !e.retryable);
     assertGuarantees("Postgres stopped immediately and restarted", {
       [`errors other than UNAVAILABLE/retryable: ${JSON.stringify(unexpected.slice(0, 5).map((e) => `${e.kind}:${e.code} ${e.message}`))}`]:
         unexpected.length === 0,
-      [`${overdue.length} frames (${JSON.stringify(overdueKinds)}; longest ${counts.maxWaitMs} ms) waited longer than FRAME_TIMEOUT_MS = ${FRAME_TIMEOUT_MS} (+${ANSWER_SLACK_MS} ms slack)`]:
+      [`${overdue.length} frames (${JSON.stringify(overdueKinds)}; longest ${counts.maxWaitMs} ms) waited longer than FRAME_TIMEOUT_MS = ${FRAME_TIMEOUT_MS} + slack = ${bound} ms`]:
         overdue.length === 0,
       [`lost = ${counts.lost}: every acked message is stored`]: counts.lost === 0,
       [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
