@@ -57,6 +57,7 @@ export default defineConfig({
       RATE_AUTH_PER_MIN: "100000",
       RATE_MESSAGES_PER_MIN: "100000",
       RATE_INVITES_PER_MIN: "100000",
+      RATE_ROOMS_PER_MIN: "100000",
       // The site admin of the e2e server, whatever order the specs register users in (admin.spec.ts).
       SITE_ADMINS: SITE_ADMIN,
     },

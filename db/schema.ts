@@ -28,6 +28,8 @@ export const users = pgTable(
     /** Site administrators see site-wide activity and act as owners in every room. */
     siteAdmin: boolean("site_admin").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set by a site admin: the account can no longer sign in and its tokens stop working. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
   },
   (t) => [uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`)],
 );

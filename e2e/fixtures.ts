@@ -59,16 +59,51 @@ export interface ChatUser {
   sockets: SocketTracker;
 }
 
+/**
+ * Every Content-Security-Policy violation any page of the test reports, from the
+ * `securitypolicyviolation` event and from Chromium's "Refused to …" console errors. The app
+ * must run under its own policy, so a test that causes a violation fails.
+ */
+export class CspWatch {
+  readonly violations: string[] = [];
+
+  async attach(context: BrowserContext): Promise<void> {
+    await context.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (e) => {
+        console.error(`[csp] ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
+    context.on("console", (msg) => {
+      const text = msg.text();
+      if (text.startsWith("Refused to") || text.startsWith("[csp]")) this.violations.push(`${msg.location().url}: ${text}`);
+    });
+  }
+}
+
 type Fixtures = {
   /** Opens a fresh browser context for a new user; `signUp` (default) registers through the UI. */
   newUser: (prefix: string, opts?: { signUp?: boolean }) => Promise<ChatUser>;
+  cspWatch: CspWatch;
 };
 
 export const test = base.extend<Fixtures>({
-  newUser: async ({ browser }, provide) => {
+  cspWatch: [
+    async ({}, provide) => {
+      const watch = new CspWatch();
+      await provide(watch);
+      expect(watch.violations, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
+  context: async ({ context, cspWatch }, provide) => {
+    await cspWatch.attach(context);
+    await provide(context);
+  },
+  newUser: async ({ browser, cspWatch }, provide) => {
     const contexts: BrowserContext[] = [];
     await provide(async (prefix, opts = {}) => {
       const context = await browser.newContext();
+      await cspWatch.attach(context);
       contexts.push(context);
       const page = await context.newPage();
       const user: ChatUser = {

@@ -6,6 +6,10 @@
  */
 import { z } from "zod";
 
+// Pages run under a CSP without 'unsafe-eval': zod's JIT probe (`Function("")`) would be
+// reported as a violation on every page, so browsers parse without it.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 export const PROTOCOL_VERSION = 1;
 
 /** Largest text frame the gateway accepts; files go over HTTP upload, not the socket. */
@@ -47,6 +51,48 @@ export type RoomRole = (typeof RoomRole)[number];
 
 const id = z.string().uuid();
 const roomId = z.string().uuid();
+
+/**
+ * Postgres cannot store U+0000 in text or jsonb, and an unpaired surrogate is not Unicode at
+ * all (jsonb refuses it, text would silently become U+FFFD). Every text field that may be
+ * stored or used in a query is refused at validation instead, naming the field.
+ */
+const UNSTORABLE = /\u0000|\p{Cs}/u;
+export const isStorableText = (value: string) => !UNSTORABLE.test(value);
+const UNSTORABLE_MESSAGE = "must not contain U+0000 or unpaired surrogates";
+
+/** A string schema that refuses what Postgres cannot store; chain trim/min/max after it. */
+export const storableText = () => z.string().refine(isStorableText, UNSTORABLE_MESSAGE);
+
+/** Deepest nesting accepted inside free-form JSON such as `meta`. */
+export const MAX_JSON_DEPTH = 16;
+
+/**
+ * Whether free-form JSON can be stored as jsonb: no key or string holds unstorable text and it
+ * nests at most MAX_JSON_DEPTH deep. Iterative, so hostile nesting cannot exhaust the stack.
+ */
+export function checkStorableJson(value: unknown): string | null {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item === "string") {
+      if (!isStorableText(item)) return UNSTORABLE_MESSAGE;
+    } else if (typeof item === "object" && item !== null) {
+      if (depth >= MAX_JSON_DEPTH) return `must nest at most ${MAX_JSON_DEPTH} levels deep`;
+      for (const [key, child] of Object.entries(item)) {
+        if (!isStorableText(key)) return UNSTORABLE_MESSAGE;
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return null;
+}
+
+const storableJsonObject = () =>
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const problem = checkStorableJson(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 const seq = z.number().int().nonnegative();
 
 // ---------------------------------------------------------------------------------------------
@@ -61,18 +107,18 @@ export function isEmoji(value: string): boolean {
   return segments.length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(value);
 }
 
-export const AuthFrame = z.object({ type: z.literal("auth"), token: z.string().min(1).max(4096) });
+export const AuthFrame = z.object({ type: z.literal("auth"), token: storableText().min(1).max(4096) });
 export const JoinFrame = z.object({ type: z.literal("join"), id: id.optional(), room: roomId, since: seq.optional() });
 export const LeaveFrame = z.object({ type: z.literal("leave"), id: id.optional(), room: roomId });
 export const SendFrame = z.object({
   type: z.literal("send"),
   id,
   room: roomId,
-  content: z.string().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
+  content: storableText().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
   kind: z.enum(MessageKind).optional(),
   to: z.string().uuid().optional(),
   reply_to: z.string().uuid().optional(),
-  meta: z.record(z.string(), z.unknown()).optional(),
+  meta: storableJsonObject().optional(),
 });
 export const PingFrame = z.object({ type: z.literal("ping"), id: id.optional() });
 export const EditFrame = z.object({
@@ -80,7 +126,7 @@ export const EditFrame = z.object({
   id,
   room: roomId,
   message: z.string().uuid(),
-  content: z.string().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
+  content: storableText().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
 });
 export const DeleteFrame = z.object({ type: z.literal("delete"), id, room: roomId, message: z.string().uuid() });
 export const TypingFrame = z.object({ type: z.literal("typing"), id: id.optional(), room: roomId, state: z.enum(["start", "stop"]) });
@@ -96,6 +142,14 @@ export const ReactFrame = z.object({
   op: z.enum(["add", "remove"]),
 });
 export const PresenceStatus = ["online", "idle", "away", "dnd"] as const;
+/**
+ * Extension: follow rooms without joining them (default: every room of the user). Answered
+ * with `unread`; afterwards each new message in a watched room arrives as a small
+ * `room_activity`, plus the user's own receipts and member events, room updates and presence.
+ */
+export const WatchFrame = z.object({ type: z.literal("watch"), id: id.optional(), rooms: z.array(roomId).max(1000).optional() });
+/** Extension: stop following rooms (a joined room stays joined). */
+export const UnwatchFrame = z.object({ type: z.literal("unwatch"), id: id.optional(), rooms: z.array(roomId).max(1000) });
 export const PresenceFrame = z.object({ type: z.literal("presence"), id: id.optional(), status: z.enum(PresenceStatus) });
 
 export const ClientFrame = z.discriminatedUnion("type", [
@@ -111,6 +165,8 @@ export const ClientFrame = z.discriminatedUnion("type", [
   DeliveredFrame,
   ReactFrame,
   PresenceFrame,
+  WatchFrame,
+  UnwatchFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -219,6 +275,16 @@ export const RoomAddedFrame = z.object({
   type: z.literal("room_added"),
   room: z.object({ id: z.string(), name: z.string(), topic: z.string(), visibility: z.enum(["public", "private", "direct"]) }),
 });
+/** Extension: the answer to `watch`: where the user stands in each watched room. */
+export const UnreadFrame = z.object({
+  type: z.literal("unread"),
+  ref: z.string().optional(),
+  rooms: z.array(z.object({ room: z.string(), last_seq: z.number().int(), read_seq: z.number().int(), unread: z.number().int() })),
+  /** The other person's presence in each watched direct conversation. */
+  presence: z.record(z.string(), z.object({ status: z.enum([...PresenceStatus, "offline"]), last_seen: z.string().nullable() })).optional(),
+});
+/** Extension: a new message in a watched (not joined) room: enough for an unread badge. */
+export const RoomActivityFrame = z.object({ type: z.literal("room_activity"), room: z.string(), seq: z.number().int(), sender: z.string() });
 export const PongFrame = z.object({ type: z.literal("pong"), ref: z.string().optional(), ts: z.number() });
 export const ErrorFrame = z.object({
   type: z.literal("error"),
@@ -248,6 +314,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
   UserPresenceFrame,
   RoomUpdatedFrame,
   RoomAddedFrame,
+  UnreadFrame,
+  RoomActivityFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

@@ -1,28 +1,36 @@
 /** Request bodies and query strings of the REST contract, shared by route handlers and forms. */
 import { z } from "zod";
+import { storableText } from "./index";
 
-export const Username = z
-  .string()
+export const Username = storableText()
   .trim()
   .min(3, "username must be at least 3 characters")
   .max(32, "username must be at most 32 characters")
   .regex(/^[a-zA-Z0-9_.-]+$/, "username may contain letters, digits, '_', '.' and '-'");
-export const Password = z.string().min(8, "password must be at least 8 characters").max(200, "password is too long");
+export const Password = storableText().min(8, "password must be at least 8 characters").max(200, "password is too long");
 
 export const RegisterBody = z.object({ username: Username, password: Password });
-export const TokenBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+export const TokenBody = z.object({ username: storableText().min(1).max(64), password: storableText().min(1).max(200) });
 
-export const RoomName = z.string().trim().min(1, "name is required").max(80, "name must be at most 80 characters");
+export const RoomName = storableText().trim().min(1, "name is required").max(80, "name must be at most 80 characters");
 export const CreateRoomBody = z.object({
   name: RoomName,
   visibility: z.enum(["public", "private"]),
-  topic: z.string().trim().max(500).optional(),
+  topic: storableText().trim().max(500).optional(),
 });
 
 export const ListRoomsQuery = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: storableText().trim().max(100).optional(),
   scope: z.enum(["mine", "public"]).optional(),
 });
+
+/**
+ * A date in a query string. JavaScript accepts years from -271821 to +275760, Postgres and
+ * ISO 8601's plain form do not: anything outside years 1–9999 is refused as INVALID.
+ */
+export const QueryDate = z.coerce
+  .date({ error: "must be an ISO 8601 date" })
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, "must be a date between the years 1 and 9999");
 
 export const HistoryQuery = z.object({
   before: z.coerce.number().int().min(0).optional(),
@@ -64,15 +72,15 @@ export type RoomSettings = z.infer<typeof RoomSettings>;
 
 export const PatchRoomBody = RoomSettings.extend({
   name: RoomName.optional(),
-  topic: z.string().trim().max(500).optional(),
+  topic: storableText().trim().max(500).optional(),
   visibility: z.enum(["public", "private"]).optional(),
 }).strict();
 
 export const ModerationBody = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("mute"), user: z.string().uuid(), duration_s: z.number().int().min(1).max(31_536_000).optional(), reason: z.string().trim().max(500).optional() }),
-  z.object({ action: z.enum(["unmute", "kick", "ban", "unban"]), user: z.string().uuid(), reason: z.string().trim().max(500).optional() }),
-  z.object({ action: z.literal("role"), user: z.string().uuid(), role: z.enum(["admin", "moderator", "member", "guest"]), reason: z.string().trim().max(500).optional() }),
-  z.object({ action: z.literal("delete_message"), message: z.string().uuid(), reason: z.string().trim().max(500).optional() }),
+  z.object({ action: z.literal("mute"), user: z.string().uuid(), duration_s: z.number().int().min(1).max(31_536_000).optional(), reason: storableText().trim().max(500).optional() }),
+  z.object({ action: z.enum(["unmute", "kick", "ban", "unban"]), user: z.string().uuid(), reason: storableText().trim().max(500).optional() }),
+  z.object({ action: z.literal("role"), user: z.string().uuid(), role: z.enum(["admin", "moderator", "member", "guest"]), reason: storableText().trim().max(500).optional() }),
+  z.object({ action: z.literal("delete_message"), message: z.string().uuid(), reason: storableText().trim().max(500).optional() }),
 ]);
 export type ModerationBody = z.infer<typeof ModerationBody>;
 
@@ -85,3 +93,6 @@ export const CreateInviteBody = z
   .strict();
 
 export const UserRef = z.object({ user: z.string().uuid() });
+
+/** Site admins: disable or re-enable an account. */
+export const UserStatusBody = z.object({ disabled: z.boolean() }).strict();

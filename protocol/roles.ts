@@ -47,14 +47,20 @@ export const grantableRoles = (s: Standing): Exclude<RoomRole, "owner">[] =>
   (["admin", "moderator", "member", "guest"] as const).filter((r) => RANK[r] < rankOf(s));
 
 /**
- * Whether `s` may apply `action` to a user whose role in the room is `target.role` (null: not
- * a member). Nobody acts on themselves, a peer or a superior; the owner is never a target. A
- * new role must be below the actor's own.
+ * Whether `s` may apply `action` to `target` (role null: not a member). The target's rank
+ * counts the site-admin flag too, so only the owner may act on a site admin. Nobody acts on
+ * themselves, a peer or a superior; the owner is never a target. A new role must be below
+ * the actor's own.
  */
-export function mayModerate(s: Standing, action: ModerationAction, target: { id: string; role: RoomRole | null }, newRole?: RoomRole): boolean {
+export function mayModerate(
+  s: Standing,
+  action: ModerationAction,
+  target: { id: string; role: RoomRole | null; siteAdmin?: boolean },
+  newRole?: RoomRole,
+): boolean {
   if (!mayAttempt(s, action) || target.id === s.id) return false;
   if (target.role === "owner") return false;
-  if ((target.role ? RANK[target.role] : OUTSIDER_RANK) >= rankOf(s)) return false;
+  if (rankOf({ role: target.role, siteAdmin: target.siteAdmin === true }) >= rankOf(s)) return false;
   if (action === "role") return newRole !== undefined && (grantableRoles(s) as RoomRole[]).includes(newRole);
   return true;
 }

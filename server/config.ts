@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   /** Bound on connecting to the database and on each statement; beyond it the caller gets UNAVAILABLE. */
   DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** The public URL of the site; when set, sign-in callbacks and invite links use it and its origin is allowed. */
+  NEXTAUTH_URL: optionalUrl(["http://", "https://"]).refine((v) => v === undefined || URL.canParse(v), { message: "must be a URL" }),
   ALLOWED_ORIGINS: z
     .string()
     .optional()
@@ -47,6 +49,11 @@ const EnvSchema = z.object({
   RATE_AUTH_PER_MIN: z.coerce.number().int().min(1).default(10),
   /** Invite acceptances per client address per minute. */
   RATE_INVITES_PER_MIN: z.coerce.number().int().min(1).default(10),
+  /** How long one process trusts that a token's user exists and is not disabled. */
+  USER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** Rooms one user may create per minute, and in all. */
+  RATE_ROOMS_PER_MIN: z.coerce.number().int().min(1).default(10),
+  MAX_ROOMS_PER_USER: z.coerce.number().int().min(1).default(100),
   /** Open sockets per user on one instance. */
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
   /** How often the retention job deletes messages older than each room's retention. */
@@ -61,6 +68,21 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Lets non-loopback scrapers read /metrics with `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Longest a socket frame's handler may run before it answers UNAVAILABLE and the socket's queue moves on. */
+  FRAME_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
+  /** Multiplies every per-socket frame budget (server/limits.ts); raise it for load tests. */
+  FRAME_RATE_SCALE: z.coerce.number().positive().max(10_000).default(1),
+  /** Sockets that have not authenticated yet, on this instance. */
+  MAX_PENDING_HANDSHAKES: z.coerce.number().int().min(1).default(1_000),
+  /** Sockets that have not authenticated yet, per client address. */
+  MAX_PENDING_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  /** permessage-deflate for frames of 1 KiB and more (smaller frames are never compressed). */
+  WS_COMPRESSION: z
+    .enum(["on", "off", "true", "false", "1", "0"])
+    .default("on")
+    .transform((v) => v === "on" || v === "true" || v === "1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 
@@ -100,5 +122,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   process.env.NEXTAUTH_SECRET = secret;
-  return { ...parsed, DATA_DIR: dataDir, NEXTAUTH_SECRET: secret };
+  const ALLOWED_ORIGINS = parsed.NEXTAUTH_URL ? [...parsed.ALLOWED_ORIGINS, new URL(parsed.NEXTAUTH_URL).origin] : parsed.ALLOWED_ORIGINS;
+  return { ...parsed, ALLOWED_ORIGINS, DATA_DIR: dataDir, NEXTAUTH_SECRET: secret };
 }

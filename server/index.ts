@@ -2,14 +2,14 @@
  * Confab's one process: Next.js (UI + REST) and the WebSocket gateway on one HTTP server.
  * Start-up order matters: config → database (migrated) → bus → runtime → Next → listen.
  */
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import path from "node:path";
-import type { TLSSocket } from "node:tls";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { openDatabase } from "@/db/client";
 import { promoteSiteAdmins } from "@/db/queries/users";
 import { createBus } from "./bus";
+import { AppendQueue, transactionalWriter } from "./chat/append-queue";
 import { ConfigError, loadConfig } from "./config";
 import { createLimits } from "./limits";
 import { createLogger } from "./log";
@@ -17,6 +17,8 @@ import { createPresenceStore } from "./presence";
 import { startRetentionJob } from "./jobs/retention";
 import { attachGateway } from "./realtime/gateway";
 import { CLIENT_IP_HEADER } from "./http/client-ip";
+import { createMetrics, serveMetrics } from "./metrics";
+import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonError } from "./http/security-headers";
 import { setRuntime } from "./runtime";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,8 +36,9 @@ async function main() {
   }
   const log = createLogger(config.LOG_LEVEL);
   // next-auth derives its URL from the Host header when NEXTAUTH_URL is unset, so the app
-  // works on whatever address it is reached at.
-  process.env.AUTH_TRUST_HOST ??= "true";
+  // works on whatever address it is reached at. That is safe only because the request
+  // handler below drops client-sent X-Forwarded-Host unless TRUST_PROXY.
+  if (!config.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -43,10 +46,18 @@ async function main() {
     poolMax: config.DATABASE_POOL_MAX,
     queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
   });
-  const bus = await createBus(config.REDIS_URL, log);
-  const presence = await createPresenceStore(config.REDIS_URL);
-  const limits = await createLimits(config);
-  const runtime = { config, db: database.db, bus, log, presence, limits };
+  const bus = await createBus(config.REDIS_URL, log, config.TYPING_TTL_MS);
+  const presence = await createPresenceStore(config.REDIS_URL, log);
+  const limits = await createLimits(config, log);
+  const metrics = createMetrics();
+  const appends = new AppendQueue(transactionalWriter(database.db), {
+    batchCommitted(results, durationMs) {
+      metrics.batchSize.observe(results.length);
+      metrics.messagesPersisted.inc(results.filter((r) => r.ok && r.created).length);
+      metrics.dbSeconds.observe({ op: "append_batch" }, durationMs / 1000);
+    },
+  });
+  const runtime = { config, db: database.db, bus, log, presence, limits, appends, metrics };
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   const stopRetention = startRetentionJob(runtime);
@@ -58,13 +69,17 @@ async function main() {
   const handleRequest = app.getRequestHandler();
 
   const server = createServer((req, res) => {
-    // next-auth builds absolute URLs from x-forwarded-proto; without a proxy this is plain http.
-    if (!(req.socket as Partial<TLSSocket>).encrypted) req.headers["x-forwarded-proto"] ??= "http";
+    normalizeForwarding(req, config.TRUST_PROXY);
     // Route handlers see no socket; hand them the client address, never a client-supplied one.
     const forwarded = config.TRUST_PROXY ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
     req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
+    applySecurityHeaders(req, res);
+    if (!hasDecodablePath(req.url)) return sendJsonError(res, 400, "INVALID", "the path has malformed percent-encoding");
+    if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, req, res);
     void handleRequest(req, res);
   });
+  // Registered before the gateway's listener, so the Origin check sees the normalized scheme.
+  server.on("upgrade", (req: IncomingMessage) => normalizeForwarding(req, config.TRUST_PROXY));
   const gateway = attachGateway(server, runtime);
 
   await new Promise<void>((resolve, reject) => {

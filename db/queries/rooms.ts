@@ -14,6 +14,19 @@ export async function insertRoom(
   return row ?? null;
 }
 
+/**
+ * Rooms (not direct rooms) a user created. With `lock`, the user's row is locked for the rest
+ * of the transaction first, so counting and creating cannot interleave for one user.
+ */
+export async function countRoomsCreatedBy(db: Executor, { userId, lock = false }: { userId: string; lock?: boolean }): Promise<number> {
+  if (lock) await db.execute(sql`select 1 from users where id = ${userId} for update`);
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(rooms)
+    .where(and(eq(rooms.createdBy, userId), sql`${rooms.visibility} <> 'direct'`));
+  return row?.count ?? 0;
+}
+
 export async function getRoomById(db: Executor, { id }: { id: string }): Promise<RoomRow | null> {
   const [row] = await db.select().from(rooms).where(eq(rooms.id, id)).limit(1);
   return row ?? null;
@@ -74,6 +87,7 @@ export async function listRoomsOfUser(db: Executor, { userId, q }: { userId: str
       ...summaryColumns,
       role: roomMembers.role,
       readSeq: roomMembers.readSeq,
+      dmKey: rooms.dmKey,
       unread,
     })
     .from(roomMembers)

@@ -30,6 +30,21 @@ export async function getUserById(db: Executor, { id }: { id: string }) {
   return row ?? null;
 }
 
+/** Existence and the disabled flag: what token verification needs. */
+export async function getUserStatus(db: Executor, { id }: { id: string }) {
+  const [row] = await db.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function setUserDisabled(db: Executor, { id, disabled }: { id: string; disabled: boolean }) {
+  const rows = await db
+    .update(users)
+    .set({ disabledAt: disabled ? new Date() : null })
+    .where(eq(users.id, id))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
 export async function getUsernames(db: Executor, { ids }: { ids: string[] }): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids));

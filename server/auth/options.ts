@@ -4,6 +4,7 @@
  */
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { TokenBody } from "@/protocol/rest";
 import { verifyCredentials } from "@/server/chat/users";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { getRuntime } from "@/server/runtime";
@@ -23,10 +24,9 @@ export const authOptions: NextAuthOptions = {
         await runtime.limits.consume("auth", typeof ip === "string" ? ip : "unknown").catch(() => {
           throw new Error("Too many sign-in attempts; wait a minute and try again");
         });
-        const user = await verifyCredentials(runtime.db, {
-          username: String(credentials?.username ?? ""),
-          password: String(credentials?.password ?? ""),
-        });
+        const parsed = TokenBody.safeParse({ username: credentials?.username, password: credentials?.password });
+        if (!parsed.success) return null;
+        const user = await verifyCredentials(runtime.db, parsed.data);
         return user ? { id: user.id, name: user.username } : null;
       },
     }),

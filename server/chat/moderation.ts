@@ -36,7 +36,7 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
   if (!target) throw notFound("user");
   const membership = await getMembership(db, { roomId, userId: target.id });
   const newRole = body.action === "role" ? body.role : undefined;
-  assertMay(mayModerate(standing, body.action, { id: target.id, role: membership?.role ?? null }, newRole), `you may not ${body.action} this user`);
+  assertMay(mayModerate(standing, body.action, { id: target.id, role: membership?.role ?? null, siteAdmin: target.siteAdmin }, newRole), `you may not ${body.action} this user`);
   const user = { id: target.id, username: target.username };
   const needMember = () => {
     if (!membership) throw new AppError("NOT_FOUND", "that user is not a member of this room", { field: "user" });

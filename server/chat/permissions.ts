@@ -1,7 +1,7 @@
 /**
  * The one place that answers "may X do Y (to Z) in room R". Transports never decide on their
  * own; services call these before touching state. The matrix is documented in
- * docs/permissions.md and proven cell by cell in tests/integration/authorization.test.ts.
+ * docs/permissions.md and proven cell by cell in tests/security/authorization.test.ts.
  */
 import type { MembershipRow, RoomRow } from "@/db/queries/rooms";
 import { mayAttempt, type Standing } from "@/protocol/roles";
@@ -29,13 +29,25 @@ export function assertCanRead(room: Room, membership: Membership, banned = false
   if (!canRead(room, membership)) throw new AppError("FORBIDDEN", "this room is private");
 }
 
-export function assertCanPost(room: Room, membership: (Membership & { mutedUntil?: Date | null; muteReason?: string | null }) | null): void {
+type MuteState = { mutedUntil?: Date | null; muteReason?: string | null } | null;
+
+/** A mute is in force until its end time; an expired mute needs no clean-up to lapse. */
+export const isMuted = (membership: MuteState) => Boolean(membership?.mutedUntil && membership.mutedUntil.getTime() > Date.now());
+
+/**
+ * Muted members may not add anything others would see: post, edit, react or show typing.
+ * They still read, send read/delivered receipts, delete their own messages and leave.
+ */
+export function assertNotMuted(membership: MuteState): void {
+  if (!isMuted(membership)) return;
+  const reason = membership?.muteReason ? `: ${membership.muteReason}` : "";
+  throw new AppError("FORBIDDEN", `you are muted until ${membership!.mutedUntil!.toISOString()}${reason}`);
+}
+
+export function assertCanPost(room: Room, membership: (Membership & MuteState) | null): void {
   if (!membership) throw new AppError("FORBIDDEN", "join the room before posting");
   if (!canPost(room, membership)) throw new AppError("FORBIDDEN", "guests may not post in this room");
-  if (membership.mutedUntil && membership.mutedUntil.getTime() > Date.now()) {
-    const reason = membership.muteReason ? `: ${membership.muteReason}` : "";
-    throw new AppError("FORBIDDEN", `you are muted until ${membership.mutedUntil.toISOString()}${reason}`);
-  }
+  assertNotMuted(membership);
 }
 
 /** Members, guests included, may react to what they can read. */

@@ -4,7 +4,7 @@ import { addReaction, getReactions, removeReaction } from "@/db/queries/reaction
 import type { Message } from "@/protocol";
 import { publishFrame, type Bus } from "@/server/bus";
 import { AppError } from "@/server/errors";
-import { canReact } from "./permissions";
+import { assertNotMuted, canReact } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, toWireMessage } from "./wire";
 
@@ -22,6 +22,7 @@ export async function react(
 ): Promise<Message> {
   const { membership } = await loadRoom(db, input.roomId, actor.id);
   if (!canReact(membership)) throw new AppError("FORBIDDEN", "join the room to react");
+  assertNotMuted(membership);
   const row = await getMessageById(db, { id: input.messageId });
   if (!isVisibleInRoom(row, input.roomId, actor.id) || row.deletedAt) {
     throw new AppError("NOT_FOUND", "message: no such message in this room", { field: "message" });

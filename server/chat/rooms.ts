@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
 import {
   countMembers,
+  countRoomsCreatedBy,
   getMembership,
   getRoomById,
   insertMember,
@@ -13,22 +14,34 @@ import {
   type RoomRow,
 } from "@/db/queries/rooms";
 import type { RoomDetail, RoomSummary } from "@/protocol/rest";
+import type { Config } from "@/server/config";
+import type { Limits } from "@/server/limits";
 import { publishFrame, publishToUser, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
 import { getUserById } from "@/db/queries/users";
 import { assertCanRead, canJoin, type Standing } from "./permissions";
+import { standingCache } from "./standing";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
 
+/**
+ * Creates a room owned by the actor. Charged against the per-user creation rate first, then
+ * capped per user inside the transaction: the creator's user row is locked, so concurrent
+ * requests of one user cannot both pass the count.
+ */
 export async function createRoom(
-  { db, bus }: Deps,
+  { db, bus, limits, config }: Deps & { limits: Limits; config: Pick<Config, "MAX_ROOMS_PER_USER"> },
   actor: Actor,
   input: { name: string; visibility: "public" | "private"; topic?: string },
 ): Promise<RoomDetail> {
+  await limits.consume("room", actor.id);
   const room = await db.transaction(async (tx) => {
+    if ((await countRoomsCreatedBy(tx, { userId: actor.id, lock: true })) >= config.MAX_ROOMS_PER_USER) {
+      throw new AppError("FORBIDDEN", `you have created the most rooms allowed (${config.MAX_ROOMS_PER_USER})`);
+    }
     const row = (await insertRoom(tx, { id: randomUUID(), name: input.name, topic: input.topic ?? "", visibility: input.visibility, createdBy: actor.id }))!;
     await insertMember(tx, { roomId: row.id, userId: actor.id, role: "owner" });
     return row;
@@ -52,8 +65,9 @@ export async function listRooms({ db }: Deps, actor: Actor, { scope, q }: { scop
 }
 
 export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string): Promise<RoomDetail> {
-  const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
-  assertCanRead(room, membership, banned);
+  const { room, membership, banned, standing } = await loadRoom(db, roomId, actor.id);
+  // Site admins administer every room, so they see the detail of the rooms they manage.
+  if (!standing.siteAdmin || banned) assertCanRead(room, membership, banned);
   const members = await listMembers(db, { roomId });
   return {
     ...summary(room),
@@ -102,15 +116,30 @@ export async function assertRoomHasSpace(db: Database, room: RoomRow): Promise<v
   if ((await countMembers(db, { roomId: room.id })) >= limit) throw new AppError("FORBIDDEN", `this room is full (${limit} members)`);
 }
 
-/** The room and where the user stands in it: membership, ban, site-admin standing. */
+/**
+ * The room and where the user stands in it: membership, ban, site-admin standing. Rooms this
+ * instance is subscribed to are answered from the standing cache (kept fresh by the room's
+ * bus events); everything else reads the database.
+ */
 export async function loadRoom(db: Database, roomId: string, userId: string) {
-  const room = await getRoomById(db, { id: roomId });
+  const cache = standingCache();
+  const cached = cache?.room(roomId);
+  const room = cached?.row ?? (await getRoomById(db, { id: roomId }));
   if (!room) throw notFound("room");
-  const membership = await getMembership(db, { roomId, userId });
+  const membership = cache?.membership(roomId, userId) ?? (await getMembership(db, { roomId, userId }));
+  if (cache && cached?.token !== undefined) cache.put(roomId, cached.token, room, membership);
   const banned = membership ? false : await isBanned(db, { roomId, userId });
-  const user = await getUserById(db, { id: userId });
-  const standing: Standing = { id: userId, role: membership?.role ?? null, siteAdmin: user?.siteAdmin ?? false, banned };
+  const standing: Standing = { id: userId, role: membership?.role ?? null, siteAdmin: await isSiteAdmin(db, userId), banned };
   return { room, membership, banned, standing };
+}
+
+async function isSiteAdmin(db: Database, userId: string): Promise<boolean> {
+  const cache = standingCache();
+  const cached = cache?.siteAdmin(userId);
+  if (cached !== undefined) return cached;
+  const siteAdmin = (await getUserById(db, { id: userId }))?.siteAdmin ?? false;
+  cache?.putSiteAdmin(userId, siteAdmin);
+  return siteAdmin;
 }
 
 const summary = (r: Pick<RoomRow, "id" | "name" | "topic" | "visibility" | "lastSeq">): RoomSummary => ({

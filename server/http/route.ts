@@ -4,9 +4,10 @@
  * `{error: {code, message}}` with the socket's codes.
  */
 import type { z } from "zod";
-import { isAllowedOrigin } from "@/server/auth/origin";
+import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
 import { AppError, invalid, toAppError } from "@/server/errors";
+import { safeError } from "@/server/log";
 import { getRuntime, type Runtime } from "@/server/runtime";
 
 export interface RouteContext<P> {
@@ -56,7 +57,7 @@ async function authenticate(req: Request): Promise<Identity | null> {
 function assertSameOrigin(req: Request, runtime: Runtime): void {
   const origin = req.headers.get("origin");
   if (origin === null) return;
-  if (!isAllowedOrigin(origin, req.headers.get("host"), runtime.config.ALLOWED_ORIGINS)) {
+  if (!isAllowedOrigin(origin, req.headers.get("host"), runtime.config.ALLOWED_ORIGINS, requestScheme(req.headers.get("x-forwarded-proto")))) {
     throw new AppError("FORBIDDEN", "cross-origin request refused");
   }
 }
@@ -67,7 +68,7 @@ export function errorResponse(err: unknown): Response {
     try {
       getRuntime().log.error({ err, correlationId }, "route handler failed");
     } catch {
-      console.error(err);
+      console.error(safeError(err));
     }
   }
   const headers: Record<string, string> = {};
@@ -109,9 +110,16 @@ export function idParam(value: string, what = "room"): string {
   return value;
 }
 
-/** The origin the client used to reach us, for links we hand back (invites). */
+/**
+ * The origin for links we hand back (invites): NEXTAUTH_URL when configured; else the Host
+ * and scheme the request came with, where X-Forwarded-Host counts only behind a trusted proxy
+ * (TRUST_PROXY), so a client cannot make us mint links to a host of its choosing.
+ */
 export function publicOrigin(req: Request): string {
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
-  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
+  const { config } = getRuntime();
+  if (config.NEXTAUTH_URL) return new URL(config.NEXTAUTH_URL).origin;
+  const forwardedHost = config.TRUST_PROXY ? req.headers.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  const host = forwardedHost || req.headers.get("host") || new URL(req.url).host;
+  const proto = requestScheme(req.headers.get("x-forwarded-proto")) === "https" ? "https" : "http";
   return `${proto}://${host}`;
 }

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import type { Logger } from "@/server/log";
 import type { PresenceStore } from "./store";
 import type { Status } from "./status";
 
@@ -32,8 +33,10 @@ return claimed
 export class RedisPresenceStore implements PresenceStore {
   private constructor(private readonly redis: Redis) {}
 
-  static async connect(url: string): Promise<RedisPresenceStore> {
+  static async connect(url: string, log: Logger): Promise<RedisPresenceStore> {
     const redis = new Redis(url, { protocol: 2, lazyConnect: true, maxRetriesPerRequest: 2 });
+    // Without a listener ioredis prints "Unhandled error event" on every failed reconnect.
+    redis.on("error", (err: Error) => log.warn({ err: err.message, conn: "presence" }, "redis connection error"));
     await redis.connect();
     return new RedisPresenceStore(redis);
   }

@@ -40,6 +40,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { keep
       RATE_MESSAGES_PER_MIN: "100000",
       RATE_AUTH_PER_MIN: "100000",
       RATE_INVITES_PER_MIN: "100000",
+      RATE_ROOMS_PER_MIN: "100000",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

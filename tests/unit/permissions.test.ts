@@ -62,6 +62,12 @@ test("site admins outrank admins but not the owner; banned actors can do nothing
   const site = standing(null, { siteAdmin: true });
   assert.equal(mayModerate(site, "ban", { id: "t", role: "admin" }), true);
   assert.equal(mayModerate(site, "ban", { id: "t", role: "owner" }), false);
+  for (const role of ["admin", "moderator", "member", null] as const) {
+    assert.equal(mayModerate(standing("moderator"), "mute", { id: "t", role, siteAdmin: true }), false, `moderator vs site admin (${role})`);
+    assert.equal(mayModerate(standing("admin"), "ban", { id: "t", role, siteAdmin: true }), false, `admin vs site admin (${role})`);
+    assert.equal(mayModerate(site, "kick", { id: "t", role, siteAdmin: true }), false, `site admin vs site admin (${role})`);
+    assert.equal(mayModerate(standing("owner"), "kick", { id: "t", role, siteAdmin: true }), true, `owner vs site admin (${role})`);
+  }
   assert.equal(mayAttempt(site, "settings"), true);
   assert.equal(mayAttempt(standing("owner", { banned: true }), "settings"), false);
 });

@@ -1,6 +1,7 @@
 /**
  * The authorization matrix: every moderation action and settings change attempted by each
- * role, over REST and (for posting and reacting) the socket. Only the allowed cells succeed;
+ * role — plus a site admin who is not a member, a muted member and a disabled user — over REST
+ * and (for posting, editing, reacting and typing) the socket. Only the allowed cells succeed;
  * every refused attempt is checked to have changed nothing.
  */
 import assert from "node:assert/strict";
@@ -10,8 +11,10 @@ import type { Message } from "@/protocol";
 import { api, createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
 import { startServer, type TestServer } from "../support/server";
 
-const ROLES = ["owner", "admin", "moderator", "member", "guest", "outsider", "banned"] as const;
+const ROLES = ["owner", "admin", "moderator", "member", "guest", "outsider", "banned", "siteadmin", "muted", "disabled"] as const;
 type Role = (typeof ROLES)[number];
+/** A site admin (not a member of the room) may do whatever the owner may, except act on the owner. */
+const mayAct = (allowed: readonly Role[], role: Role) => allowed.includes(role) || (role === "siteadmin" && allowed.includes("owner"));
 
 let server: TestServer;
 let room: string;
@@ -38,7 +41,7 @@ async function newMember(role = "member"): Promise<TestUser> {
 }
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ SITE_ADMINS: "secondadmin" });
   // The first user of a site is its administrator; keep that out of the matrix.
   siteAdmin = await registerUser(server.url, "siteadmin");
   actors.owner = await registerUser(server.url, "owner");
@@ -50,6 +53,12 @@ before(async () => {
   actors.outsider = await registerUser(server.url, "outsider");
   actors.banned = await newMember();
   assert.equal((await moderate(actors.owner, { action: "ban", user: actors.banned.id })).status, 200);
+  actors.siteadmin = siteAdmin;
+  actors.muted = await newMember();
+  assert.equal((await moderate(actors.owner, { action: "mute", user: actors.muted.id, duration_s: 3600, reason: "matrix" })).status, 200);
+  actors.disabled = await newMember();
+  const disabled = await api(server.url, "PATCH", `/api/admin/users/${actors.disabled.id}`, { token: siteAdmin.token, body: { disabled: true } });
+  assert.equal(disabled.status, 200);
   const roles = Object.fromEntries((await detail()).members.map((m) => [m.id, m.role]));
   for (const role of ["owner", "admin", "moderator", "member", "guest"] as const) assert.equal(roles[actors[role].id], role);
 });
@@ -165,12 +174,13 @@ describe("authorization matrix (REST)", () => {
       for (const role of ROLES) {
         const cell = await prepare();
         const status = await cell.attempt(actors[role]);
-        const allowed = cell.allowed.includes(role);
+        const allowed = mayAct(cell.allowed, role);
         if (allowed) {
           assert.ok(status === 200 || status === 201 || status === 204, `${role} should be allowed to ${action}, got ${status}`);
           if (action !== "read the audit log") assert.equal(await cell.changed(), true, `${role}: ${action} took effect`);
         } else {
-          assert.equal(status, 403, `${role} must be refused ${action}`);
+          // A disabled user's token no longer authenticates at all.
+          assert.equal(status, role === "disabled" ? 401 : 403, `${role} must be refused ${action}`);
           assert.equal(await cell.changed(), false, `${role}: refused ${action} changed nothing`);
         }
       }
@@ -204,6 +214,31 @@ describe("authorization matrix (REST)", () => {
     );
   });
 
+  test("room admins and moderators cannot mute, kick, ban or demote a site admin; the owner can", async () => {
+    const name = "secondadmin";
+    assert.equal((await api(server.url, "POST", "/api/register", { body: { username: name, password: "correct horse battery" } })).status, 201);
+    const token = (await api<{ token: string }>(server.url, "POST", "/api/token", { body: { username: name, password: "correct horse battery" } })).body.token;
+    const me = await api<{ id: string }>(server.url, "GET", "/api/me", { token });
+    const target = me.body.id;
+    // Not a member yet: a pre-emptive ban is refused too.
+    assert.equal((await moderate(actors.moderator, { action: "ban", user: target })).status, 403, "moderator bans an outsider site admin");
+    assert.equal((await api(server.url, "POST", `/api/invites/${await invite()}/accept`, { token })).status, 200);
+    for (const by of ["admin", "moderator"] as const) {
+      for (const body of [
+        { action: "mute", user: target, duration_s: 60 },
+        { action: "kick", user: target },
+        { action: "ban", user: target },
+        { action: "role", user: target, role: "guest" },
+      ]) {
+        assert.equal((await moderate(actors[by], body)).status, 403, `${by}: ${body.action} a site admin`);
+      }
+    }
+    const member = await memberOf({ id: target } as TestUser);
+    assert.deepEqual([member?.role, member?.muted_until ?? null], ["member", null], "the site admin is untouched");
+    assert.equal((await moderate(actors.owner, { action: "mute", user: target, duration_s: 60 })).status, 200, "the owner outranks a site admin");
+    assert.equal((await moderate(actors.owner, { action: "kick", user: target })).status, 200);
+  });
+
   test("the site administrator outranks everyone but the owner", async () => {
     const token = siteAdmin.token;
     const victim = await newMember();
@@ -224,8 +259,16 @@ describe("authorization matrix (socket)", () => {
       guest: "FORBIDDEN",
       outsider: "FORBIDDEN",
       banned: "FORBIDDEN",
+      siteadmin: "FORBIDDEN",
+      muted: "FORBIDDEN",
+      disabled: "UNAUTHENTICATED",
     };
     for (const role of ROLES) {
+      if (role === "disabled") {
+        const s = await TestSocket.open(server.wsUrl, { token: actors[role].token });
+        assert.equal(await s.closed, 4001, "a disabled user's token is refused on the socket");
+        continue;
+      }
       const s = await TestSocket.connect(server.wsUrl, actors[role]);
       const join = await s.request({ type: "join", room });
       if (join.type === "error") {
@@ -244,6 +287,43 @@ describe("authorization matrix (socket)", () => {
     for (const role of ["outsider", "banned"] as const) {
       assert.equal((await api(server.url, "GET", `/api/rooms/${room}/messages`, { token: actors[role].token })).status, 403, `${role} reads no history`);
     }
+    assert.equal((await api(server.url, "GET", `/api/rooms/${room}/messages`, { token: actors.muted.token })).status, 200, "muted members still read");
+    assert.equal((await api(server.url, "GET", "/api/me", { token: actors.disabled.token })).status, 401, "a disabled user's token is refused over REST");
+  });
+
+  test("muted members read, mark read, delete their own messages and leave; they do not send, edit, react or type", async () => {
+    const victim = await newMember();
+    const owner = await TestSocket.connect(server.wsUrl, actors.owner);
+    await owner.join(room);
+    const s = await TestSocket.connect(server.wsUrl, victim);
+    await s.join(room);
+    const own = await s.request({ type: "send", room, content: "before the mute" });
+    assert.equal(own.type, "ack");
+    const ownId = own.type === "ack" ? own.message.id : "";
+    const other = await owner.request({ type: "send", room, content: "react to me" });
+    const otherId = other.type === "ack" ? other.message.id : "";
+    assert.equal((await moderate(actors.owner, { action: "mute", user: victim.id, duration_s: 600, reason: "quiet" })).status, 200);
+
+    const code = (f: Awaited<ReturnType<TestSocket["request"]>>) => (f.type === "error" ? f.code : f.type);
+    assert.equal(code(await s.request({ type: "send", room, content: "while muted" })), "FORBIDDEN", "send");
+    assert.equal(code(await s.request({ type: "edit", room, message: ownId, content: "edited while muted" })), "FORBIDDEN", "edit");
+    assert.equal(code(await s.request({ type: "react", room, message: otherId, emoji: "👍", op: "add" })), "FORBIDDEN", "react");
+    assert.equal(code(await s.request({ type: "typing", room, state: "start" })), "FORBIDDEN", "typing start");
+    // Frames without an answer: no error may arrive before the pong that follows them.
+    const from = s.frames.length;
+    s.send({ type: "typing", room, state: "stop" });
+    s.send({ type: "read", room, seq: 1 });
+    s.send({ type: "delivered", room, seq: 1 });
+    await s.request({ type: "ping" });
+    assert.deepEqual(s.frames.slice(from).filter((f) => f.type === "error"), [], "typing stop, read and delivered are allowed");
+    assert.equal(code(await s.request({ type: "delete", room, message: ownId })), "ack", "delete own");
+
+    const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages?limit=200`, { token: victim.token });
+    assert.equal(history.status, 200);
+    assert.equal(history.body.messages.some((m) => m.content === "while muted" || m.content === "edited while muted"), false);
+    assert.equal(history.body.messages.find((m) => m.id === otherId)?.reactions?.length ?? 0, 0);
+    assert.equal((await api(server.url, "POST", `/api/rooms/${room}/leave`, { token: victim.token })).status < 300, true, "leave");
+    await Promise.all([s.close(), owner.close()]);
   });
 
   test("guests react but do not post, unless the room lets guests post", async () => {
