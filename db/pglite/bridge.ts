@@ -149,7 +149,7 @@ function takeLock(file: string) {
     if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
       throw new Error(
         `the embedded database ${path.dirname(file)} is in use by process ${holder} (lock ${file}); ` +
-          "stop that server first, or give this one another DATA_DIR",
+          "stop that server first, or give this one another DATA_DIR (if no Confab server runs there, delete the lock file)",
       );
     }
     // The holder died without releasing it (kill -9, power loss): the lock is stale.

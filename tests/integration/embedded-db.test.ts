@@ -25,6 +25,9 @@ const notes = pgTable("test_notes", {
 const dataDir = mkdtempSync(path.join(tmpdir(), "confab-embedded-"));
 let handle: DatabaseHandle;
 
+/** Raw `execute` results are typed per driver; postgres.js (both shapes) returns the rows. */
+const rowsOf = <T>(result: unknown) => result as T[];
+
 before(async () => {
   handle = await openDatabase({ dataDir });
   await handle.db.execute(
@@ -39,8 +42,10 @@ after(async () => {
 
 describe("embedded database (PGlite in a worker thread)", () => {
   test("migrations are applied", async () => {
-    const rows = await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from information_schema.tables where table_name in ('users', 'rooms', 'messages')`);
-    assert.equal([...rows][0]?.n, 3);
+    const rows = rowsOf<{ n: number }>(
+      await handle.db.execute(sql`select count(*)::int as n from information_schema.tables where table_name in ('users', 'rooms', 'messages')`),
+    );
+    assert.equal(rows[0]?.n, 3);
   });
 
   test("jsonb and timestamps round-trip", async () => {
@@ -76,12 +81,10 @@ describe("embedded database (PGlite in a worker thread)", () => {
     await assert.rejects(
       handle.db.transaction(async (tx) => {
         await tx.insert(notes).values({ body: "uncommitted", at: new Date() });
-        outside = handle.db
-          .execute<{ n: number }>(sql`select count(*)::int as n from test_notes where body = 'uncommitted'`)
-          .then((rows) => {
-            order.push("outside");
-            return [...rows][0]!.n;
-          });
+        outside = handle.db.execute(sql`select count(*)::int as n from test_notes where body = 'uncommitted'`).then((rows) => {
+          order.push("outside");
+          return rowsOf<{ n: number }>(rows)[0]!.n;
+        });
         await new Promise((resolve) => setTimeout(resolve, 100));
         order.push("rollback");
         throw new Error("roll back");
@@ -114,8 +117,8 @@ describe("embedded database (PGlite in a worker thread)", () => {
     );
     assert.ok(err);
     assert.equal(toAppError(err).error.code, "INTERNAL");
-    const rows = await handle.db.execute<{ one: number }>(sql`select 1 as one`);
-    assert.equal([...rows][0]?.one, 1);
+    const rows = rowsOf<{ one: number }>(await handle.db.execute(sql`select 1 as one`));
+    assert.equal(rows[0]?.one, 1);
   });
 
   test("a second opener of the same data dir is refused", async () => {
