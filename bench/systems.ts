@@ -57,6 +57,12 @@ export const CONFAB_BENCH_ENV: Record<string, string> = {
   RATE_AUTH_PER_MIN: "100000000",
   RATE_INVITES_PER_MIN: "100000000",
   MAX_SOCKETS_PER_USER: "100000",
+  RATE_ROOMS_PER_MIN: "100000000",
+  MAX_ROOMS_PER_USER: "100000",
+  // Per-socket frame budgets (server/limits.ts) and handshake caps: the bench is one address.
+  FRAME_RATE_SCALE: "10000",
+  MAX_PENDING_HANDSHAKES: "100000",
+  MAX_PENDING_PER_ADDRESS: "100000",
 };
 
 interface Spawned {

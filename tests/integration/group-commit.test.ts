@@ -15,7 +15,7 @@ let owner: TestUser;
 let users: TestUser[];
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ FRAME_RATE_SCALE: "20" });
   await registerUser(server.url, "siteadmin");
   owner = await registerUser(server.url, "owner");
   users = await Promise.all([0, 1, 2, 3].map((n) => registerUser(server.url, `sender${n}`)));
@@ -106,16 +106,22 @@ describe("group commit", () => {
     const room = await createRoom(server.url, owner);
     const socket = await TestSocket.connect(server.wsUrl, bob!);
     await socket.join(room);
-    const ids: string[] = Array.from({ length: 60 }, () => randomUUID());
+    const ids: string[] = [];
+    let banned = false;
     const sending = (async () => {
-      for (const id of ids) {
+      // A steady stream that outlasts the ban by a bounded margin.
+      for (let n = 0, after = 0; n < 2_000 && after < 30; n++) {
+        const id = randomUUID();
+        ids.push(id);
         socket.send({ type: "send", id, room, content: "spam" });
-        await new Promise((r) => setImmediate(r));
+        if (banned) after++;
+        await new Promise((r) => setTimeout(r, 5));
       }
     })();
     await waitFor(() => acksOf(socket).length >= 5, { what: "first acks" });
     const ban = await api(server.url, "POST", `/api/rooms/${room}/moderation`, { token: owner.token, body: { action: "ban", user: bob!.id } });
     assert.equal(ban.status, 200);
+    banned = true;
     await sending;
     await new Promise((r) => setTimeout(r, 500));
 
