@@ -79,12 +79,12 @@ function lineChart(title: string, yLabel: string, series: { name: string; points
   const all = series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0);
   if (all.length === 0) return "";
   const lx = (v: number) => Math.log10(v);
-  const [x0, x1] = [Math.floor(lx(Math.min(...all.map((p) => p[0])))), Math.ceil(lx(Math.max(...all.map((p) => p[0]))) + 1e-9)];
-  const [y0, y1] = [Math.floor(lx(Math.min(...all.map((p) => p[1])))), Math.ceil(lx(Math.max(...all.map((p) => p[1]))) + 1e-9)];
+  const [x0, x1] = [Math.floor(lx(Math.min(...all.map((p) => p[0])))), Math.ceil(lx(Math.max(...all.map((p) => p[0]))) - 1e-9)];
+  const [y0, y1] = [Math.floor(lx(Math.min(...all.map((p) => p[1])))), Math.ceil(lx(Math.max(...all.map((p) => p[1]))) - 1e-9)];
   const sx = (v: number) => m.l + ((lx(v) - x0) / Math.max(1, x1 - x0)) * (W - m.l - m.r);
   const sy = (v: number) => H - m.b - ((lx(v) - y0) / Math.max(1, y1 - y0)) * (H - m.t - m.b);
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`];
-  out.push(`<text x="${W / 2 - 60}" y="18" font-size="13">${title}</text>`);
+  out.push(`<text x="${m.l}" y="18" font-size="13">${title}</text>`);
   for (let e = y0; e <= y1; e++) {
     const y = sy(10 ** e);
     out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${m.l - 6}" y="${y + 4}" text-anchor="end">${(10 ** e).toLocaleString("en-US")}</text>`);

@@ -157,7 +157,7 @@ async function run(which: Exclude<Scenario, "all" | "smoke">, o: Options, system
 
 /** Tiny fan-out on every system; fails only when a system acks or delivers nothing at all. */
 async function smoke(): Promise<boolean> {
-  const tiny: Options = { ...opts, rooms: 2, members: 5, rates: [5], durationS: 2, drainS: 2, concurrency: 20 };
+  const tiny: Options = { ...opts, rooms: 2, members: 5, fanoutUsers: 5, rates: [5], durationS: 2, drainS: 2, concurrency: 20 };
   const systems = chosenSystems([...SYSTEM_NAMES]);
   for (const name of systems) {
     await against("smoke", name, async (s) => {

@@ -135,11 +135,18 @@ async function startServices(): Promise<Services> {
   const logs: string[] = [];
   child.stderr!.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
   const env = await new Promise<Services["env"]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`Postgres + Redis not ready in 120 s:\n${logs.join("")}`));
+    }, 120_000);
+    void exited.then(() => clearTimeout(timer));
     let buffered = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       buffered += chunk.toString();
       const match = /\{"services".*\}/.exec(buffered);
-      if (match) resolve((JSON.parse(match[0]) as { services: Services["env"] }).services);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(match[0]) as { services: Services["env"] }).services);
     });
     void exited.then(() => reject(new Error(`with-services.sh exited before the services were ready:\n${logs.join("")}`)));
   });

@@ -209,7 +209,7 @@ async function load(args: LoadArgs): Promise<LoadResult> {
     while (now() < state.windowEnd) {
       const elapsed = (now() - args.startAt) / 1000;
       for (const r of owed) {
-        const due = Math.floor(elapsed * r.rate);
+        const due = Math.floor(elapsed * r.rate) + 1;
         while (r.sent < due) sendFrom(r.members[r.sent++ % r.members.length]!, r.room);
       }
       await sleep(5);
