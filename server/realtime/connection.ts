@@ -11,6 +11,7 @@ import type { Identity } from "@/server/auth/tokens";
 import { AppError, toAppError } from "@/server/errors";
 import type { FrameBudgets } from "@/server/limits";
 import type { Logger } from "@/server/log";
+import type { Metrics } from "@/server/metrics";
 import type { RoomListener } from "./registry";
 import { encodeFrame, sendFrame, type Encoded } from "./send";
 
@@ -51,6 +52,7 @@ export class Connection implements RoomListener {
     readonly budgets: FrameBudgets,
     /** Longest one frame may hold this socket's queue. */
     private readonly frameTimeoutMs: number,
+    private readonly metrics?: Metrics,
   ) {}
 
   get userId(): string {
@@ -58,12 +60,14 @@ export class Connection implements RoomListener {
   }
 
   send(frame: ServerFrame): void {
+    this.metrics?.framesOut.inc({ type: frame.type });
     sendFrame(this.socket, frame);
   }
 
   sendError(err: unknown, ref?: string): void {
     const { error, correlationId } = toAppError(err);
     if (correlationId) this.log.error({ err, correlationId, conn: this.id }, "frame handler failed");
+    this.metrics?.errors.inc({ code: error.code, transport: "ws" });
     if (error.code === "RATE_LIMITED" && this.sustainedAbuse()) {
       this.socket.close(CloseCode.RATE_LIMITED, "rate limit exceeded repeatedly");
       return;
@@ -175,6 +179,7 @@ export class Connection implements RoomListener {
    */
   enqueue(frame: ClientFrame, handler: () => Promise<void>): void {
     const ref = "id" in frame ? frame.id : undefined;
+    this.metrics?.framesIn.inc({ type: frame.type });
     try {
       this.budgets.take(frame.type);
     } catch (err) {

@@ -57,7 +57,10 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     {
       held: () => runtime.metrics.heldBack.inc(),
       caughtUp: () => runtime.metrics.holeFills.inc(),
-      delivered: (createdAt) => runtime.metrics.fanout.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000),
+      delivered: (createdAt, sockets) => {
+        runtime.metrics.fanout.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000);
+        runtime.metrics.framesOut.inc({ type: "message" }, sockets);
+      },
     },
   );
   const presence = new PresenceTracker(runtime, runtime.presence, config.PRESENCE_TTL_MS);
@@ -101,8 +104,9 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
   });
 
   function onSocket(ws: WebSocket, credential: string | undefined, initialRoom: string | undefined, releasePending: () => void): void {
-    const conn = new Connection(ws, log, new FrameBudgets(config.FRAME_RATE_SCALE), config.FRAME_TIMEOUT_MS);
+    const conn = new Connection(ws, log, new FrameBudgets(config.FRAME_RATE_SCALE), config.FRAME_TIMEOUT_MS, runtime.metrics);
     connections.add(conn);
+    runtime.metrics.sockets.inc({ state: "pending" });
     // Frames can arrive while the credential is being verified: buffer them, in order.
     const early: RawData[] = [];
     let ready = false;
@@ -113,6 +117,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     ws.on("error", (err) => log.debug({ err: err.message, conn: conn.id }, "socket error"));
     ws.on("close", () => {
       connections.delete(conn);
+      runtime.metrics.sockets.dec({ state: conn.identity ? "authenticated" : "pending" });
       if (conn.identity) {
         void presence.disconnect(conn.userId, conn.id);
         void registry.removeUser(conn);
@@ -141,6 +146,8 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
         return;
       }
       conn.identity = identity;
+      runtime.metrics.sockets.dec({ state: "pending" });
+      runtime.metrics.sockets.inc({ state: "authenticated" });
       await registry.addUser(conn);
       if (ws.readyState !== ws.OPEN) {
         // Closed while we were looking things up: the close handler may have run too early.

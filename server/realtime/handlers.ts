@@ -119,6 +119,7 @@ export const handlers: HandlerTable = {
     assertJoined(conn, frame.room);
     // The socket's next frame starts as soon as this message holds its place in the room's group
     // commit, so one socket's burst shares a batch; its ack (or error) follows the commit.
+    const arrived = performance.now();
     await new Promise<void>((queued, refused) => {
       let placed = false;
       const sent = sendMessage(
@@ -132,6 +133,7 @@ export const handlers: HandlerTable = {
       ).then(
         (message) => {
           conn.send({ type: "ack", ref: frame.id, message });
+          runtime.metrics.sendAck.observe((performance.now() - arrived) / 1000);
           queued();
         },
         (err: unknown) => {

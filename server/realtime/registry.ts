@@ -49,8 +49,8 @@ interface RoomState {
 export interface RegistryObserver {
   held?(): void;
   caughtUp?(): void;
-  /** A message reached this instance's sockets; `createdAt` is its commit time. */
-  delivered?(createdAt: string): void;
+  /** A message reached `sockets` of this instance's sockets; `createdAt` is its commit time. */
+  delivered?(createdAt: string, sockets: number): void;
 }
 
 export class RoomRegistry {
@@ -211,10 +211,13 @@ export class RoomRegistry {
     // A message from someone typing ends their "is typing…" on every instance that sees it.
     this.typing.apply(message.room, { id: message.sender, username: message.sender_name ?? "" }, "stop");
     const frame: ServerFrame = { type: "message", room: message.room, message };
+    let sockets = 0;
     for (const listener of state.listeners) {
-      if (canSee(message, listener.userId)) listener.deliver(message.room, frame, encoded);
+      if (!canSee(message, listener.userId)) continue;
+      listener.deliver(message.room, frame, encoded);
+      sockets++;
     }
-    this.observer.delivered?.(message.created_at);
+    this.observer.delivered?.(message.created_at, sockets);
   }
 
   /** Fills the holes below held-back messages from the database. */

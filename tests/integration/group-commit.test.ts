@@ -133,3 +133,21 @@ describe("group commit", () => {
     assert.ok(errors.every((f) => f.type === "error" && ["FORBIDDEN", "NOT_IN_ROOM"].includes(f.code)), JSON.stringify(errors.slice(0, 3)));
   });
 });
+
+describe("metrics", () => {
+  test("GET /metrics (loopback) counts persisted messages and shows sends sharing transactions", async () => {
+    const res = await fetch(`${server.url}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /text\/plain/);
+    const text = await res.text();
+    const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+    const persisted = value("confab_messages_persisted_total");
+    const batches = value("confab_group_commit_batch_size_count");
+    assert.ok(persisted >= 200, `persisted ${persisted}`);
+    assert.ok(batches < persisted, `${persisted} messages in ${batches} transactions`);
+    for (const name of ["confab_send_ack_seconds_count", "confab_fanout_seconds_count", "confab_frames_in_total", "nodejs_eventloop_lag_p99_seconds"]) {
+      assert.ok(value(name) > 0, `${name} is reported`);
+    }
+    assert.match(text, /confab_sockets\{state="authenticated"\} \d+/);
+  });
+});
