@@ -44,7 +44,8 @@ test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, cli
     });
     scenario.log("load over");
 
-    const stalled = await drain(clients, 30_000);
+    // Generous: after a restart, a busy two-core machine can take many seconds to re-admit everyone.
+    const stalled = await drain(clients, 60_000);
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => server.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);

@@ -58,7 +58,7 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
     });
     scenario.log("load over");
 
-    const stalled = await drain(clients, 30_000);
+    const stalled = await drain(clients, 40_000);
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);

@@ -56,7 +56,7 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
     });
     scenario.log("load over");
 
-    const stalled = await drain(senders, 30_000);
+    const stalled = await drain(senders, 60_000);
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 15_000);
