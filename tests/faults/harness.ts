@@ -237,14 +237,11 @@ export class SimClient {
       while (!this.stopped) {
         for (const url of this.opts.endpoints()) {
           if (this.stopped) break;
-          const ws = await open(url, this.opts.user.token).catch(() => null);
-          if (!ws) continue;
-          if (this.stopped) {
-            ws.terminate();
-            break;
-          }
-          this.attach(ws);
-          return;
+          const opened = await open(url, this.opts.user.token, (ws) => (this.stopped ? ws.terminate() : this.attach(ws))).then(
+            () => true,
+            () => false,
+          );
+          if (opened) return;
         }
         await sleep(RECONNECT_DELAY_MS + Math.random() * RECONNECT_DELAY_MS);
       }
@@ -371,10 +368,18 @@ export class SimClient {
   }
 }
 
-function open(url: string, token: string): Promise<WebSocket> {
+/**
+ * Opens a socket and hands it to `onOpen` inside the `open` event itself: the server's first
+ * frames can arrive in the same read as the handshake response and are emitted before any
+ * promise continuation runs, so listeners attached after an `await` would miss `ready`.
+ */
+function open(url: string, token: string, onOpen: (ws: WebSocket) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
-    ws.once("open", () => resolve(ws));
+    ws.once("open", () => {
+      onOpen(ws);
+      resolve();
+    });
     ws.once("error", reject);
     ws.once("unexpected-response", (_req, res) => {
       ws.terminate();
