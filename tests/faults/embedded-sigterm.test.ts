@@ -44,7 +44,8 @@ test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, cli
     });
     scenario.log("load over");
 
-    await drain(clients, 30_000);
+    // Generous: after a restart, a busy two-core machine can take many seconds to re-admit everyone.
+    const stalled = await drain(clients, 60_000);
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => server.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
@@ -59,12 +60,15 @@ test("SIGTERM of the embedded server under load: exit 0, nothing acked lost, cli
       [`lost = ${counts.lost}: every acked message is stored after the restart`]: counts.lost === 0,
       [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
       [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
-      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every send ends acked`]: counts.unsettled === 0 && counts.failed === 0,
+      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every send ends acked ${JSON.stringify(stalled.slice(0, 5))}`]: counts.unsettled === 0 && counts.failed === 0,
       [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
       [`reconnects = ${counts.reconnects}: every client came back after the restart`]: counts.reconnects >= clients.length,
       [`missed = ${counts.missed}: re-joining with since catches every client up`]: counts.missed === 0,
       [`deliveredTwice = ${counts.deliveredTwice}: nothing is delivered twice to one client`]: counts.deliveredTwice === 0,
     });
+  } catch (err) {
+    scenario.dumpServerLogs();
+    throw err;
   } finally {
     await scenario.teardown();
   }

@@ -127,6 +127,7 @@ interface Session {
   ws: WebSocket;
   n: number;
   ready: boolean;
+  openedAt: number;
   joined: Set<string>;
   /** Frames sent that expect an answer: frame id → kind and when it went out. */
   inflight: Map<string, { kind: FrameKind; at: number; room: string }>;
@@ -211,6 +212,17 @@ export class SimClient {
     session.ws.terminate();
   }
 
+  /** Where this client stands, for failure messages: its socket, its joins, its outbox. */
+  describe(now = Date.now()): string {
+    const session = this.session;
+    const socket = !session
+      ? "no socket"
+      : !session.ready
+        ? `socket ${session.n} open ${((now - session.openedAt) / 1000).toFixed(1)} s without ready`
+        : `socket ${session.n} ready, ${session.joined.size}/${this.opts.rooms.length} rooms joined, ${session.inflight.size} frames unanswered`;
+    return `${this.name}: ${socket}, ${this.pending} sends pending`;
+  }
+
   /** Oldest wait of a frame still unanswered on the current socket, in ms (0 when none). */
   oldestInflightMs(now = Date.now()): number {
     let oldest = 0;
@@ -225,14 +237,11 @@ export class SimClient {
       while (!this.stopped) {
         for (const url of this.opts.endpoints()) {
           if (this.stopped) break;
-          const ws = await open(url, this.opts.user.token).catch(() => null);
-          if (!ws) continue;
-          if (this.stopped) {
-            ws.terminate();
-            break;
-          }
-          this.attach(ws);
-          return;
+          const opened = await open(url, this.opts.user.token, (ws) => (this.stopped ? ws.terminate() : this.attach(ws))).then(
+            () => true,
+            () => false,
+          );
+          if (opened) return;
         }
         await sleep(RECONNECT_DELAY_MS + Math.random() * RECONNECT_DELAY_MS);
       }
@@ -242,7 +251,7 @@ export class SimClient {
   }
 
   private attach(ws: WebSocket): void {
-    const session: Session = { ws, n: this.opts.recorder.noteSession(this.name), ready: false, joined: new Set(), inflight: new Map() };
+    const session: Session = { ws, n: this.opts.recorder.noteSession(this.name), ready: false, openedAt: Date.now(), joined: new Set(), inflight: new Map() };
     this.session = session;
     ws.on("message", (data) => {
       const frame = parseServerFrame(data.toString());
@@ -359,10 +368,18 @@ export class SimClient {
   }
 }
 
-function open(url: string, token: string): Promise<WebSocket> {
+/**
+ * Opens a socket and hands it to `onOpen` inside the `open` event itself: the server's first
+ * frames can arrive in the same read as the handshake response and are emitted before any
+ * promise continuation runs, so listeners attached after an `await` would miss `ready`.
+ */
+function open(url: string, token: string, onOpen: (ws: WebSocket) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
-    ws.once("open", () => resolve(ws));
+    ws.once("open", () => {
+      onOpen(ws);
+      resolve();
+    });
     ws.once("error", reject);
     ws.once("unexpected-response", (_req, res) => {
       ws.terminate();
@@ -406,14 +423,14 @@ export async function runLoad({ senders, rooms, rate, durationMs, fault }: LoadO
   await (faultDone ?? fault?.run());
 }
 
-/** Polls until every sender's outbox is settled (acked or failed), or `timeoutMs` passed. */
-export async function drain(clients: readonly SimClient[], timeoutMs: number): Promise<boolean> {
+/**
+ * Polls until every sender's outbox is settled (acked or failed), or `timeoutMs` passed.
+ * Resolves with where each client that still has pending sends stands (empty when all settled).
+ */
+export async function drain(clients: readonly SimClient[], timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
-  while (clients.some((c) => c.pending > 0)) {
-    if (Date.now() > deadline) return false;
-    await sleep(100);
-  }
-  return true;
+  while (clients.some((c) => c.pending > 0) && Date.now() < deadline) await sleep(100);
+  return clients.filter((c) => c.pending > 0).map((c) => c.describe());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -636,6 +653,7 @@ export function assertGuarantees(scenario: string, guarantees: Record<string, bo
  */
 export class Scenario {
   private readonly teardowns: Array<() => Promise<unknown> | unknown> = [];
+  private readonly servers: TestServer[] = [];
   private readonly started = Date.now();
   private tornDown: Promise<void> | undefined;
 
@@ -671,8 +689,17 @@ export class Scenario {
   /** Starts a server and stops it at teardown. */
   async server(start: () => Promise<TestServer>): Promise<TestServer> {
     const server = await start();
+    this.servers.push(server);
     this.onTeardown(() => server.stop());
     return server;
+  }
+
+  /** Prints the warnings and errors each server logged (for a failed scenario). */
+  dumpServerLogs(lines = 15): void {
+    for (const [i, server] of this.servers.entries()) {
+      const notable = server.logs.filter((l) => !l.startsWith("{") || /"level":(40|50|60)/.test(l)).slice(-lines);
+      console.log(`[faults] ${this.title}: server ${i + 1} (port ${server.port}), last warnings/errors:\n  ${notable.join("\n  ") || "(none)"}`);
+    }
   }
 
   /** Connects clients (resolving once each has joined its rooms) and stops them at teardown. */

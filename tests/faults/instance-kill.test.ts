@@ -42,7 +42,7 @@ test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 d
     });
     scenario.log("load over");
 
-    await drain(clients, 30_000);
+    const stalled = await drain(clients, 60_000);
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => B.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
@@ -56,13 +56,16 @@ test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 d
       [`lost = ${counts.lost}: every acked message is stored`]: counts.lost === 0,
       [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
       [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
-      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every send ends acked`]: counts.unsettled === 0 && counts.failed === 0,
+      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every send ends acked ${JSON.stringify(stalled.slice(0, 5))}`]: counts.unsettled === 0 && counts.failed === 0,
       [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
       [`reconnects = ${counts.reconnects}: the dead instance's clients failed over`]: counts.reconnects >= clients.length / 2,
       [`deliveredTwice = ${counts.deliveredTwice}: nothing is delivered twice to one receiver`]: counts.deliveredTwice === 0,
       [`outOfOrder = ${counts.outOfOrder}: every receiver sees each room in seq order`]: counts.outOfOrder === 0,
       [`missed = ${counts.missed}: every receiver gets every message`]: counts.missed === 0,
     });
+  } catch (err) {
+    scenario.dumpServerLogs();
+    throw err;
   } finally {
     await scenario.teardown();
   }

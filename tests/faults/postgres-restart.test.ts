@@ -58,7 +58,7 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
     });
     scenario.log("load over");
 
-    await drain(clients, 30_000);
+    const stalled = await drain(clients, 40_000);
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 10_000);
@@ -80,9 +80,12 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
       [`lost = ${counts.lost}: every acked message is stored`]: counts.lost === 0,
       [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
       [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
-      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every retry ends acked`]: counts.unsettled === 0 && counts.failed === 0,
+      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every retry ends acked ${JSON.stringify(stalled.slice(0, 5))}`]: counts.unsettled === 0 && counts.failed === 0,
       [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
     });
+  } catch (err) {
+    scenario.dumpServerLogs();
+    throw err;
   } finally {
     await scenario.teardown();
   }

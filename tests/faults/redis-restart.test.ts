@@ -56,7 +56,7 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
     });
     scenario.log("load over");
 
-    await drain(senders, 30_000);
+    const stalled = await drain(senders, 60_000);
     scenario.log("outboxes drained");
     const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
     await waitForDeliveries(recorder, stored, clients, 15_000);
@@ -78,8 +78,11 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
         all.missed === 0 && all.deliveredTwice === 0 && all.outOfOrder === 0,
       [`lost = ${all.lost}: every acked message is stored`]: all.lost === 0,
       [`storedTwice = ${all.storedTwice}: retries with the same id store nothing twice`]: all.storedTwice === 0,
-      [`unsettled = ${all.unsettled}: every send ends acked once Redis is back`]: all.unsettled === 0,
+      [`unsettled = ${all.unsettled}: every send ends acked once Redis is back ${JSON.stringify(stalled.slice(0, 5))}`]: all.unsettled === 0,
     });
+  } catch (err) {
+    scenario.dumpServerLogs();
+    throw err;
   } finally {
     await scenario.teardown();
   }
