@@ -122,22 +122,39 @@ export const handlers: HandlerTable = {
     const arrived = performance.now();
     await new Promise<void>((queued, refused) => {
       let placed = false;
+      let answered = false;
+      let deadline: NodeJS.Timeout | undefined;
+      const answer = (reply: () => void) => {
+        clearTimeout(deadline);
+        if (answered) return;
+        answered = true;
+        reply();
+      };
       const sent = sendMessage(
         runtime,
         actorOf(conn),
         { clientId: frame.id, roomId: frame.room, content: frame.content, kind: frame.kind, to: frame.to, replyTo: frame.reply_to, meta: frame.meta },
         () => {
           placed = true;
+          // The frame timeout bounds the whole send, commit included. A commit that lands after
+          // it is harmless: the client's retry with the same id gets the stored message.
+          const left = Math.max(0, runtime.config.FRAME_TIMEOUT_MS - (performance.now() - arrived));
+          deadline = setTimeout(
+            () => answer(() => conn.sendError(new AppError("UNAVAILABLE", "the message was not confirmed in time; retry with the same id"), frame.id)),
+            left,
+          );
           queued();
         },
       ).then(
         (message) => {
-          conn.send({ type: "ack", ref: frame.id, message });
-          runtime.metrics.sendAck.observe((performance.now() - arrived) / 1000);
+          answer(() => {
+            conn.send({ type: "ack", ref: frame.id, message });
+            runtime.metrics.sendAck.observe((performance.now() - arrived) / 1000);
+          });
           queued();
         },
         (err: unknown) => {
-          if (placed) conn.sendError(err, frame.id);
+          if (placed) answer(() => conn.sendError(err, frame.id));
           else refused(err);
         },
       );
