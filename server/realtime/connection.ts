@@ -41,6 +41,11 @@ export class Connection implements RoomListener {
   /** Presence reaches a socket once per room the user shares with it; send each change once. */
   private readonly presenceSeen = new Map<string, string>();
   private queued = 0;
+  /**
+   * When the frame being handled must be answered by (performance.now() time). Frames run one
+   * at a time, so this belongs to the current frame until its handler resolves.
+   */
+  frameDeadline = 0;
   private readonly settling = new Set<Promise<void>>();
   /** Whether `blocked` is known yet: it is read on the first join, not on every connect. */
   private blockedKnown = false;
@@ -191,8 +196,15 @@ export class Connection implements RoomListener {
       return;
     }
     this.queued++;
+    // The timeout counts from the frame's arrival: time spent behind slower frames counts too.
+    const deadline = performance.now() + this.frameTimeoutMs;
     this.queue = this.queue
-      .then(() => withTimeout(handler(), this.frameTimeoutMs))
+      .then(() => {
+        const left = deadline - performance.now();
+        if (left <= 0) throw timedOut(this.frameTimeoutMs);
+        this.frameDeadline = deadline;
+        return withTimeout(handler(), left, this.frameTimeoutMs);
+      })
       .catch((err: unknown) => this.sendError(err, ref))
       .finally(() => {
         this.queued--;
@@ -212,10 +224,12 @@ export class Connection implements RoomListener {
   }
 }
 
-function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+const timedOut = (limitMs: number) => new AppError("UNAVAILABLE", `the server did not answer within ${limitMs} ms; retry`);
+
+function withTimeout(work: Promise<void>, ms: number, limitMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError("UNAVAILABLE", `the server did not answer within ${ms} ms; retry`)), ms);
+    timer = setTimeout(() => reject(timedOut(limitMs)), ms);
   });
   // The abandoned handler may still fail later; its error has nobody left to answer.
   work.catch(() => {});

@@ -120,6 +120,7 @@ export const handlers: HandlerTable = {
     // The socket's next frame starts as soon as this message holds its place in the room's group
     // commit, so one socket's burst shares a batch; its ack (or error) follows the commit.
     const arrived = performance.now();
+    const answerBy = conn.frameDeadline;
     await new Promise<void>((queued, refused) => {
       let placed = false;
       let answered = false;
@@ -138,7 +139,7 @@ export const handlers: HandlerTable = {
           placed = true;
           // The frame timeout bounds the whole send, commit included. A commit that lands after
           // it is harmless: the client's retry with the same id gets the stored message.
-          const left = Math.max(0, runtime.config.FRAME_TIMEOUT_MS - (performance.now() - arrived));
+          const left = Math.max(0, answerBy - performance.now());
           deadline = setTimeout(
             () => answer(() => conn.sendError(new AppError("UNAVAILABLE", "the message was not confirmed in time; retry with the same id"), frame.id)),
             left,

@@ -70,11 +70,12 @@ test("a frame that outlives the frame timeout answers UNAVAILABLE and the queue 
   const conn = newConnection(socket, { timeoutMs: 50 });
   const ran: string[] = [];
   conn.enqueue({ type: "ping", id: "11111111-1111-4111-8111-111111111111" }, () => new Promise<void>(() => {}));
+  await new Promise((r) => setTimeout(r, 30));
   conn.enqueue({ type: "ping" }, async () => {
     ran.push("second");
   });
   await conn.drain();
-  assert.deepEqual(ran, ["second"]);
+  assert.deepEqual(ran, ["second"], "the second frame still had time when the first gave up");
   const error = sent.find((f) => f.type === "error");
   assert.ok(error && error.type === "error");
   assert.equal(error.code, "UNAVAILABLE");
@@ -120,4 +121,19 @@ test("the heartbeat drops nobody in a round that started late (the server was st
   assert.deepEqual(clock.tick(), { lateMs: 4_000, mayDrop: false });
   now += 1_000;
   assert.equal(clock.tick().mayDrop, true, "the next punctual round may drop silent sockets again");
+});
+
+test("the frame timeout counts from arrival: time spent behind a slower frame is part of it", async () => {
+  const { socket, sent } = fakeSocket();
+  const conn = newConnection(socket, { timeoutMs: 100 });
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  conn.enqueue({ type: "ping", id: "11111111-1111-4111-8111-111111111111" }, () => sleep(70));
+  // 70 ms waiting plus 60 ms of its own: within the timeout measured from its start, past it from arrival.
+  conn.enqueue({ type: "ping", id: "22222222-2222-4222-8222-222222222222" }, () => sleep(60));
+  await conn.drain();
+  const errors = sent.filter((f) => f.type === "error");
+  assert.deepEqual(
+    errors.map((f) => (f.type === "error" ? [f.ref, f.code, f.retryable] : [])),
+    [["22222222-2222-4222-8222-222222222222", "UNAVAILABLE", true]],
+  );
 });
