@@ -53,7 +53,11 @@ export async function startServer(env: Record<string, string> = {}, opts: { keep
   void exited.then(() => process.removeListener("exit", killOnExit));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${logs.join("\n")}`)), 60_000);
+    const timer = setTimeout(() => {
+      // A server that never came up must not outlive the test (its pipes keep the runner alive).
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start in 60 s:\n${logs.join("\n")}`));
+    }, 60_000);
     const onLine = (line: string) => {
       logs.push(line);
       if (logs.length > 2000) logs.shift();
