@@ -1,12 +1,15 @@
 /**
- * Opens the database once per process: PGlite in DATA_DIR by default, Postgres when
- * DATABASE_URL is set. Both are exposed as the same drizzle type, so no query knows which
- * one it runs on. Migrations are applied before the server accepts traffic.
+ * Opens the database once per process: PGlite in DATA_DIR by default (in a worker thread,
+ * see db/pglite/), Postgres when DATABASE_URL is set. Both are driven by postgres.js and
+ * exposed as the same drizzle type, so no query knows which one it runs on. Migrations are
+ * applied before the server accepts traffic.
  */
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type postgres from "postgres";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -26,22 +29,66 @@ const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)),
 /** Arbitrary constant: the advisory lock that keeps concurrent instances from migrating at once. */
 const MIGRATION_LOCK_ID = 7_302_115;
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
-  return openPglite(path.join(opts.dataDir, "pglite"));
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Postgres connections per process (the embedded database serves one at a time). */
+  poolMax?: number;
+  /** Bound on connecting and on each statement, so an outage fails fast instead of hanging. */
+  queryTimeoutMs?: number;
 }
 
-async function openPglite(dir: string): Promise<DatabaseHandle> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { drizzle } = await import("drizzle-orm/pglite");
-  const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const client = await PGlite.create(dir);
-  const db = drizzle({ client, schema });
-  await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Database, driver: "pglite", close: () => client.close() };
+export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
+  const timeoutMs = opts.queryTimeoutMs ?? 5_000;
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolMax ?? 10, timeoutMs);
+  return openPglite(path.join(opts.dataDir, "pglite"), timeoutMs);
 }
 
-async function openPostgres(url: string): Promise<DatabaseHandle> {
+/** Settings shared by both shapes; the timeouts are in seconds, as postgres.js wants them. */
+const clientOptions = (timeoutMs: number) => ({
+  onnotice: () => {},
+  connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+});
+
+/**
+ * PGlite runs in a worker thread (db/pglite/bridge.ts) and is reached over the wire
+ * protocol, so this is the same postgres.js + drizzle pair as the Postgres shape. One
+ * connection: PGlite has one backend, and postgres.js queues every query behind an open
+ * transaction on it instead of interleaving.
+ */
+async function openPglite(dir: string, timeoutMs: number): Promise<DatabaseHandle> {
+  const { startEmbeddedDatabase } = await import("./pglite/bridge");
+  const { default: postgresJs } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  const embedded = await startEmbeddedDatabase(dir);
+  // `socket` (a factory of duplex streams) is documented in postgres.js's README but missing
+  // from its type definitions.
+  const options: postgres.Options<Record<string, never>> & { socket: () => Duplex } = {
+    ...clientOptions(timeoutMs),
+    socket: () => embedded.connect(),
+    ssl: false,
+    max: 1,
+    username: "postgres",
+    database: "postgres",
+  };
+  const client = postgresJs(options);
+  try {
+    const db = drizzle({ client, schema });
+    await migrate(db, { migrationsFolder });
+    const close = async () => {
+      await client.end({ timeout: 5 });
+      await embedded.close();
+    };
+    return { db: db as unknown as Database, driver: "pglite", close };
+  } catch (err) {
+    await client.end({ timeout: 1 });
+    await embedded.close();
+    throw err;
+  }
+}
+
+async function openPostgres(url: string, poolMax: number, timeoutMs: number): Promise<DatabaseHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
@@ -57,7 +104,14 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     await migrator.end();
   }
 
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const client = postgres(url, {
+    ...clientOptions(timeoutMs),
+    max: poolMax,
+    // Idle connections are dropped so a restarted server is not first met through dead sockets.
+    idle_timeout: 60,
+    // Server-side bound on every statement (including lock waits such as a busy room row).
+    connection: { statement_timeout: timeoutMs },
+  });
   const db = drizzle({ client, schema });
   return { db: db as unknown as Database, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }

@@ -39,7 +39,7 @@ export function useChatSocket(key: string, options: ChatClientOptions = {}): Cha
     return () => services.client.stop();
   }, [services]);
 
-  // Every room in "My rooms" stays joined, so its badge, receipts and presence are live.
+  // Every room in "My rooms" is watched, so its badge, receipts and presence are live.
   useEffect(() => {
     const { client, directory } = services;
     const sync = () => client.setBackgroundRooms(directory.roomIds());

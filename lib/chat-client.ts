@@ -13,10 +13,12 @@
  *   and the server replays what was missed; `gap` frames (and holes in seq seen live) are
  *   filled over REST. The store de-duplicates by message id and orders by seq.
  *
- * Background rooms: every room in "My rooms" is joined too, without `since` while its history
- * is not loaded (no replay: only live frames), so unread badges, receipts from the user's
- * other tabs, member events and presence arrive for rooms that are not on screen. Opening such
- * a room loads its history and re-joins with `since`, which replays anything the load missed.
+ * Background rooms: every room in "My rooms" is watched, not joined (one `watch` frame; the
+ * server answers with the unread summary and then sends `room_activity` per new message, the
+ * user's own receipts and removals, room updates and presence), so badges stay live without a
+ * join per room on every connect. Only open rooms are joined; opening a room loads its history
+ * and joins with `since`, which replays anything the load missed. A background room with
+ * unsent messages (restored after a reload) is joined too, so its outbox can drain.
  */
 import ReconnectingWebSocket from "partysocket/ws";
 import { CloseCode, parseServerFrame, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
@@ -38,13 +40,15 @@ const PONG_TIMEOUT_MS = 10_000;
 const LEAVE_DELAY_MS = 250;
 /** `delivered` reports are coalesced per room to at most one per this interval. */
 const DELIVERED_THROTTLE_MS = 1000;
+/** Rooms per `watch` frame (the server takes at most 1000). */
+const WATCH_BATCH = 500;
 
 export interface ChatClientOptions {
   /** Called when the server refuses our credentials; the session is gone. */
   onUnauthenticated?: () => void;
   /** Overrides the socket URL (tests); by default `/ws` on the page's own origin. */
   url?: () => string;
-  /** "My rooms": joined in the background and kept current (unread counts, removals). */
+  /** "My rooms": watched in the background and kept current (unread counts, removals). */
   directory?: RoomDirectory;
   /** Where unacknowledged sends are kept across reloads of the tab (sessionStorage). */
   outbox?: OutboxStorage;
@@ -71,7 +75,7 @@ export class ChatClient {
   private joinSent = new Set<string>();
   /** Of those, the ones joined with `since` (history loaded, replay asked for). */
   private joinedWithSince = new Set<string>();
-  /** Rooms joined for live unread/receipts/presence only, whether or not they are open. */
+  /** Rooms watched for live unread/receipts/presence, whether or not they are open. */
   private background = new Set<string>();
   /** Rooms the user was kicked or banned from on this tab: never re-joined automatically. */
   private removed = new Set<string>();
@@ -325,7 +329,7 @@ export class ChatClient {
         room,
         setTimeout(() => {
           this.leaveTimers.delete(room);
-          if (this.subscriptions.has(room) || this.background.has(room)) return;
+          if (this.subscriptions.has(room) || this.hasPending(room)) return;
           this.joinedWithSince.delete(room);
           if (this.joinSent.delete(room)) this.transmit({ type: "leave", room });
           this.store.patchRoom(room, { joined: false });
@@ -335,15 +339,14 @@ export class ChatClient {
   }
 
   /**
-   * Joins a room on the current socket. An open room waits for its history and asks for
-   * everything after the highest seq held; a background room whose history was never loaded
-   * joins without `since` (live frames only). A room joined bare and since loaded is joined
-   * again with `since` (the server re-joins in place and replays).
+   * Joins a room on the current socket: an open room, or a background room with unsent
+   * messages. It waits for the room's history and asks for everything after the highest seq
+   * held.
    */
   private join(room: string): void {
     if (!this.ready || this.removed.has(room)) return;
     const open = this.subscriptions.has(room);
-    if (!open && !this.background.has(room)) return;
+    if (!open && !(this.background.has(room) && this.hasPending(room))) return;
     const state = this.store.getRoom(room);
     // A background room with unsent messages (restored after a reload) needs its history too:
     // sends go out only after a join with `since`, which settles anything already stored.
@@ -365,23 +368,31 @@ export class ChatClient {
   }
 
   /**
-   * The rooms to stay joined to in the background ("My rooms"). New ones are joined; ones no
-   * longer listed are left unless open.
+   * The rooms to watch in the background ("My rooms"). New ones are watched; ones no longer
+   * listed are unwatched (and left unless open).
    */
   setBackgroundRooms(rooms: Iterable<string>): void {
     const next = new Set(rooms);
+    const gone: string[] = [];
     for (const room of this.background) {
       if (next.has(room)) continue;
       this.background.delete(room);
+      gone.push(room);
       if (this.subscriptions.has(room) || this.leaveTimers.has(room)) continue;
       this.joinedWithSince.delete(room);
       if (this.joinSent.delete(room)) this.transmit({ type: "leave", room });
     }
-    for (const room of next) {
-      if (this.background.has(room)) continue;
-      this.background.add(room);
-      this.join(room);
-    }
+    if (gone.length > 0 && this.ready) this.transmit({ type: "unwatch", rooms: gone });
+    const added = [...next].filter((room) => !this.background.has(room));
+    for (const room of added) this.background.add(room);
+    this.watch(added);
+    for (const room of added) this.join(room);
+  }
+
+  /** Asks for `room_activity` of these rooms and their unread summary (answered with `unread`). */
+  private watch(rooms: string[]): void {
+    if (!this.ready || rooms.length === 0) return;
+    for (let i = 0; i < rooms.length; i += WATCH_BATCH) this.transmit({ type: "watch", rooms: rooms.slice(i, i + WATCH_BATCH) });
   }
 
   /** The status the user picked; sent now and after every reconnect. */
@@ -622,6 +633,13 @@ export class ChatClient {
         this.options.directory?.rename(frame.room, { ...(name !== undefined ? { name } : {}), ...(topic !== undefined ? { topic } : {}), ...(visibility ? { visibility } : {}) });
         return;
       }
+      case "unread":
+        this.options.directory?.applySummary(frame.rooms);
+        if (frame.presence) this.store.setPresence(frame.presence);
+        return;
+      case "room_activity":
+        this.options.directory?.noteMessage(frame.room, frame.seq, frame.sender === this.store.getMe()?.id);
+        return;
       case "room_added":
         // Another tab or device joined, or someone opened a DM with us: pick it up now.
         void this.options.directory?.refresh();
@@ -644,6 +662,7 @@ export class ChatClient {
       if (this.store.getRoom(room).loaded) this.join(room);
       else void this.loadLatest(room).then(() => this.join(room));
     }
+    this.watch([...this.background]);
     for (const room of this.background) this.join(room);
   }
 

@@ -71,7 +71,7 @@ export class RoomDirectory {
     this.set({ rooms: next ? this.state.rooms.map((r) => (r.id === roomId ? next : r)) : this.state.rooms.filter((r) => r.id !== roomId) });
   }
 
-  /** The rooms the socket should stay joined to (live unread, receipts, presence). */
+  /** The rooms the socket should watch (live unread, receipts, presence). */
   roomIds(): string[] {
     return this.state.rooms.map((r) => r.id);
   }
@@ -85,6 +85,22 @@ export class RoomDirectory {
       if (seq <= room.last_seq) return room;
       return { ...room, last_seq: seq, unread: fromMe ? (room.unread ?? 0) : (room.unread ?? 0) + 1 };
     });
+  }
+
+  /**
+   * The server's unread summary (answer to `watch`). Like a REST refresh it is the baseline,
+   * unless a live message newer than it was already counted.
+   */
+  applySummary(summary: ReadonlyArray<{ room: string; last_seq: number; unread: number }>): void {
+    const byRoom = new Map(summary.map((s) => [s.room, s] as const));
+    let changed = false;
+    const rooms = this.state.rooms.map((room) => {
+      const s = byRoom.get(room.id);
+      if (!s || s.last_seq < room.last_seq || (s.last_seq === room.last_seq && s.unread === room.unread)) return room;
+      changed = true;
+      return { ...room, last_seq: s.last_seq, unread: s.unread };
+    });
+    if (changed) this.set({ rooms });
   }
 
   /**

@@ -142,6 +142,14 @@ export const ReactFrame = z.object({
   op: z.enum(["add", "remove"]),
 });
 export const PresenceStatus = ["online", "idle", "away", "dnd"] as const;
+/**
+ * Extension: follow rooms without joining them (default: every room of the user). Answered
+ * with `unread`; afterwards each new message in a watched room arrives as a small
+ * `room_activity`, plus the user's own receipts and member events, room updates and presence.
+ */
+export const WatchFrame = z.object({ type: z.literal("watch"), id: id.optional(), rooms: z.array(roomId).max(1000).optional() });
+/** Extension: stop following rooms (a joined room stays joined). */
+export const UnwatchFrame = z.object({ type: z.literal("unwatch"), id: id.optional(), rooms: z.array(roomId).max(1000) });
 export const PresenceFrame = z.object({ type: z.literal("presence"), id: id.optional(), status: z.enum(PresenceStatus) });
 
 export const ClientFrame = z.discriminatedUnion("type", [
@@ -157,6 +165,8 @@ export const ClientFrame = z.discriminatedUnion("type", [
   DeliveredFrame,
   ReactFrame,
   PresenceFrame,
+  WatchFrame,
+  UnwatchFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -265,6 +275,16 @@ export const RoomAddedFrame = z.object({
   type: z.literal("room_added"),
   room: z.object({ id: z.string(), name: z.string(), topic: z.string(), visibility: z.enum(["public", "private", "direct"]) }),
 });
+/** Extension: the answer to `watch`: where the user stands in each watched room. */
+export const UnreadFrame = z.object({
+  type: z.literal("unread"),
+  ref: z.string().optional(),
+  rooms: z.array(z.object({ room: z.string(), last_seq: z.number().int(), read_seq: z.number().int(), unread: z.number().int() })),
+  /** The other person's presence in each watched direct conversation. */
+  presence: z.record(z.string(), z.object({ status: z.enum([...PresenceStatus, "offline"]), last_seen: z.string().nullable() })).optional(),
+});
+/** Extension: a new message in a watched (not joined) room: enough for an unread badge. */
+export const RoomActivityFrame = z.object({ type: z.literal("room_activity"), room: z.string(), seq: z.number().int(), sender: z.string() });
 export const PongFrame = z.object({ type: z.literal("pong"), ref: z.string().optional(), ts: z.number() });
 export const ErrorFrame = z.object({
   type: z.literal("error"),
@@ -294,6 +314,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
   UserPresenceFrame,
   RoomUpdatedFrame,
   RoomAddedFrame,
+  UnreadFrame,
+  RoomActivityFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

@@ -21,6 +21,8 @@ phase "security (authorization matrix, Origin table, fuzzer, hostile input)"
 npm run --silent test:security
 phase "distributed (2 instances on Postgres + Redis)"
 npm run --silent test:distributed
+phase "faults (kill -9, SIGTERM, Redis and Postgres restarts under load; starts its own Postgres + Redis)"
+npm run --silent test:faults
 phase "e2e (Playwright + Chromium)"
 npm run --silent test:e2e
 phase "all tests passed"

@@ -23,6 +23,10 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default("./data"),
   DATABASE_URL: optionalUrl(["postgres://", "postgresql://"]),
   REDIS_URL: optionalUrl(["redis://", "rediss://"]),
+  /** Postgres connections per instance (Postgres shape only; PGlite serves one at a time). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Bound on connecting to the database and on each statement; beyond it the caller gets UNAVAILABLE. */
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** The public URL of the site; when set, sign-in callbacks and invite links use it and its origin is allowed. */
   NEXTAUTH_URL: optionalUrl(["http://", "https://"]).refine((v) => v === undefined || URL.canParse(v), { message: "must be a URL" }),
@@ -64,6 +68,21 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Lets non-loopback scrapers read /metrics with `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Longest a socket frame's handler may run before it answers UNAVAILABLE and the socket's queue moves on. */
+  FRAME_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
+  /** Multiplies every per-socket frame budget (server/limits.ts); raise it for load tests. */
+  FRAME_RATE_SCALE: z.coerce.number().positive().max(10_000).default(1),
+  /** Sockets that have not authenticated yet, on this instance. */
+  MAX_PENDING_HANDSHAKES: z.coerce.number().int().min(1).default(1_000),
+  /** Sockets that have not authenticated yet, per client address. */
+  MAX_PENDING_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  /** permessage-deflate for frames of 1 KiB and more (smaller frames are never compressed). */
+  WS_COMPRESSION: z
+    .enum(["on", "off", "true", "false", "1", "0"])
+    .default("on")
+    .transform((v) => v === "on" || v === "true" || v === "1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -52,25 +52,53 @@ export const forbidden = (message: string) => new AppError("FORBIDDEN", message)
 
 export const isAppError = (err: unknown): err is AppError => typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
 
-/** Errors from the storage drivers that mean "the database is unreachable", not "bad query". */
-function isStorageDown(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
+/** postgres.js and socket errors that mean the connection, not the statement, failed. */
+const TRANSIENT_CODES = new Set([
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  // The embedded database's worker thread is gone (db/pglite/bridge.ts).
+  "PGLITE_WORKER_UNAVAILABLE",
+]);
+
+/**
+ * SQLSTATEs after which the same request can succeed on retry: the server is shutting down,
+ * crashed or starting (57P01–57P03), the connection broke (class 08), too many connections
+ * (53300), the statement timed out (57014, our DB_QUERY_TIMEOUT_MS), or the transaction lost
+ * a serialization race or a deadlock (40001, 40P01) and was rolled back.
+ */
+function isTransientSqlState(code: string): boolean {
   return (
-    code === "ECONNREFUSED" ||
-    code === "ECONNRESET" ||
-    code === "ETIMEDOUT" ||
-    code === "CONNECTION_CLOSED" ||
-    code === "CONNECTION_ENDED" ||
-    code === "CONNECTION_DESTROYED" ||
-    code === "57P01" // admin_shutdown
+    code === "57P01" ||
+    code === "57P02" ||
+    code === "57P03" ||
+    code === "57014" ||
+    code === "53300" ||
+    code === "40001" ||
+    code === "40P01" ||
+    /^08[0-9A-Z]{3}$/.test(code)
   );
+}
+
+/** Errors from the storage drivers that mean "try again", not "bad query": nothing was stored. */
+export function isTransientStorageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (TRANSIENT_CODES.has(code) || isTransientSqlState(code));
 }
 
 /** Normalizes any thrown value to an AppError; unknown errors get a correlation id to log. */
 export function toAppError(err: unknown): { error: AppError; correlationId?: string } {
   if (isAppError(err)) return { error: err };
   const cause = (err as { cause?: unknown } | null)?.cause;
-  if (isStorageDown(err) || isStorageDown(cause)) {
+  if (isTransientStorageError(err) || isTransientStorageError(cause)) {
     return { error: new AppError("UNAVAILABLE", "storage is unavailable; nothing was stored, retry") };
   }
   const correlationId = randomUUID();

@@ -9,6 +9,7 @@ import next from "next";
 import { openDatabase } from "@/db/client";
 import { promoteSiteAdmins } from "@/db/queries/users";
 import { createBus } from "./bus";
+import { AppendQueue, transactionalWriter } from "./chat/append-queue";
 import { ConfigError, loadConfig } from "./config";
 import { createLimits } from "./limits";
 import { createLogger } from "./log";
@@ -16,6 +17,7 @@ import { createPresenceStore } from "./presence";
 import { startRetentionJob } from "./jobs/retention";
 import { attachGateway } from "./realtime/gateway";
 import { CLIENT_IP_HEADER } from "./http/client-ip";
+import { createMetrics, serveMetrics } from "./metrics";
 import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonError } from "./http/security-headers";
 import { setRuntime } from "./runtime";
 
@@ -38,11 +40,24 @@ async function main() {
   // handler below drops client-sent X-Forwarded-Host unless TRUST_PROXY.
   if (!config.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const bus = await createBus(config.REDIS_URL, log);
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolMax: config.DATABASE_POOL_MAX,
+    queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+  });
+  const bus = await createBus(config.REDIS_URL, log, config.TYPING_TTL_MS);
   const presence = await createPresenceStore(config.REDIS_URL, log);
   const limits = await createLimits(config, log);
-  const runtime = { config, db: database.db, bus, log, presence, limits };
+  const metrics = createMetrics();
+  const appends = new AppendQueue(transactionalWriter(database.db), {
+    batchCommitted(results, durationMs) {
+      metrics.batchSize.observe(results.length);
+      metrics.messagesPersisted.inc(results.filter((r) => r.ok && r.created).length);
+      metrics.dbSeconds.observe({ op: "append_batch" }, durationMs / 1000);
+    },
+  });
+  const runtime = { config, db: database.db, bus, log, presence, limits, appends, metrics };
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   const stopRetention = startRetentionJob(runtime);
@@ -60,6 +75,7 @@ async function main() {
     req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
     applySecurityHeaders(req, res);
     if (!hasDecodablePath(req.url)) return sendJsonError(res, 400, "INVALID", "the path has malformed percent-encoding");
+    if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, req, res);
     void handleRequest(req, res);
   });
   // Registered before the gateway's listener, so the Origin check sees the normalized scheme.

@@ -5,6 +5,7 @@
  */
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { ClientFrame } from "@/protocol";
 import type { Config } from "./config";
 import { AppError } from "./errors";
 import type { Logger } from "./log";
@@ -64,5 +65,91 @@ async function take(limiter: RateLimiterAbstract, key: string, message: string):
     if (err instanceof RateLimiterRes) throw new AppError("RATE_LIMITED", message, { retryAfterMs: Math.max(1, Math.ceil(err.msBeforeNext)) });
     // The store itself failed (Redis down): refuse rather than let traffic through unchecked.
     throw new AppError("UNAVAILABLE", "rate limiter unavailable; retry");
+  }
+}
+
+// ---- Per-socket frame budgets -------------------------------------------------------------
+// Every frame type is charged here, in memory and before any database or Redis work, so a
+// flood costs the server a map look-up per frame. Budgets are per socket (a user has at most
+// MAX_SOCKETS_PER_USER of them); the per-user message limit above still applies to `send`.
+
+/** A token bucket: `burst` frames at once, refilled at `perSecond`. */
+type Budget = { burst: number; perSecond: number };
+
+export const FRAME_BUDGETS = {
+  auth: { burst: 5, perSecond: 1 },
+  join: { burst: 100, perSecond: 20 },
+  leave: { burst: 100, perSecond: 20 },
+  send: { burst: 100, perSecond: 50 },
+  edit: { burst: 30, perSecond: 5 },
+  delete: { burst: 30, perSecond: 5 },
+  typing: { burst: 20, perSecond: 5 },
+  read: { burst: 60, perSecond: 20 },
+  delivered: { burst: 60, perSecond: 20 },
+  react: { burst: 30, perSecond: 10 },
+  presence: { burst: 10, perSecond: 2 },
+  ping: { burst: 20, perSecond: 5 },
+  watch: { burst: 20, perSecond: 2 },
+  unwatch: { burst: 20, perSecond: 2 },
+} as const satisfies Record<ClientFrame["type"], Budget>;
+
+export type FrameKind = keyof typeof FRAME_BUDGETS;
+
+/** One socket's buckets; `take` throws RATE_LIMITED when the frame type's bucket is empty. */
+export class FrameBudgets {
+  private readonly tokens = new Map<FrameKind, { left: number; at: number }>();
+
+  constructor(
+    private readonly scale: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  take(kind: FrameKind): void {
+    const { burst, perSecond } = FRAME_BUDGETS[kind];
+    const capacity = burst * this.scale;
+    const rate = perSecond * this.scale;
+    const now = this.now();
+    const bucket = this.tokens.get(kind) ?? { left: capacity, at: now };
+    bucket.left = Math.min(capacity, bucket.left + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    this.tokens.set(kind, bucket);
+    if (bucket.left < 1) {
+      throw new AppError("RATE_LIMITED", `too many ${kind} frames; slow down`, { retryAfterMs: Math.ceil(((1 - bucket.left) / rate) * 1000) });
+    }
+    bucket.left -= 1;
+  }
+}
+
+/**
+ * Sockets that have not authenticated yet, per address and in total: each holds memory and a
+ * timer for up to the auth timeout, so they are capped before the upgrade completes.
+ */
+export class PendingHandshakes {
+  private total = 0;
+  private readonly perAddress = new Map<string, number>();
+
+  constructor(
+    private readonly maxTotal: number,
+    private readonly maxPerAddress: number,
+  ) {}
+
+  /** Counts a handshake in and returns its release, or says which cap refused it. */
+  admit(address: string): { release: () => void } | { refused: "total" | "address" } {
+    if (this.total >= this.maxTotal) return { refused: "total" };
+    const mine = this.perAddress.get(address) ?? 0;
+    if (mine >= this.maxPerAddress) return { refused: "address" };
+    this.total++;
+    this.perAddress.set(address, mine + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.total--;
+        const left = (this.perAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.perAddress.set(address, left);
+        else this.perAddress.delete(address);
+      },
+    };
   }
 }

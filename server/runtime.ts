@@ -5,9 +5,11 @@
  */
 import type { Database } from "@/db/client";
 import type { Bus } from "./bus";
+import type { AppendQueue } from "./chat/append-queue";
 import type { Config } from "./config";
 import type { Limits } from "./limits";
 import type { Logger } from "./log";
+import type { Metrics } from "./metrics";
 import type { PresenceStore } from "./presence";
 
 export interface Runtime {
@@ -18,6 +20,9 @@ export interface Runtime {
   /** Ephemeral who-is-connected state: memory embedded, Redis distributed. */
   presence: PresenceStore;
   limits: Limits;
+  /** Group commit of messages, one queue per process so a room's batches never overlap here. */
+  appends: AppendQueue;
+  metrics: Metrics;
 }
 
 const KEY = Symbol.for("confab.runtime");

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { gt, sql } from "drizzle-orm";
+import { and, gt, ne, sql } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 import type { Executor } from "../client";
-import { activity } from "../schema";
+import { activity, messages } from "../schema";
 
 export type ActivityKind = (typeof activity.$inferInsert)["kind"];
 
@@ -9,13 +10,23 @@ export async function insertActivity(db: Executor, { kind, userId, roomId }: { k
   await db.insert(activity).values({ id: randomUUID(), kind, userId: userId ?? null, roomId: roomId ?? null });
 }
 
-/** Event counts per UTC day and kind since `since`, newest day first. */
+/**
+ * Event counts per UTC day and kind since `since`, newest day first. Messages are counted from
+ * the messages table itself (the hot path writes no activity row per message); connects, joins
+ * and moderation come from the activity log.
+ */
 export async function activityPerDay(db: Executor, { since }: { since: Date }) {
-  const day = sql<string>`to_char(${activity.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
-  return db
-    .select({ day, kind: activity.kind, count: sql<number>`count(*)::int`, users: sql<number>`count(distinct ${activity.userId})::int` })
+  const day = (column: typeof activity.createdAt | typeof messages.createdAt) => sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const logged = db
+    .select({ day: day(activity.createdAt), kind: sql<ActivityKind>`${activity.kind}`, count: sql<number>`count(*)::int`, users: sql<number>`count(distinct ${activity.userId})::int` })
     .from(activity)
-    .where(gt(activity.createdAt, since))
-    .groupBy(day, activity.kind)
-    .orderBy(sql`1 desc`, activity.kind);
+    .where(and(gt(activity.createdAt, since), ne(activity.kind, "message")))
+    .groupBy(sql`1`, activity.kind);
+  const sent = db
+    .select({ day: day(messages.createdAt), kind: sql<ActivityKind>`'message'`, count: sql<number>`count(*)::int`, users: sql<number>`count(distinct ${messages.senderId})::int` })
+    .from(messages)
+    .where(gt(messages.createdAt, since))
+    .groupBy(sql`1`);
+  const rows = await unionAll(logged, sent);
+  return rows.sort((a, b) => b.day.localeCompare(a.day) || a.kind.localeCompare(b.kind));
 }

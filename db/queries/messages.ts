@@ -1,14 +1,14 @@
-import { and, asc, desc, eq, gt, gte, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { MessageKind } from "@/protocol";
 import type { Executor, Transaction } from "../client";
-import { messages, rooms, users } from "../schema";
+import { messages, roomMembers, rooms, users } from "../schema";
 
-const messageColumns = {
+/** A message row's own columns (the sender's name is known to the caller). */
+const storedColumns = {
   id: messages.id,
   roomId: messages.roomId,
   seq: messages.seq,
   senderId: messages.senderId,
-  senderName: users.username,
   recipientId: messages.recipientId,
   kind: messages.kind,
   content: messages.content,
@@ -19,6 +19,8 @@ const messageColumns = {
   editedAt: messages.editedAt,
   deletedAt: messages.deletedAt,
 };
+
+const messageColumns = { ...storedColumns, senderName: users.username };
 
 export type MessageRow = {
   id: string;
@@ -51,28 +53,87 @@ export async function findByClientId(tx: Executor, roomId: string, senderId: str
   return row ?? null;
 }
 
-/**
- * Appends a message with the room's next seq, inside the caller's transaction. The room row
- * is locked first, which serializes appends per room (seq stays gap-free) and makes the
- * idempotency check race-free: a retried client id returns the stored message unchanged.
- */
-export async function appendMessage(
-  tx: Transaction,
-  input: Omit<MessageRow, "seq" | "senderName" | "createdAt" | "editedAt" | "deletedAt">,
-): Promise<{ message: MessageRow; created: boolean }> {
-  await tx.execute(sql`select 1 from ${rooms} where ${rooms.id} = ${input.roomId} for update`);
-  const existing = await findByClientId(tx, input.roomId, input.senderId, input.clientId);
-  if (existing) return { message: existing, created: false };
+export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt">;
 
-  const [room] = await tx
-    .update(rooms)
-    .set({ lastSeq: sql`${rooms.lastSeq} + 1` })
-    .where(eq(rooms.id, input.roomId))
-    .returning({ lastSeq: rooms.lastSeq });
-  if (!room) throw new Error(`room ${input.roomId} vanished during append`);
-  await tx.insert(messages).values({ ...input, seq: room.lastSeq });
-  const stored = await findByClientId(tx, input.roomId, input.senderId, input.clientId);
-  return { message: stored!, created: true };
+export type AppendResult =
+  | { ok: true; message: MessageRow; created: boolean }
+  /** The sender lost the right to post between the check and the commit (ban, kick, mute). */
+  | { ok: false; reason: "not_member" | "muted"; mutedUntil?: Date; muteReason?: string | null };
+
+/**
+ * Group commit: appends a batch of messages to one room inside the caller's transaction, with
+ * one seq bump and one multi-row insert. The room row is locked first, which serializes appends
+ * per room across instances (seq stays gap-free) and makes the idempotency check exact: a client
+ * id already stored under this sender returns the stored message unchanged. Membership and mute
+ * are re-read under the lock, so a ban or mute that committed first wins over a send racing it.
+ * Results are in input order; inputs repeating a (sender, client id) share one message.
+ */
+export async function appendBatch(tx: Transaction, roomId: string, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+  const [room] = await tx.select({ lastSeq: rooms.lastSeq }).from(rooms).where(eq(rooms.id, roomId)).for("update");
+  if (!room) throw new Error(`room ${roomId} vanished during append`);
+
+  const senders = [...new Set(inputs.map((i) => i.senderId))];
+  const standing = new Map(
+    (
+      await tx
+        .select({ userId: roomMembers.userId, mutedUntil: roomMembers.mutedUntil, muteReason: roomMembers.muteReason })
+        .from(roomMembers)
+        .where(and(eq(roomMembers.roomId, roomId), inArray(roomMembers.userId, senders)))
+    ).map((m) => [m.userId, m]),
+  );
+  const key = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
+  const nameOf = new Map(inputs.map((i) => [i.senderId, i.senderName]));
+  const stored = new Map<string, MessageRow>();
+  const existing = await tx
+    .select(storedColumns)
+    .from(messages)
+    .where(and(eq(messages.roomId, roomId), or(...inputs.map((i) => and(eq(messages.senderId, i.senderId), eq(messages.clientId, i.clientId))))));
+  for (const row of existing) stored.set(key(row.senderId, row.clientId), { ...row, senderName: nameOf.get(row.senderId) ?? "" });
+
+  const now = Date.now();
+  const results: AppendResult[] = [];
+  /** Index in `results` of the input that creates each new message, by idempotency key. */
+  const creators = new Map<string, number>();
+  const fresh: Array<typeof messages.$inferInsert> = [];
+  let seq = room.lastSeq;
+  for (const input of inputs) {
+    const k = key(input.senderId, input.clientId);
+    const prior = stored.get(k);
+    if (prior) {
+      results.push({ ok: true, message: prior, created: false });
+      continue;
+    }
+    const creator = creators.get(k);
+    if (creator !== undefined) {
+      // The same client id twice in one batch: a retry racing its original.
+      results.push({ ...(results[creator] as Extract<AppendResult, { ok: true }>), created: false });
+      continue;
+    }
+    const member = standing.get(input.senderId);
+    if (!member) {
+      results.push({ ok: false, reason: "not_member" });
+      continue;
+    }
+    if (member.mutedUntil && member.mutedUntil.getTime() > now) {
+      results.push({ ok: false, reason: "muted", mutedUntil: member.mutedUntil, muteReason: member.muteReason });
+      continue;
+    }
+    seq += 1;
+    const { senderName: _senderName, ...row } = input;
+    fresh.push({ ...row, seq });
+    creators.set(k, results.length);
+    results.push({ ok: true, message: { ...input, seq, createdAt: new Date(now), editedAt: null, deletedAt: null }, created: true });
+  }
+  if (fresh.length === 0) return results;
+
+  const inserted = await tx.insert(messages).values(fresh).returning({ id: messages.id, createdAt: messages.createdAt });
+  await tx.update(rooms).set({ lastSeq: seq }).where(eq(rooms.id, roomId));
+  // The database's clock is the one history is ordered and retained by.
+  const createdAt = new Map(inserted.map((r) => [r.id, r.createdAt]));
+  for (const result of results) {
+    if (result.ok) result.message.createdAt = createdAt.get(result.message.id) ?? result.message.createdAt;
+  }
+  return results;
 }
 
 export async function getMessageById(db: Executor, { id }: { id: string }): Promise<MessageRow | null> {

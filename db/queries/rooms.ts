@@ -87,6 +87,7 @@ export async function listRoomsOfUser(db: Executor, { userId, q }: { userId: str
       ...summaryColumns,
       role: roomMembers.role,
       readSeq: roomMembers.readSeq,
+      dmKey: rooms.dmKey,
       unread,
     })
     .from(roomMembers)

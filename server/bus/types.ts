@@ -10,8 +10,8 @@ export type BusEvent =
   /** A ready-made frame for the room's sockets, optionally only some users' or all but one's. */
   | { type: "frame"; room: string; frame: ServerFrame; only?: string[]; except?: string }
   /**
-   * Typing goes to every instance (topic TYPING_TOPIC), each of which aggregates it with its own
-   * expiry (server/realtime/typing.ts), so even an instance's first joiner sees who is typing.
+   * Typing travels on the room's topic; each instance with sockets in the room aggregates it with
+   * its own expiry (server/realtime/typing.ts).
    */
   | { type: "typing"; room: string; user: { id: string; username: string }; state: "start" | "stop" }
   /** Leave, kick or ban: the user's sockets on every instance leave the room now. */
@@ -24,7 +24,12 @@ export type BusEvent =
 
 export type EvictReason = "left" | "kicked" | "banned";
 
-export type BusListener = (topic: string, event: BusEvent) => void;
+/**
+ * `raw` is the event's JSON as it travelled, when the bus has it: a `message` event has the
+ * same shape as the `message` frame, so that string is written to sockets as is and a message
+ * is serialized once per cluster, not once per instance or per socket.
+ */
+export type BusListener = (topic: string, event: BusEvent, raw?: string) => void;
 
 export interface Bus {
   readonly kind: "memory" | "redis";
@@ -33,20 +38,28 @@ export interface Bus {
   subscribe(topic: string): Promise<void>;
   unsubscribe(topic: string): Promise<void>;
   onEvent(listener: BusListener): void;
-  /** Called after the bus reconnects and may have dropped events: backfill from the database. */
+  /**
+   * Called after the bus reconnected and every subscription is live again (events published
+   * while it was down are lost): backfill from the database.
+   */
   onResync(listener: () => void): void;
+  /**
+   * Who is typing in a room according to other instances, for an instance that just subscribed
+   * to it (typing travels on the room's topic, so it has seen none of it): `ttlMs` is what is
+   * left of each typist's indicator. Empty in-process, where the local tracker already knows.
+   */
+  typists(room: string): Promise<Array<{ user: { id: string; username: string }; ttlMs: number }>>;
   close(): Promise<void>;
 }
 
 export const roomTopic = (roomId: string) => `room:${roomId}`;
 export const userTopic = (userId: string) => `user:${userId}`;
-export const TYPING_TOPIC = "typing";
 
 /** Sends a frame to every socket of one user, on every instance. */
 export const publishToUser = (bus: Bus, user: string, frame: ServerFrame) => bus.publish(userTopic(user), { type: "user_frame", user, frame });
 
 export const publishTyping = (bus: Bus, room: string, user: { id: string; username: string }, state: "start" | "stop") =>
-  bus.publish(TYPING_TOPIC, { type: "typing", room, user: { id: user.id, username: user.username }, state });
+  bus.publish(roomTopic(room), { type: "typing", room, user: { id: user.id, username: user.username }, state });
 
 /** Publishes a frame to a room's sockets on every instance. */
 export const publishFrame = (bus: Bus, room: string, frame: ServerFrame, audience: { only?: string[]; except?: string } = {}) =>

@@ -1,20 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
-import { insertActivity } from "@/db/queries/activity";
 import { blockedEitherWay, hasBlocked, listBlocked } from "@/db/queries/blocks";
-import { appendMessage, findByClientId, getMessageById, listMessages, tombstoneMessage, updateMessageContent, type MessageRow } from "@/db/queries/messages";
+import { findByClientId, getMessageById, listMessages, tombstoneMessage, updateMessageContent, type MessageRow } from "@/db/queries/messages";
 import { getReactions } from "@/db/queries/reactions";
 import { getMembership } from "@/db/queries/rooms";
 import { REPLAY_LIMIT, type Message, type MessageKind } from "@/protocol";
-import { publishFrame, publishTyping, roomTopic, type Bus } from "@/server/bus";
+import { publishFrame, roomTopic, type Bus } from "@/server/bus";
 import { AppError, invalid } from "@/server/errors";
 import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
+import type { Metrics } from "@/server/metrics";
+import type { AppendQueue } from "./append-queue";
 import { assertCanPost, assertCanRead, assertNotMuted, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
-type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits };
+type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics };
 type Actor = { id: string; username: string };
 
 export interface SendInput {
@@ -30,14 +31,19 @@ export interface SendInput {
 /**
  * Persists a message, then publishes it. Idempotent on (room, sender, client id): a retry
  * returns the stored message and publishes nothing, so the sender can resend until acked.
+ *
+ * `onQueued` fires once every check passed and the message holds its place in the room's
+ * group commit (or the send failed): a socket can then go on with its next frame while this
+ * one waits for its batch, and its sends still commit in the order they arrived.
  */
-export async function sendMessage({ db, bus, log, limits }: Deps, actor: Actor, input: SendInput): Promise<Message> {
+export async function sendMessage(
+  { db, bus, log, limits, appends, metrics }: Deps,
+  actor: Actor,
+  input: SendInput,
+  onQueued: () => void = () => {},
+): Promise<Message> {
   const { room, membership, standing } = await loadRoom(db, input.roomId, actor.id);
   assertCanPost(room, membership);
-
-  // A retry of a stored message is answered before any limit: it costs nothing new.
-  const stored = await findByClientId(db, room.id, actor.id, input.clientId);
-  if (stored) return toWireMessage(stored);
 
   if (input.to !== undefined) {
     if (input.to === actor.id) throw invalid("to: cannot send a private message to yourself", "to");
@@ -57,33 +63,47 @@ export async function sendMessage({ db, bus, log, limits }: Deps, actor: Actor, 
     }
   }
 
-  await limits.consume("message", actor.id);
-  const slowMode = Number(room.settings.slow_mode_s ?? 0);
-  if (slowMode > 0 && !mayAttempt(standing, "skip_slow_mode")) await limits.slowMode(room.id, actor.id, slowMode);
+  try {
+    await limits.consume("message", actor.id);
+    const slowMode = Number(room.settings.slow_mode_s ?? 0);
+    if (slowMode > 0 && !mayAttempt(standing, "skip_slow_mode")) await limits.slowMode(room.id, actor.id, slowMode);
+  } catch (err) {
+    // A retry of a message stored before the limit was reached is answered, not refused: the
+    // look-up is paid only by refused sends, never on the fast path.
+    const stored = await findByClientId(db, room.id, actor.id, input.clientId);
+    if (stored) return toWireMessage(stored);
+    throw err;
+  }
 
-  const { message, created } = await db.transaction((tx) =>
-    appendMessage(tx, {
-      id: randomUUID(),
-      roomId: room.id,
-      senderId: actor.id,
-      recipientId: input.to ?? null,
-      kind: input.kind ?? "text",
-      content: input.content,
-      replyTo: input.replyTo ?? null,
-      clientId: input.clientId,
-      meta: input.meta ?? null,
-    }),
-  );
-  const wire = toWireMessage(message);
-  if (created) {
+  const appended = appends.append({
+    id: randomUUID(),
+    roomId: room.id,
+    senderId: actor.id,
+    senderName: actor.username,
+    recipientId: input.to ?? null,
+    kind: input.kind ?? "text",
+    content: input.content,
+    replyTo: input.replyTo ?? null,
+    clientId: input.clientId,
+    meta: input.meta ?? null,
+  });
+  onQueued();
+  const result = await appended;
+  if (!result.ok) {
+    if (result.reason === "not_member") throw new AppError("FORBIDDEN", "join the room before posting");
+    assertCanPost(room, { role: membership!.role, mutedUntil: result.mutedUntil, muteReason: result.muteReason });
+    throw new AppError("FORBIDDEN", "you are muted");
+  }
+  const wire = toWireMessage(result.message);
+  if (result.created) {
     // Stored and about to be acked: a failed publish only delays live delivery, since
-    // receivers catch up from the database when they re-join.
-    await bus.publish(roomTopic(room.id), { type: "message", room: room.id, message: wire }).catch((err: unknown) => {
-      log.error({ err, room: room.id, message: wire.id }, "publish failed after commit");
-    });
-    // Sending ends "is typing…" at once rather than when the indicator expires.
-    await publishTyping(bus, room.id, actor, "stop").catch(() => {});
-    void insertActivity(db, { kind: "message", userId: actor.id, roomId: room.id }).catch(() => {});
+    // receivers fill holes from the database. Each instance's registry also ends the
+    // sender's "is typing…" when it sees the message, so no separate typing event is sent.
+    const published = performance.now();
+    bus.publish(roomTopic(room.id), { type: "message", room: room.id, message: wire }).then(
+      () => metrics.busPublish.observe((performance.now() - published) / 1000),
+      (err: unknown) => log.error({ err, room: room.id, message: wire.id }, "publish failed after commit"),
+    );
   }
   return wire;
 }

@@ -22,6 +22,7 @@ import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
 import { getUserById } from "@/db/queries/users";
 import { assertCanRead, canJoin, type Standing } from "./permissions";
+import { standingCache } from "./standing";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -115,15 +116,30 @@ export async function assertRoomHasSpace(db: Database, room: RoomRow): Promise<v
   if ((await countMembers(db, { roomId: room.id })) >= limit) throw new AppError("FORBIDDEN", `this room is full (${limit} members)`);
 }
 
-/** The room and where the user stands in it: membership, ban, site-admin standing. */
+/**
+ * The room and where the user stands in it: membership, ban, site-admin standing. Rooms this
+ * instance is subscribed to are answered from the standing cache (kept fresh by the room's
+ * bus events); everything else reads the database.
+ */
 export async function loadRoom(db: Database, roomId: string, userId: string) {
-  const room = await getRoomById(db, { id: roomId });
+  const cache = standingCache();
+  const cached = cache?.room(roomId);
+  const room = cached?.row ?? (await getRoomById(db, { id: roomId }));
   if (!room) throw notFound("room");
-  const membership = await getMembership(db, { roomId, userId });
+  const membership = cache?.membership(roomId, userId) ?? (await getMembership(db, { roomId, userId }));
+  if (cache && cached?.token !== undefined) cache.put(roomId, cached.token, room, membership);
   const banned = membership ? false : await isBanned(db, { roomId, userId });
-  const user = await getUserById(db, { id: userId });
-  const standing: Standing = { id: userId, role: membership?.role ?? null, siteAdmin: user?.siteAdmin ?? false, banned };
+  const standing: Standing = { id: userId, role: membership?.role ?? null, siteAdmin: await isSiteAdmin(db, userId), banned };
   return { room, membership, banned, standing };
+}
+
+async function isSiteAdmin(db: Database, userId: string): Promise<boolean> {
+  const cache = standingCache();
+  const cached = cache?.siteAdmin(userId);
+  if (cached !== undefined) return cached;
+  const siteAdmin = (await getUserById(db, { id: userId }))?.siteAdmin ?? false;
+  cache?.putSiteAdmin(userId, siteAdmin);
+  return siteAdmin;
 }
 
 const summary = (r: Pick<RoomRow, "id" | "name" | "topic" | "visibility" | "lastSeq">): RoomSummary => ({

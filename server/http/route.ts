@@ -64,12 +64,13 @@ function assertSameOrigin(req: Request, runtime: Runtime): void {
 
 export function errorResponse(err: unknown): Response {
   const { error, correlationId } = toAppError(err);
-  if (correlationId) {
-    try {
-      getRuntime().log.error({ err, correlationId }, "route handler failed");
-    } catch {
-      console.error(safeError(err));
-    }
+  try {
+    const runtime = getRuntime();
+    runtime.metrics.errors.inc({ code: error.code, transport: "http" });
+    if (correlationId) runtime.log.error({ err, correlationId }, "route handler failed");
+  } catch {
+    // No runtime (a route evaluated outside the server, e.g. at build time).
+    if (correlationId) console.error(safeError(err));
   }
   const headers: Record<string, string> = {};
   if (error.details.retryAfterMs !== undefined) headers["retry-after"] = String(Math.ceil(error.details.retryAfterMs / 1000));

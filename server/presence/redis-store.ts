@@ -42,13 +42,20 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async set(userId: string, instanceId: string, status: Status, ttlMs: number) {
+    await this.setMany([{ userId, status }], instanceId, ttlMs);
+  }
+
+  async setMany(entries: ReadonlyArray<{ userId: string; status: Status }>, instanceId: string, ttlMs: number) {
+    if (entries.length === 0) return;
     const expiresAt = Date.now() + ttlMs;
-    await this.redis
-      .multi()
-      .hset(userKey(userId), instanceId, `${status}|${expiresAt}`)
-      .pexpire(userKey(userId), ttlMs * 4)
-      .zadd(EXPIRY_SET, expiresAt, `${userId}|${instanceId}`)
-      .exec();
+    const multi = this.redis.multi();
+    for (const { userId, status } of entries) {
+      multi
+        .hset(userKey(userId), instanceId, `${status}|${expiresAt}`)
+        .pexpire(userKey(userId), ttlMs * 4)
+        .zadd(EXPIRY_SET, expiresAt, `${userId}|${instanceId}`);
+    }
+    await multi.exec();
   }
 
   async remove(userId: string, instanceId: string) {

@@ -7,6 +7,8 @@ import type { Status } from "./status";
  */
 export interface PresenceStore {
   set(userId: string, instanceId: string, status: Status, ttlMs: number): Promise<void>;
+  /** Refreshes many users' entries of one instance at once (one round trip on Redis). */
+  setMany(entries: ReadonlyArray<{ userId: string; status: Status }>, instanceId: string, ttlMs: number): Promise<void>;
   remove(userId: string, instanceId: string): Promise<void>;
   /** Live statuses per user across all instances (expired entries ignored). */
   get(userIds: string[]): Promise<Map<string, Status[]>>;
@@ -19,6 +21,10 @@ type Entry = { status: Status; expiresAt: number };
 
 export class MemoryPresenceStore implements PresenceStore {
   private readonly users = new Map<string, Map<string, Entry>>();
+
+  async setMany(entries: ReadonlyArray<{ userId: string; status: Status }>, instanceId: string, ttlMs: number) {
+    for (const { userId, status } of entries) await this.set(userId, instanceId, status, ttlMs);
+  }
 
   async set(userId: string, instanceId: string, status: Status, ttlMs: number) {
     const entries = this.users.get(userId) ?? new Map<string, Entry>();

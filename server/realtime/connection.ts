@@ -9,9 +9,11 @@ import { maskBlocked } from "@/server/chat/wire";
 import type { EvictReason } from "@/server/bus";
 import type { Identity } from "@/server/auth/tokens";
 import { AppError, toAppError } from "@/server/errors";
+import type { FrameBudgets } from "@/server/limits";
 import type { Logger } from "@/server/log";
+import type { Metrics } from "@/server/metrics";
 import type { RoomListener } from "./registry";
-import { encodeFrame, sendFrame } from "./send";
+import { encodeFrame, sendFrame, type Encoded } from "./send";
 
 /** Frames waiting behind a slow one; beyond this the client is flooding us. */
 const MAX_QUEUED_FRAMES = 64;
@@ -19,7 +21,7 @@ const MAX_QUEUED_FRAMES = 64;
 const ABUSE_LIMIT = 100;
 const ABUSE_WINDOW_MS = 60_000;
 
-type Buffered = { frame: ServerFrame; encoded: string };
+type Buffered = { frame: ServerFrame; encoded: Encoded };
 
 export class Connection implements RoomListener {
   readonly id = randomUUID();
@@ -27,6 +29,8 @@ export class Connection implements RoomListener {
   alive = true;
   /** Joined rooms; a room maps to a buffer while its join replay is still being written. */
   readonly rooms = new Map<string, Buffered[] | null>();
+  /** Rooms followed without joining: they get `room_activity` instead of messages. */
+  readonly watched = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
   /** Users this socket's user blocked: their messages arrive masked. */
   private blocked: ReadonlySet<string> = new Set();
@@ -37,10 +41,18 @@ export class Connection implements RoomListener {
   /** Presence reaches a socket once per room the user shares with it; send each change once. */
   private readonly presenceSeen = new Map<string, string>();
   private queued = 0;
+  private readonly settling = new Set<Promise<void>>();
+  /** Whether `blocked` is known yet: it is read on the first join, not on every connect. */
+  private blockedKnown = false;
 
   constructor(
     readonly socket: WebSocket,
     readonly log: Logger,
+    /** Per-frame-type rate budgets, charged before a frame is queued. */
+    readonly budgets: FrameBudgets,
+    /** Longest one frame may hold this socket's queue. */
+    private readonly frameTimeoutMs: number,
+    private readonly metrics?: Metrics,
   ) {}
 
   get userId(): string {
@@ -48,12 +60,14 @@ export class Connection implements RoomListener {
   }
 
   send(frame: ServerFrame): void {
+    this.metrics?.framesOut.inc({ type: frame.type });
     sendFrame(this.socket, frame);
   }
 
   sendError(err: unknown, ref?: string): void {
     const { error, correlationId } = toAppError(err);
     if (correlationId) this.log.error({ err, correlationId, conn: this.id }, "frame handler failed");
+    this.metrics?.errors.inc({ code: error.code, transport: "ws" });
     if (error.code === "RATE_LIMITED" && this.sustainedAbuse()) {
       this.socket.close(CloseCode.RATE_LIMITED, "rate limit exceeded repeatedly");
       return;
@@ -69,14 +83,15 @@ export class Connection implements RoomListener {
     });
   }
 
-  deliver(room: string, frame: ServerFrame, encoded: string): void {
+  deliver(room: string, frame: ServerFrame, encoded: Encoded): void {
     const buffer = this.rooms.get(room);
-    if (buffer === undefined) return;
+    if (buffer === undefined && !this.watched.has(room)) return;
     if (frame.type === "presence") {
       const state = `${frame.status}|${frame.last_seen}`;
       if (this.presenceSeen.get(frame.user) === state) return;
       this.presenceSeen.set(frame.user, state);
     }
+    if (buffer === undefined) return this.deliverActivity(room, frame, encoded);
     if ((frame.type === "message" || frame.type === "message_updated") && this.blocked.has(frame.message.sender)) {
       frame = { ...frame, message: maskBlocked(frame.message, this.blocked) };
       encoded = encodeFrame(frame);
@@ -85,17 +100,53 @@ export class Connection implements RoomListener {
     else sendFrame(this.socket, encoded);
   }
 
+  /** What a watched room's frame becomes: a badge update, or the frames that concern this user. */
+  private deliverActivity(room: string, frame: ServerFrame, encoded: Encoded): void {
+    switch (frame.type) {
+      case "message":
+        return sendFrame(this.socket, { type: "room_activity", room, seq: frame.message.seq, sender: frame.message.sender });
+      case "member":
+        if (frame.user.id === this.userId) sendFrame(this.socket, encoded);
+        return;
+      case "receipt":
+        if (frame.user === this.userId) sendFrame(this.socket, encoded);
+        return;
+      case "room_updated":
+      case "presence":
+        return sendFrame(this.socket, encoded);
+      default:
+        return;
+    }
+  }
+
+  /** Whether the registry should still deliver this room here (joined or watched). */
+  follows(room: string): boolean {
+    return this.rooms.has(room) || this.watched.has(room);
+  }
+
   evict(room: string, reason: EvictReason): void {
     this.rooms.delete(room);
+    this.watched.delete(room);
     if (reason === "banned" && this.initialRoom === room) this.socket.close(CloseCode.FORBIDDEN, "banned from this room");
   }
 
-  sendDirect(encoded: string): void {
+  sendDirect(encoded: Encoded): void {
     sendFrame(this.socket, encoded);
   }
 
   setBlocked(blocked: readonly string[]): void {
     this.blocked = new Set(blocked);
+    this.blockedKnown = true;
+  }
+
+  /**
+   * Loads the blocked list once, before the first room's messages can arrive. A `blocks` event
+   * that lands during the read is newer than the read, so it wins.
+   */
+  async ensureBlocked(load: () => Promise<readonly string[]>): Promise<void> {
+    if (this.blockedKnown) return;
+    const blocked = await load();
+    if (!this.blockedKnown) this.setBlocked(blocked);
   }
 
   /** Starts buffering a room's live events until its replay has been sent (also on a re-join). */
@@ -121,23 +172,52 @@ export class Connection implements RoomListener {
     return this.limitedAt.length > ABUSE_LIMIT;
   }
 
-  /** Runs `handler` after every earlier frame of this socket has finished. */
+  /**
+   * Runs `handler` after every earlier frame of this socket has finished. A handler that takes
+   * longer than the frame timeout (a hung query) is answered UNAVAILABLE and the queue moves
+   * on; whatever it does later is not waited for.
+   */
   enqueue(frame: ClientFrame, handler: () => Promise<void>): void {
+    const ref = "id" in frame ? frame.id : undefined;
+    this.metrics?.framesIn.inc({ type: frame.type });
+    try {
+      this.budgets.take(frame.type);
+    } catch (err) {
+      this.sendError(err, ref);
+      return;
+    }
     if (this.queued >= MAX_QUEUED_FRAMES) {
-      this.sendError(new AppError("RATE_LIMITED", "too many frames in flight", { retryAfterMs: 1000 }), "id" in frame ? frame.id : undefined);
+      this.sendError(new AppError("RATE_LIMITED", "too many frames in flight", { retryAfterMs: 1000 }), ref);
       return;
     }
     this.queued++;
     this.queue = this.queue
-      .then(handler)
-      .catch((err: unknown) => this.sendError(err, "id" in frame ? frame.id : undefined))
+      .then(() => withTimeout(handler(), this.frameTimeoutMs))
+      .catch((err: unknown) => this.sendError(err, ref))
       .finally(() => {
         this.queued--;
       });
   }
 
-  /** Resolves when every queued frame has been handled (used on shutdown). */
-  drain(): Promise<void> {
-    return this.queue;
+  /** Work a handler started but did not wait for (a send waiting for its commit). */
+  settleLater(work: Promise<void>): void {
+    this.settling.add(work);
+    void work.finally(() => this.settling.delete(work));
   }
+
+  /** Resolves when every queued frame has been handled and answered (used on shutdown). */
+  async drain(): Promise<void> {
+    await this.queue;
+    await Promise.allSettled([...this.settling]);
+  }
+}
+
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError("UNAVAILABLE", `the server did not answer within ${ms} ms; retry`)), ms);
+  });
+  // The abandoned handler may still fail later; its error has nobody left to answer.
+  work.catch(() => {});
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -8,21 +8,25 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseClientFrame } from "@/protocol";
 import { insertActivity } from "@/db/queries/activity";
-import { listBlocked } from "@/db/queries/blocks";
 import { listMessages } from "@/db/queries/messages";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
 import { toWireMessage } from "@/server/chat/wire";
+import { installStandingCache, StandingCache } from "@/server/chat/standing";
 import { AppError } from "@/server/errors";
+import { FrameBudgets, PendingHandshakes } from "@/server/limits";
 import type { Runtime } from "@/server/runtime";
 import { Connection } from "./connection";
 import { handle, type HandlerContext } from "./handlers";
+import { HeartbeatClock } from "./heartbeat";
 import { PresenceTracker } from "@/server/presence";
 import { RoomRegistry } from "./registry";
 
 /** How long an unauthenticated socket may wait before its `auth` frame. */
 export const AUTH_TIMEOUT_MS = 10_000;
 const WS_PATH = /^\/ws(?:\/([0-9a-fA-F-]{36}))?\/?$/;
+/** Frames smaller than this are sent uncompressed even when permessage-deflate is negotiated. */
+export const COMPRESSION_THRESHOLD_BYTES = 1024;
 
 export interface Gateway {
   /** Stops accepting sockets, closes every open one with 1001 and waits for queued frames. */
@@ -31,7 +35,16 @@ export interface Gateway {
 
 export function attachGateway(server: Server, runtime: Runtime): Gateway {
   const { config, log, db } = runtime;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    clientTracking: false,
+    // No context takeover: an idle socket keeps no zlib window, at some cost in ratio.
+    perMessageDeflate: config.WS_COMPRESSION
+      ? { threshold: COMPRESSION_THRESHOLD_BYTES, serverNoContextTakeover: true, clientNoContextTakeover: true, zlibDeflateOptions: { level: 1 } }
+      : false,
+  });
+  const pending = new PendingHandshakes(config.MAX_PENDING_HANDSHAKES, config.MAX_PENDING_PER_ADDRESS);
   const connections = new Set<Connection>();
   const registry = new RoomRegistry(
     runtime.bus,
@@ -41,9 +54,21 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       return rows.map((row) => toWireMessage(row));
     },
     config.TYPING_TTL_MS,
+    {
+      held: () => runtime.metrics.heldBack.inc(),
+      caughtUp: () => runtime.metrics.holeFills.inc(),
+      delivered: (createdAt, sockets) => {
+        runtime.metrics.fanout.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000);
+        runtime.metrics.framesOut.inc({ type: "message" }, sockets);
+      },
+    },
   );
   const presence = new PresenceTracker(runtime, runtime.presence, config.PRESENCE_TTL_MS);
   const ctx: HandlerContext = { runtime, registry, presence };
+  // The listener set's identity marks one subscription of the room: a new set after the room
+  // was unsubscribed and subscribed again, so standing cached before the gap is dropped.
+  const standing = new StandingCache(runtime.bus, { epoch: (room) => (registry.isSubscribed(room) ? registry.listeners(room) : undefined) });
+  installStandingCache(standing);
   registry.onStatusChoice = (userId, listeners, status) => {
     for (const listener of listeners) void presence.setStatus(userId, listener.id, status);
   };
@@ -64,16 +89,24 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       log.warn({ origin }, "refused cross-origin websocket handshake");
       return rejectUpgrade(socket, 403, "Forbidden");
     }
+    const address = (config.TRUST_PROXY ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "") || req.socket.remoteAddress || "unknown";
+    const admitted = pending.admit(address);
+    if ("refused" in admitted) {
+      log.warn({ address, cap: admitted.refused }, "refused handshake: too many unauthenticated sockets");
+      return rejectUpgrade(socket, admitted.refused === "total" ? 503 : 429, admitted.refused === "total" ? "Service Unavailable" : "Too Many Requests");
+    }
+    socket.once("close", admitted.release);
     const credential = credentialFrom(
       { authorization: req.headers.authorization, cookie: req.headers.cookie },
       url.searchParams.get("token"),
     );
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, credential, match[1]));
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, credential, match[1], admitted.release));
   });
 
-  function onSocket(ws: WebSocket, credential: string | undefined, initialRoom: string | undefined): void {
-    const conn = new Connection(ws, log);
+  function onSocket(ws: WebSocket, credential: string | undefined, initialRoom: string | undefined, releasePending: () => void): void {
+    const conn = new Connection(ws, log, new FrameBudgets(config.FRAME_RATE_SCALE), config.FRAME_TIMEOUT_MS, runtime.metrics);
     connections.add(conn);
+    runtime.metrics.sockets.inc({ state: "pending" });
     // Frames can arrive while the credential is being verified: buffer them, in order.
     const early: RawData[] = [];
     let ready = false;
@@ -84,12 +117,14 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     ws.on("error", (err) => log.debug({ err: err.message, conn: conn.id }, "socket error"));
     ws.on("close", () => {
       connections.delete(conn);
+      runtime.metrics.sockets.dec({ state: conn.identity ? "authenticated" : "pending" });
       if (conn.identity) {
         void presence.disconnect(conn.userId, conn.id);
         void registry.removeUser(conn);
       }
-      for (const room of conn.rooms.keys()) void registry.remove(room, conn);
+      for (const room of new Set([...conn.rooms.keys(), ...conn.watched])) void registry.remove(room, conn);
       conn.rooms.clear();
+      conn.watched.clear();
     });
     ws.on("message", (data, isBinary) => {
       if (!ready) {
@@ -105,13 +140,15 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     conn.initialRoom = initialRoom;
     const authenticated = async (identity: Identity) => {
       clearTimeout(authTimer);
+      releasePending();
       if (registry.socketsOf(identity.userId) >= config.MAX_SOCKETS_PER_USER) {
         ws.close(CloseCode.RATE_LIMITED, `too many connections (at most ${config.MAX_SOCKETS_PER_USER} per user)`);
         return;
       }
       conn.identity = identity;
+      runtime.metrics.sockets.dec({ state: "pending" });
+      runtime.metrics.sockets.inc({ state: "authenticated" });
       await registry.addUser(conn);
-      conn.setBlocked((await listBlocked(db, { blockerId: identity.userId })).map((b) => b.id));
       if (ws.readyState !== ws.OPEN) {
         // Closed while we were looking things up: the close handler may have run too early.
         void registry.removeUser(conn);
@@ -170,9 +207,12 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     conn.enqueue(frame, () => handle(ctx, conn, frame));
   }
 
+  const clock = new HeartbeatClock(config.HEARTBEAT_MS);
   const heartbeat = setInterval(() => {
+    const { lateMs, mayDrop } = clock.tick();
+    if (!mayDrop) log.warn({ late_ms: lateMs }, "event loop lagged; heartbeat gives sockets a grace round");
     for (const conn of connections) {
-      if (!conn.alive) {
+      if (!conn.alive && mayDrop) {
         conn.socket.terminate();
         continue;
       }
@@ -186,6 +226,8 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     async close() {
       closing = true;
       clearInterval(heartbeat);
+      installStandingCache(undefined);
+      standing.close();
       const open = [...connections];
       await Promise.all(
         open.map(async (conn) => {

@@ -2,7 +2,9 @@
  * What each client frame does once it is authenticated and validated. Handlers translate
  * between the wire and the chat services; the rules themselves live in server/chat.
  */
-import { getRoomById, listMembers } from "@/db/queries/rooms";
+import { listBlocked } from "@/db/queries/blocks";
+import { getRoomById, listMembers, listRoomsOfUser } from "@/db/queries/rooms";
+import { getLastSeen } from "@/db/queries/users";
 import type { ClientFrame } from "@/protocol";
 import { deleteMessage, editMessage, replaySince, sendMessage } from "@/server/chat/messages";
 import { react } from "@/server/chat/reactions";
@@ -41,6 +43,7 @@ export const handlers: HandlerTable = {
   async join({ runtime, registry, presence }, conn, frame) {
     const { db } = runtime;
     const { room, added } = await joinRoom(runtime, actorOf(conn), frame.room);
+    await conn.ensureBlocked(async () => (await listBlocked(db, { blockerId: conn.userId })).map((b) => b.id));
     conn.beginJoin(room.id);
     try {
       // Subscribe before reading the room's seq: anything committed later arrives live,
@@ -73,28 +76,73 @@ export const handlers: HandlerTable = {
       if (added) await presence.announceIn(room.id, conn.userId);
     } catch (err) {
       conn.rooms.delete(room.id);
-      await registry.remove(room.id, conn);
+      if (!conn.follows(room.id)) await registry.remove(room.id, conn);
       throw err;
     }
   },
 
   async leave({ registry }, conn, frame) {
-    if (conn.rooms.delete(frame.room)) await registry.remove(frame.room, conn);
+    if (conn.rooms.delete(frame.room) && !conn.follows(frame.room)) await registry.remove(frame.room, conn);
     conn.send({ type: "left", ...(frame.id ? { ref: frame.id } : {}), room: frame.room });
+  },
+
+  async watch({ runtime, registry, presence }, conn, frame) {
+    const { db } = runtime;
+    const mine = await listRoomsOfUser(db, { userId: conn.userId });
+    const wanted = frame.rooms ? new Set(frame.rooms) : null;
+    const rooms = wanted ? mine.filter((r) => wanted.has(r.id)) : mine;
+    // Subscribed after the read: a message committed in between is above the registry's
+    // starting seq for the room, so it still arrives (live or from the hole fill).
+    await Promise.all(
+      rooms.map((r) => {
+        conn.watched.add(r.id);
+        return registry.add(r.id, conn, r.lastSeq);
+      }),
+    );
+    const partners = rooms.flatMap((r) => (r.visibility === "direct" ? (r.dmKey?.split(":").filter((id) => id !== conn.userId) ?? []) : []));
+    const lastSeen = partners.length > 0 ? await getLastSeen(db, { ids: partners }) : new Map<string, Date | null>();
+    conn.send({
+      type: "unread",
+      ...(frame.id ? { ref: frame.id } : {}),
+      rooms: rooms.map((r) => ({ room: r.id, last_seq: r.lastSeq, read_seq: r.readSeq, unread: r.unread })),
+      ...(partners.length > 0 ? { presence: await presence.snapshot(partners.map((id) => ({ id, lastSeenAt: lastSeen.get(id) ?? null }))) } : {}),
+    });
+  },
+
+  async unwatch({ registry }, conn, frame) {
+    for (const room of frame.rooms) {
+      if (conn.watched.delete(room) && !conn.follows(room)) await registry.remove(room, conn);
+    }
   },
 
   async send({ runtime }, conn, frame) {
     assertJoined(conn, frame.room);
-    const message = await sendMessage(runtime, actorOf(conn), {
-      clientId: frame.id,
-      roomId: frame.room,
-      content: frame.content,
-      kind: frame.kind,
-      to: frame.to,
-      replyTo: frame.reply_to,
-      meta: frame.meta,
+    // The socket's next frame starts as soon as this message holds its place in the room's group
+    // commit, so one socket's burst shares a batch; its ack (or error) follows the commit.
+    const arrived = performance.now();
+    await new Promise<void>((queued, refused) => {
+      let placed = false;
+      const sent = sendMessage(
+        runtime,
+        actorOf(conn),
+        { clientId: frame.id, roomId: frame.room, content: frame.content, kind: frame.kind, to: frame.to, replyTo: frame.reply_to, meta: frame.meta },
+        () => {
+          placed = true;
+          queued();
+        },
+      ).then(
+        (message) => {
+          conn.send({ type: "ack", ref: frame.id, message });
+          runtime.metrics.sendAck.observe((performance.now() - arrived) / 1000);
+          queued();
+        },
+        (err: unknown) => {
+          if (placed) conn.sendError(err, frame.id);
+          else refused(err);
+        },
+      );
+      conn.settleLater(sent);
     });
-    conn.send({ type: "ack", ref: frame.id, message });
   },
 
   async edit({ runtime }, conn, frame) {

@@ -14,7 +14,8 @@ export class TypingTracker {
     private readonly onChange: (room: string, changed: string) => void,
   ) {}
 
-  apply(room: string, user: Typist, state: "start" | "stop"): void {
+  /** `ttlMs`: what is left of the indicator when it was started elsewhere earlier. */
+  apply(room: string, user: Typist, state: "start" | "stop", ttlMs = this.ttlMs): void {
     let typists = this.rooms.get(room);
     const current = typists?.get(user.id);
     if (state === "stop") {
@@ -30,7 +31,7 @@ export class TypingTracker {
       this.rooms.set(room, typists);
     }
     if (current) clearTimeout(current.timer);
-    const timer = setTimeout(() => this.apply(room, user, "stop"), this.ttlMs);
+    const timer = setTimeout(() => this.apply(room, user, "stop"), ttlMs);
     timer.unref();
     typists.set(user.id, { user, timer });
     if (!current) this.onChange(room, user.id);

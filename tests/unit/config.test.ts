@@ -67,3 +67,19 @@ test("limits, presence and admin settings have safe defaults and parse lists", (
   assert.throws(() => parseConfig({ TRUST_PROXY: "yes please" }), /Invalid TRUST_PROXY/);
   assert.throws(() => parseConfig({ TYPING_TTL_MS: "10" }), /Invalid TYPING_TTL_MS/);
 });
+
+test("database pool size and query timeout default to 10 and 5 s and reject nonsense", () => {
+  const defaults = parseConfig({});
+  assert.equal(defaults.DATABASE_POOL_MAX, 10);
+  assert.equal(defaults.DB_QUERY_TIMEOUT_MS, 5_000);
+  const set = parseConfig({ DATABASE_POOL_MAX: "40", DB_QUERY_TIMEOUT_MS: "1500" });
+  assert.equal(set.DATABASE_POOL_MAX, 40);
+  assert.equal(set.DB_QUERY_TIMEOUT_MS, 1_500);
+  for (const [name, value] of [
+    ["DATABASE_POOL_MAX", "0"],
+    ["DATABASE_POOL_MAX", "ten"],
+    ["DB_QUERY_TIMEOUT_MS", "10"],
+  ] as const) {
+    assert.throws(() => parseConfig({ [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(`Invalid ${name}:`), name);
+  }
+});

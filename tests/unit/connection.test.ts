@@ -3,8 +3,13 @@ import { test } from "node:test";
 import pino from "pino";
 import type WebSocket from "ws";
 import type { ServerFrame } from "@/protocol";
+import { FrameBudgets } from "@/server/limits";
 import { Connection } from "@/server/realtime/connection";
+import { HeartbeatClock } from "@/server/realtime/heartbeat";
 import { encodeFrame } from "@/server/realtime/send";
+
+const newConnection = (socket: WebSocket, { scale = 1, timeoutMs = 10_000 } = {}) =>
+  new Connection(socket, pino({ level: "silent" }), new FrameBudgets(scale), timeoutMs);
 
 /** Just enough of a ws socket to record what the server writes. */
 function fakeSocket() {
@@ -21,7 +26,7 @@ const msgFrame = (id: string, seq: number): ServerFrame => ({
 
 test("live events during a join are held back and de-duplicated against the replay", () => {
   const { socket, sent } = fakeSocket();
-  const conn = new Connection(socket, pino({ level: "silent" }));
+  const conn = newConnection(socket);
   conn.beginJoin("r1");
   for (const f of [msgFrame("m2", 2), msgFrame("m3", 3)]) conn.deliver("r1", f, encodeFrame(f));
   assert.equal(sent.length, 0, "nothing is written before the replay");
@@ -39,7 +44,7 @@ test("live events during a join are held back and de-duplicated against the repl
 
 test("events for rooms the socket has not joined are dropped", () => {
   const { socket, sent } = fakeSocket();
-  const conn = new Connection(socket, pino({ level: "silent" }));
+  const conn = newConnection(socket);
   const f = msgFrame("m1", 1);
   conn.deliver("r1", f, encodeFrame(f));
   assert.equal(sent.length, 0);
@@ -47,7 +52,7 @@ test("events for rooms the socket has not joined are dropped", () => {
 
 test("frames of one socket are handled strictly in order", async () => {
   const { socket } = fakeSocket();
-  const conn = new Connection(socket, pino({ level: "silent" }));
+  const conn = newConnection(socket);
   const order: number[] = [];
   conn.enqueue({ type: "ping" }, async () => {
     await new Promise((r) => setTimeout(r, 20));
@@ -58,4 +63,61 @@ test("frames of one socket are handled strictly in order", async () => {
   });
   await conn.drain();
   assert.deepEqual(order, [1, 2]);
+});
+
+test("a frame that outlives the frame timeout answers UNAVAILABLE and the queue moves on", async () => {
+  const { socket, sent } = fakeSocket();
+  const conn = newConnection(socket, { timeoutMs: 50 });
+  const ran: string[] = [];
+  conn.enqueue({ type: "ping", id: "11111111-1111-4111-8111-111111111111" }, () => new Promise<void>(() => {}));
+  conn.enqueue({ type: "ping" }, async () => {
+    ran.push("second");
+  });
+  await conn.drain();
+  assert.deepEqual(ran, ["second"]);
+  const error = sent.find((f) => f.type === "error");
+  assert.ok(error && error.type === "error");
+  assert.equal(error.code, "UNAVAILABLE");
+  assert.equal(error.retryable, true);
+  assert.equal(error.ref, "11111111-1111-4111-8111-111111111111");
+});
+
+test("each frame type is charged before its handler runs; an empty budget refuses without running it", async () => {
+  const { socket, sent } = fakeSocket();
+  const conn = newConnection(socket);
+  let ran = 0;
+  for (let i = 0; i < 30; i++) conn.enqueue({ type: "typing", room: "r1", state: "start" }, async () => void ran++);
+  await conn.drain();
+  assert.equal(ran, 20, "the typing burst is 20");
+  const refused = sent.filter((f) => f.type === "error" && f.code === "RATE_LIMITED");
+  assert.equal(refused.length, 10);
+  assert.ok(refused.every((f) => f.type === "error" && (f.retry_after_ms ?? 0) > 0));
+  // Another frame type has its own budget.
+  conn.enqueue({ type: "ping" }, async () => void ran++);
+  await conn.drain();
+  assert.equal(ran, 21);
+});
+
+test("frame budgets refill over time", () => {
+  let now = 0;
+  const budgets = new FrameBudgets(1, () => now);
+  for (let i = 0; i < 10; i++) budgets.take("presence");
+  assert.throws(() => budgets.take("presence"), { code: "RATE_LIMITED" });
+  now += 1_000;
+  budgets.take("presence");
+  budgets.take("presence");
+  assert.throws(() => budgets.take("presence"), { code: "RATE_LIMITED" });
+});
+
+test("the heartbeat drops nobody in a round that started late (the server was stalled, not the clients)", () => {
+  let now = 0;
+  const clock = new HeartbeatClock(1_000, () => now);
+  now += 1_000;
+  assert.deepEqual(clock.tick(), { lateMs: 0, mayDrop: true });
+  now += 1_200;
+  assert.equal(clock.tick().mayDrop, true, "a little late still counts");
+  now += 5_000;
+  assert.deepEqual(clock.tick(), { lateMs: 4_000, mayDrop: false });
+  now += 1_000;
+  assert.equal(clock.tick().mayDrop, true, "the next punctual round may drop silent sockets again");
 });

@@ -4,7 +4,8 @@ import pino from "pino";
 import type { Message, ServerFrame } from "@/protocol";
 import { MemoryBus } from "@/server/bus/memory";
 import { roomTopic } from "@/server/bus";
-import { RoomRegistry, type RoomListener } from "@/server/realtime/registry";
+import type { Encoded } from "@/server/realtime/send";
+import { HOLD_MS, RoomRegistry, type RoomListener } from "@/server/realtime/registry";
 
 const log = pino({ level: "silent" });
 const tick = () => new Promise((r) => setImmediate(r));
@@ -25,10 +26,10 @@ class FakeListener implements RoomListener {
   readonly got: ServerFrame[] = [];
   readonly evicted: string[] = [];
   blocked: readonly string[] = [];
-  readonly direct: string[] = [];
+  readonly direct: Encoded[] = [];
   readonly id = Math.random().toString(36);
   constructor(readonly userId: string) {}
-  sendDirect(encoded: string) {
+  sendDirect(encoded: Encoded) {
     this.direct.push(encoded);
   }
   evict(room: string, reason: string) {
@@ -72,7 +73,7 @@ test("private messages reach only sender and recipient", async () => {
   assert.deepEqual([alice!.got.length, bob!.got.length, carol!.got.length], [1, 1, 0]);
 });
 
-test("events published on the bus are copies: a listener cannot mutate the publisher's object", async () => {
+test("events published on the bus are frozen: a listener cannot mutate the publisher's object", async () => {
   const bus = new MemoryBus();
   const registry = new RoomRegistry(bus, log, async () => [], 3000);
   const l = new FakeListener("alice");
@@ -81,8 +82,70 @@ test("events published on the bus are copies: a listener cannot mutate the publi
   await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: original });
   await tick();
   const got = l.got[0] as Extract<ServerFrame, { type: "message" }>;
-  got.message.content = "changed";
+  assert.throws(() => {
+    got.message.content = "changed";
+  }, TypeError);
   assert.equal(original.content, "hello 1");
+});
+
+/** A bus whose deliveries the test controls: publish order is exactly the order given. */
+const seqs = (l: FakeListener) => l.got.filter((f) => f.type === "message").map((f) => (f as Extract<ServerFrame, { type: "message" }>).message.seq);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test("messages that overtake each other on the bus reach sockets once, in seq order", async () => {
+  const bus = new MemoryBus();
+  const store = [1, 2, 3, 4, 5].map((n) => message(n));
+  let reads = 0;
+  const registry = new RoomRegistry(bus, log, async (_room, after) => (reads++, store.filter((m) => m.seq > after)), 3000);
+  const l = new FakeListener("bob");
+  await registry.add("r1", l, 0);
+  for (const n of [2, 1, 3, 3, 5, 4, 1]) await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(n) });
+  await tick();
+  assert.deepEqual(seqs(l), [1, 2, 3, 4, 5], "reordered without the database, repeats dropped");
+  assert.equal(reads, 0, "no hole was left open long enough to ask the database");
+});
+
+test("a message missing from the bus is filled from the database before later ones are delivered", async () => {
+  const bus = new MemoryBus();
+  const store = [1, 2, 3, 4].map((n) => message(n));
+  const registry = new RoomRegistry(bus, log, async (_room, after) => store.filter((m) => m.seq > after).slice(0, 2), 3000);
+  const l = new FakeListener("bob");
+  await registry.add("r1", l, 0);
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(1) });
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(4) });
+  await tick();
+  assert.deepEqual(seqs(l), [1], "4 is held back while 2 and 3 are missing");
+  await sleep(HOLD_MS * 3);
+  assert.deepEqual(seqs(l), [1, 2, 3, 4], "the hole is filled from the database, paging, then 4 follows");
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(3) });
+  await tick();
+  assert.deepEqual(seqs(l), [1, 2, 3, 4], "a late copy of a filled message is dropped");
+});
+
+test("seqs the database no longer has (retention) do not block later messages", async () => {
+  const bus = new MemoryBus();
+  const store = [message(7)];
+  const registry = new RoomRegistry(bus, log, async (_room, after) => store.filter((m) => m.seq > after), 3000);
+  const l = new FakeListener("bob");
+  await registry.add("r1", l, 2);
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(7) });
+  await sleep(HOLD_MS * 3);
+  assert.deepEqual(seqs(l), [7]);
+});
+
+test("a message from a typist ends their typing indicator", async () => {
+  const bus = new MemoryBus();
+  const registry = new RoomRegistry(bus, log, async () => [], 3000);
+  const bob = new FakeListener("bob");
+  await registry.add("r1", bob, 0);
+  await bus.publish(roomTopic("r1"), { type: "typing", room: "r1", user: { id: "alice", username: "alice" }, state: "start" });
+  await tick();
+  assert.deepEqual(registry.typingFrame("r1", "bob").users, ["alice"]);
+  await bus.publish(roomTopic("r1"), { type: "message", room: "r1", message: message(1) });
+  await tick();
+  assert.deepEqual(registry.typingFrame("r1", "bob").users, []);
+  const typing = bob.got.filter((f) => f.type === "typing").map((f) => (f as Extract<ServerFrame, { type: "typing" }>).users);
+  assert.deepEqual(typing, [["alice"], []]);
 });
 
 test("an eviction removes only that user's sockets from the room, on this instance", async () => {

@@ -1,0 +1,83 @@
+/**
+ * Group commit for messages: sends to one room that arrive while that room's previous batch is
+ * being written (or within the same tick) are appended together, in one transaction with one
+ * seq bump and one multi-row insert. Each send is answered only after its batch committed, so
+ * "persisted before ack" holds per message; a failed batch fails only the sends in it.
+ *
+ * One batch per room is in flight at a time on this instance, so this instance commits and
+ * publishes a room's messages in seq order; other instances append to the same room under the
+ * same row lock, and receivers restore seq order across publishers (server/realtime/registry.ts).
+ */
+import type { Database } from "@/db/client";
+import { appendBatch, type AppendInput, type AppendResult } from "@/db/queries/messages";
+
+/** Writes one room's batch atomically; results in input order. */
+export type BatchWriter = (room: string, inputs: readonly AppendInput[]) => Promise<AppendResult[]>;
+
+/** The real writer: one transaction per batch. */
+export const transactionalWriter =
+  (db: Database): BatchWriter =>
+  (room, inputs) =>
+    db.transaction((tx) => appendBatch(tx, room, inputs));
+
+/** Upper bound on one batch: keeps a transaction's lock time and statement size bounded. */
+export const MAX_BATCH = 256;
+
+type Waiter = { input: AppendInput; resolve: (result: AppendResult) => void; reject: (err: unknown) => void };
+
+export interface AppendObserver {
+  /** Called after each committed batch with its results and how long the transaction took. */
+  batchCommitted?(results: readonly AppendResult[], durationMs: number): void;
+}
+
+export class AppendQueue {
+  private readonly waiting = new Map<string, Waiter[]>();
+  private readonly writing = new Set<string>();
+
+  constructor(
+    private readonly write: BatchWriter,
+    private readonly observer: AppendObserver = {},
+  ) {}
+
+  /** Resolves once the message is committed (or was already stored under its client id). */
+  append(input: AppendInput): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      const room = input.roomId;
+      let queue = this.waiting.get(room);
+      if (!queue) {
+        queue = [];
+        this.waiting.set(room, queue);
+      }
+      queue.push({ input, resolve, reject });
+      // The first send of an idle room waits one macrotask so sends decoded from the same
+      // socket reads join it; later ones ride on the batch after the one in flight.
+      if (queue.length === 1 && !this.writing.has(room)) setImmediate(() => void this.flush(room));
+    });
+  }
+
+  private async flush(room: string): Promise<void> {
+    if (this.writing.has(room)) return;
+    const queue = this.waiting.get(room);
+    if (!queue?.length) {
+      this.waiting.delete(room);
+      return;
+    }
+    const batch = queue.splice(0, MAX_BATCH);
+    this.writing.add(room);
+    const started = performance.now();
+    try {
+      const results = await this.write(
+        room,
+        batch.map((w) => w.input),
+      );
+      this.observer.batchCommitted?.(results, performance.now() - started);
+      batch.forEach((w, i) => w.resolve(results[i]!));
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    } finally {
+      this.writing.delete(room);
+      if (queue.length) void this.flush(room);
+      else this.waiting.delete(room);
+    }
+  }
+}

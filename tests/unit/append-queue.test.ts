@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { AppendInput, AppendResult } from "@/db/queries/messages";
+import { AppendQueue, MAX_BATCH, type BatchWriter } from "@/server/chat/append-queue";
+
+const input = (room: string, n: number): AppendInput => ({
+  id: `${room}-m${n}`,
+  roomId: room,
+  senderId: "alice",
+  senderName: "alice",
+  recipientId: null,
+  kind: "text",
+  content: `hello ${n}`,
+  replyTo: null,
+  clientId: `${room}-c${n}`,
+  meta: null,
+});
+
+/** A writer that records its batches and numbers messages per room like the database does. */
+function recordingWriter(opts: { failRoom?: string; delayMs?: number } = {}) {
+  const batches: Array<{ room: string; size: number }> = [];
+  const seqs = new Map<string, number>();
+  let inFlight = 0;
+  let maxInFlightPerRoom = 0;
+  const write: BatchWriter = async (room, inputs) => {
+    inFlight++;
+    maxInFlightPerRoom = Math.max(maxInFlightPerRoom, inFlight);
+    batches.push({ room, size: inputs.length });
+    await new Promise((r) => setTimeout(r, opts.delayMs ?? 5));
+    inFlight--;
+    if (room === opts.failRoom) throw new Error("connection lost");
+    return inputs.map((i): AppendResult => {
+      const seq = (seqs.get(room) ?? 0) + 1;
+      seqs.set(room, seq);
+      return { ok: true, created: true, message: { ...i, seq, createdAt: new Date(), editedAt: null, deletedAt: null } };
+    });
+  };
+  return { write, batches, maxInFlight: () => maxInFlightPerRoom };
+}
+
+test("sends that arrive while a room's batch is being written are committed together, in order", async () => {
+  const writer = recordingWriter();
+  const queue = new AppendQueue(writer.write);
+  const results = await Promise.all(Array.from({ length: 50 }, (_, n) => queue.append(input("r1", n))));
+  assert.deepEqual(
+    results.map((r) => (r.ok ? r.message.seq : -1)),
+    Array.from({ length: 50 }, (_, n) => n + 1),
+    "each send gets its own seq, in the order it arrived",
+  );
+  assert.ok(writer.batches.length < 50, `50 sends took ${writer.batches.length} transactions`);
+  assert.equal(writer.maxInFlight(), 1, "one batch per room at a time");
+});
+
+test("a batch never exceeds MAX_BATCH", async () => {
+  const writer = recordingWriter();
+  const queue = new AppendQueue(writer.write);
+  await Promise.all(Array.from({ length: MAX_BATCH + 10 }, (_, n) => queue.append(input("r1", n))));
+  assert.ok(writer.batches.every((b) => b.size <= MAX_BATCH));
+  assert.equal(
+    writer.batches.reduce((sum, b) => sum + b.size, 0),
+    MAX_BATCH + 10,
+  );
+});
+
+test("a failed batch fails only its own sends; other rooms and later batches go on", async () => {
+  const writer = recordingWriter({ failRoom: "broken" });
+  const queue = new AppendQueue(writer.write);
+  const settled = await Promise.allSettled([
+    ...Array.from({ length: 5 }, (_, n) => queue.append(input("broken", n))),
+    ...Array.from({ length: 5 }, (_, n) => queue.append(input("fine", n))),
+  ]);
+  assert.deepEqual(
+    settled.map((s) => s.status),
+    [...Array(5).fill("rejected"), ...Array(5).fill("fulfilled")],
+  );
+  const again = await queue.append(input("fine", 99));
+  assert.ok(again.ok && again.message.seq === 6, "the queue keeps working after a failure");
+});
