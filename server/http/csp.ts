@@ -1,8 +1,6 @@
-/** The Content-Security-Policy of pages; pure, so proxy.ts can import it. */
-
 /**
- * Pages: scripts only from this origin with this response's nonce (Next stamps it on its own
- * scripts); `strict-dynamic` lets those load their chunks. Style elements need the nonce too;
+ * The Content-Security-Policy of pages (pure, so proxy.ts can import it). Scripts only from
+ * this origin with this response's nonce (Next stamps it on its own scripts); `strict-dynamic` lets those load their chunks. Style elements need the nonce too;
  * style attributes (per-user colours) are allowed, as they cannot run code. `connect-src 'self'`
  * covers the same-origin ws:// and wss:// socket.
  */
