@@ -18,7 +18,7 @@ import { SettingsForm } from "./SettingsForm";
  * settings and the audit log. Kept live by the room's `member` and `room_updated` frames.
  */
 export function ManageRoom({ roomId }: { roomId: string }) {
-  const { store } = useChat();
+  const { client, store } = useChat();
   const me = useMe();
   const profile = useProfile();
   const [room, setRoom] = useState<RoomDetail | null>(null);
@@ -36,6 +36,10 @@ export function ManageRoom({ roomId }: { roomId: string }) {
       })
       .catch((err: unknown) => setError(errorMessage(err, "Could not load this room.")));
   }, [roomId]);
+
+  // Joined while the panel is open: a background (watched) room carries only the viewer's own
+  // member events, and the panel must see everyone's.
+  useEffect(() => client.openRoom(roomId), [client, roomId]);
 
   // Initial load, and again whenever a member event or settings change arrives live.
   useEffect(reload, [reload, live.memberVersion, live.info]);
