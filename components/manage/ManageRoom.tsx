@@ -18,7 +18,7 @@ import { SettingsForm } from "./SettingsForm";
  * settings and the audit log. Kept live by the room's `member` and `room_updated` frames.
  */
 export function ManageRoom({ roomId }: { roomId: string }) {
-  const { store } = useChat();
+  const { client, store } = useChat();
   const me = useMe();
   const profile = useProfile();
   const [room, setRoom] = useState<RoomDetail | null>(null);
@@ -39,6 +39,12 @@ export function ManageRoom({ roomId }: { roomId: string }) {
 
   // Initial load, and again whenever a member event or settings change arrives live.
   useEffect(reload, [reload, live.memberVersion, live.info]);
+
+  // The panel is on screen, so the room is joined while it is (members are only watched
+  // otherwise, which carries no one else's member events). Only members join: opening a
+  // public room would otherwise make the visitor a member.
+  const isMember = !!room?.role;
+  useEffect(() => (isMember ? client.openRoom(roomId) : undefined), [client, roomId, isMember]);
 
   const changed = useCallback(() => {
     reload();
