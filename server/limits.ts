@@ -69,7 +69,7 @@ export const FRAME_BUDGETS = {
   auth: { burst: 5, perSecond: 1 },
   join: { burst: 100, perSecond: 20 },
   leave: { burst: 100, perSecond: 20 },
-  send: { burst: 100, perSecond: 50 },
+  send: { burst: 500, perSecond: 200 },
   edit: { burst: 30, perSecond: 5 },
   delete: { burst: 30, perSecond: 5 },
   typing: { burst: 20, perSecond: 5 },
