@@ -95,7 +95,8 @@ export class FrameBudgets {
 
   take(kind: FrameKind): void {
     const { burst, perSecond } = FRAME_BUDGETS[kind];
-    const capacity = burst * this.scale;
+    // At least one frame of each type, however small the scale.
+    const capacity = Math.max(1, burst * this.scale);
     const rate = perSecond * this.scale;
     const now = this.now();
     const bucket = this.tokens.get(kind) ?? { left: capacity, at: now };
