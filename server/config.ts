@@ -78,10 +78,14 @@ const EnvSchema = z.object({
   MAX_PENDING_HANDSHAKES: z.coerce.number().int().min(1).default(1_000),
   /** Sockets that have not authenticated yet, per client address. */
   MAX_PENDING_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
-  /** permessage-deflate for frames of 1 KiB and more (smaller frames are never compressed). */
+  /**
+   * permessage-deflate for frames of 1 KiB and more (smaller frames are never compressed). Off by
+   * default: ws deflates per socket, so a large broadcast costs CPU per recipient instead of one
+   * encode, and each socket that ever got a large frame keeps a zlib stream.
+   */
   WS_COMPRESSION: z
     .enum(["on", "off", "true", "false", "1", "0"])
-    .default("on")
+    .default("off")
     .transform((v) => v === "on" || v === "true" || v === "1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });

@@ -80,7 +80,7 @@ export const FRAME_BUDGETS = {
   auth: { burst: 5, perSecond: 1 },
   join: { burst: 100, perSecond: 20 },
   leave: { burst: 100, perSecond: 20 },
-  send: { burst: 100, perSecond: 50 },
+  send: { burst: 500, perSecond: 200 },
   edit: { burst: 30, perSecond: 5 },
   delete: { burst: 30, perSecond: 5 },
   typing: { burst: 20, perSecond: 5 },
@@ -106,7 +106,8 @@ export class FrameBudgets {
 
   take(kind: FrameKind): void {
     const { burst, perSecond } = FRAME_BUDGETS[kind];
-    const capacity = burst * this.scale;
+    // At least one frame of each type, however small the scale.
+    const capacity = Math.max(1, burst * this.scale);
     const rate = perSecond * this.scale;
     const now = this.now();
     const bucket = this.tokens.get(kind) ?? { left: capacity, at: now };

@@ -37,12 +37,14 @@ export function ManageRoom({ roomId }: { roomId: string }) {
       .catch((err: unknown) => setError(errorMessage(err, "Could not load this room.")));
   }, [roomId]);
 
-  // Joined while the panel is open: a background (watched) room carries only the viewer's own
-  // member events, and the panel must see everyone's.
-  useEffect(() => client.openRoom(roomId), [client, roomId]);
-
   // Initial load, and again whenever a member event or settings change arrives live.
   useEffect(reload, [reload, live.memberVersion, live.info]);
+
+  // The panel is on screen, so the room is joined while it is (members are only watched
+  // otherwise, which carries no one else's member events). Only members join: opening a
+  // public room would otherwise make the visitor a member.
+  const isMember = !!room?.role;
+  useEffect(() => (isMember ? client.openRoom(roomId) : undefined), [client, roomId, isMember]);
 
   const changed = useCallback(() => {
     reload();

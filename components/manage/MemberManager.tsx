@@ -61,9 +61,11 @@ function MemberRow({
     if (confirmText && !window.confirm(confirmText)) return;
     setBusy(true);
     setError(null);
+    const submitted = reason;
     try {
       await api.moderate(roomId, body);
-      setReason("");
+      // A reason typed for the next action while this one was in flight is kept.
+      setReason((current) => (current === submitted ? "" : current));
       onChanged();
     } catch (err) {
       setError(errorMessage(err, "That did not work."));
