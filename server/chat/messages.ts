@@ -45,6 +45,18 @@ export async function sendMessage(
   const { room, membership, standing } = await loadRoom(db, input.roomId, actor.id);
   assertCanPost(room, membership);
 
+  try {
+    await limits.consume("message", actor.id);
+    const slowMode = Number(room.settings.slow_mode_s ?? 0);
+    if (slowMode > 0 && !mayAttempt(standing, "skip_slow_mode")) await limits.slowMode(room.id, actor.id, slowMode);
+  } catch (err) {
+    // Charged before any query of this send. A retry of a message stored before the limit was
+    // reached is answered, not refused: the look-up is paid only by refused sends.
+    const stored = await findByClientId(db, room.id, actor.id, input.clientId);
+    if (stored) return toWireMessage(stored);
+    throw err;
+  }
+
   if (input.to !== undefined) {
     if (input.to === actor.id) throw invalid("to: cannot send a private message to yourself", "to");
     if (!(await getMembership(db, { roomId: room.id, userId: input.to }))) {
@@ -61,18 +73,6 @@ export async function sendMessage(
     if (!isVisibleInRoom(parent, room.id, actor.id)) {
       throw new AppError("NOT_FOUND", "reply_to: no such message in this room", { field: "reply_to" });
     }
-  }
-
-  try {
-    await limits.consume("message", actor.id);
-    const slowMode = Number(room.settings.slow_mode_s ?? 0);
-    if (slowMode > 0 && !mayAttempt(standing, "skip_slow_mode")) await limits.slowMode(room.id, actor.id, slowMode);
-  } catch (err) {
-    // A retry of a message stored before the limit was reached is answered, not refused: the
-    // look-up is paid only by refused sends, never on the fast path.
-    const stored = await findByClientId(db, room.id, actor.id, input.clientId);
-    if (stored) return toWireMessage(stored);
-    throw err;
   }
 
   const appended = appends.append({
