@@ -24,16 +24,18 @@ export const transactionalWriter =
 export type MultiBatchWriter = (batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>) => Promise<AppendResult[][]>;
 
 /**
- * For a database with a single backend (the embedded PGlite), where transactions run one at a
- * time anyway: the batches of all rooms that queue up while a transaction runs are written
- * together in the next one, in the same five statements as one room's batch, so the statements
- * and the commit (with its fsync) are paid once per round rather than once per room. If the shared transaction fails, each batch is
- * retried in a transaction of its own, so one room's failure still fails only its own sends.
+ * Rooms share transactions: the batches of all rooms that queue up while a transaction runs
+ * are written together in the next one, in the same five statements as one room's batch, so
+ * statements and commits (each with its fsync) are paid once per round rather than once per
+ * room. Up to `rounds` transactions run at once; they never share a room (AppendQueue keeps one
+ * batch per room in flight) and lock rooms in id order, so they cannot deadlock. If a shared
+ * transaction fails, each of its batches is retried in a transaction of its own, so one room's
+ * failure still fails only its own sends.
  */
-export function coalescing(writeMany: MultiBatchWriter, writeOne: BatchWriter): BatchWriter {
+export function coalescing(writeMany: MultiBatchWriter, writeOne: BatchWriter, rounds = 1): BatchWriter {
   type Pending = { room: string; inputs: readonly AppendInput[]; resolve: (r: AppendResult[]) => void; reject: (err: unknown) => void };
   let pending: Pending[] = [];
-  let running = false;
+  let running = 0;
 
   const settleAlone = async (p: Pending) => {
     try {
@@ -47,20 +49,17 @@ export function coalescing(writeMany: MultiBatchWriter, writeOne: BatchWriter): 
     while (pending.length) {
       const round = pending.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
       pending = [];
-      if (round.length === 1) {
-        await settleAlone(round[0]!);
-        continue;
-      }
       let results: AppendResult[][];
       try {
         results = await writeMany(round);
-      } catch {
-        for (const p of round) await settleAlone(p);
+      } catch (err) {
+        if (round.length === 1) round[0]!.reject(err);
+        else for (const p of round) await settleAlone(p);
         continue;
       }
       round.forEach((p, i) => p.resolve(results[i]!));
     }
-    running = false;
+    running--;
   };
 
   return (room, inputs) =>
@@ -68,18 +67,22 @@ export function coalescing(writeMany: MultiBatchWriter, writeOne: BatchWriter): 
       pending.push({ room, inputs, resolve, reject });
       // Started on the next turn, so rooms flushed in this one (AppendQueue flushes every idle
       // room on the same turn) share the first transaction too.
-      if (!running) {
-        running = true;
+      if (running < rounds) {
+        running++;
         setImmediate(() => void drain());
       }
     });
 }
 
-/** The embedded database's writer: rooms waiting together share one transaction. */
-export const sharedTransactionWriter = (db: Database): BatchWriter =>
+/**
+ * The production writer: rooms share transactions, `rounds` of them at once (1 for the
+ * embedded database, which has a single backend; part of the pool on Postgres).
+ */
+export const sharedTransactionWriter = (db: Database, rounds = 1): BatchWriter =>
   coalescing(
     (batches) => db.transaction((tx) => appendBatches(tx, batches)),
     transactionalWriter(db),
+    rounds,
   );
 
 /** Upper bound on one batch: keeps a transaction's lock time and statement size bounded. */

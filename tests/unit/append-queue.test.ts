@@ -116,3 +116,42 @@ test("coalescing: when a shared transaction fails, each room is retried alone an
   );
   assert.ok(shared.rounds.some((r) => r.length > 1), "the three rooms first shared a transaction");
 });
+
+test("coalescing: with several rounds at once, concurrent transactions never share a room", async () => {
+  const one = recordingWriter({ delayMs: 4 });
+  const inFlight = new Set<string>();
+  let overlap = false;
+  let maxRounds = 0;
+  let open = 0;
+  const many: MultiBatchWriter = async (batches) => {
+    open++;
+    maxRounds = Math.max(maxRounds, open);
+    for (const b of batches) {
+      if (inFlight.has(b.room)) overlap = true;
+      inFlight.add(b.room);
+    }
+    const out: AppendResult[][] = [];
+    for (const b of batches) out.push(await one.write(b.room, b.inputs));
+    for (const b of batches) inFlight.delete(b.room);
+    open--;
+    return out;
+  };
+  const queue = new AppendQueue(coalescing(many, one.write, 3));
+  const rooms = ["a", "b", "c", "d", "e"];
+  const sends: Array<Promise<AppendResult>> = [];
+  // Rooms arrive one after another, so later ones find the first transaction busy.
+  for (let wave = 0; wave < 6; wave++) {
+    for (const room of rooms) {
+      sends.push(queue.append(input(room, wave)));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  const results = await Promise.all(sends);
+  assert.ok(results.every((r) => r.ok));
+  assert.equal(overlap, false, "a room was in two transactions at once");
+  assert.ok(maxRounds > 1, "rounds ran concurrently");
+  for (const room of rooms) {
+    const seqs: number[] = results.filter((r) => r.ok && r.message.roomId === room).map((r) => (r.ok ? r.message.seq : 0));
+    assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6]);
+  }
+});
