@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { startServer, type TestServer } from "../support/server";
-import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, printCounts, Recorder, runLoad, Scenario, settle, SimClient, storageGuarantees } from "./harness";
 
 test("kill -9 of the embedded server under load: every acked message is stored once after the restart", { timeout: 240_000 }, async (t) => {
   const scenario = new Scenario("kill -9 (embedded)", t.signal);
@@ -45,22 +45,12 @@ test("kill -9 of the embedded server under load: every acked message is stored o
     scenario.log("load over");
 
     // Generous: after a restart, a busy two-core machine can take many seconds to re-admit everyone.
-    const stalled = await drain(clients, 60_000);
-    scenario.log("outboxes drained");
-    const stored = await storedHistory(() => server.url, users[0]!.token, rooms);
-    await waitForDeliveries(recorder, stored, clients, 10_000);
-    // Frames still unanswered are recorded (with their wait so far) as the clients stop.
-    await Promise.all(clients.map((c) => c.stop()));
-    const counts = compare(recorder, stored, clients, clients);
+    const { stalled, counts } = await settle(scenario, { recorder, clients, baseUrl: () => server.url, token: users[0]!.token, rooms, drainMs: 60_000, deliveriesMs: 10_000 });
     printCounts("kill -9 of the embedded server under load", counts);
 
     assertGuarantees("kill -9 (embedded)", {
       [`the server died of the kill (exit ${JSON.stringify(exit)})`]: exit?.code === null && exit.signal === "SIGKILL",
-      [`lost = ${counts.lost}: every acked message is stored after the restart`]: counts.lost === 0,
-      [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
-      [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
-      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every send ends acked ${JSON.stringify(stalled.slice(0, 5))}`]: counts.unsettled === 0 && counts.failed === 0,
-      [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
+      ...storageGuarantees(counts, stalled),
       [`reconnects = ${counts.reconnects}: every client came back after the restart`]: counts.reconnects >= clients.length,
     });
   } catch (err) {

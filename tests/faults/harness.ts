@@ -636,6 +636,51 @@ export async function storedHistory(baseUrl: () => string, token: string, rooms:
  * Asserts every guarantee of a scenario at once, so one run names each broken guarantee rather
  * than only the first. Keys describe the guarantee; values say whether it held.
  */
+/**
+ * The end of every scenario: let outboxes drain, read what the database stored, wait for the
+ * deliveries it owes, stop the clients (frames still unanswered are recorded with their wait so
+ * far) and count. `senders` default to all clients.
+ */
+export async function settle(
+  scenario: Scenario,
+  opts: {
+    recorder: Recorder;
+    clients: readonly SimClient[];
+    senders?: readonly SimClient[];
+    baseUrl: () => string;
+    token: string;
+    rooms: readonly string[];
+    drainMs: number;
+    deliveriesMs: number;
+    /** Runs just before the clients stop: what stopping changes (their sockets close) is not yet recorded. */
+    beforeStop?: () => void;
+  },
+): Promise<{ stalled: string[]; stored: Map<string, Message[]>; counts: Counts }> {
+  const stalled = await drain(opts.senders ?? opts.clients, opts.drainMs);
+  scenario.log("outboxes drained");
+  const stored = await storedHistory(opts.baseUrl, opts.token, opts.rooms);
+  await waitForDeliveries(opts.recorder, stored, opts.clients, opts.deliveriesMs);
+  opts.beforeStop?.();
+  await Promise.all(opts.clients.map((c) => c.stop()));
+  return { stalled, stored, counts: compare(opts.recorder, stored, opts.clients, opts.senders ?? opts.clients) };
+}
+
+/** What every scenario promises about storage: nothing acked lost, nothing stored twice, every send settled. */
+export const storageGuarantees = (counts: Counts, stalled: readonly string[], settled = "every send ends acked"): Record<string, boolean> => ({
+  [`lost = ${counts.lost}: every acked message is stored`]: counts.lost === 0,
+  [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
+  [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
+  [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: ${settled} ${JSON.stringify(stalled.slice(0, 5))}`]: counts.unsettled === 0 && counts.failed === 0,
+  [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
+});
+
+/** What every scenario with live receivers promises about delivery. */
+export const deliveryGuarantees = (counts: Counts): Record<string, boolean> => ({
+  [`deliveredTwice = ${counts.deliveredTwice}: nothing is delivered twice to one receiver`]: counts.deliveredTwice === 0,
+  [`outOfOrder = ${counts.outOfOrder}: every receiver sees each room in seq order`]: counts.outOfOrder === 0,
+  [`missed = ${counts.missed}: every receiver gets every message`]: counts.missed === 0,
+});
+
 export function assertGuarantees(scenario: string, guarantees: Record<string, boolean>): void {
   const broken = Object.entries(guarantees)
     .filter(([, held]) => !held)

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import { startServer } from "../support/server";
-import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, deliveryGuarantees, printCounts, Recorder, runLoad, Scenario, settle, SimClient, storageGuarantees } from "./harness";
 import { Services } from "./services";
 
 test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 duplicated, order kept", { timeout: 240_000 }, async (t) => {
@@ -42,26 +42,14 @@ test("kill -9 of one of two instances under load: clients fail over, 0 lost, 0 d
     });
     scenario.log("load over");
 
-    const stalled = await drain(clients, 60_000);
-    scenario.log("outboxes drained");
-    const stored = await storedHistory(() => B.url, users[0]!.token, rooms);
-    await waitForDeliveries(recorder, stored, clients, 10_000);
-    // Frames still unanswered are recorded (with their wait so far) as the clients stop.
-    await Promise.all(clients.map((c) => c.stop()));
-    const counts = compare(recorder, stored, clients, clients);
+    const { stalled, counts } = await settle(scenario, { recorder, clients, baseUrl: () => B.url, token: users[0]!.token, rooms, drainMs: 60_000, deliveriesMs: 10_000 });
     printCounts("kill -9 of one of two instances under load", counts);
 
     assertGuarantees("kill -9 of one of two instances", {
       [`instance A died of the kill (${A.process.signalCode})`]: A.process.signalCode === "SIGKILL",
-      [`lost = ${counts.lost}: every acked message is stored`]: counts.lost === 0,
-      [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
-      [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
-      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every send ends acked ${JSON.stringify(stalled.slice(0, 5))}`]: counts.unsettled === 0 && counts.failed === 0,
-      [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
+      ...storageGuarantees(counts, stalled),
       [`reconnects = ${counts.reconnects}: the dead instance's clients failed over`]: counts.reconnects >= clients.length / 2,
-      [`deliveredTwice = ${counts.deliveredTwice}: nothing is delivered twice to one receiver`]: counts.deliveredTwice === 0,
-      [`outOfOrder = ${counts.outOfOrder}: every receiver sees each room in seq order`]: counts.outOfOrder === 0,
-      [`missed = ${counts.missed}: every receiver gets every message`]: counts.missed === 0,
+      ...deliveryGuarantees(counts),
     });
   } catch (err) {
     scenario.dumpServerLogs();

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import { sleep } from "../support/client";
 import { startServer } from "../support/server";
-import { assertGuarantees, cast, compare, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, printCounts, Recorder, runLoad, Scenario, settle, SimClient, storageGuarantees } from "./harness";
 import { Services } from "./services";
 
 const FRAME_TIMEOUT_MS = 2_000;
@@ -58,13 +58,7 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
     });
     scenario.log("load over");
 
-    const stalled = await drain(clients, 40_000);
-    scenario.log("outboxes drained");
-    const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
-    await waitForDeliveries(recorder, stored, clients, 10_000);
-    // Frames still unanswered are recorded (with their wait so far) as the clients stop.
-    await Promise.all(clients.map((c) => c.stop()));
-    const counts = compare(recorder, stored, clients, clients);
+    const { stalled, counts } = await settle(scenario, { recorder, clients, baseUrl: () => A.url, token: users[0]!.token, rooms, drainMs: 40_000, deliveriesMs: 10_000 });
     printCounts("Postgres stopped immediately and restarted under load", counts);
 
     const bound = FRAME_TIMEOUT_MS + Math.max(ANSWER_SLACK_MS, 2 * baselineMs);
@@ -77,11 +71,7 @@ test("Postgres stopped immediately and restarted under load: only retryable erro
         unexpected.length === 0,
       [`${overdue.length} frames (${JSON.stringify(overdueKinds)}; longest ${counts.maxWaitMs} ms) waited longer than FRAME_TIMEOUT_MS = ${FRAME_TIMEOUT_MS} + slack = ${bound} ms`]:
         overdue.length === 0,
-      [`lost = ${counts.lost}: every acked message is stored`]: counts.lost === 0,
-      [`storedTwice = ${counts.storedTwice}: retries with the same id store nothing twice`]: counts.storedTwice === 0,
-      [`ackMismatch = ${counts.ackMismatch}: every ack names the stored message`]: counts.ackMismatch === 0,
-      [`unsettled = ${counts.unsettled}, failed = ${counts.failed}: every retry ends acked ${JSON.stringify(stalled.slice(0, 5))}`]: counts.unsettled === 0 && counts.failed === 0,
-      [`stored = ${counts.stored} of sent = ${counts.sent}: every queued message is stored exactly once`]: counts.stored === counts.sent,
+      ...storageGuarantees(counts, stalled, "every retry ends acked"),
     });
   } catch (err) {
     scenario.dumpServerLogs();

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import { sleep } from "../support/client";
 import { startServer } from "../support/server";
-import { assertGuarantees, cast, compare, describeMisses, drain, printCounts, Recorder, runLoad, Scenario, SimClient, storedHistory, waitForDeliveries } from "./harness";
+import { assertGuarantees, cast, compare, describeMisses, printCounts, Recorder, runLoad, Scenario, settle, SimClient, storageGuarantees } from "./harness";
 import { Services } from "./services";
 
 const REDIS_DOWN_MS = 2_000;
@@ -56,14 +56,18 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
     });
     scenario.log("load over");
 
-    const stalled = await drain(senders, 60_000);
-    scenario.log("outboxes drained");
-    const stored = await storedHistory(() => A.url, users[0]!.token, rooms);
-    await waitForDeliveries(recorder, stored, clients, 15_000);
-    const listenerCloses = listeners.map((l) => recorder.closes.get(l.name) ?? []);
-    // Frames still unanswered are recorded (with their wait so far) as the clients stop.
-    await Promise.all(clients.map((c) => c.stop()));
-    const all = compare(recorder, stored, clients, senders);
+    let listenerCloses: number[][] = [];
+    const { stalled, stored, counts: all } = await settle(scenario, {
+      recorder,
+      clients,
+      senders,
+      baseUrl: () => A.url,
+      token: users[0]!.token,
+      rooms,
+      drainMs: 60_000,
+      deliveriesMs: 15_000,
+      beforeStop: () => (listenerCloses = listeners.map((l) => [...(recorder.closes.get(l.name) ?? [])])),
+    });
     const live = compare(recorder, stored, listeners, senders);
     printCounts("Redis killed and restarted under load (all clients)", all);
     printCounts("Redis killed and restarted under load (deliveries to live listeners only)", live);
@@ -76,9 +80,7 @@ test("Redis killed and restarted under load: live subscribers miss nothing, get 
       [`live listeners: outOfOrder = ${live.outOfOrder}: seq order kept`]: live.outOfOrder === 0,
       [`all clients: missed = ${all.missed}, deliveredTwice = ${all.deliveredTwice}, outOfOrder = ${all.outOfOrder}`]:
         all.missed === 0 && all.deliveredTwice === 0 && all.outOfOrder === 0,
-      [`lost = ${all.lost}: every acked message is stored`]: all.lost === 0,
-      [`storedTwice = ${all.storedTwice}: retries with the same id store nothing twice`]: all.storedTwice === 0,
-      [`unsettled = ${all.unsettled}: every send ends acked once Redis is back ${JSON.stringify(stalled.slice(0, 5))}`]: all.unsettled === 0,
+      ...storageGuarantees(all, stalled, "every send ends acked once Redis is back"),
     });
   } catch (err) {
     scenario.dumpServerLogs();
