@@ -28,5 +28,7 @@ export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" 
   await jobs.define(retentionJob(runtime));
   if (runtime.config.CONFAB_TEST_JOBS) await jobs.define(testSleepJob);
   jobs.every("retention", runtime.config.RETENTION_INTERVAL_MS);
-  if (runtime.config.CONFAB_ROLE !== "web") await jobs.consume();
+  if (runtime.config.CONFAB_ROLE === "web") return;
+  await jobs.consume();
+  runtime.log.info({ jobs: jobs.kind }, "jobs: consuming");
 }
