@@ -74,7 +74,7 @@ async function main() {
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   await startJobs(jobs, runtime);
-  log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage, bus and jobs ready");
+  log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage and bus ready");
 
   const closeDependencies = async () => {
     await jobs.close();
