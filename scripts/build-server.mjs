@@ -26,6 +26,10 @@ await build({
   outdir,
   outExtension: { ".js": ".mjs" },
   bundle: true,
+  // Dynamic imports stay lazy chunks, so the embedded shape never loads Redis, postgres.js or pg-boss.
+  splitting: true,
+  // Chunks sit beside server.mjs: their import.meta.url must find worker-entry.mjs and migrations/.
+  chunkNames: "[name]-[hash]",
   packages: "external",
   platform: "node",
   format: "esm",
