@@ -28,7 +28,11 @@ export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" 
   await jobs.define(retentionJob(runtime));
   if (runtime.config.CONFAB_TEST_JOBS) await jobs.define(testSleepJob);
   jobs.every("retention", runtime.config.RETENTION_INTERVAL_MS);
-  if (runtime.config.CONFAB_ROLE === "web") return;
+  if (runtime.config.CONFAB_ROLE === "web") {
+    // In-process jobs live only in this process, so nobody else can run them.
+    if (jobs.kind === "memory") runtime.log.warn("CONFAB_ROLE=web on the embedded database: no process runs background jobs (retention)");
+    return;
+  }
   await jobs.consume();
   runtime.log.info({ jobs: jobs.kind }, "jobs: consuming");
 }
