@@ -72,9 +72,14 @@ interface Spawned {
   exited: Promise<void>;
 }
 
-/** Spawns `node --import tsx <script>` and waits for its `"msg":"listening"` line. */
+/**
+ * Spawns `node --import tsx <script>` and waits for its `"msg":"listening"` line.
+ * `BENCH_SERVER_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every
+ * server under test, to profile them under the bench's load.
+ */
 function spawnNode(script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<Spawned> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", script], {
     cwd: root,
     env: { ...process.env, PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],

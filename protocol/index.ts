@@ -215,6 +215,13 @@ export const JoinedFrame = z.object({
   /** Extension: each member's delivered cursor and current presence. */
   delivered: z.record(z.string(), z.number().int()).optional(),
   presence: z.record(z.string(), z.object({ status: z.enum([...PresenceStatus, "offline"]), last_seen: z.string().nullable() })).optional(),
+  /**
+   * Extension: how many members the room has, and whether `members` (with reads, delivered,
+   * presence) lists them all; big rooms list the first JOINED_MEMBERS_MAX and page the rest
+   * with GET /api/rooms/:id/members.
+   */
+  member_count: z.number().int().optional(),
+  members_complete: z.boolean().optional(),
 });
 export const LeftFrame = z.object({ type: z.literal("left"), ref: z.string().optional(), room: z.string() });
 export const MessageFrame = z.object({ type: z.literal("message"), room: z.string(), message: Message });

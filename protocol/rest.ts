@@ -1,6 +1,6 @@
 /** Request bodies and query strings of the REST contract, shared by route handlers and forms. */
 import { z } from "zod";
-import { storableText } from "./index";
+import { storableText, type PresenceStatus } from "./index";
 
 export const Username = storableText()
   .trim()
@@ -54,6 +54,21 @@ export type RoomDetail = RoomSummary & {
   settings: Record<string, unknown>;
   members: Array<{ id: string; username: string; role: string; muted_until?: string | null; muted_reason?: string | null }>;
   created_at: string;
+};
+
+export const MembersQuery = z.object({
+  /** The last username of the previous page. */
+  after: storableText().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  q: storableText().trim().max(100).optional(),
+});
+
+/** GET /api/rooms/:id/members: one page, by username. */
+export type MembersPage = {
+  members: Array<{ id: string; username: string; role: string; muted_until: string | null; status: (typeof PresenceStatus)[number] | "offline"; last_seen: string | null }>;
+  /** Pass as `after` for the next page; null on the last page. */
+  next: string | null;
+  total: number;
 };
 
 export const RoomSettings = z

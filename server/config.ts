@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   MAX_ROOMS_PER_USER: z.coerce.number().int().min(1).default(100),
   /** Open sockets per user on one instance. */
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
+  /** Members listed in `joined`; bigger rooms page the rest over GET /api/rooms/:id/members. */
+  JOINED_MEMBERS_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
   /** How often the retention job deletes messages older than each room's retention. */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
   /** What this process does: `web` serves HTTP + WebSocket, `worker` only consumes jobs, `all` both. */

@@ -11,7 +11,7 @@ import next from "next";
 import { openDatabase } from "@/db/client";
 import { promoteSiteAdmins } from "@/db/queries/users";
 import { createBus } from "./bus";
-import { AppendQueue, transactionalWriter } from "./chat/append-queue";
+import { AppendQueue, sharedTransactionWriter } from "./chat/append-queue";
 import { ConfigError, loadConfig } from "./config";
 import { createLimits } from "./limits";
 import { createLogger, type Logger } from "./log";
@@ -62,7 +62,9 @@ async function main() {
   const presence = await createPresenceStore(config.REDIS_URL, log);
   const limits = await createLimits(config, log);
   const metrics = createMetrics();
-  const appends = new AppendQueue(transactionalWriter(database.db), {
+  // Embedded has one backend; on Postgres, up to half the pool writes messages at once.
+  const writeRounds = database.driver === "pglite" ? 1 : Math.max(1, Math.floor(config.DATABASE_POOL_MAX / 2));
+  const appends = new AppendQueue(sharedTransactionWriter(database.db, writeRounds), {
     batchCommitted(results, durationMs) {
       metrics.batchSize.observe(results.length);
       metrics.messagesPersisted.inc(results.filter((r) => r.ok && r.created).length);

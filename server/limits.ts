@@ -1,6 +1,7 @@
 /**
  * Rate limits with rate-limiter-flexible: in memory on one instance, in Redis when REDIS_URL
- * is set so a limit holds across every instance. Over the limit, `consume` throws
+ * is set so a limit holds across every instance (in memory per instance while Redis is
+ * down). Over the limit, `consume` throws
  * RATE_LIMITED with the time until the next point is available; nothing is done or stored.
  */
 import { Redis } from "ioredis";
@@ -34,8 +35,19 @@ export async function createLimits(config: Config, log: Logger): Promise<Limits>
     redis.on("error", (err: Error) => log.warn({ err: err.message, conn: "limits" }, "redis connection error"));
     await redis.connect();
   }
+  // While Redis is unreachable each instance counts in memory instead (rate-limiter-flexible's
+  // insurance limiter): a limit is briefly per instance, but chat keeps working — messages are
+  // stored in the database and the bus backfills delivery once Redis is back.
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
-    redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `confab:rl:${keyPrefix}`, points, duration }) : new RateLimiterMemory({ keyPrefix, points, duration });
+    redis
+      ? new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix: `confab:rl:${keyPrefix}`,
+          points,
+          duration,
+          insuranceLimiter: new RateLimiterMemory({ keyPrefix: `insurance:${keyPrefix}`, points, duration }),
+        })
+      : new RateLimiterMemory({ keyPrefix, points, duration });
 
   const limiters: Record<LimitKind, RateLimiterAbstract> = {
     message: make("msg", config.RATE_MESSAGES_PER_MIN, 60),
@@ -63,7 +75,7 @@ async function take(limiter: RateLimiterAbstract, key: string, message: string):
     await limiter.consume(key);
   } catch (err) {
     if (err instanceof RateLimiterRes) throw new AppError("RATE_LIMITED", message, { retryAfterMs: Math.max(1, Math.ceil(err.msBeforeNext)) });
-    // The store itself failed (Redis down): refuse rather than let traffic through unchecked.
+    // Both stores failed: refuse rather than let traffic through unchecked.
     throw new AppError("UNAVAILABLE", "rate limiter unavailable; retry");
   }
 }

@@ -7,6 +7,7 @@ import { now, type ClientSpec } from "../lib/client";
 import { Pool } from "../lib/pool";
 import { createRoom, createUsers } from "../lib/setup";
 import type { System } from "../systems";
+import { scrape, serverFigures, type ServerFigures } from "../lib/server-metrics";
 import type { LoadResult } from "../worker";
 import { cpuMeters, pct, round, sleep, type CpuFigures, type Options } from "./common";
 
@@ -28,6 +29,8 @@ export interface LoadRow extends CpuFigures {
   deliveryP99: number | null;
   errors: Record<string, number>;
   saturated: boolean;
+  /** Confab's own /metrics over the step (null for the baselines). */
+  server: ServerFigures | null;
 }
 
 interface Layout {
@@ -62,7 +65,7 @@ async function prepare(system: System, opts: Options, rooms: number, members: nu
   return { pool, members, rooms: roomIds };
 }
 
-function row(system: System, label: string, offered: number | null, r: LoadResult, members: number, durationS: number, cpu: CpuFigures): LoadRow {
+function row(system: System, label: string, offered: number | null, r: LoadResult, members: number, durationS: number, cpu: CpuFigures, server: ServerFigures | null): LoadRow {
   const owed = r.acked * (members - 1);
   const delivered = owed === 0 ? 0 : r.deliveredTotal / owed;
   const deliveryP99 = pct(r.delivery, 0.99);
@@ -83,19 +86,29 @@ function row(system: System, label: string, offered: number | null, r: LoadResul
     errors: r.errors,
     saturated: r.acked < r.sent || Object.keys(r.errors).length > 0 || delivered < 0.99 || (deliveryP99 ?? Infinity) > 1_000,
     ...cpu,
+    server,
   };
 }
+
+const describeServer = (f: ServerFigures | null) =>
+  f
+    ? `; server: send→ack ${f.sendAckMs} ms, fan-out ${f.fanoutMs} ms, batch ${f.batchSize} msgs in ${f.appendMs} ms, held ${f.heldBack}, loop lag p99 ${f.eventLoopLagP99Ms} ms`
+    : "";
 
 /** Runs one load step on the pool and meters CPU over exactly its window. */
 async function step(system: System, layout: Layout, args: { step: number; durationS: number; drainS: number; ratePerRoom?: number; window?: number; senders?: number }) {
   const meters = cpuMeters(system);
+  const urls = system.confab ? system.instances.map((i) => i.url) : [];
+  const before = await scrape(urls);
   const startAt = now() + 300;
   const result = layout.pool.load({ step: args.step, startAt, durationMs: args.durationS * 1000, drainMs: args.drainS * 1000, ratePerRoom: args.ratePerRoom, window: args.window, senders: args.senders });
   await sleep(startAt - now());
   meters.start();
   await sleep(args.durationS * 1000);
   const cpu = meters.stop();
-  return { result: await result, cpu };
+  const finished = await result;
+  const server = system.confab ? serverFigures(before, await scrape(urls)) : null;
+  return { result: finished, cpu, server };
 }
 
 export async function runFanout(system: System, opts: Options): Promise<LoadRow[]> {
@@ -103,10 +116,10 @@ export async function runFanout(system: System, opts: Options): Promise<LoadRow[
   const rows: LoadRow[] = [];
   try {
     for (const [i, rate] of opts.rates.entries()) {
-      const { result, cpu } = await step(system, layout, { step: i + 1, durationS: opts.durationS, drainS: opts.drainS, ratePerRoom: rate });
-      const r = row(system, `${rate}/s/room`, rate * opts.rooms, result, opts.members, opts.durationS, cpu);
+      const { result, cpu, server } = await step(system, layout, { step: i + 1, durationS: opts.durationS, drainS: opts.drainS, ratePerRoom: rate });
+      const r = row(system, `${rate}/s/room`, rate * opts.rooms, result, opts.members, opts.durationS, cpu, server);
       rows.push(r);
-      console.log(`  ${rate} msg/s/room: acked ${r.ackedPerS}/s, delivered ${r.deliveredPerS}/s, ack p50/p99 ${r.ackP50}/${r.ackP99} ms, delivery p50/p99 ${r.deliveryP50}/${r.deliveryP99} ms, server ${round(r.serverCpu)} %, harness ${round(r.harnessCpu)} %${r.saturated ? " (saturated)" : ""}`);
+      console.log(`  ${rate} msg/s/room: acked ${r.ackedPerS}/s, delivered ${r.deliveredPerS}/s, ack p50/p99 ${r.ackP50}/${r.ackP99} ms, delivery p50/p99 ${r.deliveryP50}/${r.deliveryP99} ms, server ${round(r.serverCpu)} %, harness ${round(r.harnessCpu)} %${r.saturated ? " (saturated)" : ""}${describeServer(r.server)}`);
       if (r.saturated && opts.stopAtSaturation) break;
       await sleep(1_000);
     }
@@ -119,9 +132,9 @@ export async function runFanout(system: System, opts: Options): Promise<LoadRow[
 export async function runHotRoom(system: System, opts: Options): Promise<LoadRow[]> {
   const layout = await prepare(system, opts, 1, opts.senders, 0, false);
   try {
-    const { result, cpu } = await step(system, layout, { step: 1, durationS: opts.durationS, drainS: opts.drainS, window: opts.window });
-    const r = row(system, `${opts.senders} senders × ${opts.window}`, null, result, opts.senders, opts.durationS, cpu);
-    console.log(`  acked ${r.ackedPerS}/s, delivered ${r.deliveredPerS}/s, ack p50/p99 ${r.ackP50}/${r.ackP99} ms, server ${round(r.serverCpu)} %, harness ${round(r.harnessCpu)} %`);
+    const { result, cpu, server } = await step(system, layout, { step: 1, durationS: opts.durationS, drainS: opts.drainS, window: opts.window });
+    const r = row(system, `${opts.senders} senders × ${opts.window}`, null, result, opts.senders, opts.durationS, cpu, server);
+    console.log(`  acked ${r.ackedPerS}/s, delivered ${r.deliveredPerS}/s, ack p50/p99 ${r.ackP50}/${r.ackP99} ms, server ${round(r.serverCpu)} %, harness ${round(r.harnessCpu)} %${describeServer(r.server)}`);
     return [r];
   } finally {
     await layout.pool.close();

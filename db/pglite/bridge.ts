@@ -51,6 +51,13 @@ class WorkerSocket extends Duplex {
     callback();
   }
 
+  /** Chunks written in one tick cross to the worker as one message: a postMessage costs more than the copy. */
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (err?: Error | null) => void) {
+    const bytes = new Uint8Array(Buffer.concat(chunks.map((c) => c.chunk)));
+    this.post({ op: "data", conn: this.conn, bytes }, [bytes.buffer]);
+    callback();
+  }
+
   override _final(callback: (err?: Error | null) => void) {
     this.post({ op: "end", conn: this.conn });
     callback();

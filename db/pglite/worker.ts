@@ -160,9 +160,40 @@ function onMessage(msg: ToWorker) {
   }
   c.buffer = c.buffer.length ? Buffer.concat([c.buffer, msg.bytes]) : Buffer.from(msg.bytes);
   const conn = msg.conn;
-  for (const message of takeMessages(c)) {
-    c.queue = c.queue.then(() => run(conn, c, message)).catch((err: unknown) => fail(conn, c, err));
+  for (const batch of batches(c.started, takeMessages(c))) {
+    c.queue = c.queue.then(() => run(conn, c, batch)).catch((err: unknown) => fail(conn, c, err));
   }
+}
+
+/**
+ * Groups consecutive regular messages (a query's Parse, Bind, Describe, Execute and Sync, or a
+ * pipeline of queries) into one buffer: PGlite runs a buffer of batched messages in one call,
+ * so a query costs one call into the backend and one reply to the main thread instead of one
+ * per protocol message. Start-up packets and Terminate stay on their own.
+ */
+function batches(startedBefore: boolean, messages: Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  let run: Buffer[] = [];
+  const flush = () => {
+    if (run.length) out.push(run.length === 1 ? run[0]! : Buffer.concat(run));
+    run = [];
+  };
+  let started = startedBefore;
+  for (const message of messages) {
+    const regular = started && message[0] !== TERMINATE;
+    if (!started && message.length >= 8) {
+      const code = message.readInt32BE(4);
+      if (code !== SSL_REQUEST && code !== CANCEL_REQUEST) started = true;
+    }
+    if (regular) {
+      run.push(message);
+    } else {
+      flush();
+      out.push(message);
+    }
+  }
+  flush();
+  return out;
 }
 
 /** A connection whose message broke the bridge (not a SQL error: those are replies) is ended. */

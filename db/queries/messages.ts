@@ -61,79 +61,102 @@ export type AppendResult =
   | { ok: false; reason: "not_member" | "muted"; mutedUntil?: Date; muteReason?: string | null };
 
 /**
- * Group commit: appends a batch of messages to one room inside the caller's transaction, with
- * one seq bump and one multi-row insert. The room row is locked first, which serializes appends
- * per room across instances (seq stays gap-free) and makes the idempotency check exact: a client
- * id already stored under this sender returns the stored message unchanged. Membership and mute
- * are re-read under the lock, so a ban or mute that committed first wins over a send racing it.
- * Results are in input order; inputs repeating a (sender, client id) share one message.
+ * Group commit: appends batches of messages to one or more rooms inside the caller's
+ * transaction, with one seq bump per room and one multi-row insert, in five statements
+ * whatever the number of rooms. The room rows are locked first (in id order), which serializes
+ * appends per room across instances (seq stays gap-free) and makes the idempotency check exact:
+ * a client id already stored under this sender returns the stored message unchanged.
+ * Membership and mute are re-read under the lock, so a ban or mute that committed first wins
+ * over a send racing it. Results are per batch, in input order; inputs repeating a
+ * (sender, client id) share one message.
  */
-export async function appendBatch(tx: Transaction, roomId: string, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
-  const [room] = await tx.select({ lastSeq: rooms.lastSeq }).from(rooms).where(eq(rooms.id, roomId)).for("update");
-  if (!room) throw new Error(`room ${roomId} vanished during append`);
+export async function appendBatches(
+  tx: Transaction,
+  batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>,
+): Promise<AppendResult[][]> {
+  const roomIds = [...new Set(batches.map((b) => b.room))].sort();
+  const locked = await tx.select({ id: rooms.id, lastSeq: rooms.lastSeq }).from(rooms).where(inArray(rooms.id, roomIds)).orderBy(rooms.id).for("update");
+  const lastSeq = new Map(locked.map((r) => [r.id, r.lastSeq]));
+  const missing = roomIds.find((id) => !lastSeq.has(id));
+  if (missing) throw new Error(`room ${missing} vanished during append`);
 
-  const senders = [...new Set(inputs.map((i) => i.senderId))];
+  const all = batches.flatMap((b) => b.inputs);
+  const pair = (roomId: string, userId: string) => `${roomId}\u0000${userId}`;
+  const senders = [...new Set(all.map((i) => i.senderId))];
   const standing = new Map(
     (
       await tx
-        .select({ userId: roomMembers.userId, mutedUntil: roomMembers.mutedUntil, muteReason: roomMembers.muteReason })
+        .select({ roomId: roomMembers.roomId, userId: roomMembers.userId, mutedUntil: roomMembers.mutedUntil, muteReason: roomMembers.muteReason })
         .from(roomMembers)
-        .where(and(eq(roomMembers.roomId, roomId), inArray(roomMembers.userId, senders)))
-    ).map((m) => [m.userId, m]),
+        .where(and(inArray(roomMembers.roomId, roomIds), inArray(roomMembers.userId, senders)))
+    ).map((m) => [pair(m.roomId, m.userId), m]),
   );
-  const key = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
-  const nameOf = new Map(inputs.map((i) => [i.senderId, i.senderName]));
+  const key = (i: { roomId: string; senderId: string; clientId: string }) => `${i.roomId}\u0000${i.senderId}\u0000${i.clientId}`;
+  const nameOf = new Map(all.map((i) => [i.senderId, i.senderName]));
   const stored = new Map<string, MessageRow>();
+  const triples = [...new Map(all.map((i) => [key(i), sql`(${i.roomId}::uuid, ${i.senderId}::uuid, ${i.clientId})`])).values()];
   const existing = await tx
     .select(storedColumns)
     .from(messages)
-    .where(and(eq(messages.roomId, roomId), or(...inputs.map((i) => and(eq(messages.senderId, i.senderId), eq(messages.clientId, i.clientId))))));
-  for (const row of existing) stored.set(key(row.senderId, row.clientId), { ...row, senderName: nameOf.get(row.senderId) ?? "" });
+    .where(sql`(${messages.roomId}, ${messages.senderId}, ${messages.clientId}) in (${sql.join(triples, sql`, `)})`);
+  for (const row of existing) stored.set(key(row), { ...row, senderName: nameOf.get(row.senderId) ?? "" });
 
   const now = Date.now();
-  const results: AppendResult[] = [];
-  /** Index in `results` of the input that creates each new message, by idempotency key. */
-  const creators = new Map<string, number>();
+  const results: AppendResult[][] = [];
   const fresh: Array<typeof messages.$inferInsert> = [];
-  let seq = room.lastSeq;
-  for (const input of inputs) {
-    const k = key(input.senderId, input.clientId);
-    const prior = stored.get(k);
-    if (prior) {
-      results.push({ ok: true, message: prior, created: false });
-      continue;
+  for (const { room, inputs } of batches) {
+    const out: AppendResult[] = [];
+    /** Index in `out` of the input that creates each new message, by idempotency key. */
+    const creators = new Map<string, number>();
+    let seq = lastSeq.get(room)!;
+    for (const input of inputs) {
+      const k = key(input);
+      const prior = stored.get(k);
+      if (prior) {
+        out.push({ ok: true, message: prior, created: false });
+        continue;
+      }
+      const creator = creators.get(k);
+      if (creator !== undefined) {
+        // The same client id twice in one batch: a retry racing its original.
+        out.push({ ...(out[creator] as Extract<AppendResult, { ok: true }>), created: false });
+        continue;
+      }
+      const member = standing.get(pair(room, input.senderId));
+      if (!member) {
+        out.push({ ok: false, reason: "not_member" });
+        continue;
+      }
+      if (member.mutedUntil && member.mutedUntil.getTime() > now) {
+        out.push({ ok: false, reason: "muted", mutedUntil: member.mutedUntil, muteReason: member.muteReason });
+        continue;
+      }
+      seq += 1;
+      const { senderName: _senderName, ...row } = input;
+      fresh.push({ ...row, seq });
+      creators.set(k, out.length);
+      out.push({ ok: true, message: { ...input, seq, createdAt: new Date(now), editedAt: null, deletedAt: null }, created: true });
     }
-    const creator = creators.get(k);
-    if (creator !== undefined) {
-      // The same client id twice in one batch: a retry racing its original.
-      results.push({ ...(results[creator] as Extract<AppendResult, { ok: true }>), created: false });
-      continue;
-    }
-    const member = standing.get(input.senderId);
-    if (!member) {
-      results.push({ ok: false, reason: "not_member" });
-      continue;
-    }
-    if (member.mutedUntil && member.mutedUntil.getTime() > now) {
-      results.push({ ok: false, reason: "muted", mutedUntil: member.mutedUntil, muteReason: member.muteReason });
-      continue;
-    }
-    seq += 1;
-    const { senderName: _senderName, ...row } = input;
-    fresh.push({ ...row, seq });
-    creators.set(k, results.length);
-    results.push({ ok: true, message: { ...input, seq, createdAt: new Date(now), editedAt: null, deletedAt: null }, created: true });
+    lastSeq.set(room, seq);
+    results.push(out);
   }
   if (fresh.length === 0) return results;
 
   const inserted = await tx.insert(messages).values(fresh).returning({ id: messages.id, createdAt: messages.createdAt });
-  await tx.update(rooms).set({ lastSeq: seq }).where(eq(rooms.id, roomId));
+  const bumped = [...new Set(fresh.map((m) => m.roomId))].map((id) => sql`(${id}::uuid, ${lastSeq.get(id)!}::bigint)`);
+  await tx.execute(sql`update ${rooms} set last_seq = v.seq from (values ${sql.join(bumped, sql`, `)}) as v(id, seq) where ${rooms.id} = v.id`);
   // The database's clock is the one history is ordered and retained by.
   const createdAt = new Map(inserted.map((r) => [r.id, r.createdAt]));
-  for (const result of results) {
-    if (result.ok) result.message.createdAt = createdAt.get(result.message.id) ?? result.message.createdAt;
+  for (const result of results.flat()) {
+    if (result.ok && result.created) result.message.createdAt = createdAt.get(result.message.id) ?? result.message.createdAt;
   }
   return results;
+}
+
+/** One room's batch: see appendBatches. */
+export async function appendBatch(tx: Transaction, roomId: string, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+  const [results] = await appendBatches(tx, [{ room: roomId, inputs }]);
+  return results!;
 }
 
 export async function getMessageById(db: Executor, { id }: { id: string }): Promise<MessageRow | null> {

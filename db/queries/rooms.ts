@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { RoomRole } from "@/protocol";
 import type { Executor } from "../client";
 import { roomMembers, rooms, users } from "../schema";
@@ -47,18 +47,55 @@ export async function insertMember(db: Executor, { roomId, userId, role }: { roo
   return rows.length > 0;
 }
 
+const memberColumns = {
+  id: users.id,
+  username: users.username,
+  role: roomMembers.role,
+  readSeq: roomMembers.readSeq,
+  deliveredSeq: roomMembers.deliveredSeq,
+  lastSeenAt: users.lastSeenAt,
+  mutedUntil: roomMembers.mutedUntil,
+  muteReason: roomMembers.muteReason,
+};
+
+/**
+ * One page of a room's members by username, for rooms too big to list whole. The cursor is the
+ * last username seen (usernames are unique), so pages stay stable while people join and leave.
+ */
+export async function listMembersPage(db: Executor, { roomId, limit, after, q }: { roomId: string; limit: number; after?: string; q?: string }) {
+  const conditions = [eq(roomMembers.roomId, roomId)];
+  if (after !== undefined) conditions.push(gt(users.username, after));
+  if (q) conditions.push(sql`${users.username} ilike ${likePattern(q)}`);
+  return db
+    .select(memberColumns)
+    .from(roomMembers)
+    .innerJoin(users, eq(users.id, roomMembers.userId))
+    .where(and(...conditions))
+    .orderBy(asc(users.username))
+    .limit(limit);
+}
+
+/** The first `limit` members in join order (the room's founders and staff come first), plus `include` if they are further down. */
+export async function listFirstMembers(db: Executor, { roomId, limit, include }: { roomId: string; limit: number; include: string }) {
+  const first = await db
+    .select(memberColumns)
+    .from(roomMembers)
+    .innerJoin(users, eq(users.id, roomMembers.userId))
+    .where(eq(roomMembers.roomId, roomId))
+    .orderBy(asc(roomMembers.joinedAt))
+    .limit(limit);
+  if (first.some((m) => m.id === include)) return first;
+  const self = await db
+    .select(memberColumns)
+    .from(roomMembers)
+    .innerJoin(users, eq(users.id, roomMembers.userId))
+    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, include)));
+  return [...self, ...first];
+}
+
 export async function listMembers(db: Executor, { roomId }: { roomId: string }) {
   return db
-    .select({
-      id: users.id,
-      username: users.username,
-      role: roomMembers.role,
-      readSeq: roomMembers.readSeq,
-      deliveredSeq: roomMembers.deliveredSeq,
-      lastSeenAt: users.lastSeenAt,
-      mutedUntil: roomMembers.mutedUntil,
-      muteReason: roomMembers.muteReason,
-    })
+    .select(memberColumns)
     .from(roomMembers)
     .innerJoin(users, eq(users.id, roomMembers.userId))
     .where(eq(roomMembers.roomId, roomId))

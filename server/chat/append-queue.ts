@@ -9,7 +9,7 @@
  * same row lock, and receivers restore seq order across publishers (server/realtime/registry.ts).
  */
 import type { Database } from "@/db/client";
-import { appendBatch, type AppendInput, type AppendResult } from "@/db/queries/messages";
+import { appendBatch, appendBatches, type AppendInput, type AppendResult } from "@/db/queries/messages";
 
 /** Writes one room's batch atomically; results in input order. */
 export type BatchWriter = (room: string, inputs: readonly AppendInput[]) => Promise<AppendResult[]>;
@@ -19,6 +19,71 @@ export const transactionalWriter =
   (db: Database): BatchWriter =>
   (room, inputs) =>
     db.transaction((tx) => appendBatch(tx, room, inputs));
+
+/** Writes several rooms' batches in one transaction; results per batch, in order. */
+export type MultiBatchWriter = (batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>) => Promise<AppendResult[][]>;
+
+/**
+ * Rooms share transactions: the batches of all rooms that queue up while a transaction runs
+ * are written together in the next one, in the same five statements as one room's batch, so
+ * statements and commits (each with its fsync) are paid once per round rather than once per
+ * room. Up to `rounds` transactions run at once; they never share a room (AppendQueue keeps one
+ * batch per room in flight) and lock rooms in id order, so they cannot deadlock. If a shared
+ * transaction fails, each of its batches is retried in a transaction of its own, so one room's
+ * failure still fails only its own sends.
+ */
+export function coalescing(writeMany: MultiBatchWriter, writeOne: BatchWriter, rounds = 1): BatchWriter {
+  type Pending = { room: string; inputs: readonly AppendInput[]; resolve: (r: AppendResult[]) => void; reject: (err: unknown) => void };
+  let pending: Pending[] = [];
+  let running = 0;
+
+  const settleAlone = async (p: Pending) => {
+    try {
+      p.resolve(await writeOne(p.room, p.inputs));
+    } catch (err) {
+      p.reject(err);
+    }
+  };
+
+  const drain = async () => {
+    while (pending.length) {
+      const round = pending.sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0));
+      pending = [];
+      let results: AppendResult[][];
+      try {
+        results = await writeMany(round);
+      } catch (err) {
+        if (round.length === 1) round[0]!.reject(err);
+        else for (const p of round) await settleAlone(p);
+        continue;
+      }
+      round.forEach((p, i) => p.resolve(results[i]!));
+    }
+    running--;
+  };
+
+  return (room, inputs) =>
+    new Promise((resolve, reject) => {
+      pending.push({ room, inputs, resolve, reject });
+      // Started on the next turn, so rooms flushed in this one (AppendQueue flushes every idle
+      // room on the same turn) share the first transaction too.
+      if (running < rounds) {
+        running++;
+        setImmediate(() => void drain());
+      }
+    });
+}
+
+/**
+ * The production writer: rooms share transactions, `rounds` of them at once (1 for the
+ * embedded database, which has a single backend; part of the pool on Postgres).
+ */
+export const sharedTransactionWriter = (db: Database, rounds = 1): BatchWriter =>
+  coalescing(
+    (batches) => db.transaction((tx) => appendBatches(tx, batches)),
+    transactionalWriter(db),
+    rounds,
+  );
 
 /** Upper bound on one batch: keeps a transaction's lock time and statement size bounded. */
 export const MAX_BATCH = 256;

@@ -8,12 +8,15 @@ import {
   insertMember,
   insertRoom,
   listMembers,
+  listMembersPage,
   listPublicRooms,
   listRoomsOfUser,
   removeMember,
   type RoomRow,
 } from "@/db/queries/rooms";
-import type { RoomDetail, RoomSummary } from "@/protocol/rest";
+import type { MembersPage, RoomDetail, RoomSummary } from "@/protocol/rest";
+import type { PresenceStore } from "@/server/presence";
+import { mergeStatuses } from "@/server/presence/status";
 import type { Config } from "@/server/config";
 import type { Limits } from "@/server/limits";
 import { publishFrame, publishToUser, roomTopic, type Bus } from "@/server/bus";
@@ -81,6 +84,34 @@ export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string):
       muted_reason: m.mutedUntil && m.mutedUntil > new Date() ? m.muteReason : null,
     })),
     created_at: room.createdAt.toISOString(),
+  };
+}
+
+/** A page of the room's members with their presence, for rooms too big for `joined` to list whole. */
+export async function getMembersPage(
+  { db, presence }: Deps & { presence: PresenceStore },
+  actor: Actor,
+  roomId: string,
+  page: { after?: string; limit: number; q?: string },
+): Promise<MembersPage> {
+  const { room, membership, banned, standing } = await loadRoom(db, roomId, actor.id);
+  if (!standing.siteAdmin || banned) assertCanRead(room, membership, banned);
+  const [rows, total] = await Promise.all([listMembersPage(db, { roomId, ...page, limit: page.limit + 1 }), countMembers(db, { roomId })]);
+  const more = rows.length > page.limit;
+  if (more) rows.splice(page.limit);
+  const live = await presence.get(rows.map((m) => m.id));
+  const now = new Date();
+  return {
+    members: rows.map((m) => ({
+      id: m.id,
+      username: m.username,
+      role: m.role,
+      muted_until: m.mutedUntil && m.mutedUntil > now ? m.mutedUntil.toISOString() : null,
+      status: mergeStatuses(live.get(m.id) ?? []) ?? "offline",
+      last_seen: m.lastSeenAt?.toISOString() ?? null,
+    })),
+    next: more ? rows[rows.length - 1]!.username : null,
+    total,
   };
 }
 

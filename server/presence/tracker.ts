@@ -21,8 +21,11 @@ export class PresenceTracker {
   readonly instanceId = randomUUID();
   /** userId → connection id → that tab's status. */
   private readonly local = new Map<string, Map<string, Status>>();
+  /** What this instance last wrote to the store per user: a tab change that leaves it as it was changes nothing. */
+  private readonly written = new Map<string, Status>();
+  /** Updates of one user run in order; different users' updates run side by side. */
+  private readonly chains = new Map<string, Promise<void>>();
   private readonly timer: NodeJS.Timeout;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: { db: Database; bus: Bus; log: Logger },
@@ -77,23 +80,36 @@ export class PresenceTracker {
     const users = [...this.local.keys()];
     this.local.clear();
     await Promise.allSettled(users.map((id) => this.update(id)));
-    await this.chain;
+    await Promise.allSettled([...this.chains.values()]);
   }
 
-  /** Serialized per instance so concurrent tab changes cannot announce out of order. */
-  private update(userId: string): Promise<void> {
-    const run = this.chain.then(() => this.recompute(userId));
-    this.chain = run.catch((err: unknown) => this.deps.log.warn({ err, userId }, "presence update failed"));
-    return run.then(
-      () => {},
-      () => {},
-    );
+  /**
+   * Serialized per user so one user's tab changes cannot announce out of order. `force`
+   * announces even if this instance's view is unchanged: an expired entry (a dead instance's)
+   * changed the user's overall status behind everyone's back.
+   */
+  private update(userId: string, force = false): Promise<void> {
+    const run = (this.chains.get(userId) ?? Promise.resolve())
+      .then(() => this.recompute(userId, force))
+      .catch((err: unknown) => this.deps.log.warn({ err, userId }, "presence update failed"));
+    this.chains.set(userId, run);
+    void run.then(() => {
+      if (this.chains.get(userId) === run) this.chains.delete(userId);
+    });
+    return run;
   }
 
-  private async recompute(userId: string): Promise<void> {
+  private async recompute(userId: string, force: boolean): Promise<void> {
     const mine = mergeStatuses(this.local.get(userId)?.values() ?? []);
-    if (mine) await this.store.set(userId, this.instanceId, mine, this.ttlMs);
-    else await this.store.remove(userId, this.instanceId);
+    // A second tab of an online user, or its closing while another stays: nothing to say.
+    if (!force && mine === (this.written.get(userId) ?? null)) return;
+    if (mine) {
+      await this.store.set(userId, this.instanceId, mine, this.ttlMs);
+      this.written.set(userId, mine);
+    } else {
+      await this.store.remove(userId, this.instanceId);
+      this.written.delete(userId);
+    }
     await this.announce(userId, mine !== null);
   }
 
@@ -136,7 +152,7 @@ export class PresenceTracker {
       // One round trip per chunk instead of one per user: 10,000 users refresh in a few calls.
       for (let i = 0; i < entries.length; i += 1_000) await this.store.setMany(entries.slice(i, i + 1_000), this.instanceId, this.ttlMs);
       const expired = await this.store.claimExpired(Date.now());
-      for (const userId of new Set(expired)) void this.update(userId);
+      for (const userId of new Set(expired)) void this.update(userId, true);
     } catch (err) {
       this.deps.log.warn({ err }, "presence heartbeat failed");
     }

@@ -3,7 +3,7 @@
  * between the wire and the chat services; the rules themselves live in server/chat.
  */
 import { listBlocked } from "@/db/queries/blocks";
-import { getRoomById, listMembers, listRoomsOfUser } from "@/db/queries/rooms";
+import { countMembers, getRoomById, listFirstMembers, listRoomsOfUser } from "@/db/queries/rooms";
 import { getLastSeen } from "@/db/queries/users";
 import type { ClientFrame } from "@/protocol";
 import { deleteMessage, editMessage, replaySince, sendMessage } from "@/server/chat/messages";
@@ -51,7 +51,10 @@ export const handlers: HandlerTable = {
       await registry.add(room.id, conn, room.lastSeq);
       const current = await getRoomById(db, { id: room.id });
       if (!current) throw notFound("room");
-      const members = await listMembers(db, { roomId: room.id });
+      const members = await listFirstMembers(db, { roomId: room.id, limit: runtime.config.JOINED_MEMBERS_MAX + 1, include: conn.userId });
+      // One extra row tells whether the room is bigger than the frame; only then is it counted.
+      const complete = members.length <= runtime.config.JOINED_MEMBERS_MAX;
+      if (!complete) members.splice(runtime.config.JOINED_MEMBERS_MAX);
       conn.send({
         type: "joined",
         ...(frame.id ? { ref: frame.id } : {}),
@@ -62,6 +65,8 @@ export const handlers: HandlerTable = {
         reads: Object.fromEntries(members.map((m) => [m.id, m.readSeq])),
         delivered: Object.fromEntries(members.map((m) => [m.id, m.deliveredSeq])),
         presence: await presence.snapshot(members),
+        member_count: complete ? members.length : await countMembers(db, { roomId: room.id }),
+        members_complete: complete,
       });
       const replayed = new Set<string>();
       if (frame.since !== undefined) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AppendInput, AppendResult } from "@/db/queries/messages";
-import { AppendQueue, MAX_BATCH, type BatchWriter } from "@/server/chat/append-queue";
+import { AppendQueue, coalescing, MAX_BATCH, type BatchWriter, type MultiBatchWriter } from "@/server/chat/append-queue";
 
 const input = (room: string, n: number): AppendInput => ({
   id: `${room}-m${n}`,
@@ -75,4 +75,83 @@ test("a failed batch fails only its own sends; other rooms and later batches go 
   );
   const again = await queue.append(input("fine", 99));
   assert.ok(again.ok && again.message.seq === 6, "the queue keeps working after a failure");
+});
+
+/** A shared-transaction writer over `recordingWriter`: one round = one "transaction". */
+function sharedRounds(one: ReturnType<typeof recordingWriter>, opts: { failWhenRoom?: string } = {}) {
+  const rounds: string[][] = [];
+  const many: MultiBatchWriter = async (batches) => {
+    rounds.push(batches.map((b) => b.room));
+    if (opts.failWhenRoom && batches.some((b) => b.room === opts.failWhenRoom)) throw new Error("transaction aborted");
+    const out: AppendResult[][] = [];
+    for (const b of batches) out.push(await one.write(b.room, b.inputs));
+    return out;
+  };
+  return { many, rounds };
+}
+
+test("coalescing: rooms waiting behind a transaction share the next one, locked in room order", async () => {
+  const one = recordingWriter({ delayMs: 2 });
+  const shared = sharedRounds(one);
+  const queue = new AppendQueue(coalescing(shared.many, one.write));
+  const rooms = ["r3", "r1", "r2", "r4"];
+  const results = await Promise.all(rooms.flatMap((room) => Array.from({ length: 5 }, (_, n) => queue.append(input(room, n)))));
+  assert.ok(results.every((r) => r.ok));
+  for (const room of rooms) {
+    const seqs: number[] = results.filter((r) => r.ok && r.message.roomId === room).map((r) => (r.ok ? r.message.seq : 0));
+    assert.deepEqual(seqs, [1, 2, 3, 4, 5], `${room} keeps gap-free seqs in arrival order`);
+  }
+  assert.ok(shared.rounds.length > 0 && shared.rounds.length < 4, `4 rooms took ${shared.rounds.length} shared transactions`);
+  for (const round of shared.rounds) assert.deepEqual(round, [...round].sort(), "rooms are locked in id order");
+});
+
+test("coalescing: when a shared transaction fails, each room is retried alone and only the broken one fails", async () => {
+  const one = recordingWriter({ failRoom: "broken", delayMs: 2 });
+  const shared = sharedRounds(one, { failWhenRoom: "broken" });
+  const queue = new AppendQueue(coalescing(shared.many, one.write));
+  const settled = await Promise.allSettled([queue.append(input("a", 0)), queue.append(input("broken", 0)), queue.append(input("z", 0))]);
+  assert.deepEqual(
+    settled.map((s) => s.status),
+    ["fulfilled", "rejected", "fulfilled"],
+  );
+  assert.ok(shared.rounds.some((r) => r.length > 1), "the three rooms first shared a transaction");
+});
+
+test("coalescing: with several rounds at once, concurrent transactions never share a room", async () => {
+  const one = recordingWriter({ delayMs: 4 });
+  const inFlight = new Set<string>();
+  let overlap = false;
+  let maxRounds = 0;
+  let open = 0;
+  const many: MultiBatchWriter = async (batches) => {
+    open++;
+    maxRounds = Math.max(maxRounds, open);
+    for (const b of batches) {
+      if (inFlight.has(b.room)) overlap = true;
+      inFlight.add(b.room);
+    }
+    const out: AppendResult[][] = [];
+    for (const b of batches) out.push(await one.write(b.room, b.inputs));
+    for (const b of batches) inFlight.delete(b.room);
+    open--;
+    return out;
+  };
+  const queue = new AppendQueue(coalescing(many, one.write, 3));
+  const rooms = ["a", "b", "c", "d", "e"];
+  const sends: Array<Promise<AppendResult>> = [];
+  // Rooms arrive one after another, so later ones find the first transaction busy.
+  for (let wave = 0; wave < 6; wave++) {
+    for (const room of rooms) {
+      sends.push(queue.append(input(room, wave)));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  const results = await Promise.all(sends);
+  assert.ok(results.every((r) => r.ok));
+  assert.equal(overlap, false, "a room was in two transactions at once");
+  assert.ok(maxRounds > 1, "rounds ran concurrently");
+  for (const room of rooms) {
+    const seqs: number[] = results.filter((r) => r.ok && r.message.roomId === room).map((r) => (r.ok ? r.message.seq : 0));
+    assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6]);
+  }
 });
