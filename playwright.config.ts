@@ -38,7 +38,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium" }],
   webServer: {
-    command: "node --import tsx server/index.ts",
+    command: "node --enable-source-maps dist/server.mjs",
     url: `${ORIGIN}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds the Next app when there is no build or the sources are newer than it,
- * then runs the production server (server/index.ts). Signals are passed through so SIGTERM
- * still shuts down gracefully.
+ * `npm start`: builds the Next app and the compiled server (`npm run build`) when either is
+ * missing or the sources are newer than it, then runs the production server with plain node
+ * (dist/server.mjs). Signals are passed through so SIGTERM still shuts down gracefully.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildId = path.join(root, ".next", "BUILD_ID");
-const sources = ["app", "components", "hooks", "lib", "protocol", "server", "db", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+const compiledServer = path.join(root, "dist", "server.mjs");
+const sources = ["app", "components", "hooks", "lib", "protocol", "server", "db", "next.config.ts", "package-lock.json", "postcss.config.mjs", "scripts/build-server.mjs"];
 
 function newestMtime(target) {
   if (!existsSync(target)) return 0;
@@ -22,19 +23,25 @@ function newestMtime(target) {
   return newest;
 }
 
-const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+const builtAt = Math.min(...[buildId, compiledServer].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
 const changedAt = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
 if (builtAt < changedAt) {
   console.log(builtAt ? "confab: sources changed since the last build; rebuilding…" : "confab: first start; building the app (about a minute)…");
-  const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" },
-  });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  const steps = [
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
+    [path.join(root, "scripts", "build-server.mjs")],
+  ];
+  for (const args of steps) {
+    const build = spawnSync(process.execPath, args, {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" },
+    });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
 }
 
-const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "index.ts")], {
+const child = spawn(process.execPath, ["--enable-source-maps", compiledServer], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" },

@@ -14,7 +14,7 @@ npm run --silent lint
 phase "unit"
 npm run --silent test:unit
 phase "build (production)"
-npx next build
+npm run --silent build
 phase "integration (embedded: PGlite + in-process bus)"
 npm run --silent test:integration
 phase "security (authorization matrix, Origin table, fuzzer, hostile input)"

@@ -60,6 +60,19 @@ const EnvSchema = z.object({
   JOINED_MEMBERS_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
   /** How often the retention job deletes messages older than each room's retention. */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /** What this process does: `web` serves HTTP + WebSocket, `worker` only consumes jobs, `all` both. */
+  CONFAB_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  /** Attempts a job gets (retries back off exponentially) before it is dead-lettered. */
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Delay before a job's first retry; each further retry doubles it. */
+  JOB_RETRY_DELAY_MS: z.coerce.number().int().min(1000).max(3_600_000).default(5_000),
+  /** A job still running this long after it started is presumed lost (its worker died) and retried. */
+  JOB_TIMEOUT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(900_000),
+  /** Registers the test-only `test.sleep` job type (tests/distributed/jobs*.test.ts); never set in production. */
+  CONFAB_TEST_JOBS: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /** Usernames that are site administrators (the first registered user always is). */
   SITE_ADMINS: z
     .string()

@@ -1,8 +1,10 @@
 /**
- * Confab's one process: Next.js (UI + REST) and the WebSocket gateway on one HTTP server.
- * Start-up order matters: config → database (migrated) → bus → runtime → Next → listen.
+ * Confab's process: Next.js (UI + REST) and the WebSocket gateway on one HTTP server, plus the
+ * job consumer. CONFAB_ROLE=web serves without consuming jobs; CONFAB_ROLE=worker consumes jobs
+ * and serves only /livez and /api/health.
+ * Start-up order matters: config → database (migrated) → bus → runtime → jobs → Next → listen.
  */
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
@@ -12,16 +14,26 @@ import { createBus } from "./bus";
 import { AppendQueue, sharedTransactionWriter } from "./chat/append-queue";
 import { ConfigError, loadConfig } from "./config";
 import { createLimits } from "./limits";
-import { createLogger } from "./log";
+import { createLogger, type Logger } from "./log";
 import { createPresenceStore } from "./presence";
-import { startRetentionJob } from "./jobs/retention";
+import { checkHealth } from "./health";
+import { createJobQueue, startJobs } from "./jobs";
 import { attachGateway } from "./realtime/gateway";
 import { CLIENT_IP_HEADER } from "./http/client-ip";
 import { createMetrics, serveMetrics } from "./metrics";
 import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonError } from "./http/security-headers";
 import { setRuntime } from "./runtime";
 
+// server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Liveness: answers while the event loop turns, whatever the dependencies say (that is /api/health). */
+const LIVENESS_PATH = "/livez";
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
 
 async function main() {
   let config;
@@ -59,11 +71,38 @@ async function main() {
       metrics.dbSeconds.observe({ op: "append_batch" }, durationMs / 1000);
     },
   });
-  const runtime = { config, db: database.db, bus, log, presence, limits, appends, metrics };
+  const jobs = await createJobQueue(config, log);
+  const runtime = { config, db: database.db, bus, log, presence, limits, appends, metrics, jobs };
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
-  const stopRetention = startRetentionJob(runtime);
-  log.info({ storage: database.driver, bus: bus.kind }, "storage and bus ready");
+  await startJobs(jobs, runtime);
+  log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage and bus ready");
+
+  const closeDependencies = async () => {
+    await jobs.close();
+    await bus.close();
+    await presence.close();
+    await limits.close();
+    await database.close();
+  };
+
+  if (config.CONFAB_ROLE === "worker") {
+    const server = createServer((req, res) => {
+      const url = req.url?.split("?")[0];
+      if (req.method === "GET" && url === LIVENESS_PATH) return sendJson(res, 200, { ok: true });
+      if (req.method === "GET" && url === "/api/health") {
+        return void checkHealth(runtime).then((health) => sendJson(res, health.ok ? 200 : 503, health));
+      }
+      sendJson(res, 404, { error: { code: "NOT_FOUND", message: "a worker serves only /livez and /api/health" } });
+    });
+    await listen(server, config.PORT, config.HOST, log);
+    onShutdown(log, async () => {
+      server.close();
+      server.closeAllConnections();
+      await closeDependencies();
+    });
+    return;
+  }
 
   const dev = config.NODE_ENV === "development";
   const app = next({ dev, dir: projectRoot, hostname: config.HOST, port: config.PORT });
@@ -78,33 +117,39 @@ async function main() {
     applySecurityHeaders(req, res);
     if (!hasDecodablePath(req.url)) return sendJsonError(res, 400, "INVALID", "the path has malformed percent-encoding");
     if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, req, res);
+    if (req.url?.split("?")[0] === LIVENESS_PATH && req.method === "GET") return sendJson(res, 200, { ok: true });
     void handleRequest(req, res);
   });
   // Registered before the gateway's listener, so the Origin check sees the normalized scheme.
   server.on("upgrade", (req: IncomingMessage) => normalizeForwarding(req, config.TRUST_PROXY));
   const gateway = attachGateway(server, runtime);
 
+  await listen(server, config.PORT, config.HOST, log);
+  onShutdown(log, async () => {
+    server.close();
+    await gateway.close();
+    server.closeIdleConnections();
+    await closeDependencies();
+  });
+}
+
+async function listen(server: ReturnType<typeof createServer>, port: number, host: string, log: Logger): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.PORT, config.HOST, resolve);
+    server.listen(port, host, resolve);
   });
   const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.PORT;
-  log.info({ port, url: `http://localhost:${port}` }, "listening");
+  const bound = typeof address === "object" && address ? address.port : port;
+  log.info({ port: bound, url: `http://localhost:${bound}` }, "listening");
+}
 
+function onShutdown(log: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    server.close();
-    stopRetention();
-    await gateway.close();
-    server.closeIdleConnections();
-    await bus.close();
-    await presence.close();
-    await limits.close();
-    await database.close();
+    await stop();
     log.info("stopped");
     process.exit(0);
   };

@@ -7,6 +7,7 @@ import type { Database } from "@/db/client";
 import type { Bus } from "./bus";
 import type { AppendQueue } from "./chat/append-queue";
 import type { Config } from "./config";
+import type { JobQueue } from "./jobs/types";
 import type { Limits } from "./limits";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
@@ -23,6 +24,8 @@ export interface Runtime {
   /** Group commit of messages, one queue per process so a room's batches never overlap here. */
   appends: AppendQueue;
   metrics: Metrics;
+  /** Background jobs: in-process embedded, pg-boss on Postgres. */
+  jobs: JobQueue;
 }
 
 const KEY = Symbol.for("confab.runtime");

@@ -39,6 +39,10 @@ export class MemoryBus implements Bus {
     return [];
   }
 
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.topics.clear();
   }

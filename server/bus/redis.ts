@@ -116,6 +116,15 @@ export class RedisBus implements Bus {
     this.resyncListeners.push(listener);
   }
 
+  async ping(): Promise<boolean> {
+    // A subscriber that lost its connection delivers nothing even while publishing still works.
+    if (this.pub.status !== "ready" || this.sub.status !== "ready") return false;
+    return this.pub.ping().then(
+      () => true,
+      () => false,
+    );
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
   }

@@ -49,6 +49,8 @@ export interface Bus {
    * left of each typist's indicator. Empty in-process, where the local tracker already knows.
    */
   typists(room: string): Promise<Array<{ user: { id: string; username: string }; ttlMs: number }>>;
+  /** Whether the bus can carry events right now (for /api/health); callers bound the wait. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -1,25 +1,22 @@
+import { z } from "zod";
 import { deleteExpiredMessages } from "@/db/queries/messages";
 import type { Runtime } from "@/server/runtime";
+import type { JobType } from "./types";
 
 /**
- * Deletes messages older than each room's `retention_days`. Every instance runs it; the
- * deletes are idempotent, so N instances only repeat cheap work. History and replay already
- * hide expired messages between runs.
+ * Deletes messages older than each room's `retention_days`. A singleton enqueued every
+ * RETENTION_INTERVAL_MS, so one consumer in the cluster does the work per interval; the
+ * deletes are idempotent, so a retry after a lost run only repeats cheap work. History and
+ * replay already hide expired messages between runs.
  */
-export function startRetentionJob({ db, log, config }: Pick<Runtime, "db" | "log" | "config">): () => void {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
+export function retentionJob({ db, log }: Pick<Runtime, "db" | "log">): JobType<Record<string, never>> {
+  return {
+    name: "retention",
+    data: z.object({}).strict(),
+    singleton: true,
+    async run() {
       const deleted = await deleteExpiredMessages(db);
       if (deleted > 0) log.info({ deleted }, "retention: deleted expired messages");
-    } catch (err) {
-      log.warn({ err }, "retention job failed");
-    } finally {
-      running = false;
-    }
-  }, config.RETENTION_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+  };
 }

@@ -61,7 +61,7 @@ describe("process lifecycle", () => {
       ["DATABASE_URL", "mysql://x"],
       ["ALLOWED_ORIGINS", "not an origin"],
     ] as const) {
-      const result = spawnSync(process.execPath, ["--import", "tsx", "server/index.ts"], {
+      const result = spawnSync(process.execPath, ["dist/server.mjs"], {
         cwd: root,
         env: { ...process.env, [name]: value, DATA_DIR: "/tmp/confab-config-test" },
         encoding: "utf8",

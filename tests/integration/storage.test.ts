@@ -22,7 +22,7 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Runs a second server on `dir` and resolves with its exit code and output. */
 function runToExit(dir: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, ["dist/server.mjs"], {
     cwd: root,
     env: { ...process.env, ...secret, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dir },
     stdio: ["ignore", "pipe", "pipe"],

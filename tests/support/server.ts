@@ -1,6 +1,6 @@
 /**
- * Starts the real Confab server (server/index.ts, production build) as a child process on a
- * random port, the way `npm start` runs it. Needs `npm run build` to have run once.
+ * Starts the real Confab server (dist/server.mjs, the compiled production build) as a child
+ * process on a random port, the way `npm start` runs it. Needs `npm run build` to have run once.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -21,11 +21,11 @@ export interface TestServer {
 }
 
 export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string } = {}): Promise<TestServer> {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(path.join(root, "dist", "server.mjs"))) {
     throw new Error("no production build: run `npm run build` before the integration tests");
   }
   const dataDir = opts.keepDataDir ?? mkdtempSync(path.join(tmpdir(), "confab-test-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,0 +1,38 @@
+import type { Config } from "@/server/config";
+import type { Logger } from "@/server/log";
+import type { Runtime } from "@/server/runtime";
+import { MemoryJobQueue } from "./memory";
+import { retentionJob } from "./retention";
+import { testSleepJob } from "./test-sleep";
+import type { JobQueue, JobSettings } from "./types";
+
+export type { JobQueue } from "./types";
+
+export function jobSettings(config: Config): JobSettings {
+  return { maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs: config.JOB_RETRY_DELAY_MS, timeoutMs: config.JOB_TIMEOUT_MS };
+}
+
+/** In-process when embedded; pg-boss on the shared Postgres when DATABASE_URL is set. */
+export async function createJobQueue(config: Config, log: Logger): Promise<JobQueue> {
+  if (!config.DATABASE_URL) return new MemoryJobQueue(jobSettings(config), log);
+  const { PgBossJobQueue } = await import("./pg-boss");
+  return PgBossJobQueue.open(config.DATABASE_URL, jobSettings(config), log);
+}
+
+/**
+ * Declares Confab's job types and its periodic jobs; consumes them unless this process is
+ * `CONFAB_ROLE=web`. Every role enqueues the periodic ones (a singleton is enqueued once per
+ * interval however many instances tick), so any mix of web and worker processes runs them.
+ */
+export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" | "db" | "log">): Promise<void> {
+  await jobs.define(retentionJob(runtime));
+  if (runtime.config.CONFAB_TEST_JOBS) await jobs.define(testSleepJob);
+  jobs.every("retention", runtime.config.RETENTION_INTERVAL_MS);
+  if (runtime.config.CONFAB_ROLE === "web") {
+    // In-process jobs live only in this process, so nobody else can run them.
+    if (jobs.kind === "memory") runtime.log.warn("CONFAB_ROLE=web on the embedded database: no process runs background jobs (retention)");
+    return;
+  }
+  await jobs.consume();
+  runtime.log.info({ jobs: jobs.kind }, "jobs: consuming");
+}
