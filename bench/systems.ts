@@ -47,6 +47,9 @@ export function killAll(): void {
   tempDirs.clear();
 }
 
+/** Confab as production runs it: the compiled server (`npm run build`). */
+const CONFAB_SERVER = "dist/server.mjs";
+
 /** The env that lifts Confab's per-user limits for a load test (the bench is one client address). */
 export const CONFAB_BENCH_ENV: Record<string, string> = {
   NODE_ENV: "production",
@@ -73,13 +76,14 @@ interface Spawned {
 }
 
 /**
- * Spawns `node --import tsx <script>` and waits for its `"msg":"listening"` line.
+ * Spawns `node <script>` (through tsx for TypeScript) and waits for its `"msg":"listening"` line.
  * `BENCH_SERVER_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every
  * server under test, to profile them under the bench's load.
  */
 function spawnNode(script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<Spawned> {
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...extra, "--import", "tsx", script], {
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...extra, ...loader, script], {
     cwd: root,
     env: { ...process.env, PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -193,7 +197,7 @@ async function startConfab(name: "confab" | "confab-pg" | "confab-pg-2"): Promis
       const dataDir = mkdtempSync(path.join(tmpdir(), "confab-bench-"));
       tempDirs.add(dataDir);
       dataDirs.push(dataDir);
-      spawned.push(await spawnNode("server/index.ts", { ...CONFAB_BENCH_ENV, DATA_DIR: dataDir, ...(services?.env ?? {}) }));
+      spawned.push(await spawnNode(CONFAB_SERVER, { ...CONFAB_BENCH_ENV, DATA_DIR: dataDir, ...(services?.env ?? {}) }));
     }
   } catch (err) {
     for (const s of spawned) await stopChild(s.child, s.exited);
@@ -216,7 +220,7 @@ async function startConfab(name: "confab" | "confab-pg" | "confab-pg-2"): Promis
       // The old socket may linger for a moment after exit; retry the bind briefly.
       for (let attempt = 0; ; attempt++) {
         try {
-          spawned[index] = await spawnNode("server/index.ts", env);
+          spawned[index] = await spawnNode(CONFAB_SERVER, env);
           break;
         } catch (err) {
           if (attempt >= 5 || !String(err).includes("EADDRINUSE")) throw err;
