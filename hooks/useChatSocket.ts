@@ -6,7 +6,7 @@
  */
 import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
 import { ChatClient, type ChatClientOptions } from "@/lib/chat-client";
-import { ChatStore, type ConnectionStatus, type Notice } from "@/lib/chat-store";
+import { ChatStore, type ConnectionStatus, type Notice, type UpdateState } from "@/lib/chat-store";
 import { BlockList } from "@/lib/blocks";
 import { sessionOutbox } from "@/lib/outbox-storage";
 import { RoomDirectory } from "@/lib/room-directory";
@@ -64,6 +64,14 @@ const noNotices: readonly Notice[] = [];
 export function useConnectionStatus(): ConnectionStatus {
   const { store } = useChat();
   return useSyncExternalStore(store.subscribe, store.getStatus, serverStatus);
+}
+
+const serverUpdate = (): UpdateState => "none";
+
+/** Whether a newer server wants this tab reloaded (see UpdateBanner). */
+export function useUpdateState(): UpdateState {
+  const { store } = useChat();
+  return useSyncExternalStore(store.subscribe, store.getUpdate, serverUpdate);
 }
 
 export function useNotices(): { notices: readonly Notice[]; dismiss: (id: string) => void } {

@@ -21,7 +21,7 @@
  * unsent messages (restored after a reload) is joined too, so its outbox can drain.
  */
 import ReconnectingWebSocket from "partysocket/ws";
-import { CloseCode, parseServerFrame, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
+import { CloseCode, PROTOCOL_VERSION, parseServerFrame, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
 import { api, ApiError, sentence } from "./api";
 import type { ChatStore, RoomState } from "./chat-store";
 import type { OutboxStorage } from "./outbox-storage";
@@ -54,10 +54,13 @@ export interface ChatClientOptions {
   outbox?: OutboxStorage;
 }
 
-/** `ws:`/`wss:` to the page's own origin, so the session cookie authenticates the handshake. */
+/**
+ * `ws:`/`wss:` to the page's own origin, so the session cookie authenticates the handshake,
+ * naming the protocol version this bundle speaks (a server that no longer does closes with 4400).
+ */
 export function defaultSocketUrl(): string {
   const { protocol, host } = window.location;
-  return `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws`;
+  return `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws?v=${PROTOCOL_VERSION}`;
 }
 
 export class ChatClient {
@@ -125,8 +128,9 @@ export class ChatClient {
       reconnectionDelayGrowFactor: 1.6,
       connectionTimeout: 8_000,
       maxRetries: Infinity,
-      // Bad credentials will not get better by retrying.
-      shouldReconnectOnClose: (event) => event.code !== CloseCode.UNAUTHENTICATED,
+      // Bad credentials, or a server that no longer speaks this tab's protocol, will not get
+      // better by retrying.
+      shouldReconnectOnClose: (event) => event.code !== CloseCode.UNAUTHENTICATED && event.code !== CloseCode.UNSUPPORTED_PROTOCOL,
     });
     socket.addEventListener("message", this.onSocketMessage);
     socket.addEventListener("close", this.onSocketClose);
@@ -210,6 +214,11 @@ export class ChatClient {
       this.store.setStatus("offline");
       this.store.pushNotice("UNAUTHENTICATED", "Your session has expired. Sign in again to keep chatting.");
       this.options.onUnauthenticated?.();
+      return;
+    }
+    if (code === CloseCode.UNSUPPORTED_PROTOCOL) {
+      this.store.setStatus("offline");
+      this.store.setUpdate("required");
       return;
     }
     if (this.offline || !this.started) this.store.setStatus("offline");
@@ -655,6 +664,7 @@ export class ChatClient {
     this.unauthenticated = false;
     this.store.setMe(frame.user);
     this.store.setStatus("online");
+    if (frame.protocol > PROTOCOL_VERSION) this.store.setUpdate("available");
     // Anything partysocket buffered while closed is dropped: the outbox re-sends it by id.
     this.socket?.drainQueuedMessages();
     this.sendStatus();

@@ -12,6 +12,8 @@
 import type { Member, Message, PresenceStatus } from "@/protocol";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
+/** A newer server: "available" when it still speaks this tab's protocol, "required" when it does not. */
+export type UpdateState = "none" | "available" | "required";
 
 /** A user's status as others see it. */
 export type PresenceState = { status: (typeof PresenceStatus)[number] | "offline"; last_seen: string | null };
@@ -99,6 +101,7 @@ type Listener = () => void;
 
 export class ChatStore {
   private status: ConnectionStatus = "connecting";
+  private update: UpdateState = "none";
   private me: { id: string; username: string } | null = null;
   private rooms = new Map<string, RoomState>();
   private outbox = new Map<string, PendingMessage>();
@@ -123,6 +126,7 @@ export class ChatStore {
   // --- reads ----------------------------------------------------------------------------------
 
   getStatus = (): ConnectionStatus => this.status;
+  getUpdate = (): UpdateState => this.update;
   getMe = () => this.me;
   getNotices = (): readonly Notice[] => this.notices;
   getRoom = (room: string): RoomState => this.rooms.get(room) ?? EMPTY_ROOM;
@@ -175,6 +179,13 @@ export class ChatStore {
   setStatus(status: ConnectionStatus): void {
     if (this.status === status) return;
     this.status = status;
+    this.emit();
+  }
+
+  setUpdate(update: UpdateState): void {
+    // "required" is final for this tab: only a reload clears it.
+    if (this.update === update || this.update === "required") return;
+    this.update = update;
     this.emit();
   }
 

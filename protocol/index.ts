@@ -10,7 +10,14 @@ import { z } from "zod";
 // reported as a violation on every page, so browsers parse without it.
 if (typeof window !== "undefined") z.config({ jitless: true });
 
+/**
+ * The wire protocol's version. Adding frames, fields, error codes or routes does not bump it;
+ * renaming or removing any of them, or changing what one means, does (docs/protocol-versions.md).
+ * Clients say theirs with `/ws?v=N` (none: the current one); `ready.protocol` is the server's.
+ */
 export const PROTOCOL_VERSION = 1;
+/** The client versions this server speaks; others are closed with UNSUPPORTED_PROTOCOL. */
+export const SUPPORTED_PROTOCOLS = { min: 1, max: PROTOCOL_VERSION } as const;
 
 /** Largest text frame the gateway accepts; files go over HTTP upload, not the socket. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -40,6 +47,8 @@ export const CloseCode = {
   FORBIDDEN: 4003,
   RATE_LIMITED: 4008,
   INTERNAL: 4100,
+  /** Extension: the client's `?v=` is outside SUPPORTED_PROTOCOLS; the reason names the range. */
+  UNSUPPORTED_PROTOCOL: 4400,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -3,6 +3,7 @@ import { usePathname } from "next/navigation";
 import { ChatProvider } from "./ChatProvider";
 import { Notices } from "./Notices";
 import { Sidebar } from "./Sidebar";
+import { UpdateBanner } from "./UpdateBanner";
 
 /**
  * The signed-in app: sidebar + the routed page, inside the one chat connection. On narrow
@@ -12,11 +13,14 @@ export function ChatShell({ user, children }: { user: { id: string; name: string
   const inRoom = (usePathname() ?? "/") !== "/";
   return (
     <ChatProvider userId={user.id}>
-      <div className="flex h-dvh overflow-hidden">
-        <div className={`${inRoom ? "hidden md:flex" : "flex"} w-full shrink-0 md:w-auto`}>
-          <Sidebar username={user.name} />
+      <div className="flex h-dvh flex-col">
+        <UpdateBanner />
+        <div className="flex min-h-0 flex-1 overflow-hidden">
+          <div className={`${inRoom ? "hidden md:flex" : "flex"} w-full shrink-0 md:w-auto`}>
+            <Sidebar username={user.name} />
+          </div>
+          <main className={`${inRoom ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col bg-white`}>{children}</main>
         </div>
-        <main className={`${inRoom ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col bg-white`}>{children}</main>
       </div>
       <Notices />
     </ChatProvider>

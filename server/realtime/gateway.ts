@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseClientFrame } from "@/protocol";
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, parseClientFrame } from "@/protocol";
 import { insertActivity } from "@/db/queries/activity";
 import { listMessages } from "@/db/queries/messages";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
@@ -96,6 +96,14 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       return rejectUpgrade(socket, admitted.refused === "total" ? 503 : 429, admitted.refused === "total" ? "Service Unavailable" : "Too Many Requests");
     }
     socket.once("close", admitted.release);
+    const version = requestedProtocol(url.searchParams.get("v"));
+    if (version === null) {
+      // The close code is the contract, so the upgrade completes and the socket closes at once.
+      return wss.handleUpgrade(req, socket, head, (ws) => {
+        admitted.release();
+        ws.close(CloseCode.UNSUPPORTED_PROTOCOL, `unsupported protocol version; this server speaks ${SUPPORTED_PROTOCOLS.min}–${SUPPORTED_PROTOCOLS.max}`);
+      });
+    }
     const credential = credentialFrom(
       { authorization: req.headers.authorization, cookie: req.headers.cookie },
       url.searchParams.get("token"),
@@ -254,3 +262,11 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** The `v` a client asked for: absent means the current version; null when unsupported. */
+function requestedProtocol(raw: string | null): number | null {
+  if (raw === null) return PROTOCOL_VERSION;
+  if (!/^\d{1,6}$/.test(raw)) return null;
+  const version = Number(raw);
+  return version >= SUPPORTED_PROTOCOLS.min && version <= SUPPORTED_PROTOCOLS.max ? version : null;
+}
