@@ -12,7 +12,7 @@ test("a refused message is marked failed with the server's reason; a retryable o
 
   const sentIds = new Map<string, string[]>();
   let route: WebSocketRoute | undefined;
-  await a.page.routeWebSocket(/\/ws$/, (ws) => {
+  await a.page.routeWebSocket((url) => url.pathname === "/ws", (ws) => {
     route = ws;
     const server = ws.connectToServer();
     let unavailableOnce = true;

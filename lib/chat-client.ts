@@ -21,6 +21,7 @@
  * unsent messages (restored after a reload) is joined too, so its outbox can drain.
  */
 import ReconnectingWebSocket from "partysocket/ws";
+import { AckTimeouts } from "./sync/ack-timeout";
 import { CloseCode, PROTOCOL_VERSION, parseServerFrame, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
 import { api, ApiError, sentence } from "./api";
 import type { ChatStore, RoomState } from "./chat-store";
@@ -100,6 +101,14 @@ export class ChatClient {
   /** Frame ids whose errors are not worth a notice (best-effort frames: read, typing). */
   private quietRefs = new Set<string>();
   private typingSentAt = new Map<string, number>();
+  /** Sends on the open socket still waiting for their ack (resent after ACK_TIMEOUT_MS, then failed). */
+  private readonly acks = new AckTimeouts({
+    // Settled meanwhile by the message's own broadcast (its ack was lost): nothing to resend.
+    resend: (id) => (this.store.pendingEntry(id) ? this.transmitPending(id) : this.acks.settle(id)),
+    giveUp: (id, attempts) => this.store.updatePending(id, { state: "failed", error: `No answer from the server after ${attempts} attempts.` }),
+  });
+  /** Sends that already made us re-join their room once after NOT_IN_ROOM (a second one fails them). */
+  private readonly rejoinedFor = new Set<string>();
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
@@ -146,6 +155,7 @@ export class ChatClient {
     window.removeEventListener("offline", this.onBrowserOffline);
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.clearPongTimer();
+    this.acks.pauseAll();
     this.store.onOutboxChange(null);
     for (const timer of [...this.leaveTimers.values(), ...this.retryTimers.values(), ...this.deliveredTimers.values()]) clearTimeout(timer);
     this.leaveTimers.clear();
@@ -193,6 +203,7 @@ export class ChatClient {
 
   private resetSocketSession(): void {
     this.ready = false;
+    this.acks.pauseAll();
     this.joinSent.clear();
     this.joinedWithSince.clear();
     this.deliveredSent.clear();
@@ -263,6 +274,7 @@ export class ChatClient {
   retry(id: string): void {
     const entry = this.store.pendingEntry(id);
     if (!entry) return;
+    this.acks.settle(id);
     this.store.updatePending(id, { state: "sending", error: undefined });
     this.transmitPending(id);
   }
@@ -287,6 +299,7 @@ export class ChatClient {
   }
 
   discard(id: string): void {
+    this.acks.settle(id);
     const timer = this.retryTimers.get(id);
     if (timer) clearTimeout(timer);
     this.retryTimers.delete(id);
@@ -298,7 +311,7 @@ export class ChatClient {
     const entry = this.store.pendingEntry(id);
     // A background (bare) join is not enough: the room's history must be loaded and replayed first.
     if (!entry || entry.state !== "sending" || !this.joinedWithSince.has(entry.room)) return;
-    this.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content, ...(entry.replyTo ? { reply_to: entry.replyTo } : {}) });
+    if (this.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content, ...(entry.replyTo ? { reply_to: entry.replyTo } : {}) })) this.acks.sent(entry.id);
   }
 
   private hasPending(room: string): boolean {
@@ -597,11 +610,13 @@ export class ChatClient {
         return this.onMessage(frame.room, frame.message);
       case "ack":
         this.clearRetry(frame.ref);
+        this.acks.settle(frame.ref);
         // Edits, deletes and reactions are acked with their message too: not new messages.
         if (this.store.getRoom(frame.message.room).messages.some((m) => m.id === frame.message.id)) this.store.replaceMessage(frame.message.room, frame.message);
         else this.onMessage(frame.message.room, frame.message);
         // The ack settles the entry even if the stored copy differs (e.g. trimmed content).
         this.store.removePending(frame.ref);
+        this.rejoinedFor.delete(frame.ref);
         return;
       case "gap": {
         this.syncedSeq.set(frame.room, Math.max(this.syncedSeq.get(frame.room) ?? 0, frame.to));
@@ -750,6 +765,16 @@ export class ChatClient {
     if (ref && this.quietRefs.delete(ref)) return;
     const pending = ref ? this.store.pendingEntry(ref) : undefined;
     if (pending && ref) {
+      this.acks.settle(ref);
+      if (frame.code === "NOT_IN_ROOM" && !this.rejoinedFor.has(ref)) {
+        this.rejoinedFor.add(ref);
+        // This socket lost the room (a server restart behind a proxy that kept us connected,
+        // say): join it again; the join re-sends the outbox, this entry included.
+        this.joinSent.delete(pending.room);
+        this.joinedWithSince.delete(pending.room);
+        this.join(pending.room);
+        if (this.joinSent.has(pending.room)) return;
+      }
       if (frame.retryable) {
         // Stored nothing; try again with the same id after the server's hint.
         this.clearRetry(ref);
