@@ -22,6 +22,7 @@
  */
 import ReconnectingWebSocket from "partysocket/ws";
 import { AckTimeouts } from "./sync/ack-timeout";
+import { reconnectDelay, RECONNECT_EVERY_MS } from "./sync/backoff";
 import { CloseCode, PROTOCOL_VERSION, parseServerFrame, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
 import { api, ApiError, sentence } from "./api";
 import type { ChatStore, RoomState } from "./chat-store";
@@ -109,6 +110,8 @@ export class ChatClient {
   });
   /** Sends that already made us re-join their room once after NOT_IN_ROOM (a second one fails them). */
   private readonly rejoinedFor = new Set<string>();
+  /** Reconnect attempts since the last `ready` (see lib/sync/backoff.ts). */
+  private reconnectAttempts = 0;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
@@ -130,21 +133,50 @@ export class ChatClient {
     window.addEventListener("online", this.onBrowserOnline);
     window.addEventListener("offline", this.onBrowserOffline);
 
-    const socket = new ReconnectingWebSocket(this.options.url ?? defaultSocketUrl, undefined, {
-      startClosed: this.offline,
-      minReconnectionDelay: 500 + Math.random() * 500,
-      maxReconnectionDelay: 15_000,
-      reconnectionDelayGrowFactor: 1.6,
+    this.socket = this.openSocket(this.offline);
+    this.pingTimer = setInterval(this.ping, PING_INTERVAL_MS);
+  }
+
+  private openSocket(startClosed: boolean): ReconnectingWebSocket {
+    // partysocket reads its options at every attempt and asks shouldReconnectOnClose just
+    // before computing the next delay, so the delay is set there from our schedule (with a
+    // growth factor of 1, partysocket waits exactly minReconnectionDelay).
+    const socketOptions = {
+      startClosed,
+      minReconnectionDelay: reconnectDelay(0),
+      maxReconnectionDelay: RECONNECT_EVERY_MS,
+      reconnectionDelayGrowFactor: 1,
       connectionTimeout: 8_000,
       maxRetries: Infinity,
-      // Bad credentials, or a server that no longer speaks this tab's protocol, will not get
-      // better by retrying.
-      shouldReconnectOnClose: (event) => event.code !== CloseCode.UNAUTHENTICATED && event.code !== CloseCode.UNSUPPORTED_PROTOCOL,
-    });
+      shouldReconnectOnClose: (event: CloseEvent) => {
+        // Bad credentials, or a server that no longer speaks this tab's protocol, will not get
+        // better by retrying.
+        if (event.code === CloseCode.UNAUTHENTICATED || event.code === CloseCode.UNSUPPORTED_PROTOCOL) return false;
+        socketOptions.minReconnectionDelay = reconnectDelay(this.reconnectAttempts++);
+        return true;
+      },
+    };
+    const socket = new ReconnectingWebSocket(this.options.url ?? defaultSocketUrl, undefined, socketOptions);
     socket.addEventListener("message", this.onSocketMessage);
     socket.addEventListener("close", this.onSocketClose);
-    this.socket = socket;
-    this.pingTimer = setInterval(this.ping, PING_INTERVAL_MS);
+    return socket;
+  }
+
+  /** The "Reconnect now" control: skips the wait of the backoff schedule. */
+  reconnectNow(): void {
+    if (!this.started || this.offline || this.unauthenticated) return;
+    this.reconnectAttempts = 0;
+    // partysocket's reconnect() is a no-op while it waits out a delay, so the waiting socket is
+    // dropped (its pending attempt is cancelled by close()) and a new one connects at once.
+    const old = this.socket;
+    if (old) {
+      old.removeEventListener("message", this.onSocketMessage);
+      old.removeEventListener("close", this.onSocketClose);
+      old.close(CloseCode.GOING_AWAY, "reconnect now");
+    }
+    this.resetSocketSession();
+    this.store.setStatus(this.everReady ? "reconnecting" : "connecting");
+    this.socket = this.openSocket(false);
   }
 
   /** Closes the socket for good (unmount). Store and outbox stay; start() picks them up. */
@@ -676,6 +708,7 @@ export class ChatClient {
   private onReady(frame: ServerFrameOf<"ready">): void {
     this.ready = true;
     this.everReady = true;
+    this.reconnectAttempts = 0;
     this.unauthenticated = false;
     this.store.setMe(frame.user);
     this.store.setStatus("online");
