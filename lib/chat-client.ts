@@ -172,7 +172,7 @@ export class ChatClient {
     if (old) {
       old.removeEventListener("message", this.onSocketMessage);
       old.removeEventListener("close", this.onSocketClose);
-      old.close(CloseCode.GOING_AWAY, "reconnect now");
+      old.close(CloseCode.NORMAL, "reconnect now");
     }
     this.resetSocketSession();
     this.store.setStatus(this.everReady ? "reconnecting" : "connecting");
@@ -284,7 +284,9 @@ export class ChatClient {
     // No pong in time: the connection is dead without a close (sleep, network change).
     this.pongTimer = setTimeout(() => {
       this.pongTimer = null;
-      this.socket?.reconnect(CloseCode.GOING_AWAY, "pong timeout");
+      // 1000: browsers refuse any other code below 3000 from a page (partysocket would swallow
+      // the error and never report the close).
+      this.socket?.reconnect(CloseCode.NORMAL, "pong timeout");
     }, PONG_TIMEOUT_MS);
   };
 
@@ -343,6 +345,8 @@ export class ChatClient {
     const entry = this.store.pendingEntry(id);
     // A background (bare) join is not enough: the room's history must be loaded and replayed first.
     if (!entry || entry.state !== "sending" || !this.joinedWithSince.has(entry.room)) return;
+    // A wait restored from storage (or cut short by a reconnect) is over once we send.
+    if (entry.retryAt !== undefined) this.store.updatePending(entry.id, { retryAt: undefined, error: undefined });
     if (this.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content, ...(entry.replyTo ? { reply_to: entry.replyTo } : {}) })) this.acks.sent(entry.id);
   }
 
@@ -808,15 +812,24 @@ export class ChatClient {
         this.join(pending.room);
         if (this.joinSent.has(pending.room)) return;
       }
+      if (frame.code === "INTERNAL") {
+        // Something broke on the server's side of this connection: start a fresh one (with
+        // the backoff schedule); the outbox resends this entry after the re-join.
+        this.socket?.reconnect(CloseCode.NORMAL, "server error");
+        return;
+      }
       if (frame.retryable) {
-        // Stored nothing; try again with the same id after the server's hint.
+        // Stored nothing; try again with the same id after the server's hint, and say so.
+        const waitMs = frame.retry_after_ms ?? 2000;
         this.clearRetry(ref);
+        this.store.updatePending(ref, { retryAt: Date.now() + waitMs, error: sentence(frame.message) });
         this.retryTimers.set(
           ref,
           setTimeout(() => {
             this.retryTimers.delete(ref);
+            this.store.updatePending(ref, { retryAt: undefined, error: undefined });
             this.transmitPending(ref);
-          }, frame.retry_after_ms ?? 2000),
+          }, waitMs),
         );
       } else {
         this.store.updatePending(ref, { state: "failed", error: sentence(frame.message) });

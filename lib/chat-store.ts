@@ -66,6 +66,8 @@ export interface PendingMessage {
   readonly createdAt: string;
   readonly state: "sending" | "failed";
   readonly error?: string;
+  /** The server asked us to wait (rate limit, storage down): resent automatically at this time (ms since epoch). */
+  readonly retryAt?: number;
   /** The message this one answers (sent as `reply_to`). */
   readonly replyTo?: string;
 }
@@ -305,7 +307,7 @@ export class ChatStore {
     this.emit();
   }
 
-  updatePending(id: string, patch: Partial<Pick<PendingMessage, "state" | "error">>): void {
+  updatePending(id: string, patch: Partial<Pick<PendingMessage, "state" | "error" | "retryAt">>): void {
     const entry = this.outbox.get(id);
     if (!entry) return;
     this.outbox.set(id, { ...entry, ...patch });

@@ -271,6 +271,7 @@ export function MessageList(props: Props) {
                 state={p.state}
                 reply={quoteOf(p.replyTo)}
                 error={p.error}
+                retryAt={p.retryAt}
                 onRetry={p.state === "failed" ? () => props.onRetry(p.id) : undefined}
                 onDiscard={p.state === "failed" ? () => props.onDiscard(p.id) : undefined}
               />

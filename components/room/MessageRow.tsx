@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { Reaction } from "@/protocol";
@@ -36,6 +36,8 @@ export interface MessageRowProps {
   blocked?: boolean;
   reactions?: readonly Reaction[];
   error?: string;
+  /** A pending message the server asked to wait: resent automatically at this time. */
+  retryAt?: number;
   seq?: number;
   messageId?: string;
   reply?: ReplyQuote;
@@ -138,11 +140,12 @@ export function MessageRow(props: MessageRowProps) {
             (edited)
           </span>
         )}
-        {state === "sending" && (
+        {state === "sending" && props.retryAt === undefined && (
           <span data-testid="message-pending" className="text-[11px] italic text-slate-500">
             sending…
           </span>
         )}
+        {state === "sending" && props.retryAt !== undefined && <RetryCountdown at={props.retryAt} reason={props.error} />}
         {state === "failed" && (
           <div data-testid="message-failed" className="flex flex-wrap items-center gap-2 text-[11px] text-rose-700">
             <span>Not sent: {props.error ?? "the server refused this message"}</span>
@@ -268,5 +271,20 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave: (cont
       />
       <p className="mt-0.5 text-[11px] text-slate-500">Enter to save · Esc to cancel</p>
     </div>
+  );
+}
+
+/** "Sending again in 4 s": the server asked this message to wait (rate limit, slow mode, storage down). */
+function RetryCountdown({ at, reason }: { at: number; reason?: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.ceil((at - now) / 1000));
+  return (
+    <span data-testid="message-waiting" className="text-[11px] italic text-amber-700">
+      {reason ? `${reason} ` : ""}Sending again {seconds > 0 ? `in ${seconds} s` : "now"}…
+    </span>
   );
 }
