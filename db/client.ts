@@ -36,11 +36,13 @@ export interface OpenOptions {
   poolMax?: number;
   /** Bound on connecting and on each statement, so an outage fails fast instead of hanging. */
   queryTimeoutMs?: number;
+  /** Postgres connections idle this long are closed. */
+  idleTimeoutS?: number;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   const timeoutMs = opts.queryTimeoutMs ?? 5_000;
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolMax ?? 10, timeoutMs);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolMax ?? 10, timeoutMs, opts.idleTimeoutS ?? 60);
   return openPglite(path.join(opts.dataDir, "pglite"), timeoutMs);
 }
 
@@ -88,7 +90,7 @@ async function openPglite(dir: string, timeoutMs: number): Promise<DatabaseHandl
   }
 }
 
-async function openPostgres(url: string, poolMax: number, timeoutMs: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolMax: number, timeoutMs: number, idleTimeoutS: number): Promise<DatabaseHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
@@ -108,7 +110,7 @@ async function openPostgres(url: string, poolMax: number, timeoutMs: number): Pr
     ...clientOptions(timeoutMs),
     max: poolMax,
     // Idle connections are dropped so a restarted server is not first met through dead sockets.
-    idle_timeout: 60,
+    idle_timeout: idleTimeoutS,
     // Server-side bound on every statement (including lock waits such as a busy room row).
     connection: { statement_timeout: timeoutMs },
   });

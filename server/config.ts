@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   /** Bound on connecting to the database and on each statement; beyond it the caller gets UNAVAILABLE. */
   DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DB_IDLE_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(60),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** The public URL of the site; when set, sign-in callbacks and invite links use it and its origin is allowed. */
   NEXTAUTH_URL: optionalUrl(["http://", "https://"]).refine((v) => v === undefined || URL.canParse(v), { message: "must be a URL" }),

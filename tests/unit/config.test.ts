@@ -68,17 +68,20 @@ test("limits, presence and admin settings have safe defaults and parse lists", (
   assert.throws(() => parseConfig({ TYPING_TTL_MS: "10" }), /Invalid TYPING_TTL_MS/);
 });
 
-test("database pool size and query timeout default to 10 and 5 s and reject nonsense", () => {
+test("database pool size, query and idle timeouts default to 10, 5 s and 60 s and reject nonsense", () => {
   const defaults = parseConfig({});
   assert.equal(defaults.DATABASE_POOL_MAX, 10);
   assert.equal(defaults.DB_QUERY_TIMEOUT_MS, 5_000);
-  const set = parseConfig({ DATABASE_POOL_MAX: "40", DB_QUERY_TIMEOUT_MS: "1500" });
+  assert.equal(defaults.DB_IDLE_TIMEOUT_S, 60);
+  const set = parseConfig({ DATABASE_POOL_MAX: "40", DB_QUERY_TIMEOUT_MS: "1500", DB_IDLE_TIMEOUT_S: "5" });
   assert.equal(set.DATABASE_POOL_MAX, 40);
   assert.equal(set.DB_QUERY_TIMEOUT_MS, 1_500);
+  assert.equal(set.DB_IDLE_TIMEOUT_S, 5);
   for (const [name, value] of [
     ["DATABASE_POOL_MAX", "0"],
     ["DATABASE_POOL_MAX", "ten"],
     ["DB_QUERY_TIMEOUT_MS", "10"],
+    ["DB_IDLE_TIMEOUT_S", "0"],
   ] as const) {
     assert.throws(() => parseConfig({ [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(`Invalid ${name}:`), name);
   }
