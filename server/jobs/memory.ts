@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@/server/log";
+import { enqueueEvery } from "./schedule";
 import type { JobQueue, JobSettings, JobType } from "./types";
 
 interface Pending {
@@ -22,7 +23,7 @@ export class MemoryJobQueue implements JobQueue {
   readonly deadLettered: Array<{ id: string; name: string; data: unknown; error: string }> = [];
   private readonly types = new Map<string, JobType<unknown>>();
   private readonly pending: Pending[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly schedules = new Set<() => void>();
   /** Wakes the queue when the earliest retry is due. */
   private wake: NodeJS.Timeout | undefined;
   private running: { job: Pending; done: Promise<void> } | undefined;
@@ -50,11 +51,7 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   every(name: string, intervalMs: number, data: unknown = {}): void {
-    const timer = setInterval(() => {
-      this.send(name, data).catch((err: unknown) => this.log.warn({ err, job: name }, "jobs: could not enqueue"));
-    }, intervalMs);
-    timer.unref();
-    this.timers.add(timer);
+    this.schedules.add(enqueueEvery((n, d) => this.send(n, d), this.log, name, intervalMs, data));
   }
 
   async consume(): Promise<void> {
@@ -69,8 +66,8 @@ export class MemoryJobQueue implements JobQueue {
   async close(): Promise<void> {
     this.closed = true;
     this.consuming = false;
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers.clear();
+    for (const stop of this.schedules) stop();
+    this.schedules.clear();
     clearTimeout(this.wake);
     await this.running?.done;
   }

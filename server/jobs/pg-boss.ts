@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import type { Logger } from "@/server/log";
+import { enqueueEvery } from "./schedule";
 import type { JobQueue, JobSettings, JobType } from "./types";
 
 /** Where jobs go after their last failed attempt; operators inspect them in pgboss.job. */
@@ -14,7 +15,7 @@ export const DEAD_LETTER_QUEUE = "dead-letter";
 export class PgBossJobQueue implements JobQueue {
   readonly kind = "pg-boss";
   private readonly types = new Map<string, JobType<unknown>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly schedules = new Set<() => void>();
 
   private constructor(
     private readonly boss: PgBoss,
@@ -51,11 +52,7 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   every(name: string, intervalMs: number, data: unknown = {}): void {
-    const timer = setInterval(() => {
-      this.send(name, data).catch((err: unknown) => this.log.warn({ err, job: name }, "jobs: could not enqueue"));
-    }, intervalMs);
-    timer.unref();
-    this.timers.add(timer);
+    this.schedules.add(enqueueEvery((n, d) => this.send(n, d), this.log, name, intervalMs, data));
   }
 
   async consume(): Promise<void> {
@@ -85,8 +82,8 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers.clear();
+    for (const stop of this.schedules) stop();
+    this.schedules.clear();
     await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
   }
 
