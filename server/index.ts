@@ -4,6 +4,7 @@
  * and serves only /livez and /api/health.
  * Start-up order matters: config → database (migrated) → bus → runtime → jobs → Next → listen.
  */
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,7 @@ import { ConfigError, loadConfig } from "./config";
 import { createLimits } from "./limits";
 import { createLogger, type Logger } from "./log";
 import { createPresenceStore } from "./presence";
+import { createSocketCap } from "./realtime/socket-cap";
 import { checkHealth } from "./health";
 import { createJobQueue, startJobs } from "./jobs";
 import { attachGateway } from "./realtime/gateway";
@@ -61,6 +63,7 @@ async function main() {
   });
   const bus = await createBus(config.REDIS_URL, log, config.TYPING_TTL_MS);
   const presence = await createPresenceStore(config.REDIS_URL, log);
+  const sockets = await createSocketCap(config.REDIS_URL, config.MAX_SOCKETS_PER_USER, config.PRESENCE_TTL_MS, randomUUID(), log);
   const limits = await createLimits(config, log);
   const metrics = createMetrics();
   // Embedded has one backend; on Postgres, up to half the pool writes messages at once.
@@ -73,7 +76,7 @@ async function main() {
     },
   });
   const jobs = await createJobQueue(config, log);
-  const runtime = { config, db: database.db, bus, log, presence, limits, appends, metrics, jobs };
+  const runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs };
   setRuntime(runtime);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   await startJobs(jobs, runtime);
@@ -83,6 +86,7 @@ async function main() {
     await jobs.close();
     await bus.close();
     await presence.close();
+    await sockets.close();
     await limits.close();
     await database.close();
   };

@@ -12,6 +12,7 @@ import type { Limits } from "./limits";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 import type { PresenceStore } from "./presence";
+import type { SocketCap } from "./realtime/socket-cap";
 
 export interface Runtime {
   config: Config;
@@ -20,6 +21,8 @@ export interface Runtime {
   log: Logger;
   /** Ephemeral who-is-connected state: memory embedded, Redis distributed. */
   presence: PresenceStore;
+  /** MAX_SOCKETS_PER_USER, counted across instances. */
+  sockets: SocketCap;
   limits: Limits;
   /** Group commit of messages, one queue per process so a room's batches never overlap here. */
   appends: AppendQueue;

@@ -127,6 +127,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       connections.delete(conn);
       runtime.metrics.sockets.dec({ state: conn.identity ? "authenticated" : "pending" });
       if (conn.identity) {
+        void runtime.sockets.release(conn.userId, conn.id);
         void presence.disconnect(conn.userId, conn.id);
         void registry.removeUser(conn);
       }
@@ -149,8 +150,13 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     const authenticated = async (identity: Identity) => {
       clearTimeout(authTimer);
       releasePending();
-      if (registry.socketsOf(identity.userId) >= config.MAX_SOCKETS_PER_USER) {
+      if (!(await runtime.sockets.claim(identity.userId, conn.id))) {
         ws.close(CloseCode.RATE_LIMITED, `too many connections (at most ${config.MAX_SOCKETS_PER_USER} per user)`);
+        return;
+      }
+      if (ws.readyState !== ws.OPEN) {
+        // Closed while the claim was being counted: the close handler did not know to release it.
+        void runtime.sockets.release(identity.userId, conn.id);
         return;
       }
       conn.identity = identity;

@@ -117,11 +117,6 @@ export class RoomRegistry {
     await this.bus.unsubscribe(userTopic(listener.userId)).catch((err: unknown) => this.log.warn({ err }, "unsubscribe failed"));
   }
 
-  /** Sockets of `userId` on this instance. */
-  socketsOf(userId: string): number {
-    return this.users.get(userId)?.size ?? 0;
-  }
-
   /** Whether this instance receives the room's bus traffic (some local socket has joined it). */
   isSubscribed(room: string): boolean {
     return this.rooms.has(room);
