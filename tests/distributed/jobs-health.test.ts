@@ -5,7 +5,6 @@
  * the worker still runs jobs. Run under scripts/with-services.sh (SERVICES_PG_CONTROL).
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +12,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import PgBoss from "pg-boss";
 import { api, waitFor } from "../support/client";
-import { servicesEnv, startServer, type TestServer } from "../support/server";
+import { controlPostgres, restorePostgres, servicesEnv, startServer, type TestServer } from "../support/server";
 
 interface Health {
   ok: boolean;
@@ -24,15 +23,7 @@ interface Health {
 
 let web: TestServer;
 let worker: TestServer;
-let postgresDown = false;
 const dir = mkdtempSync(path.join(tmpdir(), "confab-jobs-health-"));
-
-const pgControl = (action: "stop" | "start") => {
-  const script = process.env.SERVICES_PG_CONTROL;
-  if (!script) throw new Error("SERVICES_PG_CONTROL is not set: run under scripts/with-services.sh");
-  execFileSync(script, [action], { stdio: "inherit", timeout: 60_000 });
-  postgresDown = action === "stop";
-};
 
 before(async () => {
   const env = { ...servicesEnv(), DB_QUERY_TIMEOUT_MS: "2000", CONFAB_TEST_JOBS: "1" };
@@ -41,7 +32,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (postgresDown) pgControl("start");
+  restorePostgres();
   await Promise.all([web?.stop(), worker?.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -51,7 +42,7 @@ test("/livez stays 200 and /api/health names what is down while Postgres is away
     assert.equal((await api<Health>(server.url, "GET", "/api/health")).status, 200);
   }
 
-  pgControl("stop");
+  controlPostgres("stop");
   for (const [role, server] of [["web", web], ["worker", worker]] as const) {
     const live = await api<{ ok: boolean }>(server.url, "GET", "/livez");
     assert.equal(live.status, 200, `${role} is live`);
@@ -62,7 +53,7 @@ test("/livez stays 200 and /api/health names what is down while Postgres is away
     assert.deepEqual(health.body.checks, { database: false, bus: true, jobs: false }, role);
   }
 
-  pgControl("start");
+  controlPostgres("start");
   for (const server of [web, worker]) {
     await waitFor(async () => (await api<Health>(server.url, "GET", "/api/health")).status === 200, {
       timeoutMs: 30_000,

@@ -5,24 +5,15 @@
  * message exactly once. Run under scripts/with-services.sh, which provides SERVICES_PG_CONTROL.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
 import { api, createRoom, registerUser, sleep, TestSocket, type TestUser } from "../support/client";
-import { servicesEnv, startServer, type TestServer } from "../support/server";
+import { controlPostgres, restorePostgres, servicesEnv, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 let alice: TestUser;
 let socket: TestSocket | undefined;
-let postgresDown = false;
-
-const pgControl = (action: "stop" | "start") => {
-  const script = process.env.SERVICES_PG_CONTROL;
-  if (!script) throw new Error("SERVICES_PG_CONTROL is not set: run under scripts/with-services.sh");
-  execFileSync(script, [action], { stdio: "inherit", timeout: 60_000 });
-  postgresDown = action === "stop";
-};
 
 before(async () => {
   server = await startServer({ ...servicesEnv(), DB_QUERY_TIMEOUT_MS: "2000" });
@@ -30,7 +21,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (postgresDown) pgControl("start");
+  restorePostgres();
   await socket?.close();
   await server?.stop();
 });
@@ -42,7 +33,7 @@ test("sends fail retryably while Postgres is down and a retry after it returns i
   const first = await socket.request({ type: "send", room: room, content: "before the outage" });
   assert.equal(first.type, "ack");
 
-  pgControl("stop");
+  controlPostgres("stop");
 
   const id = randomUUID();
   let started = performance.now();
@@ -59,7 +50,7 @@ test("sends fail retryably while Postgres is down and a retry after it returns i
   assert.equal(health.status, 503);
   assert.equal(health.body.status, "unavailable");
 
-  pgControl("start");
+  controlPostgres("start");
 
   // The pool may meet a dead connection or two before a fresh one: retry like a client would.
   let answer: ServerFrame | undefined;

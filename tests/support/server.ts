@@ -2,7 +2,7 @@
  * Starts the real Confab server (dist/server.mjs, the compiled production build) as a child
  * process on a random port, the way `npm start` runs it. Needs `npm run build` to have run once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -107,4 +107,21 @@ export function servicesEnv(): { DATABASE_URL: string; REDIS_URL: string } {
     );
   }
   return { DATABASE_URL, REDIS_URL };
+}
+
+let postgresStopped = false;
+
+/**
+ * Stops or starts the with-services Postgres (SERVICES_PG_CONTROL, from scripts/with-services.sh),
+ * for outage tests. `restorePostgres` in an `after` hook starts it again if a test stopped it.
+ */
+export function controlPostgres(action: "stop" | "start"): void {
+  const script = process.env.SERVICES_PG_CONTROL;
+  if (!script) throw new Error("SERVICES_PG_CONTROL is not set: run under scripts/with-services.sh");
+  execFileSync(script, [action], { stdio: "inherit", timeout: 60_000 });
+  postgresStopped = action === "stop";
+}
+
+export function restorePostgres(): void {
+  if (postgresStopped) controlPostgres("start");
 }
