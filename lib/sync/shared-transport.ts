@@ -66,6 +66,8 @@ export class SharedTransport implements Transport {
   private releaseLock: (() => void) | null = null;
   /** This tab's view: a session is ready and frames may be sent. */
   private sessionReady = false;
+  /** The `ready.session` this tab follows. */
+  private session: string | null = null;
 
   // Leader-only state.
   private socket: Transport | null = null;
@@ -270,8 +272,8 @@ export class SharedTransport implements Transport {
 
   private route(frame: ServerFrame): void {
     const ref = "ref" in frame ? frame.ref : undefined;
+    // Kept after the first reply (bounded by MAX_REFS and the session): a ref may be answered twice.
     const tab = ref ? this.refs.get(ref) : undefined;
-    if (ref && tab) this.refs.delete(ref);
     if (!tab || frame.type === "ack") return this.deliver(frame);
     this.deliver(frame, tab);
   }
@@ -304,8 +306,11 @@ export class SharedTransport implements Transport {
         return;
       case "ready":
         if (envelope.to && envelope.to !== this.tab) return;
+        // The answer to a hello can cross the broadcast of the same session's `ready`.
+        if (this.sessionReady && envelope.frame.session === this.session) return;
         if (this.sessionReady) events.closed(0);
         this.sessionReady = true;
+        this.session = envelope.frame.session;
         events.ready(envelope.frame);
         return;
       case "frame":
