@@ -17,7 +17,9 @@ class FakeLocks implements LockManagerLike {
       const entry = { callback, signal: options.signal, resolve, reject };
       options.signal?.addEventListener("abort", () => {
         const i = this.queue.indexOf(entry);
-        if (i >= 0) this.queue.splice(i, 1), reject(new Error("aborted"));
+        if (i < 0) return;
+        this.queue.splice(i, 1);
+        reject(new Error("aborted"));
       });
       this.queue.push(entry);
       this.grant();
