@@ -386,8 +386,9 @@ describe("nginx + TLS in front of two instances (deploy/nginx/confab.conf)", { s
 
       async open(): Promise<void> {
         for (let attempt = 0; ; attempt++) {
+          let socket: TestSocket | undefined;
           try {
-            const socket = await TestSocket.open(wsUrl, { token: this.user.token, tls: { ca: cert } });
+            socket = await TestSocket.open(wsUrl, { token: this.user.token, tls: { ca: cert } });
             sockets.push(socket);
             socket.ws.on("message", (data) => {
               const frame = JSON.parse(data.toString()) as ServerFrame;
@@ -399,6 +400,9 @@ describe("nginx + TLS in front of two instances (deploy/nginx/confab.conf)", { s
             this.sessions++;
             return;
           } catch (err) {
+            // A socket that opened but could not re-join (its instance was draining) must not
+            // keep feeding `received`.
+            socket?.ws.terminate();
             if (attempt >= 100) throw err;
             await sleep(100);
           }
