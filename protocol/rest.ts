@@ -46,6 +46,8 @@ export type RoomSummary = {
   last_seq: number;
   role?: string;
   unread?: number;
+  /** Mine only: the user's read cursor (system lines make `last_seq - unread` no cursor at all). */
+  read_seq?: number;
   joined?: boolean;
   member_count?: number;
 };
