@@ -2,7 +2,8 @@
  * System messages: room events are told in the history as one quiet line, without avatar,
  * actions or reactions, and are never unread.
  */
-import { expect, test } from "./fixtures";
+import { expect, test, uniqueName } from "./fixtures";
+import { ManagePage } from "./pages/manage";
 import { meetInPublicRoom } from "./support/scenarios";
 import { apiToken } from "./support/seed";
 
@@ -35,4 +36,26 @@ test("a join and a kick show as quiet lines in the history, live", async ({ newU
   await expect(a.chat.messages("welcome ben").getByTestId("message-reply")).toHaveCount(1);
   await expect(a.page.getByTestId("message").filter({ hasText: "removed" })).toHaveCount(0);
   await expect(b.page.getByTestId("room-removed")).toContainText("You were removed from this room");
+});
+
+test("an admin turns off join and leave lines in the settings; other events are still told", async ({ newUser }) => {
+  const a = await newUser("amy");
+  const b = await newUser("bo");
+  const name = uniqueName("big");
+  const roomId = await a.chat.createRoom(name);
+  const panel = new ManagePage(a.page);
+  await panel.open();
+  const toggle = a.page.getByTestId("settings-system-joins");
+  await expect(toggle).toBeChecked();
+  await toggle.uncheck();
+  await a.page.getByTestId("settings-save").click();
+  await expect(a.page.getByTestId("settings-saved")).toBeVisible();
+  await a.chat.openRoom(roomId);
+  await expect(a.page.getByTestId("system-message").filter({ hasText: `${a.username} changed join and leave lines` })).toHaveCount(1);
+
+  expect(await b.chat.joinFromBrowse(name)).toBe(roomId);
+  await b.chat.sendAndWaitForAck("quietly arrived");
+  await expect(a.chat.messages("quietly arrived")).toHaveCount(1);
+  await expect(a.page.getByTestId("system-message")).toHaveCount(1);
+  await expect(b.page.getByTestId("system-message").filter({ hasText: "joined" })).toHaveCount(0);
 });
