@@ -150,18 +150,20 @@ describe("system messages", () => {
       [before + 1, lastSeq],
     );
 
-    const mine = await api<{ rooms: Array<{ id: string; unread: number; last_seq: number }> }>(server.url, "GET", "/api/rooms?scope=mine", { token: frank.token });
+    const mine = await api<{ rooms: Array<{ id: string; unread: number; last_seq: number; read_seq: number }> }>(server.url, "GET", "/api/rooms?scope=mine", { token: frank.token });
     const summary = mine.body.rooms.find((r) => r.id === room)!;
     assert.equal(summary.last_seq, lastSeq);
     assert.equal(summary.unread, 2, "only the owner's messages are unread for frank");
+    assert.equal(summary.read_seq, 0, "the cursor is given, since last_seq - unread is none");
     const watch = (await frankSocket.request({ type: "watch", rooms: [room] })) as Extract<ServerFrame, { type: "unread" }>;
     assert.equal(watch.rooms[0]?.unread, 2);
 
     // The owner's cursor still advances past system lines.
     ownerSocket.send({ type: "read", room, seq: lastSeq });
     await waitFor(async () => {
-      const res = await api<{ rooms: Array<{ id: string; unread: number }> }>(server.url, "GET", "/api/rooms?scope=mine", { token: owner.token });
-      return res.body.rooms.find((r) => r.id === room)?.unread === 0;
+      const res = await api<{ rooms: Array<{ id: string; unread: number; read_seq: number }> }>(server.url, "GET", "/api/rooms?scope=mine", { token: owner.token });
+      const mine = res.body.rooms.find((r) => r.id === room);
+      return mine?.unread === 0 && mine.read_seq === lastSeq;
     });
     const receipt = await ownerSocket.next((f) => f.type === "receipt" && f.user === owner.id && f.seq === lastSeq);
     assert.equal(receipt.type, "receipt");
