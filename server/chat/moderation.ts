@@ -9,25 +9,26 @@ import { getMembership, removeMember } from "@/db/queries/rooms";
 import { getUserById, getUsernames } from "@/db/queries/users";
 import type { Database } from "@/db/client";
 import type { ModerationBody } from "@/protocol/rest";
+import type { Config } from "@/server/config";
 import { publishFrame, publishTyping, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { deleteMessage } from "./messages";
 import { assertMay, mayAttempt, mayModerate } from "./permissions";
 import { loadRoom } from "./rooms";
 
-type Deps = { db: Database; bus: Bus };
+type Deps = { db: Database; bus: Bus; config: Pick<Config, "ARCHIVE_ENABLED"> };
 type Actor = { id: string; username: string };
 
 /** A mute without a duration lasts until someone unmutes. */
 const INDEFINITE_MS = 100 * 365 * 86_400_000;
 
-export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
+export async function moderate({ db, bus, config }: Deps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
   const { standing } = await loadRoom(db, roomId, actor.id);
   const reason = body.reason ?? null;
 
   if (body.action === "delete_message") {
     assertMay(mayAttempt(standing, "delete_any"), "you may not delete other people's messages here");
-    const message = await deleteMessage({ db, bus }, actor, { roomId, messageId: body.message });
+    const message = await deleteMessage({ db, bus, config }, actor, { roomId, messageId: body.message });
     await recordAudit(db, { roomId, actorId: actor.id, action: "delete_message", targetId: message.sender, reason, details: { message: message.id, seq: message.seq } });
     return { ok: true };
   }
