@@ -55,7 +55,9 @@ export async function buildExport({ db, log, config }: Deps, id: string): Promis
     let after = 0;
     let written = 0;
     for (;;) {
-      const rows = await listMessages(db, { roomId: room.id, viewerId: null, excludePrivate: true, after, before: upToSeq + 1, limit: config.EXPORT_BATCH, notBefore });
+      const page = await listMessages(db, { roomId: room.id, viewerId: null, excludePrivate: true, after, limit: config.EXPORT_BATCH, notBefore });
+      // Messages sent after the export started are left for the next export.
+      const rows = page.filter((r) => r.seq <= upToSeq);
       if (rows.length === 0) break;
       const reactions = await getReactions(db, { messageIds: rows.filter((r) => !r.deletedAt).map((r) => r.id) });
       for (const r of rows) {
@@ -67,7 +69,7 @@ export async function buildExport({ db, log, config }: Deps, id: string): Promis
       after = rows[rows.length - 1]!.seq;
       // Messages deleted by retention meanwhile make `written` fall short of `total`; 1 is for done.
       await updateExport(db, { id, progress: Math.min(0.99, total ? written / total : 0.99) });
-      if (rows.length < config.EXPORT_BATCH) break;
+      if (rows.length < page.length || page.length < config.EXPORT_BATCH) break;
     }
     await write(html, transcriptTail(written));
     await Promise.all([close(jsonl), close(html)]);

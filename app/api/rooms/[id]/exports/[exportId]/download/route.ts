@@ -10,13 +10,13 @@ const TYPES = { jsonl: "application/x-ndjson; charset=utf-8", html: "text/html; 
 
 /**
  * Streams one file of a finished export to someone who can read the room now. Always an
- * attachment, and the transcript is sandboxed by its own CSP even if opened in place.
+ * attachment; like every non-page answer it carries a CSP under which nothing runs in place.
  */
 export const GET = apiRoute<{ id: string; exportId: string }>(async ({ req, params, runtime, actor }) => {
   const { format } = parseQuery(req, ExportDownloadQuery);
   const { base, roomName, createdAt } = await exportForDownload(runtime, actor, idParam(params.id), idParam(params.exportId, "export"));
   const file = `${base}.${format}`;
-  const size = await stat(file).then(
+  const size = await stat(/*turbopackIgnore: true*/ file).then(
     (s) => s.size,
     () => {
       throw new AppError("NOT_FOUND", "export not found");
@@ -24,13 +24,11 @@ export const GET = apiRoute<{ id: string; exportId: string }>(async ({ req, para
   );
   const slug = roomName.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "room";
   const filename = `confab-${slug}-${createdAt.toISOString().slice(0, 10)}.${format}`;
-  return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>, {
+  return new Response(Readable.toWeb(createReadStream(/*turbopackIgnore: true*/ file)) as ReadableStream<Uint8Array>, {
     headers: {
       "content-type": TYPES[format],
       "content-length": String(size),
       "content-disposition": `attachment; filename="${filename}"`,
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-      "x-content-type-options": "nosniff",
       "cache-control": "private, no-store",
     },
   });
