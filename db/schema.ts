@@ -200,7 +200,7 @@ export const activity = pgTable(
 );
 
 /** Room exports (JSON lines + HTML transcript) built by the `room-export` job. */
-export const exports = pgTable(
+export const roomExports = pgTable(
   "exports",
   {
     id: uuid("id").primaryKey(),

@@ -13,7 +13,7 @@ import type { JobQueue } from "@/server/jobs/types";
 import { assertMay, canRead, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 
-type Deps = { db: Database; jobs: JobQueue; config: Pick<Config, "EXPORT_TTL_MS"> };
+type Deps = { db: Database; jobs: JobQueue; config: Pick<Config, "EXPORT_TTL_MS" | "JOB_TIMEOUT_MS"> };
 type Actor = { id: string; username: string };
 
 export const ROOM_EXPORT_JOB = "room-export";
@@ -41,7 +41,8 @@ export async function startExport({ db, jobs, config }: Deps, actor: Actor, room
   const { standing } = await loadRoom(db, roomId, actor.id);
   assertMay(mayAttempt(standing, "export"), "only room admins may export the room");
   const active = await findActiveExport(db, { roomId });
-  if (active) return toRoomExport(active);
+  // One whose job was lost (an embedded restart drops queued jobs) must not block new ones.
+  if (active && active.createdAt.getTime() > Date.now() - config.JOB_TIMEOUT_MS) return toRoomExport(active);
   const row = await insertExport(db, { id: randomUUID(), roomId, requestedBy: actor.id, expiresAt: new Date(Date.now() + config.EXPORT_TTL_MS) });
   await jobs.send(ROOM_EXPORT_JOB, { exportId: row.id });
   return toRoomExport(row);
