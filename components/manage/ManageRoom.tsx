@@ -5,17 +5,18 @@ import { useChat, useMe } from "@/hooks/useChatSocket";
 import { useProfile } from "@/hooks/useProfile";
 import { api, errorMessage } from "@/lib/api";
 import { EMPTY_ROOM } from "@/lib/chat-store";
-import { canAdminister, canModerate, isRole, type Viewer } from "@/lib/roles";
+import { canAdminister, canExport, canModerate, isRole, type Viewer } from "@/lib/roles";
 import type { RoomDetail } from "@/protocol/rest";
 import { AuditLog } from "./AuditLog";
 import { BanList } from "./BanList";
+import { ExportPanel } from "./ExportPanel";
 import { InvitePanel } from "./InvitePanel";
 import { MemberManager } from "./MemberManager";
 import { SettingsForm } from "./SettingsForm";
 
 /**
  * The room admin panel: members (with the controls the viewer may use), bans, invitations,
- * settings and the audit log. Kept live by the room's `member` and `room_updated` frames.
+ * settings, export and the audit log. Kept live by the room's `member` and `room_updated` frames.
  */
 export function ManageRoom({ roomId }: { roomId: string }) {
   const { client, store } = useChat();
@@ -88,6 +89,7 @@ export function ManageRoom({ roomId }: { roomId: string }) {
         <BanList roomId={roomId} version={version} onChanged={changed} />
         <InvitePanel roomId={roomId} viewer={viewer} />
         {canAdminister(viewer) && <SettingsForm room={room} onSaved={changed} />}
+        {canExport(viewer) && <ExportPanel roomId={roomId} />}
         {canAdminister(viewer) && <AuditLog roomId={roomId} version={version + live.memberVersion} />}
       </div>
     </div>
