@@ -20,6 +20,7 @@ import { Connection } from "./connection";
 import { handle, type HandlerContext } from "./handlers";
 import { HeartbeatClock } from "./heartbeat";
 import { PresenceTracker } from "@/server/presence";
+import { SITE_TOPIC } from "@/server/bus";
 import { RoomRegistry } from "./registry";
 
 /** How long an unauthenticated socket may wait before its `auth` frame. */
@@ -73,6 +74,13 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     for (const listener of listeners) void presence.setStatus(userId, listener.id, status);
   };
   let closing = false;
+  // A site admin disabled or deleted an account (on any instance): its sockets here close now.
+  runtime.bus.onEvent((topic, event) => {
+    if (topic !== SITE_TOPIC || event.type !== "user_revoked" || !event.close) return;
+    for (const conn of connections) {
+      if (conn.identity?.userId === event.user) conn.socket.close(CloseCode.UNAUTHENTICATED, "this account was disabled");
+    }
+  });
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://internal");
