@@ -89,8 +89,9 @@ export async function listRoomsPage(db: Executor, { q, offset, limit }: { q?: st
         visibility: rooms.visibility,
         settings: rooms.settings,
         createdAt: rooms.createdAt,
-        members: sql<number>`(select count(*) from room_members m where m.room_id = ${rooms.id})::int`,
-        messages: sql<number>`(select count(*) from messages x where x.room_id = ${rooms.id} and x.deleted_at is null)::int`,
+        // Spelled out: drizzle renders a column unqualified inside sql``, which a subquery would bind to its own table.
+        members: sql<number>`(select count(*) from room_members m where m.room_id = rooms.id)::int`,
+        messages: sql<number>`(select count(*) from messages x where x.room_id = rooms.id and x.deleted_at is null)::int`,
       })
       .from(rooms)
       .where(where)
