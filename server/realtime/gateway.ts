@@ -11,6 +11,7 @@ import { insertActivity } from "@/db/queries/activity";
 import { listMessages } from "@/db/queries/messages";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
+import { isActiveUser } from "@/server/auth/user-validity";
 import { toWireMessage } from "@/server/chat/wire";
 import { installStandingCache, StandingCache } from "@/server/chat/standing";
 import { AppError } from "@/server/errors";
@@ -171,6 +172,9 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       runtime.metrics.sockets.dec({ state: "pending" });
       runtime.metrics.sockets.inc({ state: "authenticated" });
       await registry.addUser(conn);
+      // A revocation that arrived while this socket was being verified found no identity to
+      // close; it did drop the cached answer, so this re-check reads the database.
+      if (!(await isActiveUser(identity.userId))) ws.close(CloseCode.UNAUTHENTICATED, "this account was disabled");
       if (ws.readyState !== ws.OPEN) {
         // Closed while we were looking things up: the close handler may have run too early.
         void registry.removeUser(conn);
