@@ -66,3 +66,53 @@ test("disabling a user from the Users section signs them out in their browser", 
   await admin.page.getByTestId("admin-tab-audit").click();
   await expect(admin.page.locator('[data-testid="admin-audit-entry"][data-action="user_disable"]').filter({ hasText: victim.username })).toHaveCount(1);
 });
+
+test("a password reset link from the Users section lets the user set a new password, once", async ({ newUser, baseURL }) => {
+  const admin = await signInAdmin(newUser, baseURL);
+  const user = await newUser("forgot");
+  await admin.page.goto("/admin");
+  await admin.page.getByTestId("admin-tab-users").click();
+  await admin.page.getByTestId("admin-users-search").fill(user.username);
+  const row = admin.page.locator(`[data-testid="admin-user-row"][data-username="${user.username}"]`);
+  await row.getByTestId("admin-user-reset").click();
+  const url = (await admin.page.getByTestId("admin-reset-url").textContent())!;
+  expect(url).toMatch(/\/reset\/[A-Za-z0-9_-]{40,}$/);
+
+  const stranger = await newUser("strg", { signUp: false });
+  await stranger.page.goto(new URL(url).pathname);
+  await expect(stranger.page.getByTestId("reset-username")).toHaveText(user.username);
+  await stranger.page.getByTestId("reset-password").fill("my fresh new password");
+  await stranger.page.getByTestId("reset-submit").click();
+  await expect(stranger.page.getByTestId("reset-done")).toContainText(user.username);
+  await stranger.page.goto(new URL(url).pathname);
+  await expect(stranger.page.getByTestId("reset-invalid")).toBeVisible();
+
+  await stranger.auth.signIn(user.username, "my fresh new password");
+  await stranger.auth.expectSignedIn(user.username);
+});
+
+test("archiving a room from the Rooms section makes it read-only in its members' open tabs", async ({ newUser, baseURL }) => {
+  const admin = await signInAdmin(newUser, baseURL);
+  const member = await newUser("arc");
+  const name = uniqueName("shelf");
+  await member.chat.createRoom(name);
+  await member.chat.sendAndWaitForAck("kept for the record");
+
+  await admin.page.goto("/admin");
+  await admin.page.getByTestId("admin-tab-rooms").click();
+  await admin.page.getByTestId("admin-rooms-search").fill(name);
+  const row = admin.page.locator(`[data-testid="admin-room-row"][data-room="${name}"]`);
+  await expect(row.getByTestId("admin-room-messages")).toHaveText("1");
+  admin.page.once("dialog", (dialog) => void dialog.accept());
+  await row.getByTestId("admin-room-archive").click();
+  await expect(row.getByTestId("admin-room-unarchive")).toBeVisible();
+
+  // Live, through room_updated: no reload.
+  await expect(member.page.getByTestId("composer-blocked")).toHaveText("This room is archived and read-only.");
+  await expect(member.chat.composer).toBeDisabled();
+  await expect(member.page.getByText("kept for the record")).toBeVisible();
+
+  await row.getByTestId("admin-room-unarchive").click();
+  await expect(member.page.getByTestId("composer-blocked")).toHaveCount(0);
+  await member.chat.sendAndWaitForAck("open again");
+});
