@@ -25,8 +25,8 @@ import { CLIENT_IP_HEADER } from "./http/client-ip";
 import { createMetrics, serveMetrics } from "./metrics";
 import { createMetricsHistory } from "./metrics-history";
 import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonError } from "./http/security-headers";
-import { setRuntime } from "./runtime";
-import { watchRevocations } from "./auth/user-validity";
+import { setRuntime, type Runtime } from "./runtime";
+import { UserValidity } from "./auth/user-validity";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -79,9 +79,10 @@ async function main() {
     },
   });
   const metricsHistory = await createMetricsHistory(metrics, config, log);
-  const runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory };
+  const users = new UserValidity(database.db, config.USER_CACHE_TTL_MS);
+  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users };
   setRuntime(runtime);
-  await watchRevocations(bus);
+  await users.watch(bus);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   await startJobs(jobs, runtime);
   log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage and bus ready");

@@ -1,7 +1,9 @@
 /**
- * The process-wide runtime (config, database, bus, gateway registry), shared through
- * globalThis because Next bundles route handlers separately from the custom server: both
- * bundles must see one instance, never two. Only server/index.ts creates it.
+ * The process-wide runtime: config, database, bus and every piece of per-process state
+ * (caches, queues, limiters). Next bundles route handlers apart from the custom server, so a
+ * module-level variable would exist once per bundle; the runtime is the one explicit interface
+ * between them, handed over on globalThis under one key. Per-process state belongs on it, not
+ * in module scope. Only server/index.ts creates it.
  */
 import type { Database } from "@/db/client";
 import type { Bus } from "./bus";
@@ -14,6 +16,8 @@ import type { Metrics } from "./metrics";
 import type { MetricsHistory } from "./metrics-history";
 import type { PresenceStore } from "./presence";
 import type { SocketCap } from "./realtime/socket-cap";
+import type { UserValidity } from "./auth/user-validity";
+import type { StandingCache } from "./chat/standing";
 
 export interface Runtime {
   config: Config;
@@ -32,6 +36,10 @@ export interface Runtime {
   jobs: JobQueue;
   /** The last hour of this instance's (and, through Redis, every instance's) metrics. */
   metricsHistory: MetricsHistory;
+  /** Whether tokens' users may still act (cached, revoked across instances through the bus). */
+  users: UserValidity;
+  /** Room standing for rooms this instance follows; set by the gateway while it serves sockets. */
+  standing?: StandingCache;
 }
 
 const KEY = Symbol.for("confab.runtime");
@@ -41,8 +49,13 @@ export function setRuntime(runtime: Runtime): void {
   (globalThis as Holder)[KEY] = runtime;
 }
 
+/** The runtime, or undefined outside a started server (unit tests of pure services). */
+export function findRuntime(): Runtime | undefined {
+  return (globalThis as Holder)[KEY];
+}
+
 export function getRuntime(): Runtime {
-  const runtime = (globalThis as Holder)[KEY];
+  const runtime = findRuntime();
   if (!runtime) throw new Error("Confab runtime is not initialised: start the app with `npm start` (server/index.ts)");
   return runtime;
 }

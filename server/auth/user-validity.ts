@@ -5,89 +5,88 @@
  * A site admin's change reaches every instance at once through the bus (`user_revoked` on the
  * site topic, see `watchRevocations`); the TTL bounds only changes made behind the app's back
  * (a row deleted in SQL) and revocations lost while the bus was down (a resync forgets all).
- * The cache lives on globalThis: route handlers and the gateway are bundled apart.
  */
+import type { Database } from "@/db/client";
 import { getUserStatus } from "@/db/queries/users";
 import { SITE_TOPIC, type Bus } from "@/server/bus";
 import { getRuntime } from "@/server/runtime";
 
 type Entry = { active: boolean; until: number };
-type State = {
-  entries: Map<string, Entry>;
-  pending: Map<string, Promise<boolean>>;
-  /** Bumped by every forget, so a lookup that raced a revocation is not cached. */
-  generation: Map<string, number>;
-};
-type Holder = { [KEY]?: State };
 
-const KEY = Symbol.for("confab.userValidity");
 /** Bounds memory under a flood of distinct (validly signed) tokens; the oldest entry goes first. */
 const MAX_ENTRIES = 50_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function state(): State {
-  const holder = globalThis as Holder;
-  return (holder[KEY] ??= { entries: new Map(), pending: new Map(), generation: new Map() });
-}
+/** One per process, on the runtime (server/index.ts), so the gateway and route handlers share it. */
+export class UserValidity {
+  private readonly entries = new Map<string, Entry>();
+  private readonly pending = new Map<string, Promise<boolean>>();
+  /** Bumped by every forget, so a lookup that raced a revocation is not cached. */
+  private readonly generation = new Map<string, number>();
 
-export async function isActiveUser(userId: string): Promise<boolean> {
-  if (!UUID.test(userId)) return false;
-  const { entries, pending, generation } = state();
-  const hit = entries.get(userId);
-  if (hit && hit.until > Date.now()) return hit.active;
-  // Concurrent first requests of one user share one query.
-  let lookup = pending.get(userId);
-  if (!lookup) {
-    const { db, config } = getRuntime();
-    const started = generation.get(userId) ?? 0;
-    lookup = getUserStatus(db, { id: userId })
-      .then((row) => {
-        const active = row !== null && row.disabledAt === null && row.deletedAt === null;
-        // A revocation arrived while we read: our answer may predate it, so do not keep it.
-        if ((generation.get(userId) ?? 0) !== started) return active;
-        entries.delete(userId);
-        entries.set(userId, { active, until: Date.now() + config.USER_CACHE_TTL_MS });
-        if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-        return active;
-      })
-      .finally(() => {
-        if (pending.get(userId) === lookup) pending.delete(userId);
-      });
-    pending.set(userId, lookup);
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs: number,
+  ) {}
+
+  async isActive(userId: string): Promise<boolean> {
+    if (!UUID.test(userId)) return false;
+    const hit = this.entries.get(userId);
+    if (hit && hit.until > Date.now()) return hit.active;
+    // Concurrent first requests of one user share one query.
+    let lookup = this.pending.get(userId);
+    if (!lookup) {
+      const started = this.generation.get(userId) ?? 0;
+      lookup = getUserStatus(this.db, { id: userId })
+        .then((row) => {
+          const active = row !== null && row.disabledAt === null && row.deletedAt === null;
+          // A revocation arrived while we read: our answer may predate it, so do not keep it.
+          if ((this.generation.get(userId) ?? 0) !== started) return active;
+          this.entries.delete(userId);
+          this.entries.set(userId, { active, until: Date.now() + this.ttlMs });
+          if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+          return active;
+        })
+        .finally(() => {
+          if (this.pending.get(userId) === lookup) this.pending.delete(userId);
+        });
+      this.pending.set(userId, lookup);
+    }
+    return lookup;
   }
-  return lookup;
+
+  /** Drops what this process knows about a user, after they were disabled, enabled or deleted. */
+  forget(userId: string): void {
+    this.entries.delete(userId);
+    this.pending.delete(userId);
+    this.generation.set(userId, (this.generation.get(userId) ?? 0) + 1);
+    if (this.generation.size > MAX_ENTRIES) this.generation.delete(this.generation.keys().next().value!);
+  }
+
+  private forgetEveryone(): void {
+    this.entries.clear();
+    this.pending.clear();
+  }
+
+  /**
+   * Subscribes this process to the site topic and applies revocations from any instance. Call
+   * once at start-up, before serving requests.
+   */
+  async watch(bus: Bus): Promise<void> {
+    bus.onEvent((topic, event) => {
+      if (topic === SITE_TOPIC && event.type === "user_revoked") this.forget(event.user);
+    });
+    // Revocations published while the subscriber was away are lost: trust nothing cached.
+    bus.onResync(() => this.forgetEveryone());
+    await bus.subscribe(SITE_TOPIC);
+  }
 }
 
-/** Drops what this process knows about a user, after they were disabled, enabled or deleted. */
-export function forgetUser(userId: string): void {
-  const { entries, pending, generation } = state();
-  entries.delete(userId);
-  pending.delete(userId);
-  generation.set(userId, (generation.get(userId) ?? 0) + 1);
-  if (generation.size > MAX_ENTRIES) generation.delete(generation.keys().next().value!);
-}
-
-function forgetEveryone(): void {
-  const { entries, pending } = state();
-  entries.clear();
-  pending.clear();
-}
-
-/**
- * Subscribes this process to the site topic and applies revocations from any instance. Call
- * once at start-up, before serving requests.
- */
-export async function watchRevocations(bus: Bus): Promise<void> {
-  bus.onEvent((topic, event) => {
-    if (topic === SITE_TOPIC && event.type === "user_revoked") forgetUser(event.user);
-  });
-  // Revocations published while the subscriber was away are lost: trust nothing cached.
-  bus.onResync(forgetEveryone);
-  await bus.subscribe(SITE_TOPIC);
-}
+/** Whether the user may still act, through this process's cache. */
+export const isActiveUser = (userId: string): Promise<boolean> => getRuntime().users.isActive(userId);
 
 /** Tells every instance (this one included) to re-check a user now. */
 export async function publishRevocation(bus: Bus, userId: string, close: boolean): Promise<void> {
-  forgetUser(userId);
+  getRuntime().users.forget(userId);
   await bus.publish(SITE_TOPIC, { type: "user_revoked", user: userId, close });
 }

@@ -11,6 +11,7 @@
  */
 import type { MembershipRow, RoomRow } from "@/db/queries/rooms";
 import type { Bus, BusEvent } from "@/server/bus";
+import { findRuntime } from "@/server/runtime";
 
 /** How long a user's site-admin flag is trusted; promotion and demotion are rare and admin-only. */
 export const SITE_ADMIN_TTL_MS = 5_000;
@@ -141,14 +142,7 @@ export class StandingCache {
   }
 }
 
-const KEY = Symbol.for("confab.standing-cache");
-type Holder = { [KEY]?: StandingCache };
-
-/** Installed by the gateway; `loadRoom` in either bundle (server or Next routes) finds it here. */
-export function installStandingCache(cache: StandingCache | undefined): void {
-  (globalThis as Holder)[KEY] = cache;
-}
-
+/** The gateway's cache, when this process serves sockets; `loadRoom` in either bundle finds it on the runtime. */
 export function standingCache(): StandingCache | undefined {
-  return (globalThis as Holder)[KEY];
+  return findRuntime()?.standing;
 }

@@ -13,7 +13,7 @@ import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
 import { isActiveUser } from "@/server/auth/user-validity";
 import { toWireMessage } from "@/server/chat/wire";
-import { installStandingCache, StandingCache } from "@/server/chat/standing";
+import { StandingCache } from "@/server/chat/standing";
 import { AppError } from "@/server/errors";
 import { FrameBudgets, PendingHandshakes } from "@/server/limits";
 import type { Runtime } from "@/server/runtime";
@@ -70,7 +70,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
   // The listener set's identity marks one subscription of the room: a new set after the room
   // was unsubscribed and subscribed again, so standing cached before the gap is dropped.
   const standing = new StandingCache(runtime.bus, { epoch: (room) => (registry.isSubscribed(room) ? registry.listeners(room) : undefined) });
-  installStandingCache(standing);
+  runtime.standing = standing;
   registry.onStatusChoice = (userId, listeners, status) => {
     for (const listener of listeners) void presence.setStatus(userId, listener.id, status);
   };
@@ -252,7 +252,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     async close() {
       closing = true;
       clearInterval(heartbeat);
-      installStandingCache(undefined);
+      runtime.standing = undefined;
       standing.close();
       const open = [...connections];
       await Promise.all(
