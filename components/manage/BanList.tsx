@@ -1,21 +1,17 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
-import { api, errorMessage, type Ban } from "@/lib/api";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
+import { bansQuery } from "@/lib/queries";
 import { buttonClass, ErrorLine, Section } from "./ui";
 
-/** Banned users with Unban. */
-export function BanList({ roomId, version, onChanged }: { roomId: string; version: number; onChanged: () => void }) {
-  const [bans, setBans] = useState<Ban[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    api
-      .bans(roomId)
-      .then(({ bans }) => setBans(bans))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load bans.")));
-  }, [roomId]);
-  useEffect(load, [load, version]);
+/** Banned users with Unban; `onChanged` invalidates the room's queries (this list among them). */
+export function BanList({ roomId, onChanged }: { roomId: string; onChanged: () => void }) {
+  const query = useQuery(bansQuery(roomId));
+  const bans = query.data;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load bans.") : null);
 
   async function unban(user: string) {
     setError(null);

@@ -1,8 +1,10 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useNow } from "@/hooks/usePresence";
-import { api, errorMessage, type Invite } from "@/lib/api";
+import { api, errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
+import { invitesQuery, queryKeys } from "@/lib/queries";
 import { grantableRoles, type Viewer } from "@/lib/roles";
 import { buttonClass, dangerClass, ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
@@ -21,18 +23,14 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
   const [role, setRole] = useState<string>(roles.includes("member") ? "member" : (roles[0] ?? "guest"));
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const [invites, setInvites] = useState<Invite[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const query = useQuery(invitesQuery(roomId));
+  const invites = query.data;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load invitations.") : null);
   const [busy, setBusy] = useState(false);
   const now = useNow(10_000);
-
-  const load = useCallback(() => {
-    api
-      .listInvites(roomId)
-      .then(({ invites }) => setInvites(invites))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load invitations.")));
-  }, [roomId]);
-  useEffect(load, [load]);
+  const load = () => void queryClient.invalidateQueries({ queryKey: queryKeys.invites(roomId) });
 
   async function create(event: React.FormEvent) {
     event.preventDefault();
