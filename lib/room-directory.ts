@@ -47,6 +47,11 @@ export class RoomDirectory {
    * always reflects what happened before this call (a join, a new room).
    */
   refresh = async (): Promise<void> => {
+    const state = this.queryClient.getQueryState(queryKeys.myRooms);
+    if (state?.fetchStatus === "fetching" && state.data === undefined) {
+      // TanStack shares (rather than restarts) a first load still running: let it end, then ask again.
+      await this.queryClient.fetchQuery(this.query).catch(() => undefined);
+    }
     if (this.queryClient.getQueryState(queryKeys.myRooms)) await this.queryClient.refetchQueries({ queryKey: queryKeys.myRooms, exact: true, type: "all" });
     else await this.queryClient.prefetchQuery(this.query);
   };
