@@ -30,7 +30,7 @@ export function useChatSocket(key: string, options: ChatClientOptions = {}): Cha
     const directory = new RoomDirectory(queryClient);
     // Per user and per tab: what this tab had not seen acknowledged survives its reload.
     const outbox = typeof window === "undefined" ? undefined : sessionOutbox(`confab.outbox.${key}`);
-    return { store, client: new ChatClient(store, { onUnauthenticated, directory, outbox }), directory };
+    return { store, client: new ChatClient(store, { onUnauthenticated, directory, outbox, shareKey: key }), directory };
     // The client is bound to the user; callbacks are read once at creation.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, queryClient]);

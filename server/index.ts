@@ -118,10 +118,11 @@ async function main() {
     normalizeForwarding(req, config.TRUST_PROXY);
     // Route handlers see no socket; hand them the client address, never a client-supplied one.
     const forwarded = config.TRUST_PROXY ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
-    req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
+    const clientAddress = forwarded || req.socket.remoteAddress;
+    req.headers[CLIENT_IP_HEADER] = clientAddress || "unknown";
     applySecurityHeaders(req, res);
     if (!hasDecodablePath(req.url)) return sendJsonError(res, 400, "INVALID", "the path has malformed percent-encoding");
-    if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, req, res);
+    if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, clientAddress, req, res);
     if (req.url?.split("?")[0] === LIVENESS_PATH && req.method === "GET") return sendJson(res, 200, { ok: true });
     void handleRequest(req, res);
   });

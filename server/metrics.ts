@@ -49,9 +49,13 @@ const isLoopback = (address: string | undefined) => address === "127.0.0.1" || a
  * Serves the registry. Loopback callers need nothing; anyone else needs the token, and
  * without a token configured the endpoint does not exist for them.
  */
-export async function serveMetrics(metrics: Metrics, token: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * `clientAddress` is the caller as rate limits see it: behind a trusted proxy on the same host
+ * the socket is always loopback, so the forwarded address decides.
+ */
+export async function serveMetrics(metrics: Metrics, token: string | undefined, clientAddress: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-  const authorized = token ? bearer !== undefined && safeEqual(bearer, token) : isLoopback(req.socket.remoteAddress);
+  const authorized = token ? bearer !== undefined && safeEqual(bearer, token) : isLoopback(clientAddress);
   if (!authorized) {
     res.writeHead(token ? 401 : 404, { "content-type": "application/json" });
     res.end(JSON.stringify({ error: { code: token ? "UNAUTHENTICATED" : "NOT_FOUND", message: token ? "metrics need the bearer token" : "not found" } }));

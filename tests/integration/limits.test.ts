@@ -84,3 +84,12 @@ describe("handshake caps", () => {
     await waitFor(async () => (await refusal("10.0.0.4")) === "accepted", { what: "a closed pending socket frees its place" });
   });
 });
+
+describe("metrics behind a proxy", () => {
+  test("/metrics answers a loopback caller, but not a remote client forwarded by a trusted proxy on loopback", async () => {
+    assert.equal((await fetch(`${server.url}/metrics`)).status, 200);
+    const forwarded = await fetch(`${server.url}/metrics`, { headers: { "x-forwarded-for": "203.0.113.7" } });
+    assert.equal(forwarded.status, 404);
+    await forwarded.body?.cancel();
+  });
+});

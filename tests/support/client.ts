@@ -3,7 +3,7 @@
  * can wait for the next one matching a predicate.
  */
 import { randomUUID } from "node:crypto";
-import WebSocket from "ws";
+import WebSocket, { type ClientOptions } from "ws";
 import type { ServerFrame } from "@/protocol";
 
 export interface TestUser {
@@ -79,9 +79,16 @@ export class TestSocket {
     );
   }
 
-  /** Opens a socket; resolves once open (not necessarily authenticated). */
-  static open(url: string, opts: { token?: string; origin?: string; headers?: Record<string, string> } = {}): Promise<TestSocket> {
+  /**
+   * Opens a socket; resolves once open (not necessarily authenticated). `tls` reaches the
+   * underlying https request (`ca` for a test certificate, `localAddress` for a source address).
+   */
+  static open(
+    url: string,
+    opts: { token?: string; origin?: string; headers?: Record<string, string>; tls?: Pick<ClientOptions, "ca" | "localAddress"> } = {},
+  ): Promise<TestSocket> {
     const ws = new WebSocket(url, {
+      ...opts.tls,
       headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
       ...(opts.origin ? { origin: opts.origin } : {}),
     });
@@ -94,8 +101,8 @@ export class TestSocket {
   }
 
   /** Opens an authenticated socket and waits for `ready`. */
-  static async connect(url: string, user: TestUser): Promise<TestSocket> {
-    const socket = await TestSocket.open(url, { token: user.token });
+  static async connect(url: string, user: TestUser, tls?: Pick<ClientOptions, "ca" | "localAddress">): Promise<TestSocket> {
+    const socket = await TestSocket.open(url, { token: user.token, tls });
     await socket.next((f) => f.type === "ready");
     return socket;
   }

@@ -1,0 +1,162 @@
+/**
+ * The outbox: every send gets a client UUID and stays pending until a message with that
+ * client id arrives (ack or broadcast). At-least-once on the wire, exactly once in the UI:
+ * the server is idempotent on the id, so every resend below reuses it.
+ *
+ * - A send goes out only once its room is joined with `since` on the current session; each
+ *   such join flushes the room's entries, so a reconnect resends everything unacknowledged.
+ * - On an open session, an unanswered send is resent after ACK_TIMEOUT_MS, MAX_SEND_ATTEMPTS
+ *   times in all, then marked failed with Retry (ack-timeout.ts).
+ * - Error actions: NOT_IN_ROOM re-joins the room once and resends; a retryable error
+ *   (RATE_LIMITED, UNAVAILABLE) waits `retry_after_ms`, shown as a countdown, and resends;
+ *   INTERNAL restarts the connection with backoff; anything else (FORBIDDEN, INVALID, ...) is
+ *   final and says why.
+ * - Entries survive a reload of the tab through OutboxStorage (sessionStorage).
+ */
+import type { ServerFrameOf } from "@/protocol";
+import { sentence } from "../api";
+import type { OutboxStorage } from "../outbox-storage";
+import { AckTimeouts } from "./ack-timeout";
+import type { SyncContext } from "./context";
+
+export interface OutboxRooms {
+  isSynced(room: string): boolean;
+  /** Joins the room again on this session; true if a join went out (it flushes the room). */
+  rejoin(room: string): boolean;
+}
+
+export class Outbox {
+  private readonly acks = new AckTimeouts({
+    // Settled meanwhile by the message's own broadcast (its ack was lost): nothing to resend.
+    resend: (id) => (this.ctx.store.pendingEntry(id) ? this.transmit(id) : this.acks.settle(id)),
+    giveUp: (id, attempts) => this.ctx.store.updatePending(id, { state: "failed", error: `No answer from the server after ${attempts} attempts.` }),
+  });
+  /** Sends that already made us re-join their room once after NOT_IN_ROOM (a second one fails them). */
+  private readonly rejoinedFor = new Set<string>();
+  /** Sends waiting out a retryable error's delay. */
+  private readonly waits = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly rooms: OutboxRooms,
+    private readonly restartConnection: (reason: string) => void,
+  ) {}
+
+  /** Puts entries a reload interrupted back (pending, original ids) and keeps the stored copy current. */
+  restore(storage: OutboxStorage | undefined): void {
+    if (!storage) return;
+    const { store } = this.ctx;
+    for (const entry of storage.load()) {
+      if (!store.pendingEntry(entry.id)) store.addPending(entry);
+    }
+    store.onOutboxChange((entries) => storage.save(entries));
+    storage.save(store.pendingEntries());
+  }
+
+  stop(): void {
+    this.acks.pauseAll();
+    this.ctx.store.onOutboxChange(null);
+    for (const timer of this.waits.values()) clearTimeout(timer);
+    this.waits.clear();
+  }
+
+  /** The session ended: nothing on it can be answered; the next join resends. */
+  onClosed(): void {
+    this.acks.pauseAll();
+  }
+
+  /** Queues a message; it shows as pending until the server has stored it. Returns its client id. */
+  send(room: string, content: string, replyTo?: string): string {
+    const id = crypto.randomUUID();
+    this.ctx.store.addPending({ id, room, content, createdAt: new Date().toISOString(), state: "sending", ...(replyTo ? { replyTo } : {}) });
+    this.transmit(id);
+    return id;
+  }
+
+  /** Sends a failed message again, with its original id. */
+  retry(id: string): void {
+    if (!this.ctx.store.pendingEntry(id)) return;
+    this.forget(id);
+    this.ctx.store.updatePending(id, { state: "sending", error: undefined, retryAt: undefined });
+    this.transmit(id);
+  }
+
+  discard(id: string): void {
+    this.forget(id);
+    this.ctx.store.removePending(id);
+  }
+
+  hasPending(room: string): boolean {
+    return this.ctx.store.pendingEntries().some((e) => e.room === room);
+  }
+
+  /** Sends the room's entries (after a join with `since` on this session). */
+  flush(room: string): void {
+    for (const entry of this.ctx.store.pendingEntries()) {
+      if (entry.room === room && entry.state === "sending" && !this.waits.has(entry.id)) this.transmit(entry.id);
+    }
+  }
+
+  private transmit(id: string): void {
+    const { store } = this.ctx;
+    const entry = store.pendingEntry(id);
+    if (!entry || entry.state !== "sending" || !this.rooms.isSynced(entry.room)) return;
+    // A wait restored from storage (or cut short by a reconnect) is over once we send.
+    if (entry.retryAt !== undefined) store.updatePending(entry.id, { retryAt: undefined, error: undefined });
+    const sent = this.ctx.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content, ...(entry.replyTo ? { reply_to: entry.replyTo } : {}) });
+    if (sent) this.acks.sent(entry.id);
+  }
+
+  private forget(id: string): void {
+    this.acks.settle(id);
+    this.rejoinedFor.delete(id);
+    const timer = this.waits.get(id);
+    if (timer) clearTimeout(timer);
+    this.waits.delete(id);
+  }
+
+  /** The server stored one of our sends (an unknown ref is a no-op). */
+  onAck(frame: ServerFrameOf<"ack">): void {
+    this.forget(frame.ref);
+    // The ack settles the entry even if the stored copy differs (e.g. trimmed content).
+    this.ctx.store.removePending(frame.ref);
+  }
+
+  /** An error answering one of our sends. True when it did. */
+  onError(frame: ServerFrameOf<"error">): boolean {
+    const ref = frame.ref;
+    const entry = ref ? this.ctx.store.pendingEntry(ref) : undefined;
+    if (!entry || !ref) return false;
+    this.acks.settle(ref);
+    if (frame.code === "NOT_IN_ROOM" && !this.rejoinedFor.has(ref)) {
+      this.rejoinedFor.add(ref);
+      // This session lost the room (a server restart behind a proxy that kept us connected,
+      // say): join it again; the join re-sends the outbox, this entry included.
+      if (this.rooms.rejoin(entry.room)) return true;
+    }
+    if (frame.code === "INTERNAL") {
+      // Something broke on the server's side of this connection: start a fresh one on the
+      // backoff schedule; the entry is resent after the re-join.
+      this.restartConnection("server error");
+      return true;
+    }
+    if (frame.retryable) {
+      // Stored nothing: try again with the same id after the server's hint, and say so.
+      const waitMs = frame.retry_after_ms ?? 2000;
+      const previous = this.waits.get(ref);
+      if (previous) clearTimeout(previous);
+      this.ctx.store.updatePending(ref, { retryAt: Date.now() + waitMs, error: sentence(frame.message) });
+      this.waits.set(
+        ref,
+        setTimeout(() => {
+          this.waits.delete(ref);
+          this.ctx.store.updatePending(ref, { retryAt: undefined, error: undefined });
+          this.transmit(ref);
+        }, waitMs),
+      );
+      return true;
+    }
+    this.ctx.store.updatePending(ref, { state: "failed", error: sentence(frame.message) });
+    return true;
+  }
+}

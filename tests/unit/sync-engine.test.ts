@@ -1,0 +1,334 @@
+/**
+ * The browser sync engine (lib/chat-client.ts + lib/sync/*) against a fake transport, a fake
+ * history API and fake timers: every delivery rule the client owns, without a browser.
+ */
+import assert from "node:assert/strict";
+import { mock, test, type TestContext } from "node:test";
+import { ChatClient } from "@/lib/chat-client";
+import { ChatStore, type PendingMessage } from "@/lib/chat-store";
+import type { OutboxStorage } from "@/lib/outbox-storage";
+import { ACK_TIMEOUT_MS } from "@/lib/sync/ack-timeout";
+import type { HistoryApi } from "@/lib/sync/context";
+import type { Transport, TransportEvents } from "@/lib/sync/transport";
+import { CloseCode, PROTOCOL_VERSION, type ClientFrame, type Message, type ServerFrame } from "@/protocol";
+
+const ME = { id: "u-me", username: "me" };
+const ROOM = "r1";
+
+class FakeTransport implements Transport {
+  events: TransportEvents | null = null;
+  sent: ClientFrame[] = [];
+  restarts: string[] = [];
+  open = false;
+  start(events: TransportEvents) {
+    this.events = events;
+  }
+  stop() {
+    this.events = null;
+  }
+  send(frame: ClientFrame) {
+    if (!this.open) return false;
+    this.sent.push(frame);
+    return true;
+  }
+  reconnectNow() {}
+  restart(reason: string) {
+    this.restarts.push(reason);
+  }
+  ready(protocol = PROTOCOL_VERSION) {
+    this.open = true;
+    this.events!.status("online");
+    this.events!.ready({ type: "ready", user: ME, session: "s", protocol });
+  }
+  drop(code = 1006) {
+    this.open = false;
+    this.events!.closed(code);
+  }
+  deliver(frame: ServerFrame) {
+    this.events!.frame(frame);
+  }
+  take<T extends ClientFrame["type"]>(type: T): Extract<ClientFrame, { type: T }>[] {
+    const taken = this.sent.filter((f): f is Extract<ClientFrame, { type: T }> => f.type === type);
+    this.sent = this.sent.filter((f) => f.type !== type);
+    return taken;
+  }
+}
+
+function message(seq: number, over: Partial<Message> = {}): Message {
+  return { id: `m${seq}`, room: ROOM, seq, sender: "u-other", kind: "text", content: `#${seq}`, client_id: `c${seq}`, created_at: new Date(0).toISOString(), ...over };
+}
+
+/** Server-side history: seqs 1..n; records every request. */
+class FakeHistory implements HistoryApi {
+  calls: { before?: number; after?: number; limit?: number }[] = [];
+  fail = 0;
+  constructor(public messages: Message[]) {}
+  async listMessages(_room: string, page: { before?: number; after?: number; limit?: number }) {
+    this.calls.push(page);
+    if (this.fail > 0) {
+      this.fail--;
+      throw new Error("network down");
+    }
+    let rows = this.messages.filter((m) => (page.after === undefined || m.seq > page.after) && (page.before === undefined || m.seq < page.before));
+    const limit = page.limit ?? 50;
+    rows = page.after !== undefined && page.before === undefined ? rows.slice(0, limit) : rows.slice(-limit);
+    return { messages: rows };
+  }
+  async getMessage(_room: string, id: string) {
+    const found = this.messages.find((m) => m.id === id);
+    if (!found) throw Object.assign(new Error("not found"), { status: 404 });
+    return { message: found };
+  }
+}
+
+function memoryOutbox(): OutboxStorage & { entries: PendingMessage[] } {
+  const box = {
+    entries: [] as PendingMessage[],
+    load: () => box.entries.map((e) => ({ ...e })),
+    save: (entries: readonly PendingMessage[]) => void (box.entries = [...entries]),
+  };
+  return box;
+}
+
+/** Lets promise chains (history loads) settle. */
+async function settle() {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+async function setup(t: TestContext, history = new FakeHistory([1, 2, 3].map((s) => message(s))), outbox?: OutboxStorage) {
+  mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"] });
+  t.after(() => mock.timers.reset());
+  const store = new ChatStore();
+  const transport = new FakeTransport();
+  const unauthenticated: string[] = [];
+  const client = new ChatClient(store, { transport, history, outbox, onUnauthenticated: () => unauthenticated.push("x") });
+  client.start();
+  return { store, transport, history, client, unauthenticated };
+}
+
+/** Opens ROOM on a ready session and answers the join. */
+async function openJoined(t: TestContext, history?: FakeHistory, outbox?: OutboxStorage) {
+  const env = await setup(t, history, outbox);
+  env.transport.ready();
+  env.client.openRoom(ROOM);
+  await settle();
+  const [join] = env.transport.take("join");
+  assert.ok(join, "the open room is joined");
+  env.transport.deliver({ type: "joined", ref: join.id, room: ROOM, seq: env.store.maxSeq(ROOM) ?? 0, members: [], typing: [], reads: {}, delivered: {} });
+  return { ...env, join };
+}
+
+test("an open room is joined after its history loads, and re-joined with `since` after a drop", async (t) => {
+  const { store, transport, join } = await openJoined(t);
+  assert.equal(join.since, 3, "since = the highest seq loaded");
+  assert.deepEqual(store.getRoom(ROOM).messages.map((m) => m.seq), [1, 2, 3]);
+  transport.deliver({ type: "message", room: ROOM, message: message(4) });
+  transport.drop();
+  assert.equal(store.getRoom(ROOM).joined, false, "a drop marks the room not joined");
+  assert.deepEqual(transport.take("join"), [], "nothing is sent while closed");
+  transport.ready();
+  const [again] = transport.take("join");
+  assert.equal(again?.since, 4, "the re-join asks for everything after the highest seq received");
+});
+
+test("a gap frame is filled over REST", async (t) => {
+  const history = new FakeHistory([1, 2, 3].map((s) => message(s)));
+  const { store, transport } = await openJoined(t, history);
+  history.messages.push(...[4, 5, 6, 7].map((s) => message(s)));
+  history.calls = [];
+  transport.deliver({ type: "gap", room: ROOM, from: 4, to: 6 });
+  await settle();
+  assert.deepEqual(history.calls, [{ after: 3, before: 7, limit: 200 }]);
+  assert.deepEqual(store.getRoom(ROOM).messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6]);
+});
+
+test("a hole in live seqs is fetched, retried with backoff when the fetch fails", async (t) => {
+  const history = new FakeHistory([1, 2, 3].map((s) => message(s)));
+  const { store, transport } = await openJoined(t, history);
+  history.messages.push(message(4), message(5));
+  history.fail = 1;
+  transport.deliver({ type: "message", room: ROOM, message: message(6) });
+  await settle();
+  assert.deepEqual(store.getRoom(ROOM).messages.map((m) => m.seq), [1, 2, 3, 6], "the first fetch failed");
+  mock.timers.tick(1000);
+  await settle();
+  assert.deepEqual(store.getRoom(ROOM).messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6], "the retry filled 4..5");
+});
+
+test("duplicate and out-of-order frames leave one copy of each message, ordered by seq", async (t) => {
+  const { store, transport } = await openJoined(t);
+  transport.deliver({ type: "message", room: ROOM, message: message(5) });
+  transport.deliver({ type: "message", room: ROOM, message: message(4) });
+  transport.deliver({ type: "message", room: ROOM, message: message(5) });
+  transport.deliver({ type: "message", room: ROOM, message: message(3) });
+  await settle();
+  assert.deepEqual(store.getRoom(ROOM).messages.map((m) => m.id), ["m1", "m2", "m3", "m4", "m5"]);
+});
+
+test("a send waits for the join, goes out with its id, and is settled by its ack", async (t) => {
+  const { store, transport, client } = await setup(t);
+  client.openRoom(ROOM);
+  const id = client.send(ROOM, "hello");
+  assert.equal(store.pendingEntry(id)?.state, "sending");
+  assert.equal(transport.sent.length, 0, "offline: nothing on the wire");
+  transport.ready();
+  await settle();
+  assert.deepEqual(transport.sent.map((f) => f.type), ["join", "send"], "the join flushes the outbox, after the join");
+  const [send] = transport.take("send");
+  assert.equal(send?.id, id);
+  transport.deliver({ type: "ack", ref: id, message: message(4, { sender: ME.id, client_id: id, content: "hello" }) });
+  assert.equal(store.pendingEntry(id), undefined);
+  assert.equal(store.getRoom(ROOM).messages.at(-1)?.content, "hello");
+});
+
+test("an unacked send is resent with the same id every 10 s, 3 attempts, then fails with Retry", async (t) => {
+  const { store, transport, client } = await openJoined(t);
+  const id = client.send(ROOM, "anyone?");
+  assert.equal(transport.take("send").length, 1);
+  mock.timers.tick(ACK_TIMEOUT_MS);
+  mock.timers.tick(ACK_TIMEOUT_MS);
+  const resent = transport.take("send");
+  assert.deepEqual(resent.map((f) => f.id), [id, id], "two resends, same id");
+  mock.timers.tick(ACK_TIMEOUT_MS);
+  assert.equal(store.pendingEntry(id)?.state, "failed");
+  assert.match(store.pendingEntry(id)?.error ?? "", /after 3 attempts/);
+  client.retry(id);
+  assert.deepEqual(transport.take("send").map((f) => f.id), [id], "Retry sends the same id again");
+});
+
+test("NOT_IN_ROOM re-joins the room and resends; a second one is final", async (t) => {
+  const { store, transport, client } = await openJoined(t);
+  const id = client.send(ROOM, "still here?");
+  transport.take("send");
+  transport.deliver({ type: "error", ref: id, code: "NOT_IN_ROOM", message: "join the room first", retryable: false });
+  assert.equal(transport.sent[0]?.type, "join", "re-joined first");
+  assert.equal(transport.sent[1]?.type, "send", "then resent");
+  assert.equal((transport.sent[1] as { id: string }).id, id);
+  transport.sent = [];
+  transport.deliver({ type: "error", ref: id, code: "NOT_IN_ROOM", message: "join the room first", retryable: false });
+  assert.equal(store.pendingEntry(id)?.state, "failed");
+  assert.deepEqual(transport.sent, []);
+});
+
+test("RATE_LIMITED waits retry_after_ms, shown on the entry, then resends by itself", async (t) => {
+  const { store, transport, client } = await openJoined(t);
+  const id = client.send(ROOM, "fast");
+  transport.take("send");
+  transport.deliver({ type: "error", ref: id, code: "RATE_LIMITED", message: "slow down", retryable: true, retry_after_ms: 3000 });
+  const entry = store.pendingEntry(id);
+  assert.equal(entry?.state, "sending");
+  assert.equal(entry?.retryAt, Date.now() + 3000, "the wait is on the entry for the countdown");
+  mock.timers.tick(2999);
+  assert.deepEqual(transport.take("send"), []);
+  mock.timers.tick(1);
+  assert.deepEqual(transport.take("send").map((f) => f.id), [id]);
+  assert.equal(store.pendingEntry(id)?.retryAt, undefined);
+});
+
+test("INTERNAL restarts the connection; the entry is resent after the next join", async (t) => {
+  const { store, transport, client } = await openJoined(t);
+  const id = client.send(ROOM, "boom");
+  transport.take("send");
+  transport.deliver({ type: "error", ref: id, code: "INTERNAL", message: "internal error", retryable: true });
+  assert.deepEqual(transport.restarts, ["server error"]);
+  transport.drop();
+  transport.ready();
+  await settle();
+  assert.deepEqual(transport.take("send").map((f) => f.id), [id]);
+  assert.equal(store.pendingEntry(id)?.state, "sending");
+});
+
+test("FORBIDDEN and INVALID are final and say why", async (t) => {
+  const { store, transport, client } = await openJoined(t);
+  const a = client.send(ROOM, "a");
+  const b = client.send(ROOM, "b");
+  transport.deliver({ type: "error", ref: a, code: "FORBIDDEN", message: "you are muted in this room", retryable: false });
+  transport.deliver({ type: "error", ref: b, code: "INVALID", message: "content too long", retryable: false, field: "content" });
+  assert.deepEqual([store.pendingEntry(a)?.state, store.pendingEntry(a)?.error], ["failed", "You are muted in this room"]);
+  assert.deepEqual([store.pendingEntry(b)?.state, store.pendingEntry(b)?.error], ["failed", "Content too long"]);
+  mock.timers.tick(ACK_TIMEOUT_MS * 4);
+  assert.equal(transport.take("send").length, 2, "no resends after a final error");
+});
+
+test("the outbox survives a reload: a new client resends the stored entry with its original id", async (t) => {
+  const storage = memoryOutbox();
+  const first = await setup(t, undefined, storage);
+  first.client.openRoom(ROOM);
+  const id = first.client.send(ROOM, "written offline");
+  assert.deepEqual(storage.entries.map((e) => e.id), [id], "stored when queued");
+  first.client.stop();
+  mock.timers.reset();
+
+  const second = await setup(t, undefined, storage);
+  assert.equal(second.store.pendingEntry(id)?.content, "written offline", "restored as pending");
+  second.client.openRoom(ROOM);
+  second.transport.ready();
+  await settle();
+  assert.deepEqual(second.transport.take("send").map((f) => f.id), [id]);
+  second.transport.deliver({ type: "ack", ref: id, message: message(4, { sender: ME.id, client_id: id }) });
+  assert.deepEqual(storage.entries, [], "dropped from storage once acknowledged");
+});
+
+test("a room with unsent messages restored from storage is joined from the background", async (t) => {
+  const storage = memoryOutbox();
+  storage.entries = [{ id: "c-old", room: ROOM, content: "from before", createdAt: new Date(0).toISOString(), state: "sending" }];
+  const { transport, client } = await setup(t, undefined, storage);
+  transport.ready();
+  client.setBackgroundRooms([ROOM]);
+  await settle();
+  assert.deepEqual(transport.take("watch").map((f) => f.rooms), [[ROOM]]);
+  const [join] = transport.take("join");
+  assert.equal(join?.since, 3);
+  assert.deepEqual(transport.take("send").map((f) => f.id), ["c-old"]);
+});
+
+test("protocol: a 4400 close asks for a reload; a newer server offers one", async (t) => {
+  const { store, transport } = await setup(t);
+  transport.ready(PROTOCOL_VERSION + 1);
+  assert.equal(store.getUpdate(), "available");
+  transport.drop(CloseCode.UNSUPPORTED_PROTOCOL);
+  assert.equal(store.getUpdate(), "required");
+});
+
+test("a 4001 close reports the session gone once", async (t) => {
+  const { store, transport, unauthenticated } = await setup(t);
+  transport.drop(CloseCode.UNAUTHENTICATED);
+  assert.deepEqual(unauthenticated, ["x"]);
+  assert.equal(store.getNotices()[0]?.code, "UNAUTHENTICATED");
+});
+
+test("a read wanted while offline is sent after the join, and again after a reconnect", async (t) => {
+  const { transport, client } = await setup(t);
+  client.openRoom(ROOM);
+  client.markRead(ROOM, 3);
+  transport.ready();
+  await settle();
+  assert.deepEqual(transport.take("read").map((f) => f.seq), [3]);
+  const [join] = transport.take("join");
+  transport.deliver({ type: "joined", ref: join!.id, room: ROOM, seq: 3, members: [], typing: [], reads: {}, delivered: {} });
+  client.markRead(ROOM, 2);
+  assert.deepEqual(transport.take("read"), [], "cursors never go back");
+  transport.drop();
+  transport.ready();
+  assert.deepEqual(transport.take("read").map((f) => f.seq), [3], "re-sent: the first may not have landed");
+});
+
+test("a kicked user's room is never re-joined by itself", async (t) => {
+  const { store, transport } = await openJoined(t);
+  transport.deliver({ type: "member", room: ROOM, event: "kicked", user: ME, reason: "spam" });
+  assert.deepEqual(store.getRoom(ROOM).removed, { kind: "kicked", reason: "spam" });
+  transport.drop();
+  transport.ready();
+  await settle();
+  assert.deepEqual(transport.take("join"), []);
+});
+
+test("errors answering best-effort frames stay quiet; others become notices", async (t) => {
+  const { store, transport, client } = await openJoined(t);
+  client.setTyping(ROOM, true);
+  const [typing] = transport.take("typing");
+  transport.deliver({ type: "error", ref: typing!.id!, code: "RATE_LIMITED", message: "slow down", retryable: true });
+  assert.equal(store.getNotices().length, 0);
+  transport.deliver({ type: "error", code: "FORBIDDEN", message: "not allowed", retryable: false });
+  assert.equal(store.getNotices()[0]?.message, "Not allowed");
+});
