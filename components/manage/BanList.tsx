@@ -1,14 +1,16 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, errorMessage } from "@/lib/api";
+import { useModerate } from "@/hooks/useRoomAdmin";
+import { errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
 import { bansQuery } from "@/lib/queries";
 import { buttonClass, ErrorLine, Section } from "./ui";
 
-/** Banned users with Unban; `onChanged` invalidates the room's queries (this list among them). */
-export function BanList({ roomId, onChanged }: { roomId: string; onChanged: () => void }) {
+/** Banned users with Unban. */
+export function BanList({ roomId }: { roomId: string }) {
   const query = useQuery(bansQuery(roomId));
+  const moderate = useModerate(roomId);
   const bans = query.data;
   const [actionError, setError] = useState<string | null>(null);
   const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load bans.") : null);
@@ -16,8 +18,7 @@ export function BanList({ roomId, onChanged }: { roomId: string; onChanged: () =
   async function unban(user: string) {
     setError(null);
     try {
-      await api.moderate(roomId, { action: "unban", user });
-      onChanged();
+      await moderate.mutateAsync({ action: "unban", user });
     } catch (err) {
       setError(errorMessage(err, "Could not unban."));
     }

@@ -1,10 +1,11 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNow } from "@/hooks/usePresence";
-import { api, errorMessage } from "@/lib/api";
+import { useCreateInvite, useRevokeInvite } from "@/hooks/useRoomAdmin";
+import { errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
-import { invitesQuery, queryKeys } from "@/lib/queries";
+import { invitesQuery } from "@/lib/queries";
 import { grantableRoles, type Viewer } from "@/lib/roles";
 import { buttonClass, dangerClass, ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
@@ -23,14 +24,14 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
   const [role, setRole] = useState<string>(roles.includes("member") ? "member" : (roles[0] ?? "guest"));
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const queryClient = useQueryClient();
   const query = useQuery(invitesQuery(roomId));
+  const createInvite = useCreateInvite(roomId);
+  const revokeInvite = useRevokeInvite(roomId);
   const invites = query.data;
   const [actionError, setError] = useState<string | null>(null);
   const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load invitations.") : null);
   const [busy, setBusy] = useState(false);
   const now = useNow(10_000);
-  const load = () => void queryClient.invalidateQueries({ queryKey: queryKeys.invites(roomId) });
 
   async function create(event: React.FormEvent) {
     event.preventDefault();
@@ -43,9 +44,8 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
     setError(null);
     setCopied(false);
     try {
-      const invite = await api.createInvite(roomId, { expires_in_s: expires, max_uses: uses, role });
+      const invite = await createInvite.mutateAsync({ expires_in_s: expires, max_uses: uses, role });
       setCreated(invite.url);
-      load();
     } catch (err) {
       setError(errorMessage(err, "Could not create the invitation."));
     } finally {
@@ -66,8 +66,7 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
   async function revoke(id: string) {
     setError(null);
     try {
-      await api.revokeInvite(roomId, id);
-      load();
+      await revokeInvite.mutateAsync(id);
     } catch (err) {
       setError(errorMessage(err, "Could not revoke the invitation."));
     }

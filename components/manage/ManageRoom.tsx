@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef } from "react";
+import { useEffect, useRef } from "react";
 import { useStore } from "zustand";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { useProfile } from "@/hooks/useProfile";
@@ -31,15 +31,13 @@ export function ManageRoom({ roomId }: { roomId: string }) {
   const memberVersion = useStore(store.api, (s) => selectRoom(roomId)(s).memberVersion);
   const info = useStore(store.api, (s) => selectRoom(roomId)(s).info);
 
-  const changed = useCallback(() => void queryClient.invalidateQueries({ queryKey: queryKeys.room(roomId) }), [queryClient, roomId]);
-
   // Again whenever a member event or settings change arrives live (the mount fetches anyway).
   const seen = useRef({ memberVersion, info });
   useEffect(() => {
     if (seen.current.memberVersion === memberVersion && seen.current.info === info) return;
     seen.current = { memberVersion, info };
-    changed();
-  }, [changed, memberVersion, info]);
+    void queryClient.invalidateQueries({ queryKey: queryKeys.room(roomId) });
+  }, [queryClient, roomId, memberVersion, info]);
 
   // The panel is on screen, so the room is joined while it is (members are only watched
   // otherwise, which carries no one else's member events). Only members join: opening a
@@ -80,10 +78,10 @@ export function ManageRoom({ roomId }: { roomId: string }) {
         </Link>
       </header>
       <div className="mx-auto max-w-4xl space-y-8 px-6 py-6">
-        <MemberManager room={room} viewer={viewer} meId={me.id} onChanged={changed} />
-        <BanList roomId={roomId} onChanged={changed} />
+        <MemberManager room={room} viewer={viewer} meId={me.id} />
+        <BanList roomId={roomId} />
         <InvitePanel roomId={roomId} viewer={viewer} />
-        {canAdminister(viewer) && <SettingsForm room={room} onSaved={changed} />}
+        {canAdminister(viewer) && <SettingsForm room={room} />}
         {canAdminister(viewer) && <AuditLog roomId={roomId} />}
       </div>
     </div>
