@@ -87,7 +87,7 @@ export const messages = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     /** Set for a private message: only sender and recipient may see it. */
     recipientId: uuid("recipient_id").references(() => users.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["text", "image", "file"] }).notNull().default("text"),
+    kind: text("kind", { enum: ["text", "image", "file", "system"] }).notNull().default("text"),
     content: text("content").notNull(),
     replyTo: uuid("reply_to"),
     clientId: text("client_id").notNull(),

@@ -64,7 +64,9 @@ export class RoomDirectory {
     const known = new Map(this.rooms().map((r) => [r.id, r] as const));
     return fetched.map((room) => {
       const local = known.get(room.id);
-      return local && local.last_seq > room.last_seq ? { ...room, last_seq: local.last_seq, unread: local.unread } : room;
+      if (!local) return room;
+      const read_seq = Math.max(local.read_seq ?? 0, room.read_seq ?? 0);
+      return local.last_seq > room.last_seq ? { ...room, last_seq: local.last_seq, unread: local.unread, read_seq } : { ...room, read_seq };
     });
   }
 
@@ -101,14 +103,14 @@ export class RoomDirectory {
    * The server's unread summary (answer to `watch`). Like a REST refresh it is the baseline,
    * unless a live message newer than it was already counted.
    */
-  applySummary(summary: ReadonlyArray<{ room: string; last_seq: number; unread: number }>): void {
+  applySummary(summary: ReadonlyArray<{ room: string; last_seq: number; unread: number; read_seq?: number }>): void {
     const byRoom = new Map(summary.map((s) => [s.room, s] as const));
     let changed = false;
     const rooms = this.rooms().map((room) => {
       const s = byRoom.get(room.id);
       if (!s || s.last_seq < room.last_seq || (s.last_seq === room.last_seq && s.unread === room.unread)) return room;
       changed = true;
-      return { ...room, last_seq: s.last_seq, unread: s.unread };
+      return { ...room, last_seq: s.last_seq, unread: s.unread, read_seq: Math.max(room.read_seq ?? 0, s.read_seq ?? 0) };
     });
     if (changed) this.write(rooms);
   }
@@ -121,7 +123,8 @@ export class RoomDirectory {
     this.update(roomId, (room) => {
       const unread = room.unread ?? 0;
       const remaining = seq >= room.last_seq ? 0 : Math.min(unread, room.last_seq - seq);
-      return remaining === unread ? room : { ...room, unread: remaining };
+      const read_seq = Math.max(room.read_seq ?? 0, seq);
+      return remaining === unread && read_seq === room.read_seq ? room : { ...room, unread: remaining, read_seq };
     });
   }
 

@@ -52,8 +52,10 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-export const MessageKind = ["text", "image", "file"] as const;
+export const MessageKind = ["text", "image", "file", "system"] as const;
 export type MessageKind = (typeof MessageKind)[number];
+/** The kinds a client may send; `system` lines are written by the server alone. */
+export const ClientMessageKind = ["text", "image", "file"] as const;
 
 export const RoomRole = ["owner", "admin", "moderator", "member", "guest"] as const;
 export type RoomRole = (typeof RoomRole)[number];
@@ -124,7 +126,7 @@ export const SendFrame = z.object({
   id,
   room: roomId,
   content: storableText().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
-  kind: z.enum(MessageKind).optional(),
+  kind: z.enum(ClientMessageKind).optional(),
   to: z.string().uuid().optional(),
   reply_to: z.string().uuid().optional(),
   meta: storableJsonObject().optional(),
@@ -202,6 +204,41 @@ export const Message = z.object({
   reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(z.string()) })).optional(),
 });
 export type Message = z.infer<typeof Message>;
+
+const SystemUser = z.object({ id: z.string(), username: z.string() });
+const reason = z.string().nullable();
+
+/**
+ * Extension: what a message of kind `system` records (its `meta`). The server writes one after
+ * a room event commits, so history tells the room's story; `content` carries the same as one
+ * plain-English sentence for clients that do not know `event`. `actor` did it; `target` is the
+ * member it concerns (for joined and left, the member who did it). New events join the union
+ * (pins will); a client renders `content` for an event it cannot parse.
+ */
+export const SystemMeta = z.discriminatedUnion("event", [
+  z.object({ event: z.literal("joined"), target: SystemUser }),
+  z.object({ event: z.literal("left"), target: SystemUser }),
+  z.object({ event: z.literal("kicked"), actor: SystemUser, target: SystemUser, reason }),
+  z.object({ event: z.literal("banned"), actor: SystemUser, target: SystemUser, reason }),
+  z.object({ event: z.literal("unbanned"), actor: SystemUser, target: SystemUser, reason }),
+  z.object({ event: z.literal("muted"), actor: SystemUser, target: SystemUser, until: z.string(), reason }),
+  z.object({ event: z.literal("unmuted"), actor: SystemUser, target: SystemUser, reason }),
+  z.object({ event: z.literal("role"), actor: SystemUser, target: SystemUser, role: z.enum(RoomRole), from: z.enum(RoomRole).nullable(), reason }),
+  z.object({ event: z.literal("renamed"), actor: SystemUser, from: z.string(), to: z.string() }),
+  z.object({ event: z.literal("topic"), actor: SystemUser, from: z.string(), to: z.string() }),
+  z.object({ event: z.literal("visibility"), actor: SystemUser, from: z.enum(["public", "private"]), to: z.enum(["public", "private"]) }),
+  /** `changed`: the keys of room settings whose value changed (e.g. "slow_mode_s"). */
+  z.object({ event: z.literal("settings"), actor: SystemUser, changed: z.array(z.string()) }),
+]);
+export type SystemMeta = z.infer<typeof SystemMeta>;
+export type SystemEvent = SystemMeta["event"];
+
+/** The structured meta of a system message, or null (another kind, or an event this build does not know). */
+export function systemMetaOf(message: Pick<Message, "kind" | "meta">): SystemMeta | null {
+  if (message.kind !== "system" || !message.meta) return null;
+  const parsed = SystemMeta.safeParse(message.meta);
+  return parsed.success ? parsed.data : null;
+}
 export type Reaction = NonNullable<Message["reactions"]>[number];
 
 export const Member = z.object({ id: z.string(), username: z.string(), role: z.enum(RoomRole) });

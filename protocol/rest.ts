@@ -46,6 +46,8 @@ export type RoomSummary = {
   last_seq: number;
   role?: string;
   unread?: number;
+  /** Mine only: the user's read cursor (system lines make `last_seq - unread` no cursor at all). */
+  read_seq?: number;
   joined?: boolean;
   member_count?: number;
 };
@@ -81,6 +83,8 @@ export const RoomSettings = z
     slow_mode_s: z.number().int().min(0).max(3600),
     member_limit: z.number().int().min(2).max(100_000).nullable(),
     guests_can_post: z.boolean(),
+    /** Whether joins and leaves are written to history as system lines (default true); big rooms turn it off. */
+    system_joins: z.boolean(),
   })
   .partial();
 export type RoomSettings = z.infer<typeof RoomSettings>;

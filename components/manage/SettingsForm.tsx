@@ -24,6 +24,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
   const [slowMode, setSlowMode] = useState(String(typeof s.slow_mode_s === "number" ? s.slow_mode_s : 0));
   const [memberLimit, setMemberLimit] = useState(typeof s.member_limit === "number" ? String(s.member_limit) : "");
   const [guests, setGuests] = useState(s.guests_can_post === true);
+  const [joinLines, setJoinLines] = useState(s.system_joins !== false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -51,6 +52,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
         slow_mode_s: slow ?? 0,
         member_limit,
         guests_can_post: guests,
+        system_joins: joinLines,
       });
       setSaved(true);
     } catch (err) {
@@ -101,6 +103,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {check("File sharing", files, setFiles, "settings-files")}
           {check("Typing indicators", typing, setTyping, "settings-typing")}
           {check("Guests may post", guests, setGuests, "settings-guests")}
+          {check("Show joins and leaves in the history", joinLines, setJoinLines, "settings-system-joins")}
         </div>
         <div className="flex items-center gap-3 sm:col-span-2">
           <button type="submit" data-testid="settings-save" disabled={busy} className={primaryClass}>

@@ -2,7 +2,7 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { PendingMessage } from "@/lib/chat-store";
 import { formatDay, sameDay } from "@/lib/format";
-import type { Message } from "@/protocol";
+import { systemMetaOf, type Message } from "@/protocol";
 import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
@@ -157,7 +157,9 @@ export function MessageList(props: Props) {
     if (ownNew || ((appended || pending.length !== previous.pending) && atBottom.current)) {
       scrollToBottom();
     } else if (appended) {
-      setUnseen((n) => n + (messages.length - previous.messages));
+      // Room events (joins, kicks…) are not news to jump to.
+      const news = messages.slice(previous.messages).filter((m) => m.kind !== "system").length;
+      if (news > 0) setUnseen((n) => n + news);
     }
   }, [messages, pending, loaded, scrollToBottom]);
 
@@ -204,7 +206,7 @@ export function MessageList(props: Props) {
   };
   // The divider goes above the first message from someone else after the read cursor.
   const dividerBefore =
-    readCursor === null || readCursor === undefined ? undefined : messages.find((m) => m.seq > readCursor && m.sender !== me?.id)?.id;
+    readCursor === null || readCursor === undefined ? undefined : messages.find((m) => m.seq > readCursor && m.sender !== me?.id && m.kind !== "system")?.id;
 
   return (
     <div className="relative min-h-0 flex-1">
@@ -223,7 +225,11 @@ export function MessageList(props: Props) {
               const prev = messages[i - 1];
               const newDay = !prev || !sameDay(prev.created_at, m.created_at);
               const compact =
-                !newDay && !!prev && prev.sender === m.sender && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_WINDOW_MS;
+                !newDay &&
+                !!prev &&
+                prev.kind !== "system" &&
+                prev.sender === m.sender &&
+                Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_WINDOW_MS;
               return (
                 <Fragment key={m.id}>
                   {newDay && <DaySeparator iso={m.created_at} />}
@@ -235,6 +241,8 @@ export function MessageList(props: Props) {
                     </li>
                   )}
                   <MessageRow
+                    kind={m.kind}
+                    event={systemMetaOf(m)?.event}
                     messageId={m.id}
                     seq={m.seq}
                     senderId={m.sender}

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
-import type { Reaction } from "@/protocol";
+import type { MessageKind, Reaction } from "@/protocol";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -24,6 +24,10 @@ export interface MessageActions {
 export type ReplyQuote = { id: string; senderName: string; snippet: string } | { id: string; missing: true };
 
 export interface MessageRowProps {
+  /** `system`: a room event (join, kick, rename…), shown as one quiet line without actions. */
+  kind?: MessageKind;
+  /** For system lines: the event recorded in the message's meta. */
+  event?: string;
   senderId: string;
   senderName: string;
   content: string;
@@ -51,6 +55,34 @@ export interface MessageRowProps {
 
 /** One message. Content is rendered as text (React escapes it); never as HTML. */
 export function MessageRow(props: MessageRowProps) {
+  return props.kind === "system" ? <SystemLine {...props} /> : <ChatRow {...props} />;
+}
+
+/**
+ * A room event, as the server worded it: one centred grey line, no avatar, actions or
+ * reactions. The time shows on hover and stays in the accessible text.
+ */
+function SystemLine({ messageId, seq, content, createdAt, event, highlighted }: MessageRowProps) {
+  return (
+    <li
+      id={messageId ? `message-${messageId}` : undefined}
+      data-testid="system-message"
+      data-seq={seq}
+      data-message-id={messageId}
+      data-event={event}
+      className={`group px-4 py-1 text-center text-xs leading-5 text-slate-500 transition-colors duration-700 ${highlighted ? "bg-amber-100" : ""}`}
+    >
+      <span data-testid="system-message-content" title={formatFull(createdAt)} className="break-words">
+        {content}
+      </span>
+      <time dateTime={createdAt} className="ml-2 text-[10px] text-slate-400 opacity-0 group-hover:opacity-100">
+        {formatTime(createdAt)}
+      </time>
+    </li>
+  );
+}
+
+function ChatRow(props: MessageRowProps) {
   const { senderId, senderName, content, createdAt, compact, state, actions, reply } = props;
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);

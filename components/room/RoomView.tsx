@@ -84,7 +84,7 @@ export function RoomView({ roomId }: { roomId: string }) {
     const mine = me ? store.getRoom(roomId).reads[me.id] : undefined;
     if (mine !== undefined) return mine;
     const summary = directory.rooms().find((r) => r.id === roomId);
-    return summary && summary.unread ? summary.last_seq - summary.unread : null;
+    return summary && summary.unread ? (summary.read_seq ?? summary.last_seq - summary.unread) : null;
   });
   const myRead = me ? state.reads[me.id] : undefined;
   // Not known at mount (first visit in this tab): the first cursor the server reports.

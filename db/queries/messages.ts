@@ -60,6 +60,16 @@ export type AppendResult =
   /** The sender lost the right to post between the check and the commit (ban, kick, mute). */
   | { ok: false; reason: "not_member" | "muted"; mutedUntil?: Date; muteReason?: string | null };
 
+/** Why a member's send is refused under the lock, or null when it may be stored. */
+function refusalOf(
+  member: { mutedUntil: Date | null; muteReason: string | null } | undefined,
+  now: number,
+): Extract<AppendResult, { ok: false }> | null {
+  if (!member) return { ok: false, reason: "not_member" };
+  if (member.mutedUntil && member.mutedUntil.getTime() > now) return { ok: false, reason: "muted", mutedUntil: member.mutedUntil, muteReason: member.muteReason };
+  return null;
+}
+
 /**
  * Group commit: appends batches of messages to one or more rooms inside the caller's
  * transaction, with one seq bump per room and one multi-row insert, in five statements
@@ -122,13 +132,11 @@ export async function appendBatches(
         out.push({ ...(out[creator] as Extract<AppendResult, { ok: true }>), created: false });
         continue;
       }
-      const member = standing.get(pair(room, input.senderId));
-      if (!member) {
-        out.push({ ok: false, reason: "not_member" });
-        continue;
-      }
-      if (member.mutedUntil && member.mutedUntil.getTime() > now) {
-        out.push({ ok: false, reason: "muted", mutedUntil: member.mutedUntil, muteReason: member.muteReason });
+      // A system line records an event that already committed (its subject may have just left
+      // or been removed): the poster's standing does not apply to it.
+      const refusal = input.kind === "system" ? null : refusalOf(standing.get(pair(room, input.senderId)), now);
+      if (refusal) {
+        out.push(refusal);
         continue;
       }
       seq += 1;

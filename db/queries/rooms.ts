@@ -114,11 +114,14 @@ const matchesQuery = (q: string) => {
 
 const summaryColumns = { id: rooms.id, name: rooms.name, topic: rooms.topic, visibility: rooms.visibility, lastSeq: rooms.lastSeq };
 
-/** Rooms the user belongs to, newest activity first, with the unread count from the read cursor. */
+/**
+ * Rooms the user belongs to, newest activity first, with the unread count from the read cursor.
+ * System lines (joins, moderation…) are history, never unread.
+ */
 export async function listRoomsOfUser(db: Executor, { userId, q }: { userId: string; q?: string }) {
   const unread = sql<number>`(select count(*)::int from messages m
     where m.room_id = ${rooms.id} and m.seq > ${roomMembers.readSeq} and m.sender_id <> ${userId}
-      and m.deleted_at is null and (m.recipient_id is null or m.recipient_id = ${userId}))`;
+      and m.deleted_at is null and m.kind <> 'system' and (m.recipient_id is null or m.recipient_id = ${userId}))`;
   return db
     .select({
       ...summaryColumns,

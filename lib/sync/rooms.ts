@@ -314,7 +314,8 @@ export class RoomSync {
 
   onMessage(room: string, message: Message): void {
     const { store } = this.ctx;
-    this.ctx.directory?.noteMessage(room, message.seq, message.sender === store.getMe()?.id);
+    // Our own messages and system lines (joins, moderation) move the cursor but are never unread.
+    this.ctx.directory?.noteMessage(room, message.seq, message.sender === store.getMe()?.id || message.kind === "system");
     // A background room's history is loaded (and replayed from its highest seq) when opened.
     if (!store.getRoom(room).loaded) return;
     const synced = this.syncedSeq.get(room);

@@ -78,7 +78,6 @@ export class SharedTransport implements Transport {
   private readonly watches = new Map<string, Set<string>>();
   /** Each tab's last presence report: idle is per tab, so the socket is idle only when every tab is. */
   private readonly tabStatus = new Map<string, string>();
-  private readonly onPageHide = () => this.stop();
 
   constructor(private readonly options: SharedTransportOptions) {
     this.tab = options.tabId ?? crypto.randomUUID();
@@ -91,29 +90,58 @@ export class SharedTransport implements Transport {
   start(events: TransportEvents): void {
     if (this.events) return;
     this.events = events;
-    const name = `confab.socket.${this.options.key}`;
-    this.channel = (this.options.channel ?? ((n) => new BroadcastChannel(n)))(name);
-    this.channel.onmessage = (event) => this.onEnvelope(event.data as Envelope);
     events.status("connecting");
-    this.abort = new AbortController();
-    const locks = this.options.locks ?? navigator.locks;
-    locks
-      .request(name, { signal: this.abort.signal }, () => new Promise<void>((release) => {
-        this.releaseLock = release;
-        this.lead();
-      }))
-      .catch(() => undefined); // aborted by stop() while waiting: nothing to do
-    // A leader may already be there; it answers with its status (and `ready`, if it has one).
-    this.post({ t: "hello", tab: this.tab });
-    if (typeof window !== "undefined") window.addEventListener("pagehide", this.onPageHide);
+    this.resume();
+    if (typeof window !== "undefined") {
+      for (const [type, listener] of this.lifecycle) window.addEventListener(type, listener);
+    }
   }
 
   stop(): void {
     if (!this.events) return;
-    if (typeof window !== "undefined") window.removeEventListener("pagehide", this.onPageHide);
+    if (typeof window !== "undefined") {
+      for (const [type, listener] of this.lifecycle) window.removeEventListener(type, listener);
+    }
+    this.suspend();
+    this.events = null;
+  }
+
+  /**
+   * A page that is hidden for the back/forward cache or frozen cannot relay (nor answer): it
+   * steps out, so a live tab leads, and steps back in when it is shown or resumed.
+   */
+  private readonly lifecycle: [string, (event: Event) => void][] = [
+    ["pagehide", () => this.suspend()],
+    ["freeze", () => this.suspend()],
+    ["pageshow", (event) => (event as PageTransitionEvent).persisted && this.resume()],
+    ["resume", () => this.resume()],
+  ];
+
+  /** Joins the browser's tabs: waits for the lock (leading once it has it) and greets the leader. */
+  resume(): void {
+    if (!this.events || this.channel) return;
+    const name = `confab.socket.${this.options.key}`;
+    this.channel = (this.options.channel ?? ((n) => new BroadcastChannel(n)))(name);
+    this.channel.onmessage = (event) => this.onEnvelope(event.data as Envelope);
+    const abort = (this.abort = new AbortController());
+    const locks = this.options.locks ?? navigator.locks;
+    locks
+      .request(name, { signal: abort.signal }, () => new Promise<void>((release) => {
+        this.releaseLock = release;
+        this.lead();
+      }))
+      .catch(() => undefined); // aborted while waiting: this tab left first
+    // A leader may already be there; it answers with its status (and `ready`, if it has one).
+    this.post({ t: "hello", tab: this.tab });
+  }
+
+  /** Leaves the browser's tabs: a leader closes the socket (another tab takes over), a follower says goodbye. */
+  suspend(): void {
+    if (!this.channel) return;
     if (this.socket) {
       this.socket.stop();
       this.socket = null;
+      this.ready = null;
       this.resetTables();
       this.post({ t: "closed", code: 0 });
     } else {
@@ -123,10 +151,13 @@ export class SharedTransport implements Transport {
     this.abort = null;
     this.releaseLock?.();
     this.releaseLock = null;
-    this.channel?.close();
+    this.channel.close();
     this.channel = null;
-    this.sessionReady = false;
-    this.events = null;
+    if (this.sessionReady) {
+      this.sessionReady = false;
+      this.session = null;
+      this.events?.closed(0);
+    }
   }
 
   send(frame: ClientFrame): boolean {
@@ -150,7 +181,7 @@ export class SharedTransport implements Transport {
 
   private lead(): void {
     const events = this.events;
-    if (!events) return this.releaseLock?.();
+    if (!events || !this.channel) return this.releaseLock?.();
     // Whatever session this tab followed ended with the old leader.
     if (this.sessionReady) {
       this.sessionReady = false;

@@ -14,6 +14,7 @@ import { AppError } from "@/server/errors";
 import { recordAudit } from "./moderation";
 import { assertMay, mayAttempt, mayInviteAs } from "./permissions";
 import { announceRoomAdded, assertRoomHasSpace, getRoomDetail, loadRoom } from "./rooms";
+import { postSystemMessage, type SystemDeps } from "./system-messages";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -77,7 +78,7 @@ export async function previewInvite({ db }: Pick<Deps, "db">, token: string) {
   return { room: { id: room.id, name: room.name, topic: room.topic }, role: invite.role };
 }
 
-export async function acceptInvite({ db, bus }: Deps, actor: Actor, token: string): Promise<RoomDetail> {
+export async function acceptInvite({ db, bus, ...system }: Deps & SystemDeps, actor: Actor, token: string): Promise<RoomDetail> {
   const invite = await getInviteByHash(db, { tokenHash: hashToken(token) });
   if (!invite) throw invalidInvite();
   const roomId = invite.roomId;
@@ -92,7 +93,9 @@ export async function acceptInvite({ db, bus }: Deps, actor: Actor, token: strin
   });
   if (added === null) throw invalidInvite();
   if (added) {
-    await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
+    const user = { id: actor.id, username: actor.username };
+    await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "joined" });
+    await postSystemMessage({ bus, ...system }, room, user, { event: "joined", target: user });
     await recordAudit(db, { roomId, actorId: actor.id, action: "invite_accepted", details: { invite: invite.id, role: invite.role } });
     await announceRoomAdded(bus, actor.id, room);
   }

@@ -115,6 +115,8 @@ async function loadMessage(db: Database, actorId: string, roomId: string, messag
   if (!isVisibleInRoom(row, room.id, actorId)) {
     throw new AppError("NOT_FOUND", "message: no such message in this room", { field: "message" });
   }
+  // The room's record of its events: neither its actor nor a moderator rewrites it.
+  if (row.kind === "system") throw new AppError("FORBIDDEN", "system messages cannot be edited or deleted");
   return { room, membership, standing, row };
 }
 

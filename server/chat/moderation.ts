@@ -8,12 +8,14 @@ import { deleteBan, insertAudit, insertBan, listAudit, listBans, setMute, setRol
 import { getMembership, removeMember } from "@/db/queries/rooms";
 import { getUserById, getUsernames } from "@/db/queries/users";
 import type { Database } from "@/db/client";
+import type { SystemMeta } from "@/protocol";
 import type { ModerationBody } from "@/protocol/rest";
 import { publishFrame, publishTyping, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { deleteMessage } from "./messages";
 import { assertMay, mayAttempt, mayModerate } from "./permissions";
 import { loadRoom } from "./rooms";
+import { postSystemMessage, type SystemDeps } from "./system-messages";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -21,8 +23,8 @@ type Actor = { id: string; username: string };
 /** A mute without a duration lasts until someone unmutes. */
 const INDEFINITE_MS = 100 * 365 * 86_400_000;
 
-export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
-  const { standing } = await loadRoom(db, roomId, actor.id);
+export async function moderate({ db, bus, ...system }: Deps & SystemDeps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
+  const { room, standing } = await loadRoom(db, roomId, actor.id);
   const reason = body.reason ?? null;
 
   if (body.action === "delete_message") {
@@ -38,6 +40,8 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
   const newRole = body.action === "role" ? body.role : undefined;
   assertMay(mayModerate(standing, body.action, { id: target.id, role: membership?.role ?? null, siteAdmin: target.siteAdmin }, newRole), `you may not ${body.action} this user`);
   const user = { id: target.id, username: target.username };
+  const by = { id: actor.id, username: actor.username };
+  let line: SystemMeta;
   const needMember = () => {
     if (!membership) throw new AppError("NOT_FOUND", "that user is not a member of this room", { field: "user" });
   };
@@ -48,12 +52,14 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
       const until = new Date(Date.now() + (body.duration_s ? body.duration_s * 1000 : INDEFINITE_MS));
       await setMute(db, { roomId, userId: target.id, until, reason });
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "muted", until: until.toISOString(), reason });
+      line = { event: "muted", actor: by, target: user, until: until.toISOString(), reason };
       break;
     }
     case "unmute":
       needMember();
       await setMute(db, { roomId, userId: target.id, until: null, reason: null });
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "unmuted", reason });
+      line = { event: "unmuted", actor: by, target: user, reason };
       break;
     case "kick":
       needMember();
@@ -61,6 +67,7 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "kicked", reason });
       await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: target.id, reason: "kicked" });
       await publishTyping(bus, roomId, user, "stop");
+      line = { event: "kicked", actor: by, target: user, reason };
       break;
     case "ban":
       await db.transaction(async (tx) => {
@@ -70,16 +77,20 @@ export async function moderate({ db, bus }: Deps, actor: Actor, roomId: string, 
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "banned", reason });
       await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: target.id, reason: "banned" });
       await publishTyping(bus, roomId, user, "stop");
+      line = { event: "banned", actor: by, target: user, reason };
       break;
     case "unban":
       if (!(await deleteBan(db, { roomId, userId: target.id }))) throw new AppError("NOT_FOUND", "that user is not banned", { field: "user" });
+      line = { event: "unbanned", actor: by, target: user, reason };
       break;
     case "role":
       needMember();
       await setRole(db, { roomId, userId: target.id, role: body.role });
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "role", role: body.role, reason });
+      line = { event: "role", actor: by, target: user, role: body.role, from: membership?.role ?? null, reason };
       break;
   }
+  await postSystemMessage({ bus, ...system }, room, by, line);
   await recordAudit(db, { roomId, actorId: actor.id, action: body.action, targetId: target.id, reason, details: newRole ? { role: newRole } : null });
   return { ok: true };
 }

@@ -27,6 +27,7 @@ export async function react(
   if (!isVisibleInRoom(row, input.roomId, actor.id) || row.deletedAt) {
     throw new AppError("NOT_FOUND", "message: no such message in this room", { field: "message" });
   }
+  if (row.kind === "system") throw new AppError("INVALID", "message: system messages take no reactions", { field: "message" });
   const args = { messageId: row.id, userId: actor.id, emoji: input.emoji };
   const changed = input.op === "add" ? await addReaction(db, args) : await removeReaction(db, args);
   const reactions = (await getReactions(db, { messageIds: [row.id] })).get(row.id) ?? [];

@@ -26,6 +26,7 @@ import { isBanned } from "@/db/queries/moderation";
 import { getUserById } from "@/db/queries/users";
 import { assertCanRead, canJoin, type Standing } from "./permissions";
 import { standingCache } from "./standing";
+import { postSystemMessage, type SystemDeps } from "./system-messages";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -59,7 +60,7 @@ export async function listRooms({ db }: Deps, actor: Actor, { scope, q }: { scop
     return rows.map((r): RoomSummary => ({ ...summary(r), joined: r.joined, member_count: r.memberCount }));
   }
   const mine = await listRoomsOfUser(db, { userId: actor.id, q });
-  const rooms: RoomSummary[] = mine.map((r) => ({ ...summary(r), role: r.role, unread: r.unread }));
+  const rooms: RoomSummary[] = mine.map((r) => ({ ...summary(r), role: r.role, unread: r.unread, read_seq: r.readSeq }));
   if (scope === "mine" || !q) return rooms;
   // A search without scope also finds public rooms the user has not joined yet.
   const known = new Set(rooms.map((r) => r.id));
@@ -119,7 +120,7 @@ export async function getMembersPage(
  * Makes the actor a member if the room admits them (public rooms), and announces a new
  * member to the room. Returns the room and membership for the caller's next step.
  */
-export async function joinRoom({ db, bus }: Deps, actor: Actor, roomId: string) {
+export async function joinRoom({ db, bus, ...system }: Deps & SystemDeps, actor: Actor, roomId: string) {
   const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
   if (banned) throw new AppError("FORBIDDEN", "you are banned from this room");
   if (!canJoin(room, membership)) throw new AppError("FORBIDDEN", "this room is private; you need an invitation");
@@ -129,6 +130,7 @@ export async function joinRoom({ db, bus }: Deps, actor: Actor, roomId: string) 
   const joined = (await getMembership(db, { roomId, userId: actor.id }))!;
   if (added) {
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "joined" });
+    await postSystemMessage({ bus, ...system }, room, actor, { event: "joined", target: { id: actor.id, username: actor.username } });
     await announceRoomAdded(bus, actor.id, room);
     void insertActivity(db, { kind: "join", userId: actor.id, roomId }).catch(() => {});
   }
@@ -182,13 +184,14 @@ const summary = (r: Pick<RoomRow, "id" | "name" | "topic" | "visibility" | "last
 });
 
 /** Gives up membership of a room; the owner cannot leave (ownership transfer comes with moderation). */
-export async function leaveRoom({ db, bus }: Deps, actor: Actor, roomId: string): Promise<void> {
-  const { membership } = await loadRoom(db, roomId, actor.id);
+export async function leaveRoom({ db, bus, ...system }: Deps & SystemDeps, actor: Actor, roomId: string): Promise<void> {
+  const { room, membership } = await loadRoom(db, roomId, actor.id);
   if (!membership) return;
   if (membership.role === "owner") throw new AppError("FORBIDDEN", "the owner cannot leave the room");
   if (await removeMember(db, { roomId, userId: actor.id })) {
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username }, event: "left" });
     // Sockets still joined would otherwise keep receiving a room the user gave up.
     await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: actor.id, reason: "left" });
+    await postSystemMessage({ bus, ...system }, room, actor, { event: "left", target: { id: actor.id, username: actor.username } });
   }
 }

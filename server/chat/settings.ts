@@ -7,6 +7,7 @@ import { invalid } from "@/server/errors";
 import { recordAudit } from "./moderation";
 import { assertMay, mayAttempt } from "./permissions";
 import { getRoomDetail, loadRoom } from "./rooms";
+import { postSystemMessage, roomChangeEvents, type SystemDeps } from "./system-messages";
 
 /**
  * Changes a room's name, topic, visibility and settings (admins and the owner). Every
@@ -14,7 +15,7 @@ import { getRoomDetail, loadRoom } from "./rooms";
  * action, so a change takes effect on the next frame everywhere.
  */
 export async function updateRoomSettings(
-  { db, bus }: { db: Database; bus: Bus },
+  { db, bus, ...system }: { db: Database; bus: Bus } & SystemDeps,
   actor: { id: string; username: string },
   roomId: string,
   patch: z.infer<typeof PatchRoomBody>,
@@ -42,5 +43,7 @@ export async function updateRoomSettings(
     visibility: updated.visibility,
   });
   await recordAudit(db, { roomId, actorId: actor.id, action: "settings", details: patch });
+  const by = { id: actor.id, username: actor.username };
+  for (const line of roomChangeEvents(by, room, updated)) await postSystemMessage({ bus, ...system }, updated, by, line);
   return getRoomDetail({ db, bus }, actor, roomId);
 }

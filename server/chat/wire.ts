@@ -30,8 +30,11 @@ export const isVisibleInRoom = (row: MessageRow | null, roomId: string, viewerId
 export const canSee = (message: Pick<Message, "to" | "sender">, userId: string) =>
   !message.to || message.to === userId || message.sender === userId;
 
-/** A message from someone the viewer blocked keeps its place but shows nothing. */
+/**
+ * A message from someone the viewer blocked keeps its place but shows nothing. System lines are
+ * the server's record of room events, not the poster's words, and stay visible.
+ */
 export function maskBlocked(message: Message, blocked: ReadonlySet<string>): Message {
-  if (!blocked.has(message.sender)) return message;
+  if (message.kind === "system" || !blocked.has(message.sender)) return message;
   return { ...message, content: "", meta: null, reactions: undefined, blocked: true };
 }

@@ -109,6 +109,8 @@ export class Connection implements RoomListener {
   private deliverActivity(room: string, frame: ServerFrame, encoded: Encoded): void {
     switch (frame.type) {
       case "message":
+        // A system line is never unread: clients count every `room_activity` towards the badge.
+        if (frame.message.kind === "system") return;
         return sendFrame(this.socket, { type: "room_activity", room, seq: frame.message.seq, sender: frame.message.sender });
       case "member":
         if (frame.user.id === this.userId) sendFrame(this.socket, encoded);

@@ -51,10 +51,11 @@ const ackOf = (frame: ServerFrame): Message => {
 const send = async (socket: TestSocket, room: string, content: string, extra: Record<string, unknown> = {}) =>
   ackOf(await socket.request({ type: "send", id: randomUUID(), room, content, ...extra }));
 
+/** What people said in the room, without its system lines (joins and the like). */
 const history = async (server: TestServer, user: TestUser, room: string): Promise<Message[]> => {
   const res = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: user.token });
   assert.equal(res.status, 200, `history: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.messages;
+  return res.body.messages.filter((m) => m.kind !== "system");
 };
 
 const unread = async (server: TestServer, user: TestUser, room: string): Promise<number> => {
@@ -165,6 +166,7 @@ describe("live features across two instances (Postgres + Redis)", () => {
     const room = await createRoom(A.url, alice);
     const a = await joined(A, alice, room);
     const b = await joined(B, bob, room);
+    // Seq 1 is bob's join line; "one" is 2 and "bob's own" 5.
     for (const content of ["one", "two", "three"]) await send(a, room, content);
     await send(b, room, "bob's own");
 
@@ -174,22 +176,22 @@ describe("live features across two instances (Postgres + Redis)", () => {
     }
 
     const from = a.frames.length;
-    b.send({ type: "read", room, seq: 2 });
+    b.send({ type: "read", room, seq: 3 });
     const receipt = (await a.next((f) => f.type === "receipt" && f.user === bob.id && f.status === "seen", { fromIndex: from })) as Frame<"receipt">;
     assert.equal(receipt.room, room);
-    assert.equal(receipt.seq, 2);
+    assert.equal(receipt.seq, 3);
     assert.ok(!Number.isNaN(Date.parse(receipt.at)), `at: ${receipt.at}`);
-    for (const server of [A, B]) assert.equal(await unread(server, bob, room), 1, "after reading up to 2");
+    for (const server of [A, B]) assert.equal(await unread(server, bob, room), 1, "after reading up to 3");
 
     // Going back is a no-op: no receipt crosses, unread unchanged. Then reading to the end on
     // B arrives on A (ordered after the stale read on B's connection, so it is the barrier).
     b.send({ type: "read", room, seq: 1 });
-    b.send({ type: "read", room, seq: 4 });
-    const last = (await a.next((f) => f.type === "receipt" && f.user === bob.id && f.status === "seen" && f.seq === 4, { fromIndex: from })) as Frame<"receipt">;
-    assert.equal(last.seq, 4);
+    b.send({ type: "read", room, seq: 5 });
+    const last = (await a.next((f) => f.type === "receipt" && f.user === bob.id && f.status === "seen" && f.seq === 5, { fromIndex: from })) as Frame<"receipt">;
+    assert.equal(last.seq, 5);
     assert.deepEqual(
       framesOf(a, "receipt", from, (f) => f.user === bob.id && f.status === "seen").map((f) => f.seq),
-      [2, 4],
+      [3, 5],
       "no receipt for moving the cursor back",
     );
     for (const server of [A, B]) assert.equal(await unread(server, bob, room), 0, "read to the end");
@@ -202,7 +204,7 @@ describe("live features across two instances (Postgres + Redis)", () => {
     assert.deepEqual([delivered.user, delivered.seq], [alice.id, m.seq]);
     const fresh = await connect(A, carol);
     const snapshot = await fresh.join(room);
-    assert.equal(snapshot.reads[bob.id], 4);
+    assert.equal(snapshot.reads[bob.id], 5);
     assert.equal(snapshot.delivered?.[alice.id], m.seq);
   });
 

@@ -64,13 +64,13 @@ describe("chat over the socket", () => {
     const b = await TestSocket.connect(server.wsUrl, bob);
     await a.join(room);
     const joined = await b.join(room);
-    assert.equal(joined.seq, 0);
+    assert.equal(joined.seq, 1, "bob's join line is the room's first message");
     assert.deepEqual(joined.members.map((m) => m.id).sort(), [alice.id, bob.id].sort());
     assert.ok(a.frames.some((f) => f.type === "member" && f.user.id === bob.id && f.event === "joined"));
 
     const id = randomUUID();
     const message = ackOf(await a.request({ type: "send", id, room, content: "hello <b>bob</b>" }));
-    assert.equal(message.seq, 1);
+    assert.equal(message.seq, 2);
     assert.equal(message.client_id, id);
     assert.equal(message.sender, alice.id);
     assert.equal(message.content, "hello <b>bob</b>");
@@ -80,11 +80,11 @@ describe("chat over the socket", () => {
     await a.next((f) => f.type === "message" && f.message.id === message.id);
 
     const reply = ackOf(await b.request({ type: "send", id: randomUUID(), room, content: "hi alice", reply_to: message.id }));
-    assert.equal(reply.seq, 2);
+    assert.equal(reply.seq, 3);
     assert.equal(reply.reply_to, message.id);
 
     const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: bob.token });
-    assert.deepEqual(history.body.messages.map((m) => m.seq), [1, 2]);
+    assert.deepEqual(history.body.messages.map((m) => [m.seq, m.kind]), [[1, "system"], [2, "text"], [3, "text"]]);
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -109,7 +109,7 @@ describe("chat over the socket", () => {
     await sleep(200);
     assert.equal(b.messages(room).filter((m) => m.id === first.id).length, 1, "receivers get the message once");
     const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: alice.token });
-    assert.deepEqual(history.body.messages.map((m) => m.content), ["once", "twice"]);
+    assert.deepEqual(history.body.messages.filter((m) => m.kind !== "system").map((m) => m.content), ["once", "twice"]);
     await Promise.all([a.close(), a2.close(), b.close()]);
   });
 
@@ -118,12 +118,12 @@ describe("chat over the socket", () => {
     const a = await TestSocket.connect(server.wsUrl, alice);
     const b = await TestSocket.connect(server.wsUrl, bob);
     await a.join(room);
-    await b.join(room);
+    const { seq: base } = await b.join(room);
     const acks = await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).request({ type: "send", id: randomUUID(), room, content: `m${i}` }, 10_000)),
     );
     const seqs = acks.map((f) => ackOf(f).seq).sort((x, y) => x - y);
-    assert.deepEqual(seqs, Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.deepEqual(seqs, Array.from({ length: 20 }, (_, i) => base + i + 1));
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -170,21 +170,22 @@ describe("chat over the socket", () => {
       if (i % 40 === 0 || i === total) await a.next((f) => f.type === "ack" && f.message.seq === i, { timeoutMs: 30_000 });
     }
 
+    // Bob's join line comes last, at total + 1.
     const b = await TestSocket.connect(server.wsUrl, bob);
     b.send({ type: "join", room, since: 0 });
     const gap = await b.next("gap");
-    assert.deepEqual(gap, { type: "gap", room, from: 1, to: 5 });
-    await b.next((f) => f.type === "message" && f.message.seq === total);
+    assert.deepEqual(gap, { type: "gap", room, from: 1, to: 6 });
+    await b.next((f) => f.type === "message" && f.message.seq === total + 1);
     const seqs = b.messages(room).map((m) => m.seq);
     assert.equal(seqs.length, REPLAY_LIMIT);
-    assert.equal(seqs[0], 6);
+    assert.equal(seqs[0], 7);
 
     const page = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages?after=0&limit=5`, { token: bob.token });
     assert.deepEqual(page.body.messages.map((m) => m.seq), [1, 2, 3, 4, 5]);
     const older = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages?before=10&limit=3`, { token: bob.token });
     assert.deepEqual(older.body.messages.map((m) => m.seq), [7, 8, 9]);
     const latest = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages?limit=2`, { token: bob.token });
-    assert.deepEqual(latest.body.messages.map((m) => m.seq), [total - 1, total]);
+    assert.deepEqual(latest.body.messages.map((m) => m.seq), [total, total + 1]);
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -199,10 +200,11 @@ describe("chat over the socket", () => {
     await c!.next((f) => f.type === "message" && f.message.id === open.id);
     assert.ok(!c!.messages(room).some((m) => m.id === secret.id), "carol never receives it live");
 
+    const said = (messages: Message[]) => messages.filter((m) => m.kind !== "system").map((m) => m.id);
     const carolHistory = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: carol.token });
-    assert.deepEqual(carolHistory.body.messages.map((m) => m.id), [open.id]);
+    assert.deepEqual(said(carolHistory.body.messages), [open.id]);
     const bobHistory = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: bob.token });
-    assert.deepEqual(bobHistory.body.messages.map((m) => m.id), [secret.id, open.id]);
+    assert.deepEqual(said(bobHistory.body.messages), [secret.id, open.id]);
 
     const c2 = await TestSocket.connect(server.wsUrl, carol);
     await c2.join(room, 0);

@@ -84,7 +84,7 @@ describe("moderation", () => {
     assert.match(refused.type === "error" ? refused.message : "", /muted until .*cool down/);
     await waitFor(async () => (await send(s, room, "back again")).type === "ack", { timeoutMs: 5000, what: "the mute to end" });
     const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: owner.token });
-    assert.deepEqual(history.body.messages.map((m) => m.content), ["back again"]);
+    assert.deepEqual(history.body.messages.filter((m) => m.kind !== "system").map((m) => m.content), ["back again"]);
     await Promise.all([s.close(), o.close()]);
   });
 
@@ -145,7 +145,7 @@ describe("moderation", () => {
     const bad = await api<{ error: { code: string } }>(server.url, "PATCH", `/api/rooms/${room}`, { token: owner.token, body: { slow_mode_s: -1 } });
     assert.equal(bad.status, 400);
     const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: owner.token });
-    assert.deepEqual(history.body.messages.map((m) => m.content), ["first"]);
+    assert.deepEqual(history.body.messages.filter((m) => m.kind !== "system").map((m) => m.content), ["first"]);
     const o = await TestSocket.connect(server.wsUrl, owner);
     await o.join(room);
     assert.deepEqual([(await send(o, room, "owner 1")).type, (await send(o, room, "owner 2")).type], ["ack", "ack"], "moderators and above skip slow mode");
@@ -208,7 +208,12 @@ describe("direct messages and blocking", () => {
       return seen.message.blocked === true && seen.message.content === "";
     }, { what: "live messages to arrive masked" });
     const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: alice.token });
-    assert.ok(history.body.messages.every((x) => x.blocked === true && x.content === ""), "history is masked too");
+    const [lines, said] = [history.body.messages.filter((x) => x.kind === "system"), history.body.messages.filter((x) => x.kind !== "system")];
+    assert.ok(said.every((x) => x.blocked === true && x.content === ""), "history is masked too");
+    assert.ok(
+      lines.some((x) => x.sender === mallory.id && x.content === `${mallory.username} joined` && !x.blocked),
+      "system lines are the room's record, not the blocked user's words: they stay visible",
+    );
     const ownerView = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: owner.token });
     assert.ok(ownerView.body.messages.every((x) => !x.blocked && x.content !== ""), "others still see them");
 

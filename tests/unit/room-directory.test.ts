@@ -57,6 +57,9 @@ test("markRead: everything up to the cursor is read, and never more than last_se
   assert.equal(unread("a"), 2);
   directory.markRead("a", 20);
   assert.equal(unread("a"), 0);
+  assert.equal(directory.rooms()[0]!.read_seq, 20, "the read cursor is kept for the 'new messages' divider");
+  directory.markRead("a", 15);
+  assert.equal(directory.rooms()[0]!.read_seq, 20, "and never moves back");
 });
 
 test("applySummary is the baseline unless a newer live message was already counted", async () => {

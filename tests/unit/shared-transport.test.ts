@@ -191,3 +191,19 @@ test("a final close before any session (bad credentials) reaches every tab", asy
   await until(() => tabs[1]!.closes.includes(4001), "follower told");
   assert.deepEqual(tabs[0]!.closes, [4001]);
 });
+
+test("a frozen leader steps out (another tab leads) and comes back as a follower when resumed", async (t) => {
+  const { tabs } = browser(t, 2);
+  await until(() => FakeSocket.all.length === 1, "leader");
+  FakeSocket.all[0]!.ready();
+  await until(() => tabs[1]!.readies === 1, "ready");
+  tabs[0]!.transport.suspend();
+  assert.equal(FakeSocket.all[0]!.stopped, true, "a frozen page cannot relay: its socket closes");
+  assert.deepEqual(tabs[0]!.closes, [0]);
+  await until(() => tabs[1]!.transport.isLeader, "the other tab takes the lock");
+  FakeSocket.all[1]!.ready();
+  tabs[0]!.transport.resume();
+  await until(() => tabs[0]!.readies === 2, "the resumed tab follows the new leader's session");
+  assert.equal(tabs[0]!.transport.isLeader, false);
+  assert.equal(FakeSocket.all.length, 2, "no third socket");
+});

@@ -332,3 +332,19 @@ test("errors answering best-effort frames stay quiet; others become notices", as
   transport.deliver({ type: "error", code: "FORBIDDEN", message: "not allowed", retryable: false });
   assert.equal(store.getNotices()[0]?.message, "Not allowed");
 });
+
+test("system lines in an open room advance the room's last seq without counting as unread", async (t) => {
+  mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"] });
+  t.after(() => mock.timers.reset());
+  const noted: [number, boolean][] = [];
+  const directory = { applySummary() {}, noteMessage: (_room: string, seq: number, mine: boolean) => void noted.push([seq, mine]), markRead() {}, remove() {}, rename() {}, refresh: async () => {} };
+  const transport = new FakeTransport();
+  const client = new ChatClient(new ChatStore(), { transport, history: new FakeHistory([message(1)]), directory });
+  client.start();
+  transport.ready();
+  client.openRoom(ROOM);
+  await settle();
+  transport.deliver({ type: "message", room: ROOM, message: message(2, { kind: "system", content: "bob joined" }) });
+  transport.deliver({ type: "message", room: ROOM, message: message(3) });
+  assert.deepEqual(noted, [[2, true], [3, false]]);
+});
