@@ -101,7 +101,7 @@ test("subscribers hear list changes, including writes made before any fetch, and
   await directory.refresh();
   directory.rename("a", { name: "Alpha" });
   directory.remove("b");
-  directory.markRead("a", 1); // no change: no notification
+  directory.noteMessage("a", 1, false); // a replay: no change, no notification
   unsubscribe();
   directory.remove("a");
   assert.deepEqual(seen, [["z"], ["a", "b"], ["a", "b"], ["a"]]);
