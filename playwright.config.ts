@@ -60,6 +60,8 @@ export default defineConfig({
       RATE_ROOMS_PER_MIN: "100000",
       // The site admin of the e2e server, whatever order the specs register users in (admin.spec.ts).
       SITE_ADMINS: SITE_ADMIN,
+      // Exports read history in small pages, so e2e/export.spec.ts sees its progress move.
+      EXPORT_BATCH: "25",
     },
   },
 });

@@ -5,12 +5,14 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   boolean,
   integer,
   index,
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -195,4 +197,77 @@ export const activity = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("activity_created_idx").on(t.createdAt)],
+);
+
+/** Room exports (JSON lines + HTML transcript) built by the `room-export` job. */
+export const roomExports = pgTable(
+  "exports",
+  {
+    id: uuid("id").primaryKey(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: ["queued", "running", "done", "failed", "expired"] }).notNull().default("queued"),
+    /** 0..1, persisted after each batch so every instance can answer the status poll. */
+    progress: real("progress").notNull().default(0),
+    /** The files' common path without extension (`DATA_DIR/exports/<id>`), once written. */
+    path: text("path"),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("exports_room_idx").on(t.roomId, t.createdAt), index("exports_expires_idx").on(t.expiresAt)],
+);
+
+/** Compliance archive: the highest seq of each room already written to an archive file. */
+export const archiveCursors = pgTable("archive_cursors", {
+  roomId: uuid("room_id")
+    .primaryKey()
+    .references(() => rooms.id, { onDelete: "cascade" }),
+  lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Compliance archive: every file written, recorded in the transaction that advances the cursor. */
+export const archiveFiles = pgTable(
+  "archive_files",
+  {
+    roomId: uuid("room_id").notNull(),
+    /** UTC day of the records, yyyy-mm-dd. */
+    day: text("day").notNull(),
+    part: integer("part").notNull(),
+    /** Relative to DATA_DIR/archive. */
+    path: text("path").notNull(),
+    sha256: text("sha256").notNull(),
+    records: integer("records").notNull(),
+    bytes: integer("bytes").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.day, t.part] })],
+);
+
+/**
+ * Edits and deletes waiting for the compliance archive (written only while ARCHIVE_ENABLED).
+ * Rows are consumed (deleted) in the transaction that records their archive file, so no
+ * cursor over this table is needed: ids come from a sequence and commit out of order.
+ */
+export const messageChanges = pgTable(
+  "message_changes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    kind: text("kind", { enum: ["edit", "delete"] }).notNull(),
+    actorId: uuid("actor_id"),
+    /** The content after an edit; for a delete, the content that was removed. */
+    content: text("content").notNull(),
+    previousContent: text("previous_content"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("message_changes_room_idx").on(t.roomId, t.id)],
 );

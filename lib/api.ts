@@ -3,7 +3,7 @@
  * carrying the server's `{error: {code, message}}`, so forms can show the server's own words.
  */
 import type { Message } from "@/protocol";
-import type { ModerationBody, RoomDetail, RoomSummary } from "@/protocol/rest";
+import type { ModerationBody, RoomDetail, RoomExport, RoomSummary } from "@/protocol/rest";
 
 export type Invite = { id: string; role: string; expires_at: string; max_uses: number | null; uses: number; revoked: boolean; created_at: string };
 export type AuditEntry = {
@@ -101,6 +101,9 @@ export const api = {
   blocks: () => apiFetch<{ blocks: Array<{ id: string; username: string; at: string }> }>("/api/blocks"),
   block: (user: string) => apiFetch<null>("/api/blocks", { method: "POST", body: { user } }),
   unblock: (user: string) => apiFetch<null>(`/api/blocks/${enc(user)}`, { method: "DELETE" }),
+  startExport: (id: string) => apiFetch<{ export: RoomExport }>(`/api/rooms/${enc(id)}/exports`, { method: "POST" }),
+  listExports: (id: string) => apiFetch<{ exports: RoomExport[] }>(`/api/rooms/${enc(id)}/exports`),
+  getExport: (id: string, exportId: string, signal?: AbortSignal) => apiFetch<{ export: RoomExport }>(`/api/rooms/${enc(id)}/exports/${enc(exportId)}`, { signal }),
   activity: (days = 30) => apiFetch<{ days: ActivityRow[] }>(`/api/admin/activity?days=${days}`),
 };
 

@@ -16,6 +16,7 @@ const asStanding = (viewer: Viewer, id = ""): Standing => ({ id, ...viewer });
 
 export const canModerate = (viewer: Viewer) => mayAttempt(asStanding(viewer), "mute");
 export const canAdminister = (viewer: Viewer) => mayAttempt(asStanding(viewer), "settings");
+export const canExport = (viewer: Viewer) => mayAttempt(asStanding(viewer), "export");
 
 /** Mute, kick and ban apply only to members below the viewer (never the owner, never oneself). */
 export const canActOn = (viewer: Viewer, viewerId: string, target: { id: string; role: RoomRole }) => mayModerate(asStanding(viewer, viewerId), "kick", target);

@@ -115,3 +115,22 @@ export const UserRef = z.object({ user: z.string().uuid() });
 
 /** Site admins: disable or re-enable an account. */
 export const UserStatusBody = z.object({ disabled: z.boolean() }).strict();
+
+/** A room export as `POST/GET /api/rooms/:id/exports…` answer it; `url` and `html_url` once done. */
+export type RoomExport = {
+  id: string;
+  room: string;
+  status: "queued" | "running" | "done" | "failed" | "expired";
+  /** 0..1 */
+  progress: number;
+  /** The JSON lines file (one wire message per line, as the history REST returns them). */
+  url?: string;
+  /** The self-contained HTML transcript. */
+  html_url?: string;
+  error?: string | null;
+  created_at: string;
+  finished_at: string | null;
+  expires_at: string;
+};
+
+export const ExportDownloadQuery = z.object({ format: z.enum(["jsonl", "html"]).default("jsonl") });

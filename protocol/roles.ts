@@ -19,12 +19,13 @@ export interface Standing {
 }
 
 export type ModerationAction = "mute" | "unmute" | "kick" | "ban" | "unban" | "role";
-export type RoomAction = ModerationAction | "settings" | "invite" | "audit" | "delete_any" | "skip_slow_mode";
+export type RoomAction = ModerationAction | "settings" | "invite" | "audit" | "export" | "delete_any" | "skip_slow_mode";
 
 /** The least rank that may attempt each action at all. */
 const MIN_RANK: Record<RoomAction, number> = {
   settings: RANK.admin,
   audit: RANK.admin,
+  export: RANK.admin,
   role: RANK.admin,
   invite: RANK.moderator,
   mute: RANK.moderator,

@@ -61,6 +61,23 @@ const EnvSchema = z.object({
   JOINED_MEMBERS_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
   /** How often the retention job deletes messages older than each room's retention. */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /** How long an export's download link works; the `exports-expire` job then deletes its files. */
+  EXPORT_TTL_MS: z.coerce.number().int().min(1000).max(90 * 86_400_000).default(86_400_000),
+  /** Messages an export reads per page (its progress is saved after each). */
+  EXPORT_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** How often expired export files are deleted. */
+  EXPORT_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
+  /** Compliance archive: every message, edit and delete written to DATA_DIR/archive before retention may delete it. */
+  ARCHIVE_ENABLED: z
+    .enum(["true", "false", "1", "0", "on", "off"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1" || v === "on"),
+  /** How often the archive job runs (when ARCHIVE_ENABLED). */
+  ARCHIVE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Records one archive transaction takes from a room (one part file per day touched). */
+  ARCHIVE_BATCH: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  /** Pause between archive batches, to spread a large backlog's I/O over time. */
+  ARCHIVE_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** What this process does: `web` serves HTTP + WebSocket, `worker` only consumes jobs, `all` both. */
   CONFAB_ROLE: z.enum(["all", "web", "worker"]).default("all"),
   /** Attempts a job gets (retries back off exponentially) before it is dead-lettered. */

@@ -8,17 +8,18 @@ import { useProfile } from "@/hooks/useProfile";
 import { errorMessage } from "@/lib/api";
 import { selectRoom } from "@/lib/chat-store";
 import { queryKeys, roomQuery } from "@/lib/queries";
-import { canAdminister, canModerate, isRole, type Viewer } from "@/lib/roles";
+import { canAdminister, canExport, canModerate, isRole, type Viewer } from "@/lib/roles";
 import { AuditLog } from "./AuditLog";
 import { BanList } from "./BanList";
+import { ExportPanel } from "./ExportPanel";
 import { InvitePanel } from "./InvitePanel";
 import { MemberManager } from "./MemberManager";
 import { SettingsForm } from "./SettingsForm";
 
 /**
  * The room admin panel: members (with the controls the viewer may use), bans, invitations,
- * settings and the audit log. Kept live by the room's `member` and `room_updated` frames, which
- * (like every change made here) invalidate the room's queries: detail, bans, invitations, audit.
+ * settings, export and the audit log. Kept live by the room's `member` and `room_updated` frames,
+ * which (like every change made here) invalidate the room's queries: detail, bans, invitations, audit.
  */
 export function ManageRoom({ roomId }: { roomId: string }) {
   const { client, store } = useChat();
@@ -82,6 +83,7 @@ export function ManageRoom({ roomId }: { roomId: string }) {
         <BanList roomId={roomId} />
         <InvitePanel roomId={roomId} viewer={viewer} />
         {canAdminister(viewer) && <SettingsForm room={room} />}
+        {canExport(viewer) && <ExportPanel roomId={roomId} />}
         {canAdminister(viewer) && <AuditLog roomId={roomId} />}
       </div>
     </div>

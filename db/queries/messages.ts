@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { MessageKind } from "@/protocol";
-import type { Executor, Transaction } from "../client";
-import { messages, roomMembers, rooms, users } from "../schema";
+import type { Database, Executor, Transaction } from "../client";
+import { archiveCursors, messageChanges, messages, roomMembers, rooms, users } from "../schema";
 
 /** A message row's own columns (the sender's name is known to the caller). */
 const storedColumns = {
@@ -185,6 +185,7 @@ export async function listMessages(
     after,
     limit,
     notBefore,
+    excludePrivate,
   }: {
     roomId: string;
     /** null: every message, for server-side fan-out that filters per socket */
@@ -194,9 +195,12 @@ export async function listMessages(
     limit: number;
     /** Retention: nothing older than this is returned, even before the job deletes it. */
     notBefore?: Date;
+    /** Leave out private messages (exports, which every reader of the room may download). */
+    excludePrivate?: boolean;
   },
 ): Promise<MessageRow[]> {
   const conditions: SQL[] = [eq(messages.roomId, roomId)];
+  if (excludePrivate) conditions.push(isNull(messages.recipientId));
   if (notBefore) conditions.push(gte(messages.createdAt, notBefore));
   if (viewerId !== null) conditions.push(visibleTo(viewerId)!);
   if (before !== undefined) conditions.push(lt(messages.seq, before));
@@ -212,19 +216,37 @@ export async function listMessages(
   return forwards ? rows : rows.reverse();
 }
 
-export async function updateMessageContent(db: Executor, { id, content }: { id: string; content: string }) {
-  await db.update(messages).set({ content, editedAt: sql`now()` }).where(eq(messages.id, id));
+/** When set, the change is also journalled for the compliance archive, in the same transaction. */
+type Journal = { actorId: string } | null;
+
+export async function updateMessageContent(db: Database, { id, content, journal = null }: { id: string; content: string; journal?: Journal }) {
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select({ roomId: messages.roomId, seq: messages.seq, content: messages.content }).from(messages).where(eq(messages.id, id)).for("update");
+    await tx.update(messages).set({ content, editedAt: sql`now()` }).where(eq(messages.id, id));
+    if (journal && before) {
+      await tx.insert(messageChanges).values({ roomId: before.roomId, messageId: id, seq: before.seq, kind: "edit", actorId: journal.actorId, content, previousContent: before.content });
+    }
+  });
   return getMessageById(db, { id });
 }
 
-/** Deletes a message's content but keeps its row, so seq stays gap-free and history shows a tombstone. */
-export async function tombstoneMessage(db: Executor, { id }: { id: string }) {
-  await db.update(messages).set({ content: "", meta: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
+/**
+ * Deletes a message's content but keeps its row, so seq stays gap-free and history shows a
+ * tombstone. The journal keeps the removed content: the archive may not have seen it yet.
+ */
+export async function tombstoneMessage(db: Database, { id, journal = null }: { id: string; journal?: Journal }) {
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select({ roomId: messages.roomId, seq: messages.seq, content: messages.content }).from(messages).where(eq(messages.id, id)).for("update");
+    await tx.update(messages).set({ content: "", meta: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
+    if (journal && before) {
+      await tx.insert(messageChanges).values({ roomId: before.roomId, messageId: id, seq: before.seq, kind: "delete", actorId: journal.actorId, content: before.content });
+    }
+  });
   return getMessageById(db, { id });
 }
 
 /** Deletes messages older than each room's retention; returns how many went. */
-export async function deleteExpiredMessages(db: Executor): Promise<number> {
+export async function deleteExpiredMessages(db: Executor, { archiveEnabled }: { archiveEnabled: boolean }): Promise<number> {
   const expiring = await db
     .select({ id: rooms.id, days: sql<number>`(${rooms.settings}->>'retention_days')::float8` })
     .from(rooms)
@@ -232,11 +254,28 @@ export async function deleteExpiredMessages(db: Executor): Promise<number> {
   let deleted = 0;
   for (const room of expiring) {
     const cutoff = new Date(Date.now() - room.days * 86_400_000);
+    const conditions = [eq(messages.roomId, room.id), lt(messages.createdAt, cutoff)];
+    // With the archive on, only what it has written may go: messages up to the room's cursor,
+    // and none with an edit or delete still waiting for it.
+    if (archiveEnabled) {
+      conditions.push(
+        sql`${messages.seq} <= coalesce((select ${archiveCursors.lastSeq} from ${archiveCursors} where ${archiveCursors.roomId} = ${room.id}), 0)`,
+        sql`not exists (select 1 from ${messageChanges} where ${messageChanges.messageId} = ${messages.id})`,
+      );
+    }
     const rows = await db
       .delete(messages)
-      .where(and(eq(messages.roomId, room.id), lt(messages.createdAt, cutoff)))
+      .where(and(...conditions))
       .returning({ id: messages.id });
     deleted += rows.length;
   }
   return deleted;
+}
+
+/** How many messages an export of the room will hold (see listMessages' `excludePrivate`). */
+export async function countRoomMessages(db: Executor, { roomId, upToSeq, notBefore }: { roomId: string; upToSeq: number; notBefore?: Date }): Promise<number> {
+  const conditions: SQL[] = [eq(messages.roomId, roomId), isNull(messages.recipientId), lte(messages.seq, upToSeq)];
+  if (notBefore) conditions.push(gte(messages.createdAt, notBefore));
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(messages).where(and(...conditions));
+  return row?.n ?? 0;
 }

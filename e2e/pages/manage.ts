@@ -14,6 +14,23 @@ export class ManagePage {
     return this.page.locator(`[data-testid="manage-member"][data-username="${username}"]`);
   }
 
+  /** Starts an export and waits through its progress bar to the download links. */
+  async exportRoom(): Promise<void> {
+    await this.page.getByTestId("export-start").click();
+    await expect(this.page.getByTestId("export-progress").getByRole("progressbar")).toBeVisible();
+    await expect(this.page.getByTestId("export-ready")).toBeVisible({ timeout: 30_000 });
+    await expect(this.page.getByTestId("export-progress")).toHaveCount(0);
+  }
+
+  /** Clicks a download link of the finished export and returns the file's text. */
+  async download(which: "html" | "jsonl"): Promise<{ name: string; text: string }> {
+    const [download] = await Promise.all([this.page.waitForEvent("download"), this.page.getByTestId(`export-download-${which}`).click()]);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString("utf8") };
+  }
+
   /** Creates an invitation link and returns its path (/invite/<token>). */
   async createInvite(opts: { role?: string; maxUses?: number } = {}): Promise<string> {
     if (opts.role) await this.page.getByTestId("invite-role").selectOption(opts.role);

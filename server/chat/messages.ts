@@ -7,6 +7,7 @@ import { getMembership } from "@/db/queries/rooms";
 import { REPLAY_LIMIT, type Message, type MessageKind } from "@/protocol";
 import { publishFrame, roomTopic, type Bus } from "@/server/bus";
 import { AppError, invalid } from "@/server/errors";
+import type { Config } from "@/server/config";
 import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
@@ -15,7 +16,7 @@ import { assertCanPost, assertCanRead, assertNotMuted, canDeleteMessage, canEdit
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
-type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics };
+type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics; config: Pick<Config, "ARCHIVE_ENABLED"> };
 type Actor = { id: string; username: string };
 
 export interface SendInput {
@@ -122,23 +123,23 @@ async function loadMessage(db: Database, actorId: string, roomId: string, messag
 
 const audienceOf = (row: MessageRow) => (row.recipientId ? { only: [row.senderId, row.recipientId] } : {});
 
-export async function editMessage({ db, bus }: Pick<Deps, "db" | "bus">, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
+export async function editMessage({ db, bus, config }: Pick<Deps, "db" | "bus" | "config">, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
   const { membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   if (!membership || !canEditMessage(actor.id, row)) throw new AppError("FORBIDDEN", "only the author can edit a message");
   assertNotMuted(membership);
   if (row.deletedAt) throw new AppError("NOT_FOUND", "message: it was deleted", { field: "message" });
-  const updated = (await updateMessageContent(db, { id: row.id, content: input.content }))!;
+  const updated = (await updateMessageContent(db, { id: row.id, content: input.content, journal: config.ARCHIVE_ENABLED ? { actorId: actor.id } : null }))!;
   const reactions = (await getReactions(db, { messageIds: [row.id] })).get(row.id);
   const wire = toWireMessage(updated, reactions);
   await publishFrame(bus, row.roomId, { type: "message_updated", room: row.roomId, message: wire }, audienceOf(row));
   return wire;
 }
 
-export async function deleteMessage({ db, bus }: Pick<Deps, "db" | "bus">, actor: Actor, input: { roomId: string; messageId: string }): Promise<Message> {
+export async function deleteMessage({ db, bus, config }: Pick<Deps, "db" | "bus" | "config">, actor: Actor, input: { roomId: string; messageId: string }): Promise<Message> {
   const { standing, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   if (!canDeleteMessage(standing, row)) throw new AppError("FORBIDDEN", "you may only delete your own messages");
   if (row.deletedAt) return toWireMessage(row);
-  const wire = toWireMessage((await tombstoneMessage(db, { id: row.id }))!);
+  const wire = toWireMessage((await tombstoneMessage(db, { id: row.id, journal: config.ARCHIVE_ENABLED ? { actorId: actor.id } : null }))!);
   await publishFrame(bus, row.roomId, { type: "message_deleted", room: row.roomId, message: wire }, audienceOf(row));
   return wire;
 }

@@ -2,6 +2,8 @@ import type { Config } from "@/server/config";
 import type { Logger } from "@/server/log";
 import type { Runtime } from "@/server/runtime";
 import { MemoryJobQueue } from "./memory";
+import { archiveJob } from "./archive";
+import { exportsExpireJob, roomExportJob } from "./exports";
 import { retentionJob } from "./retention";
 import { testSleepJob } from "./test-sleep";
 import type { JobQueue, JobSettings } from "./types";
@@ -26,8 +28,13 @@ export async function createJobQueue(config: Config, log: Logger): Promise<JobQu
  */
 export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" | "db" | "log">): Promise<void> {
   await jobs.define(retentionJob(runtime));
+  await jobs.define(roomExportJob(runtime));
+  await jobs.define(exportsExpireJob(runtime));
+  await jobs.define(archiveJob(runtime));
   if (runtime.config.CONFAB_TEST_JOBS) await jobs.define(testSleepJob);
   jobs.every("retention", runtime.config.RETENTION_INTERVAL_MS);
+  jobs.every("exports-expire", runtime.config.EXPORT_CLEANUP_INTERVAL_MS);
+  if (runtime.config.ARCHIVE_ENABLED) jobs.every("archive", runtime.config.ARCHIVE_INTERVAL_MS);
   if (runtime.config.CONFAB_ROLE === "web") {
     // In-process jobs live only in this process, so nobody else can run them.
     if (jobs.kind === "memory") runtime.log.warn("CONFAB_ROLE=web on the embedded database: no process runs background jobs (retention)");
