@@ -18,6 +18,8 @@ export const queryKeys = {
   bans: (id: string) => ["room", id, "bans"] as const,
   invites: (id: string) => ["room", id, "invites"] as const,
   audit: (id: string) => ["room", id, "audit"] as const,
+  exports: (id: string) => ["room", id, "exports"] as const,
+  export: (id: string, exportId: string) => ["room", id, "exports", exportId] as const,
   blocks: ["blocks"] as const,
   invite: (token: string) => ["invite", token] as const,
   activity: (days: number) => ["admin", "activity", days] as const,
@@ -55,6 +57,12 @@ export const bansQuery = (id: string) => queryOptions({ queryKey: queryKeys.bans
 export const invitesQuery = (id: string) => queryOptions({ queryKey: queryKeys.invites(id), queryFn: () => api.listInvites(id).then((r) => r.invites) });
 
 export const auditQuery = (id: string) => queryOptions({ queryKey: queryKeys.audit(id), queryFn: () => api.audit(id).then((r) => r.entries) });
+
+/** The room's exports, newest first. */
+export const exportsQuery = (id: string) => queryOptions({ queryKey: queryKeys.exports(id), queryFn: () => api.listExports(id).then((r) => r.exports) });
+
+export const exportQuery = (id: string, exportId: string) =>
+  queryOptions({ queryKey: queryKeys.export(id, exportId), queryFn: ({ signal }) => api.getExport(id, exportId, signal).then((r) => r.export) });
 
 /** Blocking changes only through this tab's mutations (which update the cache), so it never goes stale. */
 export const blocksQuery = queryOptions({ queryKey: queryKeys.blocks, queryFn: () => api.blocks().then((r) => r.blocks), staleTime: Infinity });
