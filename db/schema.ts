@@ -32,6 +32,12 @@ export const users = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     /** Set by a site admin: the account can no longer sign in and its tokens stop working. */
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * Set when a site admin deletes the account. The row stays as a tombstone (username freed,
+     * password unusable) so the user's messages keep their place and seq stays gap-free; they
+     * are shown as from "deleted user".
+     */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`)],
 );
@@ -270,4 +276,39 @@ export const messageChanges = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("message_changes_room_idx").on(t.roomId, t.id)],
+);
+
+/** Every site-admin action (users, rooms), newest first in the admin page's Audit section. */
+export const siteAudit = pgTable(
+  "site_audit",
+  {
+    id: uuid("id").primaryKey(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    targetType: text("target_type", { enum: ["user", "room"] }).notNull(),
+    /** Not a foreign key: the audit outlives what it names (deleted rooms). */
+    targetId: uuid("target_id").notNull(),
+    /** What the target was called when the action happened. */
+    targetName: text("target_name").notNull(),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("site_audit_created_idx").on(t.createdAt)],
+);
+
+/** One-time password reset links made by site admins; the token is shown once and stored hashed. */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    /** SHA-256 of the token. */
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
 );

@@ -47,6 +47,7 @@ test("the site admin sees activity on /admin; other users are refused", async ({
 
   await admin.page.getByTestId("admin-link").click();
   await expect(admin.page).toHaveURL(/\/admin$/);
+  await admin.page.getByTestId("admin-tab-activity").click();
   const today = new Date().toISOString().slice(0, 10);
   const row = admin.page.locator(`[data-testid="activity-row"][data-day^="${today}"]`);
   await expect(row).toHaveCount(1);

@@ -4,6 +4,10 @@
  */
 import type { Message } from "@/protocol";
 import type { ModerationBody, RoomDetail, RoomExport, RoomSummary } from "@/protocol/rest";
+import type { AdminUser } from "@/server/admin/users";
+import type { AdminRoom } from "@/server/admin/rooms";
+import type { SiteAuditEntry } from "@/server/admin/audit";
+import type { Series as MetricsSeries } from "@/server/metrics-history";
 
 export type Invite = { id: string; role: string; expires_at: string; max_uses: number | null; uses: number; revoked: boolean; created_at: string };
 export type AuditEntry = {
@@ -18,7 +22,12 @@ export type AuditEntry = {
 export type Ban = { id: string; username: string; reason: string | null; at: string };
 export type Profile = { id: string; username: string; site_admin: boolean; created_at: string };
 export type ActivityRow = { day: string; kind: string; count: number; users: number };
+export type { AdminUser } from "@/server/admin/users";
+export type { AdminRoom } from "@/server/admin/rooms";
+export type { SiteAuditEntry } from "@/server/admin/audit";
+export type { Point as MetricsPoint, Series as MetricsSeries } from "@/server/metrics-history";
 const enc = encodeURIComponent;
+const adminQuery = ({ q, page }: { q?: string; page: number }) => new URLSearchParams({ page: String(page), ...(q ? { q } : {}) }).toString();
 
 export class ApiError extends Error {
   constructor(
@@ -105,6 +114,19 @@ export const api = {
   listExports: (id: string) => apiFetch<{ exports: RoomExport[] }>(`/api/rooms/${enc(id)}/exports`),
   getExport: (id: string, exportId: string, signal?: AbortSignal) => apiFetch<{ export: RoomExport }>(`/api/rooms/${enc(id)}/exports/${enc(exportId)}`, { signal }),
   activity: (days = 30) => apiFetch<{ days: ActivityRow[] }>(`/api/admin/activity?days=${days}`),
+  adminUsers: (query: { q?: string; page: number }) =>
+    apiFetch<{ users: AdminUser[]; page: number; limit: number; total: number }>(`/api/admin/users?${adminQuery(query)}`),
+  adminUpdateUser: (id: string, body: { disabled?: boolean; site_admin?: boolean }) => apiFetch<unknown>(`/api/admin/users/${enc(id)}`, { method: "PATCH", body }),
+  adminDeleteUser: (id: string) => apiFetch<unknown>(`/api/admin/users/${enc(id)}`, { method: "DELETE" }),
+  adminResetLink: (id: string) => apiFetch<{ url: string; expires_at: string }>(`/api/admin/users/${enc(id)}/password-reset`, { method: "POST" }),
+  adminRooms: (query: { q?: string; page: number }) =>
+    apiFetch<{ rooms: AdminRoom[]; page: number; limit: number; total: number }>(`/api/admin/rooms?${adminQuery(query)}`),
+  adminArchiveRoom: (id: string, archived: boolean) => apiFetch<unknown>(`/api/admin/rooms/${enc(id)}`, { method: "PATCH", body: { archived } }),
+  adminDeleteRoom: (id: string) => apiFetch<unknown>(`/api/admin/rooms/${enc(id)}`, { method: "DELETE" }),
+  siteAudit: () => apiFetch<{ entries: SiteAuditEntry[]; next: string | null }>("/api/admin/audit?limit=100"),
+  metrics: () => apiFetch<MetricsSeries>("/api/admin/metrics"),
+  inspectReset: (token: string) => apiFetch<{ username: string }>(`/api/password-reset/${enc(token)}`),
+  completeReset: (token: string, password: string) => apiFetch<{ username: string }>("/api/password-reset", { method: "POST", body: { token, password } }),
 };
 
 /** The server's own words for a failed request (or a generic fallback). */

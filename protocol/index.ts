@@ -35,6 +35,8 @@ export const ErrorCode = {
   CONFLICT: "CONFLICT",
   UNAVAILABLE: "UNAVAILABLE",
   INTERNAL: "INTERNAL",
+  /** Extension: the room was archived by a site admin and is read-only. */
+  ARCHIVED: "ARCHIVED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -113,8 +113,33 @@ export const CreateInviteBody = z
 
 export const UserRef = z.object({ user: z.string().uuid() });
 
-/** Site admins: disable or re-enable an account. */
-export const UserStatusBody = z.object({ disabled: z.boolean() }).strict();
+/** Site admins: disable or re-enable an account, grant or revoke site admin (one or both). */
+export const UserStatusBody = z
+  .object({ disabled: z.boolean().optional(), site_admin: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.disabled !== undefined || b.site_admin !== undefined, "give disabled or site_admin");
+
+/** Site admins: pages of users or rooms, optionally filtered by name. */
+export const AdminListQuery = z.object({
+  q: storableText().trim().max(100).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const AdminRoomBody = z.object({ archived: z.boolean() }).strict();
+
+export const SiteAuditQuery = z.object({
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Dashboard series newer than `since` (ms since the epoch); the last hour by default. */
+export const MetricsQuery = z.object({ since: z.coerce.number().int().min(0).optional() });
+
+/** Sets a new password with a one-time reset link's token. */
+export const PasswordResetBody = z
+  .object({ token: z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/), password: Password })
+  .strict();
 
 /** A room export as `POST/GET /api/rooms/:id/exports…` answer it; `url` and `html_url` once done. */
 export type RoomExport = {

@@ -102,6 +102,8 @@ const EnvSchema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   /** Lets non-loopback scrapers read /metrics with `Authorization: Bearer <token>`. */
+  /** How often each instance samples its metrics for the admin dashboard (one hour is kept). */
+  METRICS_SAMPLE_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Longest a socket frame's handler may run before it answers UNAVAILABLE and the socket's queue moves on. */
   FRAME_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),

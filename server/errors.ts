@@ -16,6 +16,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  ARCHIVED: 403,
 };
 
 /**

@@ -23,8 +23,10 @@ import { createJobQueue, startJobs } from "./jobs";
 import { attachGateway } from "./realtime/gateway";
 import { CLIENT_IP_HEADER } from "./http/client-ip";
 import { createMetrics, serveMetrics } from "./metrics";
+import { createMetricsHistory } from "./metrics-history";
 import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonError } from "./http/security-headers";
 import { setRuntime } from "./runtime";
+import { watchRevocations } from "./auth/user-validity";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -65,7 +67,8 @@ async function main() {
   const presence = await createPresenceStore(config.REDIS_URL, log);
   const sockets = await createSocketCap(config.REDIS_URL, config.MAX_SOCKETS_PER_USER, config.PRESENCE_TTL_MS, randomUUID(), log);
   const limits = await createLimits(config, log);
-  const metrics = createMetrics();
+  const jobs = await createJobQueue(config, log);
+  const metrics = createMetrics(() => jobs.queued());
   // Embedded has one backend; on Postgres, up to half the pool writes messages at once.
   const writeRounds = database.driver === "pglite" ? 1 : Math.max(1, Math.floor(config.DATABASE_POOL_MAX / 2));
   const appends = new AppendQueue(sharedTransactionWriter(database.db, writeRounds), {
@@ -75,15 +78,17 @@ async function main() {
       metrics.dbSeconds.observe({ op: "append_batch" }, durationMs / 1000);
     },
   });
-  const jobs = await createJobQueue(config, log);
-  const runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs };
+  const metricsHistory = await createMetricsHistory(metrics, config, log);
+  const runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory };
   setRuntime(runtime);
+  await watchRevocations(bus);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   await startJobs(jobs, runtime);
   log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage and bus ready");
 
   const closeDependencies = async () => {
     await jobs.close();
+    await metricsHistory.close();
     await bus.close();
     await presence.close();
     await sockets.close();

@@ -8,9 +8,13 @@ import { timingSafeEqual } from "node:crypto";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** Sub-millisecond to multi-second: chat latencies live in the low milliseconds. */
-const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export function createMetrics() {
+/**
+ * Creates the registry. `queuedJobs` answers the jobs gauge when it is collected (a scrape or
+ * the dashboard sampler), so the queue is only asked when someone reads the number.
+ */
+export function createMetrics(queuedJobs: () => Promise<number> = async () => 0) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   const m = {
@@ -36,6 +40,15 @@ export function createMetrics() {
     busPublish: new Histogram({ name: "confab_bus_publish_seconds", help: "Time for the bus to accept a publish", buckets: LATENCY_BUCKETS, registers: [registry] }),
     heldBack: new Counter({ name: "confab_messages_held_total", help: "Live messages held back behind a hole in seq order", registers: [registry] }),
     holeFills: new Counter({ name: "confab_hole_fills_total", help: "Database reads that filled holes or resynced after a bus reconnect", registers: [registry] }),
+    jobsFailed: new Counter({ name: "confab_jobs_failed_total", help: "Job runs that threw (each is retried or dead-lettered), by job", labelNames: ["job"] as const, registers: [registry] }),
+    jobsQueued: new Gauge({
+      name: "confab_jobs_queued",
+      help: "Jobs waiting to run (cluster-wide on pg-boss, this process's queue embedded)",
+      registers: [registry],
+      async collect() {
+        this.set(await queuedJobs().catch(() => 0));
+      },
+    }),
     errors: new Counter({ name: "confab_errors_total", help: "Errors answered to clients, by code and transport", labelNames: ["code", "transport"] as const, registers: [registry] }),
   };
   return m;

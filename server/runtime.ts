@@ -11,6 +11,7 @@ import type { JobQueue } from "./jobs/types";
 import type { Limits } from "./limits";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
+import type { MetricsHistory } from "./metrics-history";
 import type { PresenceStore } from "./presence";
 import type { SocketCap } from "./realtime/socket-cap";
 
@@ -29,6 +30,8 @@ export interface Runtime {
   metrics: Metrics;
   /** Background jobs: in-process embedded, pg-boss on Postgres. */
   jobs: JobQueue;
+  /** The last hour of this instance's (and, through Redis, every instance's) metrics. */
+  metricsHistory: MetricsHistory;
 }
 
 const KEY = Symbol.for("confab.runtime");

@@ -155,6 +155,8 @@ export function RoomView({ roomId }: { roomId: string }) {
   const current = { ...room, ...state.info };
   const title = current.visibility === "direct" ? directRoomName(current.name, me?.username, members, me?.id) : current.name;
   const muted = muteText(state.mute, now);
+  // Archived by a site admin (a room setting, kept live by `room_updated`): read-only for everyone.
+  const archived = typeof current.settings?.archived_at === "string" ? "This room is archived and read-only." : null;
   return (
     <div className="flex min-h-0 flex-1">
       <section className="flex min-w-0 flex-1 flex-col" aria-label={title}>
@@ -233,7 +235,7 @@ export function RoomView({ roomId }: { roomId: string }) {
               roomName={title}
               onSend={sendWithReply}
               onTyping={setTyping}
-              blockedReason={muted}
+              blockedReason={archived ?? muted}
               replyTo={replyTo ? { senderName: names.get(replyTo.sender) ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
             />

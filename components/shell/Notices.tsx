@@ -1,10 +1,18 @@
 "use client";
 import Link from "next/link";
+import { signOut } from "next-auth/react";
+import { useEffect } from "react";
 import { useNotices } from "@/hooks/useChatSocket";
 
 /** Error frames and background failures as dismissable toasts. */
 export function Notices() {
   const { notices, dismiss } = useNotices();
+  // The server refused our credentials (expired, or the account was disabled or deleted): the
+  // session cookie is useless, so end it here rather than leave a dead app on screen.
+  const refused = notices.some((n) => n.code === "UNAUTHENTICATED");
+  useEffect(() => {
+    if (refused) void signOut({ callbackUrl: "/signin" });
+  }, [refused]);
   if (notices.length === 0) return null;
   return (
     <div className="pointer-events-none fixed inset-x-0 top-3 z-50 flex flex-col items-center gap-2 px-3" aria-live="assertive">

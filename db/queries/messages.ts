@@ -20,7 +20,8 @@ const storedColumns = {
   deletedAt: messages.deletedAt,
 };
 
-const messageColumns = { ...storedColumns, senderName: users.username };
+/** A deleted account's messages keep their place and read as from "deleted user". */
+const messageColumns = { ...storedColumns, senderName: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end` };
 
 export type MessageRow = {
   id: string;

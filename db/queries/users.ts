@@ -32,7 +32,7 @@ export async function getUserById(db: Executor, { id }: { id: string }) {
 
 /** Existence and the disabled flag: what token verification needs. */
 export async function getUserStatus(db: Executor, { id }: { id: string }) {
-  const [row] = await db.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await db.select({ id: users.id, disabledAt: users.disabledAt, deletedAt: users.deletedAt }).from(users).where(eq(users.id, id)).limit(1);
   return row ?? null;
 }
 

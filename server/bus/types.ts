@@ -20,7 +20,12 @@ export type BusEvent =
   | { type: "blocks"; user: string; blocked: string[] }
   | { type: "user_frame"; user: string; frame: ServerFrame }
   /** The user picked a status (online/away/dnd): it applies to all of their tabs. */
-  | { type: "status"; user: string; status: "online" | "away" | "dnd" };
+  | { type: "status"; user: string; status: "online" | "away" | "dnd" }
+  /**
+   * A site admin disabled, deleted or changed the account (site topic, every instance listens):
+   * drop the cached validity at once and, when `close` is set, close the user's sockets.
+   */
+  | { type: "user_revoked"; user: string; close: boolean };
 
 export type EvictReason = "left" | "kicked" | "banned";
 
@@ -53,6 +58,9 @@ export interface Bus {
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** Site-wide news every instance subscribes to from start-up (account revocations). */
+export const SITE_TOPIC = "site";
 
 export const roomTopic = (roomId: string) => `room:${roomId}`;
 export const userTopic = (userId: string) => `user:${userId}`;

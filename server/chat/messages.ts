@@ -12,7 +12,7 @@ import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
 import type { AppendQueue } from "./append-queue";
-import { assertCanPost, assertCanRead, assertNotMuted, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
+import { assertCanPost, assertCanRead, assertNotArchived, assertNotMuted, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
@@ -124,7 +124,8 @@ async function loadMessage(db: Database, actorId: string, roomId: string, messag
 const audienceOf = (row: MessageRow) => (row.recipientId ? { only: [row.senderId, row.recipientId] } : {});
 
 export async function editMessage({ db, bus, config }: Pick<Deps, "db" | "bus" | "config">, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
-  const { membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
+  const { room, membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
+  assertNotArchived(room);
   if (!membership || !canEditMessage(actor.id, row)) throw new AppError("FORBIDDEN", "only the author can edit a message");
   assertNotMuted(membership);
   if (row.deletedAt) throw new AppError("NOT_FOUND", "message: it was deleted", { field: "message" });
@@ -136,7 +137,8 @@ export async function editMessage({ db, bus, config }: Pick<Deps, "db" | "bus" |
 }
 
 export async function deleteMessage({ db, bus, config }: Pick<Deps, "db" | "bus" | "config">, actor: Actor, input: { roomId: string; messageId: string }): Promise<Message> {
-  const { standing, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
+  const { room, standing, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
+  assertNotArchived(room);
   if (!canDeleteMessage(standing, row)) throw new AppError("FORBIDDEN", "you may only delete your own messages");
   if (row.deletedAt) return toWireMessage(row);
   const wire = toWireMessage((await tombstoneMessage(db, { id: row.id, journal: config.ARCHIVE_ENABLED ? { actorId: actor.id } : null }))!);

@@ -44,7 +44,15 @@ export function assertNotMuted(membership: MuteState): void {
   throw new AppError("FORBIDDEN", `you are muted until ${membership!.mutedUntil!.toISOString()}${reason}`);
 }
 
+/** Whether a site admin archived the room (read-only: nothing may be added or changed). */
+export const isArchived = (room: Room) => typeof room.settings.archived_at === "string";
+
+export function assertNotArchived(room: Room): void {
+  if (isArchived(room)) throw new AppError("ARCHIVED", "this room is archived and read-only");
+}
+
 export function assertCanPost(room: Room, membership: (Membership & MuteState) | null): void {
+  assertNotArchived(room);
   if (!membership) throw new AppError("FORBIDDEN", "join the room before posting");
   if (!canPost(room, membership)) throw new AppError("FORBIDDEN", "guests may not post in this room");
   assertNotMuted(membership);

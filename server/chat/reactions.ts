@@ -4,7 +4,7 @@ import { addReaction, getReactions, removeReaction } from "@/db/queries/reaction
 import type { Message } from "@/protocol";
 import { publishFrame, type Bus } from "@/server/bus";
 import { AppError } from "@/server/errors";
-import { assertNotMuted, canReact } from "./permissions";
+import { assertNotArchived, assertNotMuted, canReact } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, toWireMessage } from "./wire";
 
@@ -20,7 +20,8 @@ export async function react(
   actor: Actor,
   input: { roomId: string; messageId: string; emoji: string; op: "add" | "remove" },
 ): Promise<Message> {
-  const { membership } = await loadRoom(db, input.roomId, actor.id);
+  const { room, membership } = await loadRoom(db, input.roomId, actor.id);
+  assertNotArchived(room);
   if (!canReact(membership)) throw new AppError("FORBIDDEN", "join the room to react");
   assertNotMuted(membership);
   const row = await getMessageById(db, { id: input.messageId });

@@ -6,7 +6,8 @@ import { archiveJob } from "./archive";
 import { exportsExpireJob, roomExportJob } from "./exports";
 import { retentionJob } from "./retention";
 import { testSleepJob } from "./test-sleep";
-import type { JobQueue, JobSettings } from "./types";
+import type { Metrics } from "@/server/metrics";
+import type { JobQueue, JobSettings, JobType } from "./types";
 
 export type { JobQueue } from "./types";
 
@@ -21,17 +22,33 @@ export async function createJobQueue(config: Config, log: Logger): Promise<JobQu
   return PgBossJobQueue.open(config.DATABASE_URL, jobSettings(config), log);
 }
 
+/** Counts runs that threw (confab_jobs_failed_total), whichever backend runs them. */
+const countFailures =
+  (metrics: Metrics) =>
+  <T>(type: JobType<T>): JobType<T> => ({
+    ...type,
+    async run(data, ctx) {
+      try {
+        await type.run(data, ctx);
+      } catch (err) {
+        metrics.jobsFailed.inc({ job: type.name });
+        throw err;
+      }
+    },
+  });
+
 /**
  * Declares Confab's job types and its periodic jobs; consumes them unless this process is
  * `CONFAB_ROLE=web`. Every role enqueues the periodic ones (a singleton is enqueued once per
  * interval however many instances tick), so any mix of web and worker processes runs them.
  */
-export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" | "db" | "log">): Promise<void> {
-  await jobs.define(retentionJob(runtime));
-  await jobs.define(roomExportJob(runtime));
-  await jobs.define(exportsExpireJob(runtime));
-  await jobs.define(archiveJob(runtime));
-  if (runtime.config.CONFAB_TEST_JOBS) await jobs.define(testSleepJob);
+export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" | "db" | "log" | "metrics">): Promise<void> {
+  const counted = countFailures(runtime.metrics);
+  await jobs.define(counted(retentionJob(runtime)));
+  await jobs.define(counted(roomExportJob(runtime)));
+  await jobs.define(counted(exportsExpireJob(runtime)));
+  await jobs.define(counted(archiveJob(runtime)));
+  if (runtime.config.CONFAB_TEST_JOBS) await jobs.define(counted(testSleepJob));
   jobs.every("retention", runtime.config.RETENTION_INTERVAL_MS);
   jobs.every("exports-expire", runtime.config.EXPORT_CLEANUP_INTERVAL_MS);
   if (runtime.config.ARCHIVE_ENABLED) jobs.every("archive", runtime.config.ARCHIVE_INTERVAL_MS);

@@ -59,6 +59,10 @@ export class MemoryJobQueue implements JobQueue {
     this.kick();
   }
 
+  async queued(): Promise<number> {
+    return this.pending.length;
+  }
+
   async ping(): Promise<boolean> {
     return !this.closed;
   }

@@ -71,6 +71,11 @@ export class PgBossJobQueue implements JobQueue {
     }
   }
 
+  async queued(): Promise<number> {
+    const sizes = await Promise.all([...this.types.keys()].map((name) => this.boss.getQueueSize(name)));
+    return sizes.reduce((a, b) => a + b, 0);
+  }
+
   async ping(): Promise<boolean> {
     return this.boss
       .getDb()

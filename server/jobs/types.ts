@@ -42,6 +42,8 @@ export interface JobQueue {
   every(name: string, intervalMs: number, data?: unknown): void;
   /** Starts running jobs in this process (roles `all` and `worker`). */
   consume(): Promise<void>;
+  /** Jobs waiting to run (for the metrics gauge). */
+  queued(): Promise<number>;
   /** Whether jobs can be enqueued right now (for /api/health); callers bound the wait. */
   ping(): Promise<boolean>;
   /** Stops enqueuing and consuming; waits for running jobs to finish. */

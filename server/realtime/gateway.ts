@@ -11,6 +11,7 @@ import { insertActivity } from "@/db/queries/activity";
 import { listMessages } from "@/db/queries/messages";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
+import { isActiveUser } from "@/server/auth/user-validity";
 import { toWireMessage } from "@/server/chat/wire";
 import { installStandingCache, StandingCache } from "@/server/chat/standing";
 import { AppError } from "@/server/errors";
@@ -20,6 +21,7 @@ import { Connection } from "./connection";
 import { handle, type HandlerContext } from "./handlers";
 import { HeartbeatClock } from "./heartbeat";
 import { PresenceTracker } from "@/server/presence";
+import { SITE_TOPIC } from "@/server/bus";
 import { RoomRegistry } from "./registry";
 
 /** How long an unauthenticated socket may wait before its `auth` frame. */
@@ -73,6 +75,13 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     for (const listener of listeners) void presence.setStatus(userId, listener.id, status);
   };
   let closing = false;
+  // A site admin disabled or deleted an account (on any instance): its sockets here close now.
+  runtime.bus.onEvent((topic, event) => {
+    if (topic !== SITE_TOPIC || event.type !== "user_revoked" || !event.close) return;
+    for (const conn of connections) {
+      if (conn.identity?.userId === event.user) conn.socket.close(CloseCode.UNAUTHENTICATED, "this account was disabled");
+    }
+  });
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://internal");
@@ -163,6 +172,9 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       runtime.metrics.sockets.dec({ state: "pending" });
       runtime.metrics.sockets.inc({ state: "authenticated" });
       await registry.addUser(conn);
+      // A revocation that arrived while this socket was being verified found no identity to
+      // close; it did drop the cached answer, so this re-check reads the database.
+      if (!(await isActiveUser(identity.userId))) ws.close(CloseCode.UNAUTHENTICATED, "this account was disabled");
       if (ws.readyState !== ws.OPEN) {
         // Closed while we were looking things up: the close handler may have run too early.
         void registry.removeUser(conn);

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import { ActivityView } from "@/components/settings/ActivityView";
+import { AdminConsole } from "@/components/admin/AdminConsole";
 
 export const metadata: Metadata = { title: "Site admin · Confab" };
 
 export default function AdminPage() {
-  return <ActivityView />;
+  return <AdminConsole />;
 }

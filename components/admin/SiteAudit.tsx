@@ -1,0 +1,42 @@
+"use client";
+import { useEffect, useState } from "react";
+import { api, errorMessage, type SiteAuditEntry } from "@/lib/api";
+import { ErrorLine } from "@/components/manage/ui";
+
+const LABELS: Record<string, string> = {
+  user_disable: "disabled",
+  user_enable: "enabled",
+  user_delete: "deleted",
+  user_password_reset: "made a password reset link for",
+  user_grant_admin: "made site admin",
+  user_revoke_admin: "revoked site admin from",
+  room_archive: "archived",
+  room_unarchive: "unarchived",
+  room_delete: "deleted room",
+};
+
+/** Every site-admin action, newest first. `version` reloads it after an action on this page. */
+export function SiteAudit({ version }: { version: number }) {
+  const [entries, setEntries] = useState<SiteAuditEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api
+      .siteAudit()
+      .then(({ entries }) => setEntries(entries))
+      .catch((err: unknown) => setError(errorMessage(err, "Could not load the audit.")));
+  }, [version]);
+  return (
+    <div data-testid="admin-audit">
+      <ErrorLine message={error} testId="admin-audit-error" />
+      {entries && entries.length === 0 && <p className="text-sm text-slate-500">No site-admin actions yet.</p>}
+      <ul className="divide-y divide-slate-100 text-sm">
+        {entries?.map((e) => (
+          <li key={e.id} className="py-1.5" data-testid="admin-audit-entry" data-action={e.action}>
+            <time className="mr-2 text-xs text-slate-500">{new Date(e.created_at).toLocaleString()}</time>
+            <strong>{e.actor?.username ?? "someone"}</strong> {LABELS[e.action] ?? e.action} <strong>{e.target.name}</strong>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+"use client";
+import { useCallback, useEffect, useState } from "react";
+import { api, errorMessage, type AdminUser } from "@/lib/api";
+import { buttonClass, dangerClass, ErrorLine, inputClass } from "@/components/manage/ui";
+import { Pager } from "./Pager";
+
+/** Accounts: search, page, disable/enable, delete, reset link, site admin. */
+export function UsersPanel({ selfId, onChanged }: { selfId: string; onChanged: () => void }) {
+  const [q, setQ] = useState("");
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<{ users: AdminUser[]; total: number; limit: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [reset, setReset] = useState<{ user: string; url: string; expires_at: string } | null>(null);
+
+  const load = useCallback(() => {
+    api
+      .adminUsers({ q: q.trim() || undefined, page })
+      .then((d) => setData(d))
+      .catch((err: unknown) => setError(errorMessage(err, "Could not load users.")));
+  }, [q, page]);
+  useEffect(load, [load]);
+
+  const act = async (user: AdminUser, what: () => Promise<unknown>, confirmText?: string) => {
+    if (confirmText && !window.confirm(confirmText)) return;
+    setBusy(user.id);
+    setError(null);
+    try {
+      await what();
+      load();
+      onChanged();
+    } catch (err) {
+      setError(errorMessage(err, "That did not work."));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div data-testid="admin-users">
+      <input
+        type="search"
+        aria-label="Search users"
+        placeholder="Search by username"
+        data-testid="admin-users-search"
+        className={`${inputClass} w-64`}
+        value={q}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setPage(1);
+        }}
+      />
+      <ErrorLine message={error} testId="admin-users-error" />
+      {reset && (
+        <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="admin-reset-link">
+          One-time link for <strong>{reset.user}</strong> (valid until {new Date(reset.expires_at).toLocaleTimeString()}), shown once:{" "}
+          <code className="break-all" data-testid="admin-reset-url">
+            {reset.url}
+          </code>
+        </p>
+      )}
+      <table className="mt-3 w-full text-left text-sm">
+        <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            <th className="py-1 font-medium">User</th>
+            <th className="py-1 font-medium">Status</th>
+            <th className="py-1 font-medium">Joined</th>
+            <th className="py-1 text-right font-medium">Actions</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {data?.users.map((u) => (
+            <tr key={u.id} data-testid="admin-user-row" data-username={u.username}>
+              <td className="py-1.5 font-medium text-slate-800">
+                {u.username}
+                {u.site_admin && <span className="ml-2 rounded bg-indigo-100 px-1.5 text-xs text-indigo-800">site admin</span>}
+              </td>
+              <td className="py-1.5" data-testid="admin-user-status">
+                {u.disabled ? <span className="text-rose-700">disabled</span> : <span className="text-emerald-700">active</span>}
+              </td>
+              <td className="py-1.5 text-slate-500">{u.created_at.slice(0, 10)}</td>
+              <td className="space-x-1 py-1.5 text-right">
+                {!u.site_admin &&
+                  (u.disabled ? (
+                    <button type="button" className={buttonClass} disabled={busy === u.id} data-testid="admin-user-enable" onClick={() => void act(u, () => api.adminUpdateUser(u.id, { disabled: false }))}>
+                      Enable
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      className={dangerClass}
+                      disabled={busy === u.id}
+                      data-testid="admin-user-disable"
+                      onClick={() => void act(u, () => api.adminUpdateUser(u.id, { disabled: true }), `Disable ${u.username}? They are signed out everywhere at once.`)}
+                    >
+                      Disable
+                    </button>
+                  ))}
+                {!u.disabled && (
+                  <button
+                    type="button"
+                    className={buttonClass}
+                    disabled={busy === u.id || (u.site_admin && u.id === selfId)}
+                    data-testid={u.site_admin ? "admin-user-revoke" : "admin-user-grant"}
+                    onClick={() => void act(u, () => api.adminUpdateUser(u.id, { site_admin: !u.site_admin }), u.site_admin ? `Revoke site admin from ${u.username}?` : `Make ${u.username} a site admin?`)}
+                  >
+                    {u.site_admin ? "Revoke admin" : "Make admin"}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className={buttonClass}
+                  disabled={busy === u.id}
+                  data-testid="admin-user-reset"
+                  onClick={() =>
+                    void act(u, async () => {
+                      const link = await api.adminResetLink(u.id);
+                      setReset({ user: u.username, ...link });
+                    })
+                  }
+                >
+                  Reset password
+                </button>
+                {!u.site_admin && u.id !== selfId && (
+                  <button
+                    type="button"
+                    className={dangerClass}
+                    disabled={busy === u.id}
+                    data-testid="admin-user-delete"
+                    onClick={() => void act(u, () => api.adminDeleteUser(u.id), `Delete ${u.username}? Their messages stay, shown as from "deleted user". This cannot be undone.`)}
+                  >
+                    Delete
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data && data.users.length === 0 && <p className="mt-2 text-sm text-slate-500">No users match.</p>}
+      {data && <Pager page={page} total={data.total} limit={data.limit} onPage={setPage} testId="admin-users-pager" />}
+    </div>
+  );
+}
