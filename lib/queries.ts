@@ -4,7 +4,7 @@
  * invalidating `queryKeys.room(id)` refreshes the room's detail and every list under it
  * (bans, invitations, audit log).
  */
-import { QueryClient, queryOptions } from "@tanstack/react-query";
+import { keepPreviousData, QueryClient, queryOptions } from "@tanstack/react-query";
 import { api, ApiError } from "./api";
 
 export const queryKeys = {
@@ -22,7 +22,12 @@ export const queryKeys = {
   export: (id: string, exportId: string) => ["room", id, "exports", exportId] as const,
   blocks: ["blocks"] as const,
   invite: (token: string) => ["invite", token] as const,
+  /** Everything on the site admin page: one action there invalidates it all. */
+  admin: ["admin"] as const,
   activity: (days: number) => ["admin", "activity", days] as const,
+  adminUsers: (q: string, page: number) => ["admin", "users", q, page] as const,
+  adminRooms: (q: string, page: number) => ["admin", "rooms", q, page] as const,
+  siteAudit: ["admin", "audit"] as const,
 };
 
 export function makeQueryClient(): QueryClient {
@@ -70,3 +75,11 @@ export const blocksQuery = queryOptions({ queryKey: queryKeys.blocks, queryFn: (
 export const inviteQuery = (token: string) => queryOptions({ queryKey: queryKeys.invite(token), queryFn: () => api.previewInvite(token) });
 
 export const activityQuery = (days: number) => queryOptions({ queryKey: queryKeys.activity(days), queryFn: () => api.activity(days).then((r) => r.days) });
+
+export const adminUsersQuery = (q: string, page: number) =>
+  queryOptions({ queryKey: queryKeys.adminUsers(q, page), queryFn: () => api.adminUsers({ q: q || undefined, page }), placeholderData: keepPreviousData });
+
+export const adminRoomsQuery = (q: string, page: number) =>
+  queryOptions({ queryKey: queryKeys.adminRooms(q, page), queryFn: () => api.adminRooms({ q: q || undefined, page }), placeholderData: keepPreviousData });
+
+export const siteAuditQuery = queryOptions({ queryKey: queryKeys.siteAudit, queryFn: () => api.siteAudit().then((r) => r.entries) });
