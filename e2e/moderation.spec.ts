@@ -1,7 +1,7 @@
 /**
  * Running a room: the owner invites a newcomer with a link from the admin panel, the
  * newcomer signs up on the invitation page and lands in the room, and moderation (mute, ban)
- * reaches the newcomer's open tab without a reload.
+ * reaches the newcomer's open tab without a reload; an unban refreshes the panel's lists.
  */
 import { expect, test, uniqueName } from "./fixtures";
 import { InvitePage } from "./pages/invite";
@@ -45,4 +45,9 @@ test("invite link → sign up → in the room; mute and ban reach the member liv
 
   // The audit log records what happened.
   await expect(owner.page.locator('[data-testid="audit-row"][data-action="ban"]')).toHaveCount(1);
+
+  // Unban sends no live frame: the mutation alone refreshes every list it changed (bans, audit).
+  await owner.page.locator(`[data-testid="ban-row"][data-username="${guest.username}"]`).getByTestId("unban").click();
+  await expect(owner.page.getByTestId("ban-row")).toHaveCount(0);
+  await expect(owner.page.locator('[data-testid="audit-row"][data-action="unban"]')).toHaveCount(1);
 });

@@ -4,10 +4,11 @@
  * the socket opens in an effect and closes on unmount, so StrictMode's mount → unmount →
  * mount leaves exactly one live socket (the same pattern as partysocket's own use-socket).
  */
-import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, useContext, useEffect, useMemo } from "react";
+import { useStore } from "zustand";
 import { ChatClient, type ChatClientOptions } from "@/lib/chat-client";
-import { ChatStore, type ConnectionStatus, type Notice, type UpdateState } from "@/lib/chat-store";
-import { BlockList } from "@/lib/blocks";
+import { ChatStore, type ConnectionStatus, type Notice, selectMe, selectNotices, selectStatus, selectUpdate, type UpdateState } from "@/lib/chat-store";
 import { sessionOutbox } from "@/lib/outbox-storage";
 import { RoomDirectory } from "@/lib/room-directory";
 
@@ -15,7 +16,6 @@ export interface ChatServices {
   client: ChatClient;
   store: ChatStore;
   directory: RoomDirectory;
-  blocks: BlockList;
 }
 
 /**
@@ -24,15 +24,16 @@ export interface ChatServices {
  */
 export function useChatSocket(key: string, options: ChatClientOptions = {}): ChatServices {
   const { onUnauthenticated } = options;
+  const queryClient = useQueryClient();
   const services = useMemo(() => {
     const store = new ChatStore();
-    const directory = new RoomDirectory();
+    const directory = new RoomDirectory(queryClient);
     // Per user and per tab: what this tab had not seen acknowledged survives its reload.
     const outbox = typeof window === "undefined" ? undefined : sessionOutbox(`confab.outbox.${key}`);
-    return { store, client: new ChatClient(store, { onUnauthenticated, directory, outbox, shareKey: key }), directory, blocks: new BlockList() };
+    return { store, client: new ChatClient(store, { onUnauthenticated, directory, outbox, shareKey: key }), directory };
     // The client is bound to the user; callbacks are read once at creation.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, queryClient]);
 
   useEffect(() => {
     services.client.start();
@@ -58,29 +59,21 @@ export function useChat(): ChatServices {
   return services;
 }
 
-const serverStatus = (): ConnectionStatus => "connecting";
-const noNotices: readonly Notice[] = [];
-
 export function useConnectionStatus(): ConnectionStatus {
-  const { store } = useChat();
-  return useSyncExternalStore(store.subscribe, store.getStatus, serverStatus);
+  return useStore(useChat().store.api, selectStatus);
 }
-
-const serverUpdate = (): UpdateState => "none";
 
 /** Whether a newer server wants this tab reloaded (see UpdateBanner). */
 export function useUpdateState(): UpdateState {
-  const { store } = useChat();
-  return useSyncExternalStore(store.subscribe, store.getUpdate, serverUpdate);
+  return useStore(useChat().store.api, selectUpdate);
 }
 
 export function useNotices(): { notices: readonly Notice[]; dismiss: (id: string) => void } {
   const { store } = useChat();
-  const notices = useSyncExternalStore(store.subscribe, store.getNotices, () => noNotices);
+  const notices = useStore(store.api, selectNotices);
   return { notices, dismiss: (id) => store.dismissNotice(id) };
 }
 
 export function useMe() {
-  const { store } = useChat();
-  return useSyncExternalStore(store.subscribe, store.getMe, () => null);
+  return useStore(useChat().store.api, selectMe);
 }

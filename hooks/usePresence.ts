@@ -4,19 +4,18 @@
  * in localStorage so every tab of theirs follows one choice), and idle detection.
  */
 import { useEffect, useState, useSyncExternalStore } from "react";
+import { useStore } from "zustand";
 import type { ChosenStatus } from "@/lib/chat-client";
-import type { PresenceState } from "@/lib/chat-store";
+import { type PresenceState, selectPresence } from "@/lib/chat-store";
 import { useChat } from "./useChatSocket";
 
 const STATUS_KEY = "confab:status";
 /** No keyboard, pointer or focus input for this long makes an "online" user idle. */
 export const IDLE_AFTER_MS = 5 * 60_000;
 const CHOICES: readonly ChosenStatus[] = ["online", "away", "dnd"];
-const NO_PRESENCE: Readonly<Record<string, PresenceState>> = {};
 
 export function usePresenceMap(): Readonly<Record<string, PresenceState>> {
-  const { store } = useChat();
-  return useSyncExternalStore(store.subscribe, store.getPresence, () => NO_PRESENCE);
+  return useStore(useChat().store.api, selectPresence);
 }
 
 function readChoice(): ChosenStatus {

@@ -1,41 +1,50 @@
 "use client";
-/** The signed-in user's profile (GET /api/me), fetched once per tab and shared. */
-import { useEffect, useSyncExternalStore } from "react";
-import { api, type Profile } from "@/lib/api";
-import type { BlockList, BlocksState } from "@/lib/blocks";
-import { useChat } from "./useChatSocket";
+/** The signed-in user's profile and block list, from the shared query cache. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, errorMessage, type Profile } from "@/lib/api";
+import { blocksQuery, profileQuery, queryKeys } from "@/lib/queries";
 
-let profile: Profile | null = null;
-let request: Promise<void> | null = null;
-const listeners = new Set<() => void>();
+export type BlockedUser = { id: string; username: string; at: string };
 
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  return () => void listeners.delete(listener);
-}
-
+/** GET /api/me, fetched once per tab and shared by every view. */
 export function useProfile(): Profile | null {
-  const current = useSyncExternalStore(subscribe, () => profile, () => null);
-  useEffect(() => {
-    request ??= api
-      .me()
-      .then((me) => {
-        profile = me;
-        for (const listener of listeners) listener();
-      })
-      .catch(() => {
-        request = null;
-      });
-  }, []);
-  return current;
+  return useQuery(profileQuery).data ?? null;
 }
 
-/** The blocked users, loaded on first use. */
-export function useBlocks(): BlocksState & { list: BlockList } {
-  const { blocks } = useChat();
-  const state = useSyncExternalStore(blocks.subscribe, blocks.getState, blocks.getState);
-  useEffect(() => {
-    if (!blocks.getState().loaded) void blocks.load();
-  }, [blocks]);
-  return { ...state, list: blocks };
+export interface Blocks {
+  readonly blocked: readonly BlockedUser[];
+  readonly loaded: boolean;
+  readonly error: string | null;
+  /** Blocks or unblocks; resolves to an error message, or null on success. */
+  toggle(user: { id: string; username: string }): Promise<string | null>;
+}
+
+const NO_BLOCKS: readonly BlockedUser[] = [];
+
+/** The users the signed-in user has blocked, loaded on first use. */
+export function useBlocks(): Blocks {
+  const queryClient = useQueryClient();
+  const query = useQuery(blocksQuery);
+  const blocked = query.data ?? NO_BLOCKS;
+  const mutation = useMutation({
+    mutationFn: ({ user, block }: { user: { id: string; username: string }; block: boolean }) => (block ? api.block(user.id) : api.unblock(user.id)),
+    onSuccess: (_result, { user, block }) =>
+      queryClient.setQueryData<BlockedUser[]>(queryKeys.blocks, (list = []) =>
+        block ? [...list.filter((b) => b.id !== user.id), { id: user.id, username: user.username, at: new Date().toISOString() }] : list.filter((b) => b.id !== user.id),
+      ),
+  });
+  return {
+    blocked,
+    loaded: !query.isPending,
+    error: query.error ? errorMessage(query.error, "Could not load blocked users.") : null,
+    async toggle(user) {
+      const block = !blocked.some((b) => b.id === user.id);
+      try {
+        await mutation.mutateAsync({ user, block });
+        return null;
+      } catch (err) {
+        return errorMessage(err, block ? "Could not block." : "Could not unblock.");
+      }
+    },
+  };
 }

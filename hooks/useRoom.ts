@@ -5,28 +5,17 @@
  * re-joined after every reconnect) while the component is mounted; without it, only its
  * history is loaded (a preview of a public room the user has not joined).
  */
-import { useCallback, useEffect, useSyncExternalStore } from "react";
-import type { Message } from "@/protocol";
-import { EMPTY_ROOM, type PendingMessage, type RoomState } from "@/lib/chat-store";
+import { useCallback, useEffect } from "react";
+import { useStore } from "zustand";
+import { type RoomState, selectPending, selectQuotes, selectRoom } from "@/lib/chat-store";
 import { useChat } from "./useChatSocket";
-
-const NO_PENDING: readonly PendingMessage[] = [];
-const NO_QUOTES: Readonly<Record<string, Message | null>> = {};
 
 export function useRoom(roomId: string, { live }: { live: boolean }) {
   const { client, store } = useChat();
-  const state: RoomState = useSyncExternalStore(
-    store.subscribe,
-    () => store.getRoom(roomId),
-    () => EMPTY_ROOM,
-  );
-  const pending = useSyncExternalStore(
-    store.subscribe,
-    () => store.getPending(roomId),
-    () => NO_PENDING,
-  );
-
-  const quotes = useSyncExternalStore(store.subscribe, store.getQuotes, () => NO_QUOTES);
+  // Only this room's slice: typing, receipts and messages elsewhere do not re-render it.
+  const state: RoomState = useStore(store.api, selectRoom(roomId));
+  const pending = useStore(store.api, selectPending(roomId));
+  const quotes = useStore(store.api, selectQuotes);
 
   useEffect(() => {
     if (live) return client.openRoom(roomId);

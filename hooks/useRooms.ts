@@ -1,58 +1,57 @@
 "use client";
 /** Room lists for the sidebar: the user's rooms (shared directory) and a public-room search. */
-import { useEffect, useState, useSyncExternalStore } from "react";
-import { api, ApiError, sentence } from "@/lib/api";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { errorMessage } from "@/lib/api";
+import { publicRoomsQuery, queryKeys } from "@/lib/queries";
 import type { RoomSummary } from "@/protocol/rest";
 import { useChat, useConnectionStatus } from "./useChatSocket";
 
 const REFRESH_MS = 30_000;
+const SEARCH_DEBOUNCE_MS = 250;
+const NO_ROOMS: readonly RoomSummary[] = [];
 
 /** "My rooms", refreshed on mount, periodically, on focus and whenever the socket comes online. */
 export function useMyRooms() {
   const { directory } = useChat();
-  const state = useSyncExternalStore(directory.subscribe, directory.getState, directory.getState);
+  const query = useQuery({ ...directory.query, refetchInterval: REFRESH_MS, refetchOnWindowFocus: "always" });
   const status = useConnectionStatus();
 
+  // Back online: frames may have been missed while the socket was down.
   useEffect(() => {
     if (status === "online") void directory.refresh();
   }, [directory, status]);
 
-  useEffect(() => {
-    void directory.refresh();
-    const timer = setInterval(() => void directory.refresh(), REFRESH_MS);
-    const onFocus = () => void directory.refresh();
-    window.addEventListener("focus", onFocus);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener("focus", onFocus);
-    };
-  }, [directory]);
-
-  return { ...state, refresh: directory.refresh };
+  return {
+    rooms: query.data ?? NO_ROOMS,
+    loaded: !query.isPending,
+    error: query.error ? errorMessage(query.error, "Could not load your rooms.") : null,
+    refresh: directory.refresh,
+  };
 }
 
-/** Public rooms matching `query` (debounced); `version` forces a re-fetch. */
+/** Public rooms matching `query` (debounced); a new `version` re-fetches the current search. */
 export function usePublicRooms(query: string, version = 0) {
-  const [result, setResult] = useState<{ key: string; rooms: RoomSummary[]; error: string | null } | null>(null);
+  const queryClient = useQueryClient();
   const q = query.trim();
-  const key = `${q}\u0000${version}`;
-
+  const [debounced, setDebounced] = useState(q);
   useEffect(() => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      api
-        .listRooms({ scope: "public", q: q || undefined }, controller.signal)
-        .then(({ rooms }) => setResult({ key, rooms, error: null }))
-        .catch((err: unknown) => {
-          if (controller.signal.aborted) return;
-          setResult({ key, rooms: [], error: err instanceof ApiError ? sentence(err.message) : "Could not search rooms." });
-        });
-    }, 250);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [q, key]);
+    const timer = setTimeout(() => setDebounced(q), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [q]);
 
-  return { rooms: result?.rooms ?? [], error: result?.error ?? null, loading: result?.key !== key };
+  // The user's own rooms changed (joined, created, left): which public rooms are joinable did too.
+  const seenVersion = useRef(version);
+  useEffect(() => {
+    if (seenVersion.current === version) return;
+    seenVersion.current = version;
+    void queryClient.invalidateQueries({ queryKey: queryKeys.publicRoomSearches });
+  }, [queryClient, version]);
+
+  const result = useQuery({ ...publicRoomsQuery(debounced), placeholderData: keepPreviousData });
+  return {
+    rooms: result.data ?? NO_ROOMS,
+    error: result.error ? errorMessage(result.error, "Could not search rooms.") : null,
+    loading: debounced !== q || result.isPlaceholderData || result.isPending,
+  };
 }

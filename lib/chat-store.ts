@@ -1,7 +1,8 @@
 /**
  * The browser's chat state: per-room message lists, the outbox of unacknowledged sends, the
- * connection status and error notices. Pure state with no I/O (ChatClient drives it), read
- * by React through useSyncExternalStore.
+ * connection status and error notices. Pure state with no I/O (ChatClient drives it through
+ * the methods of ChatStore), held in a zustand vanilla store so React reads slices of it with
+ * `useStore(store.api, selector)` and re-renders only when its slice changes.
  *
  * Invariants:
  * - a room's `messages` are unique by message id and ascending by seq;
@@ -9,6 +10,7 @@
  * - every getter returns the same object until that piece of state changes (snapshots are
  *   compared by reference).
  */
+import { createStore, type StoreApi } from "zustand/vanilla";
 import type { Member, Message, PresenceStatus } from "@/protocol";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
@@ -97,64 +99,100 @@ export const EMPTY_ROOM: RoomState = Object.freeze({
 });
 
 const NO_PENDING: readonly PendingMessage[] = Object.freeze([]);
+const NO_ROOMS: ReadonlyMap<string, RoomState> = new Map();
+const NO_PENDING_BY_ROOM: ReadonlyMap<string, readonly PendingMessage[]> = new Map();
 const MAX_NOTICES = 5;
 
-type Listener = () => void;
+/** Everything the store holds. Each field (and each room's entry) is replaced, never mutated. */
+export interface ChatState {
+  readonly status: ConnectionStatus;
+  readonly update: UpdateState;
+  readonly me: { id: string; username: string } | null;
+  readonly rooms: ReadonlyMap<string, RoomState>;
+  /** Every outbox entry, oldest first (retry order). */
+  readonly outbox: readonly PendingMessage[];
+  /** The outbox by room: a room's list keeps its identity while other rooms' entries change. */
+  readonly pending: ReadonlyMap<string, readonly PendingMessage[]>;
+  readonly notices: readonly Notice[];
+  /** Everyone's known presence, keyed by user id. */
+  readonly presence: Readonly<Record<string, PresenceState>>;
+  /** Parents of replies fetched by id because they are older than the loaded history (null: not visible). */
+  readonly quotes: Readonly<Record<string, Message | null>>;
+}
+
+// Selectors for `useStore(store.api, selector)`: each returns a value that keeps its identity
+// until that slice changes, so a component re-renders only for its own slice.
+export const selectStatus = (s: ChatState): ConnectionStatus => s.status;
+export const selectUpdate = (s: ChatState): UpdateState => s.update;
+export const selectMe = (s: ChatState) => s.me;
+export const selectNotices = (s: ChatState): readonly Notice[] => s.notices;
+export const selectPresence = (s: ChatState): Readonly<Record<string, PresenceState>> => s.presence;
+export const selectQuotes = (s: ChatState): Readonly<Record<string, Message | null>> => s.quotes;
+export const selectRoom =
+  (room: string) =>
+  (s: ChatState): RoomState =>
+    s.rooms.get(room) ?? EMPTY_ROOM;
+export const selectPending =
+  (room: string) =>
+  (s: ChatState): readonly PendingMessage[] =>
+    s.pending.get(room) ?? NO_PENDING;
+
+const initialState = (): ChatState => ({
+  status: "connecting",
+  update: "none",
+  me: null,
+  rooms: NO_ROOMS,
+  outbox: NO_PENDING,
+  pending: NO_PENDING_BY_ROOM,
+  notices: [],
+  presence: {},
+  quotes: {},
+});
 
 export class ChatStore {
-  private status: ConnectionStatus = "connecting";
-  private update: UpdateState = "none";
-  private me: { id: string; username: string } | null = null;
-  private rooms = new Map<string, RoomState>();
-  private outbox = new Map<string, PendingMessage>();
-  private pendingByRoom = new Map<string, readonly PendingMessage[]>();
-  private notices: readonly Notice[] = [];
-  private listeners = new Set<Listener>();
+  /** The zustand store; React reads it with `useStore(store.api, selector)`. Write through the methods below. */
+  readonly api: StoreApi<ChatState> = createStore<ChatState>()(initialState);
   private noticeCounter = 0;
-  private presence: Readonly<Record<string, PresenceState>> = {};
-  /** Parents of replies fetched by id because they are older than the loaded history (null: not visible). */
-  private quotes: Readonly<Record<string, Message | null>> = {};
   private outboxListener: ((entries: readonly PendingMessage[]) => void) | null = null;
 
-  subscribe = (listener: Listener): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  /** Called after every change (any slice). */
+  subscribe = (listener: () => void): (() => void) => this.api.subscribe(() => listener());
 
-  private emit(): void {
-    for (const listener of this.listeners) listener();
+  private get state(): ChatState {
+    return this.api.getState();
+  }
+
+  private set(patch: Partial<ChatState>): void {
+    this.api.setState(patch);
+  }
+
+  private setRoom(room: string, next: RoomState): void {
+    this.set({ rooms: new Map(this.state.rooms).set(room, next) });
   }
 
   // --- reads ----------------------------------------------------------------------------------
 
-  getStatus = (): ConnectionStatus => this.status;
-  getUpdate = (): UpdateState => this.update;
-  getMe = () => this.me;
-  getNotices = (): readonly Notice[] => this.notices;
-  getRoom = (room: string): RoomState => this.rooms.get(room) ?? EMPTY_ROOM;
+  getStatus = (): ConnectionStatus => this.state.status;
+  getUpdate = (): UpdateState => this.state.update;
+  getMe = () => this.state.me;
+  getNotices = (): readonly Notice[] => this.state.notices;
+  getRoom = (room: string): RoomState => selectRoom(room)(this.state);
   /** Everyone's known presence, keyed by user id (one object until something changes). */
-  getPresence = (): Readonly<Record<string, PresenceState>> => this.presence;
+  getPresence = (): Readonly<Record<string, PresenceState>> => this.state.presence;
 
   /** Reply parents fetched one by one (keyed by message id; null when not available). */
-  getQuotes = (): Readonly<Record<string, Message | null>> => this.quotes;
+  getQuotes = (): Readonly<Record<string, Message | null>> => this.state.quotes;
 
   /** Outbox entries of one room in the order they were written. */
-  getPending = (room: string): readonly PendingMessage[] => {
-    let list = this.pendingByRoom.get(room);
-    if (!list) {
-      list = [...this.outbox.values()].filter((p) => p.room === room);
-      this.pendingByRoom.set(room, list.length ? list : NO_PENDING);
-    }
-    return list.length ? list : NO_PENDING;
-  };
+  getPending = (room: string): readonly PendingMessage[] => selectPending(room)(this.state);
 
   /** Every outbox entry, oldest first (retry order). */
   pendingEntries(): PendingMessage[] {
-    return [...this.outbox.values()];
+    return [...this.state.outbox];
   }
 
   pendingEntry(id: string): PendingMessage | undefined {
-    return this.outbox.get(id);
+    return this.state.outbox.find((p) => p.id === id);
   }
 
   /** Highest seq received for the room, or undefined when nothing is known yet. */
@@ -172,62 +210,54 @@ export class ChatStore {
     this.outboxListener = listener;
   }
 
-  private outboxChanged(): void {
-    this.outboxListener?.([...this.outbox.values()]);
-  }
-
   // --- writes ---------------------------------------------------------------------------------
 
   setStatus(status: ConnectionStatus): void {
-    if (this.status === status) return;
-    this.status = status;
-    this.emit();
+    if (this.state.status === status) return;
+    this.set({ status });
   }
 
   setUpdate(update: UpdateState): void {
     // "required" is final for this tab: only a reload clears it.
-    if (this.update === update || this.update === "required") return;
-    this.update = update;
-    this.emit();
+    if (this.state.update === update || this.state.update === "required") return;
+    this.set({ update });
   }
 
   setMe(me: { id: string; username: string }): void {
-    if (this.me?.id === me.id && this.me.username === me.username) return;
-    this.me = me;
-    this.emit();
+    const current = this.state.me;
+    if (current?.id === me.id && current.username === me.username) return;
+    this.set({ me });
   }
 
   patchRoom(room: string, patch: Partial<RoomState>): void {
     const current = this.getRoom(room);
     const changed = (Object.keys(patch) as Array<keyof RoomState>).some((k) => current[k] !== patch[k]);
     if (!changed) return;
-    this.rooms.set(room, { ...current, ...patch });
-    this.emit();
+    this.setRoom(room, { ...current, ...patch });
   }
 
   setQuote(id: string, message: Message | null): void {
-    if (this.quotes[id] === message) return;
-    this.quotes = { ...this.quotes, [id]: message };
-    this.emit();
+    if (this.state.quotes[id] === message) return;
+    this.set({ quotes: { ...this.state.quotes, [id]: message } });
   }
 
   /** Merges presence entries (from `joined` snapshots and live `presence` frames). */
   setPresence(entries: Readonly<Record<string, PresenceState>>): void {
+    const presence = this.state.presence;
     const changed = Object.entries(entries).filter(([id, p]) => {
-      const current = this.presence[id];
+      const current = Object.hasOwn(presence, id) ? presence[id] : undefined;
       return !current || current.status !== p.status || current.last_seen !== p.last_seen;
     });
     if (changed.length === 0) return;
-    this.presence = { ...this.presence, ...Object.fromEntries(changed) };
-    this.emit();
+    this.set({ presence: { ...presence, ...Object.fromEntries(changed) } });
   }
 
   /** Moves a member's read or delivered cursor forward (never back). */
   advanceCursor(room: string, kind: "reads" | "delivered", user: string, seq: number): void {
     const current = this.getRoom(room);
-    if ((current[kind][user] ?? -1) >= seq) return;
-    this.rooms.set(room, { ...current, [kind]: { ...current[kind], [user]: seq } });
-    this.emit();
+    const cursors = current[kind];
+    if ((Object.hasOwn(cursors, user) ? cursors[user]! : -1) >= seq) return;
+    this.setRoom(room, { ...current, [kind]: { ...cursors, [user]: seq } });
   }
 
   /**
@@ -251,15 +281,14 @@ export class ChatStore {
         replaced = true;
       }
     }
-    const settled = this.settleOutbox(incoming);
-    if (settled) this.outboxChanged();
-    if (added === 0 && !replaced) {
-      if (settled) this.emit();
-      return 0;
+    const patch: { rooms?: ReadonlyMap<string, RoomState> } & OutboxPatch = this.settleOutbox(incoming) ?? {};
+    if (added > 0 || replaced) {
+      const messages = [...byId.values()].sort((a, b) => a.seq - b.seq);
+      patch.rooms = new Map(this.state.rooms).set(room, { ...current, messages });
     }
-    const messages = [...byId.values()].sort((a, b) => a.seq - b.seq);
-    this.rooms.set(room, { ...current, messages });
-    this.emit();
+    // One update for the messages and the outbox entries they settle: no render sees both.
+    if (patch.rooms || patch.outbox) this.set(patch);
+    if (patch.outbox) this.outboxListener?.(patch.outbox);
     return added;
   }
 
@@ -273,8 +302,7 @@ export class ChatStore {
     }
     const messages = current.messages.slice();
     messages[index] = message;
-    this.rooms.set(room, { ...current, messages });
-    this.emit();
+    this.setRoom(room, { ...current, messages });
   }
 
   /** Sets one message's reaction summary for `emoji` (from a `reaction` frame). */
@@ -286,57 +314,78 @@ export class ChatStore {
     this.replaceMessage(room, { ...message, reactions });
   }
 
-  /** Drops outbox entries whose message has arrived (ack or broadcast, whichever came first). */
-  private settleOutbox(messages: readonly Message[]): boolean {
-    let settled = false;
-    for (const message of messages) {
-      const pending = this.outbox.get(message.client_id);
-      if (pending && pending.room === message.room && (!this.me || message.sender === this.me.id)) {
-        this.outbox.delete(message.client_id);
-        this.pendingByRoom.delete(pending.room);
-        settled = true;
-      }
+  /** The outbox without entries whose message has arrived (ack or broadcast, whichever came first); null when none did. */
+  private settleOutbox(messages: readonly Message[]): OutboxPatch | null {
+    const me = this.state.me;
+    const arrived = new Map(messages.map((m) => [m.client_id, m] as const));
+    const settledRooms = new Set<string>();
+    const outbox = this.state.outbox.filter((pending) => {
+      const message = arrived.get(pending.id);
+      const settled = !!message && pending.room === message.room && (!me || message.sender === me.id);
+      if (settled) settledRooms.add(pending.room);
+      return !settled;
+    });
+    return settledRooms.size ? this.outboxPatch(outbox, settledRooms) : null;
+  }
+
+  /** The new outbox with the per-room lists of `rooms` rebuilt (the others keep their identity). */
+  private outboxPatch(outbox: readonly PendingMessage[], rooms: Iterable<string>): OutboxPatch {
+    const pending = new Map(this.state.pending);
+    for (const room of rooms) {
+      const list = outbox.filter((p) => p.room === room);
+      if (list.length) pending.set(room, list);
+      else pending.delete(room);
     }
-    return settled;
+    return { outbox, pending };
+  }
+
+  private setOutbox(outbox: readonly PendingMessage[], room: string): void {
+    this.set(this.outboxPatch(outbox, [room]));
+    this.outboxListener?.(outbox);
   }
 
   addPending(entry: PendingMessage): void {
-    this.outbox.set(entry.id, entry);
-    this.pendingByRoom.delete(entry.room);
-    this.outboxChanged();
-    this.emit();
+    const outbox = this.state.outbox;
+    const index = outbox.findIndex((p) => p.id === entry.id);
+    // Re-adding an id replaces the entry in place: its retry position does not change.
+    const next = index < 0 ? [...outbox, entry] : outbox.map((p, i) => (i === index ? entry : p));
+    const rooms = index < 0 ? [entry.room] : [entry.room, outbox[index]!.room];
+    this.set(this.outboxPatch(next, rooms));
+    this.outboxListener?.(next);
   }
 
   updatePending(id: string, patch: Partial<Pick<PendingMessage, "state" | "error" | "retryAt">>): void {
-    const entry = this.outbox.get(id);
+    const entry = this.pendingEntry(id);
     if (!entry) return;
-    this.outbox.set(id, { ...entry, ...patch });
-    this.pendingByRoom.delete(entry.room);
-    this.outboxChanged();
-    this.emit();
+    this.setOutbox(
+      this.state.outbox.map((p) => (p === entry ? { ...entry, ...patch } : p)),
+      entry.room,
+    );
   }
 
   removePending(id: string): void {
-    const entry = this.outbox.get(id);
+    const entry = this.pendingEntry(id);
     if (!entry) return;
-    this.outbox.delete(id);
-    this.pendingByRoom.delete(entry.room);
-    this.outboxChanged();
-    this.emit();
+    this.setOutbox(
+      this.state.outbox.filter((p) => p !== entry),
+      entry.room,
+    );
   }
 
   pushNotice(code: string, message: string): void {
+    const notices = this.state.notices;
     // The same error repeated (e.g. every reconnect) is shown once.
-    if (this.notices.some((n) => n.code === code && n.message === message)) return;
+    if (notices.some((n) => n.code === code && n.message === message)) return;
     const notice = { id: `n${++this.noticeCounter}`, code, message };
-    this.notices = [...this.notices, notice].slice(-MAX_NOTICES);
-    this.emit();
+    this.set({ notices: [...notices, notice].slice(-MAX_NOTICES) });
   }
 
   dismissNotice(id: string): void {
-    const next = this.notices.filter((n) => n.id !== id);
-    if (next.length === this.notices.length) return;
-    this.notices = next;
-    this.emit();
+    const notices = this.state.notices;
+    const next = notices.filter((n) => n.id !== id);
+    if (next.length === notices.length) return;
+    this.set({ notices: next });
   }
 }
+
+type OutboxPatch = { outbox?: readonly PendingMessage[]; pending?: ReadonlyMap<string, readonly PendingMessage[]> };

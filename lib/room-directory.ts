@@ -1,62 +1,67 @@
 /**
- * The signed-in user's room list ("My rooms") as an external store, so the sidebar, the room
- * view (after joining) and the create form share one list and one refresh.
+ * The signed-in user's room list ("My rooms") with live unread counts. The list lives in the
+ * TanStack Query cache under `queryKeys.myRooms`: the sidebar reads it with useQuery (useMyRooms),
+ * REST refreshes replace it, and the chat client's live updates (summaries, messages, reads,
+ * renames, removals) are written into the same cache entry with setQueryData, so there is one
+ * source of truth.
  */
+import { hashKey, type QueryClient, queryOptions } from "@tanstack/react-query";
 import type { RoomSummary } from "@/protocol/rest";
-import { api, ApiError, sentence } from "./api";
+import { api } from "./api";
+import { queryKeys } from "./queries";
 
-export interface DirectoryState {
-  readonly rooms: readonly RoomSummary[];
-  readonly loaded: boolean;
-  readonly error: string | null;
-}
+export type FetchMyRooms = (signal: AbortSignal) => Promise<RoomSummary[]>;
 
-type Listener = () => void;
+const fetchMine: FetchMyRooms = (signal) => api.listRooms({ scope: "mine" }, signal).then((r) => r.rooms);
+const NO_ROOMS: readonly RoomSummary[] = [];
+const MY_ROOMS_HASH = hashKey(queryKeys.myRooms);
 
 export class RoomDirectory {
-  private state: DirectoryState = { rooms: [], loaded: false, error: null };
-  private listeners = new Set<Listener>();
-  private inFlight: Promise<void> | null = null;
-  private again = false;
+  /** The query for useQuery: its fetch merges with what live frames counted meanwhile. */
+  readonly query;
 
-  subscribe = (listener: Listener): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  getState = (): DirectoryState => this.state;
-
-  private set(patch: Partial<DirectoryState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
+  constructor(
+    private readonly queryClient: QueryClient,
+    fetchRooms: FetchMyRooms = fetchMine,
+  ) {
+    const queryFn = async ({ signal }: { signal: AbortSignal }): Promise<readonly RoomSummary[]> => this.mergeFetched(await fetchRooms(signal));
+    // The chat client writes into this entry while no view may be watching it: never collected.
+    this.query = queryOptions({ queryKey: queryKeys.myRooms, queryFn, gcTime: Infinity });
+    // Entries created by setQueryData (before any view mounted) get the same fetch and lifetime.
+    queryClient.setQueryDefaults(queryKeys.myRooms, { queryFn, gcTime: Infinity });
   }
 
-  /** Re-fetches the list; calls made during a fetch coalesce into one more fetch after it. */
-  refresh = (): Promise<void> => {
-    if (this.inFlight) {
-      this.again = true;
-      return this.inFlight;
+  /** Called whenever the list changes (not on fetch status changes). */
+  subscribe = (listener: () => void): (() => void) =>
+    this.queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === "updated" && event.action.type === "success" && event.query.queryHash === MY_ROOMS_HASH) listener();
+    });
+
+  /** The list as cached (empty before the first fetch). */
+  rooms(): readonly RoomSummary[] {
+    return this.queryClient.getQueryData<readonly RoomSummary[]>(queryKeys.myRooms) ?? NO_ROOMS;
+  }
+
+  /**
+   * Re-fetches the list. A fetch already running is cancelled and started again, so the answer
+   * always reflects what happened before this call (a join, a new room).
+   */
+  refresh = async (): Promise<void> => {
+    const state = this.queryClient.getQueryState(queryKeys.myRooms);
+    if (state?.fetchStatus === "fetching" && state.data === undefined) {
+      // TanStack shares (rather than restarts) a first load still running: let it end, then ask again.
+      await this.queryClient.fetchQuery(this.query).catch(() => undefined);
     }
-    this.inFlight = api
-      .listRooms({ scope: "mine" })
-      .then(({ rooms }) => this.set({ rooms: this.mergeFetched(rooms), loaded: true, error: null }))
-      .catch((err: unknown) => this.set({ loaded: true, error: err instanceof ApiError ? sentence(err.message) : "Could not load your rooms." }))
-      .finally(() => {
-        this.inFlight = null;
-        if (this.again) {
-          this.again = false;
-          void this.refresh();
-        }
-      });
-    return this.inFlight;
+    if (this.queryClient.getQueryState(queryKeys.myRooms)) await this.queryClient.refetchQueries({ queryKey: queryKeys.myRooms, exact: true, type: "all" });
+    else await this.queryClient.prefetchQuery(this.query);
   };
 
   /**
    * The REST list is the baseline, but a live message may have been counted after the server
    * answered: where we already know a higher seq, our count (which includes it) is kept.
    */
-  private mergeFetched(fetched: RoomSummary[]): RoomSummary[] {
-    const known = new Map(this.state.rooms.map((r) => [r.id, r] as const));
+  private mergeFetched(fetched: readonly RoomSummary[]): readonly RoomSummary[] {
+    const known = new Map(this.rooms().map((r) => [r.id, r] as const));
     return fetched.map((room) => {
       const local = known.get(room.id);
       if (!local) return room;
@@ -65,17 +70,22 @@ export class RoomDirectory {
     });
   }
 
+  private write(next: readonly RoomSummary[]): void {
+    this.queryClient.setQueryData(queryKeys.myRooms, next);
+  }
+
   private update(roomId: string, change: (room: RoomSummary) => RoomSummary | null): void {
-    const room = this.state.rooms.find((r) => r.id === roomId);
+    const rooms = this.rooms();
+    const room = rooms.find((r) => r.id === roomId);
     if (!room) return;
     const next = change(room);
     if (next === room) return;
-    this.set({ rooms: next ? this.state.rooms.map((r) => (r.id === roomId ? next : r)) : this.state.rooms.filter((r) => r.id !== roomId) });
+    this.write(next ? rooms.map((r) => (r.id === roomId ? next : r)) : rooms.filter((r) => r.id !== roomId));
   }
 
   /** The rooms the socket should watch (live unread, receipts, presence). */
   roomIds(): string[] {
-    return this.state.rooms.map((r) => r.id);
+    return this.rooms().map((r) => r.id);
   }
 
   /**
@@ -96,13 +106,13 @@ export class RoomDirectory {
   applySummary(summary: ReadonlyArray<{ room: string; last_seq: number; unread: number; read_seq?: number }>): void {
     const byRoom = new Map(summary.map((s) => [s.room, s] as const));
     let changed = false;
-    const rooms = this.state.rooms.map((room) => {
+    const rooms = this.rooms().map((room) => {
       const s = byRoom.get(room.id);
       if (!s || s.last_seq < room.last_seq || (s.last_seq === room.last_seq && s.unread === room.unread)) return room;
       changed = true;
       return { ...room, last_seq: s.last_seq, unread: s.unread, read_seq: Math.max(room.read_seq ?? 0, s.read_seq ?? 0) };
     });
-    if (changed) this.set({ rooms });
+    if (changed) this.write(rooms);
   }
 
   /**
@@ -130,7 +140,6 @@ export class RoomDirectory {
 
   /** Records a room the user just created or joined, before the next refresh confirms it. */
   upsert(room: RoomSummary): void {
-    const rest = this.state.rooms.filter((r) => r.id !== room.id);
-    this.set({ rooms: [room, ...rest] });
+    this.write([room, ...this.rooms().filter((r) => r.id !== room.id)]);
   }
 }

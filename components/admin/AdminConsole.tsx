@@ -20,7 +20,6 @@ type Tab = (typeof TABS)[number]["id"];
 export function AdminConsole() {
   const profile = useProfile();
   const [tab, setTab] = useState<Tab>("dashboard");
-  const [version, setVersion] = useState(0);
 
   if (!profile) return <p className="m-auto text-sm text-slate-500">Loading…</p>;
   if (!profile.site_admin) {
@@ -31,14 +30,13 @@ export function AdminConsole() {
     );
   }
   if (tab === "activity") return <Shell tab={tab} onTab={setTab}>{<ActivityView />}</Shell>;
-  const changed = () => setVersion((v) => v + 1);
   return (
     <Shell tab={tab} onTab={setTab}>
       <div className="mx-auto max-w-6xl px-6 py-6">
         {tab === "dashboard" && <Dashboard />}
-        {tab === "users" && <UsersPanel selfId={profile.id} onChanged={changed} />}
-        {tab === "rooms" && <RoomsPanel onChanged={changed} />}
-        {tab === "audit" && <SiteAudit version={version} />}
+        {tab === "users" && <UsersPanel selfId={profile.id} />}
+        {tab === "rooms" && <RoomsPanel />}
+        {tab === "audit" && <SiteAudit />}
       </div>
     </Shell>
   );

@@ -1,24 +1,23 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { api, errorMessage, type AdminRoom } from "@/lib/api";
+import { adminRoomsQuery, queryKeys } from "@/lib/queries";
 import { buttonClass, dangerClass, ErrorLine, inputClass } from "@/components/manage/ui";
 import { Pager } from "./Pager";
 
 /** Rooms with member and message counts: archive (read-only), unarchive, delete. */
-export function RoomsPanel({ onChanged }: { onChanged: () => void }) {
+export function RoomsPanel() {
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ rooms: AdminRoom[]; total: number; limit: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  // The previous page stays on screen while the next one (or a new search) loads.
+  const query = useQuery(adminRoomsQuery(q.trim(), page));
+  const data = query.data;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load rooms.") : null);
   const [busy, setBusy] = useState<string | null>(null);
 
-  const load = useCallback(() => {
-    api
-      .adminRooms({ q: q.trim() || undefined, page })
-      .then((d) => setData(d))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load rooms.")));
-  }, [q, page]);
-  useEffect(load, [load]);
 
   const act = async (room: AdminRoom, what: () => Promise<unknown>, confirmText?: string) => {
     if (confirmText && !window.confirm(confirmText)) return;
@@ -26,8 +25,8 @@ export function RoomsPanel({ onChanged }: { onChanged: () => void }) {
     setError(null);
     try {
       await what();
-      load();
-      onChanged();
+      // Users, rooms, the audit and activity may all show what changed.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.admin });
     } catch (err) {
       setError(errorMessage(err, "That did not work."));
     } finally {

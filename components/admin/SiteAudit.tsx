@@ -1,6 +1,7 @@
 "use client";
-import { useEffect, useState } from "react";
-import { api, errorMessage, type SiteAuditEntry } from "@/lib/api";
+import { useQuery } from "@tanstack/react-query";
+import { errorMessage } from "@/lib/api";
+import { siteAuditQuery } from "@/lib/queries";
 import { ErrorLine } from "@/components/manage/ui";
 
 const LABELS: Record<string, string> = {
@@ -15,16 +16,11 @@ const LABELS: Record<string, string> = {
   room_delete: "deleted room",
 };
 
-/** Every site-admin action, newest first. `version` reloads it after an action on this page. */
-export function SiteAudit({ version }: { version: number }) {
-  const [entries, setEntries] = useState<SiteAuditEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api
-      .siteAudit()
-      .then(({ entries }) => setEntries(entries))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load the audit.")));
-  }, [version]);
+/** Every site-admin action, newest first (refreshed by every action on the page). */
+export function SiteAudit() {
+  const query = useQuery(siteAuditQuery);
+  const entries = query.data;
+  const error = query.error ? errorMessage(query.error, "Could not load the audit.") : null;
   return (
     <div data-testid="admin-audit">
       <ErrorLine message={error} testId="admin-audit-error" />

@@ -1,25 +1,24 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { api, errorMessage, type AdminUser } from "@/lib/api";
+import { adminUsersQuery, queryKeys } from "@/lib/queries";
 import { buttonClass, dangerClass, ErrorLine, inputClass } from "@/components/manage/ui";
 import { Pager } from "./Pager";
 
 /** Accounts: search, page, disable/enable, delete, reset link, site admin. */
-export function UsersPanel({ selfId, onChanged }: { selfId: string; onChanged: () => void }) {
+export function UsersPanel({ selfId }: { selfId: string }) {
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ users: AdminUser[]; total: number; limit: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  // The previous page stays on screen while the next one (or a new search) loads.
+  const query = useQuery(adminUsersQuery(q.trim(), page));
+  const data = query.data;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load users.") : null);
   const [busy, setBusy] = useState<string | null>(null);
   const [reset, setReset] = useState<{ user: string; url: string; expires_at: string } | null>(null);
 
-  const load = useCallback(() => {
-    api
-      .adminUsers({ q: q.trim() || undefined, page })
-      .then((d) => setData(d))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load users.")));
-  }, [q, page]);
-  useEffect(load, [load]);
 
   const act = async (user: AdminUser, what: () => Promise<unknown>, confirmText?: string) => {
     if (confirmText && !window.confirm(confirmText)) return;
@@ -27,8 +26,8 @@ export function UsersPanel({ selfId, onChanged }: { selfId: string; onChanged: (
     setError(null);
     try {
       await what();
-      load();
-      onChanged();
+      // Users, rooms, the audit and activity may all show what changed.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.admin });
     } catch (err) {
       setError(errorMessage(err, "That did not work."));
     } finally {

@@ -1,12 +1,16 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { AuthForm } from "@/components/auth/AuthForm";
 import { api, ApiError, errorMessage } from "@/lib/api";
+import { inviteQuery } from "@/lib/queries";
 
 type Preview = { room: { id: string; name: string; topic: string }; role: string };
 type State = { status: "loading" } | { status: "ready"; preview: Preview } | { status: "invalid" } | { status: "error"; message: string };
+
+const isGone = (err: unknown) => err instanceof ApiError && err.status === 404;
 
 /**
  * Shows which room an invitation leads to. Signed-in users accept with one click; visitors
@@ -14,19 +18,21 @@ type State = { status: "loading" } | { status: "ready"; preview: Preview } | { s
  */
 export function InviteView({ token, username }: { token: string; username: string | null }) {
   const router = useRouter();
-  const [state, setState] = useState<State>({ status: "loading" });
+  const preview = useQuery(inviteQuery(token));
+  // Accepting can find the invitation gone (revoked, used up) after the preview showed it.
+  const [goneOnAccept, setGoneOnAccept] = useState(false);
+  const state: State =
+    goneOnAccept || isGone(preview.error)
+      ? { status: "invalid" }
+      : preview.data
+        ? { status: "ready", preview: preview.data }
+        : preview.error
+          ? { status: "error", message: errorMessage(preview.error, "Could not load this invitation.") }
+          : { status: "loading" };
   const [mode, setMode] = useState<"signup" | "signin">("signup");
   const [accepting, setAccepting] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    api
-      .previewInvite(token)
-      .then((preview) => setState({ status: "ready", preview }))
-      .catch((err: unknown) =>
-        setState(err instanceof ApiError && err.status === 404 ? { status: "invalid" } : { status: "error", message: errorMessage(err, "Could not load this invitation.") }),
-      );
-  }, [token]);
 
   /** Accepts and opens the room; refresh() makes the server layouts read the (new) session. */
   async function accept(): Promise<void> {
@@ -38,7 +44,7 @@ export function InviteView({ token, username }: { token: string; username: strin
       router.refresh();
     } catch (err) {
       setAccepting(false);
-      if (err instanceof ApiError && err.status === 404) setState({ status: "invalid" });
+      if (isGone(err)) setGoneOnAccept(true);
       else setError(errorMessage(err, "Could not accept the invitation."));
     }
   }

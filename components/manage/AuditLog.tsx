@@ -1,20 +1,15 @@
 "use client";
-import { useEffect, useState } from "react";
-import { api, errorMessage, type AuditEntry } from "@/lib/api";
+import { useQuery } from "@tanstack/react-query";
+import { errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
+import { auditQuery } from "@/lib/queries";
 import { ErrorLine, Section } from "./ui";
 
-/** The room's audit log, newest first (admins). */
-export function AuditLog({ roomId, version }: { roomId: string; version: number }) {
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    api
-      .audit(roomId)
-      .then(({ entries }) => setEntries(entries))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load the audit log.")));
-  }, [roomId, version]);
+/** The room's audit log, newest first (admins); refreshed with the room's queries. */
+export function AuditLog({ roomId }: { roomId: string }) {
+  const query = useQuery(auditQuery(roomId));
+  const entries = query.data;
+  const error = query.error ? errorMessage(query.error, "Could not load the audit log.") : null;
 
   return (
     <Section title="Audit log" testId="manage-audit">

@@ -1,27 +1,24 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
-import { api, errorMessage, type Ban } from "@/lib/api";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useModerate } from "@/hooks/useRoomAdmin";
+import { errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
+import { bansQuery } from "@/lib/queries";
 import { buttonClass, ErrorLine, Section } from "./ui";
 
 /** Banned users with Unban. */
-export function BanList({ roomId, version, onChanged }: { roomId: string; version: number; onChanged: () => void }) {
-  const [bans, setBans] = useState<Ban[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    api
-      .bans(roomId)
-      .then(({ bans }) => setBans(bans))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load bans.")));
-  }, [roomId]);
-  useEffect(load, [load, version]);
+export function BanList({ roomId }: { roomId: string }) {
+  const query = useQuery(bansQuery(roomId));
+  const moderate = useModerate(roomId);
+  const bans = query.data;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load bans.") : null);
 
   async function unban(user: string) {
     setError(null);
     try {
-      await api.moderate(roomId, { action: "unban", user });
-      onChanged();
+      await moderate.mutateAsync({ action: "unban", user });
     } catch (err) {
       setError(errorMessage(err, "Could not unban."));
     }

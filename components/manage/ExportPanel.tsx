@@ -1,12 +1,13 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
+import { exportQuery, exportsQuery, queryKeys } from "@/lib/queries";
 import type { RoomExport } from "@/protocol/rest";
 import { ErrorLine, primaryClass, Section } from "./ui";
 
 const POLL_MS = 1_000;
-const active = (e: RoomExport | null) => e?.status === "queued" || e?.status === "running";
+const active = (e: RoomExport | null | undefined) => e?.status === "queued" || e?.status === "running";
 
 /**
  * Room export (admins): starts an export job, shows its progress while it runs (polling its
@@ -14,48 +15,31 @@ const active = (e: RoomExport | null) => e?.status === "queued" || e?.status ===
  * server reported them.
  */
 export function ExportPanel({ roomId }: { roomId: string }) {
-  const [current, setCurrent] = useState<RoomExport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = useCallback(() => {
-    api
-      .listExports(roomId)
-      .then(({ exports }) => setCurrent(exports[0] ?? null))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load exports.")));
-  }, [roomId]);
-  useEffect(load, [load]);
-
-  const exportId = current?.id;
+  const queryClient = useQueryClient();
+  const list = useQuery(exportsQuery(roomId));
+  const latest = list.data?.[0] ?? null;
+  // While the latest export is queued or running, its status is polled until it settles.
+  const progress = useQuery({
+    ...exportQuery(roomId, latest?.id ?? ""),
+    enabled: active(latest),
+    refetchInterval: (query) => (active(query.state.data ?? latest) ? POLL_MS : false),
+  });
+  const current = progress.data ?? latest;
   const running = active(current);
-  useEffect(() => {
-    if (!exportId || !running) return;
-    const controller = new AbortController();
-    const timer = setInterval(() => {
-      api
-        .getExport(roomId, exportId, controller.signal)
-        .then(({ export: e }) => setCurrent(e))
-        .catch((err: unknown) => {
-          if (!controller.signal.aborted) setError(errorMessage(err, "Could not check the export's progress."));
-        });
-    }, POLL_MS);
-    return () => {
-      controller.abort();
-      clearInterval(timer);
-    };
-  }, [roomId, exportId, running]);
 
-  async function start() {
-    setBusy(true);
-    setError(null);
-    try {
-      setCurrent((await api.startExport(roomId)).export);
-    } catch (err) {
-      setError(errorMessage(err, "Could not start the export."));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const startExport = useMutation({
+    mutationFn: () => api.startExport(roomId).then((r) => r.export),
+    onSuccess: (started) => queryClient.setQueryData<RoomExport[]>(queryKeys.exports(roomId), (exports = []) => [started, ...exports.filter((e) => e.id !== started.id)]),
+  });
+  const start = () => startExport.mutate();
+  const busy = startExport.isPending;
+  const error = startExport.error
+    ? errorMessage(startExport.error, "Could not start the export.")
+    : progress.error
+      ? errorMessage(progress.error, "Could not check the export's progress.")
+      : list.error
+        ? errorMessage(list.error, "Could not load exports.")
+        : null;
 
   const percent = Math.round((current?.progress ?? 0) * 100);
   return (

@@ -1,8 +1,11 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useNow } from "@/hooks/usePresence";
-import { api, errorMessage, type Invite } from "@/lib/api";
+import { useCreateInvite, useRevokeInvite } from "@/hooks/useRoomAdmin";
+import { errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
+import { invitesQuery } from "@/lib/queries";
 import { grantableRoles, type Viewer } from "@/lib/roles";
 import { buttonClass, dangerClass, ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
@@ -21,18 +24,14 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
   const [role, setRole] = useState<string>(roles.includes("member") ? "member" : (roles[0] ?? "guest"));
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const [invites, setInvites] = useState<Invite[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const query = useQuery(invitesQuery(roomId));
+  const createInvite = useCreateInvite(roomId);
+  const revokeInvite = useRevokeInvite(roomId);
+  const invites = query.data;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load invitations.") : null);
   const [busy, setBusy] = useState(false);
   const now = useNow(10_000);
-
-  const load = useCallback(() => {
-    api
-      .listInvites(roomId)
-      .then(({ invites }) => setInvites(invites))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load invitations.")));
-  }, [roomId]);
-  useEffect(load, [load]);
 
   async function create(event: React.FormEvent) {
     event.preventDefault();
@@ -45,9 +44,8 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
     setError(null);
     setCopied(false);
     try {
-      const invite = await api.createInvite(roomId, { expires_in_s: expires, max_uses: uses, role });
+      const invite = await createInvite.mutateAsync({ expires_in_s: expires, max_uses: uses, role });
       setCreated(invite.url);
-      load();
     } catch (err) {
       setError(errorMessage(err, "Could not create the invitation."));
     } finally {
@@ -68,8 +66,7 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
   async function revoke(id: string) {
     setError(null);
     try {
-      await api.revokeInvite(roomId, id);
-      load();
+      await revokeInvite.mutateAsync(id);
     } catch (err) {
       setError(errorMessage(err, "Could not revoke the invitation."));
     }

@@ -1,12 +1,14 @@
 "use client";
 import Link from "next/link";
-import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { useStore } from "zustand";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { useProfile } from "@/hooks/useProfile";
-import { api, errorMessage } from "@/lib/api";
-import { EMPTY_ROOM } from "@/lib/chat-store";
+import { errorMessage } from "@/lib/api";
+import { selectRoom } from "@/lib/chat-store";
+import { queryKeys, roomQuery } from "@/lib/queries";
 import { canAdminister, canExport, canModerate, isRole, type Viewer } from "@/lib/roles";
-import type { RoomDetail } from "@/protocol/rest";
 import { AuditLog } from "./AuditLog";
 import { BanList } from "./BanList";
 import { ExportPanel } from "./ExportPanel";
@@ -16,41 +18,33 @@ import { SettingsForm } from "./SettingsForm";
 
 /**
  * The room admin panel: members (with the controls the viewer may use), bans, invitations,
- * settings, export and the audit log. Kept live by the room's `member` and `room_updated` frames.
+ * settings, export and the audit log. Kept live by the room's `member` and `room_updated` frames,
+ * which (like every change made here) invalidate the room's queries: detail, bans, invitations, audit.
  */
 export function ManageRoom({ roomId }: { roomId: string }) {
   const { client, store } = useChat();
   const me = useMe();
   const profile = useProfile();
-  const [room, setRoom] = useState<RoomDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  /** Bumped after each change made here, so lists (bans, audit) re-fetch. */
-  const [version, setVersion] = useState(0);
-  const live = useSyncExternalStore(store.subscribe, () => store.getRoom(roomId), () => EMPTY_ROOM);
+  const queryClient = useQueryClient();
+  const detail = useQuery(roomQuery(roomId));
+  const room = detail.data ?? null;
+  const error = detail.error ? errorMessage(detail.error, "Could not load this room.") : null;
+  const memberVersion = useStore(store.api, (s) => selectRoom(roomId)(s).memberVersion);
+  const info = useStore(store.api, (s) => selectRoom(roomId)(s).info);
 
-  const reload = useCallback(() => {
-    api
-      .getRoom(roomId)
-      .then((r) => {
-        setRoom(r);
-        setError(null);
-      })
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load this room.")));
-  }, [roomId]);
-
-  // Initial load, and again whenever a member event or settings change arrives live.
-  useEffect(reload, [reload, live.memberVersion, live.info]);
+  // Again whenever a member event or settings change arrives live (the mount fetches anyway).
+  const seen = useRef({ memberVersion, info });
+  useEffect(() => {
+    if (seen.current.memberVersion === memberVersion && seen.current.info === info) return;
+    seen.current = { memberVersion, info };
+    void queryClient.invalidateQueries({ queryKey: queryKeys.room(roomId) });
+  }, [queryClient, roomId, memberVersion, info]);
 
   // The panel is on screen, so the room is joined while it is (members are only watched
   // otherwise, which carries no one else's member events). Only members join: opening a
   // public room would otherwise make the visitor a member.
   const isMember = !!room?.role;
   useEffect(() => (isMember ? client.openRoom(roomId) : undefined), [client, roomId, isMember]);
-
-  const changed = useCallback(() => {
-    reload();
-    setVersion((v) => v + 1);
-  }, [reload]);
 
   if (error && !room) {
     return (
@@ -85,12 +79,12 @@ export function ManageRoom({ roomId }: { roomId: string }) {
         </Link>
       </header>
       <div className="mx-auto max-w-4xl space-y-8 px-6 py-6">
-        <MemberManager room={room} viewer={viewer} meId={me.id} onChanged={changed} />
-        <BanList roomId={roomId} version={version} onChanged={changed} />
+        <MemberManager room={room} viewer={viewer} meId={me.id} />
+        <BanList roomId={roomId} />
         <InvitePanel roomId={roomId} viewer={viewer} />
-        {canAdminister(viewer) && <SettingsForm room={room} onSaved={changed} />}
+        {canAdminister(viewer) && <SettingsForm room={room} />}
         {canExport(viewer) && <ExportPanel roomId={roomId} />}
-        {canAdminister(viewer) && <AuditLog roomId={roomId} version={version + live.memberVersion} />}
+        {canAdminister(viewer) && <AuditLog roomId={roomId} />}
       </div>
     </div>
   );

@@ -2,7 +2,8 @@
 import { useState } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { useNow, usePresenceMap } from "@/hooks/usePresence";
-import { api, errorMessage } from "@/lib/api";
+import { useModerate } from "@/hooks/useRoomAdmin";
+import { errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
 import { canActOn, canAdminister, grantableRoles, isRole, type Viewer } from "@/lib/roles";
 import type { ModerationBody } from "@/protocol/rest";
@@ -18,14 +19,14 @@ const DURATIONS = [
 
 type Member = RoomDetail["members"][number];
 
-export function MemberManager({ room, viewer, meId, onChanged }: { room: RoomDetail; viewer: Viewer; meId: string; onChanged: () => void }) {
+export function MemberManager({ room, viewer, meId }: { room: RoomDetail; viewer: Viewer; meId: string }) {
   const presence = usePresenceMap();
   const now = useNow(5000);
   return (
     <Section title={`Members · ${room.members.length}`} testId="manage-members">
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200">
         {room.members.map((m) => (
-          <MemberRow key={m.id} roomId={room.id} member={m} status={presence[m.id]?.status ?? "offline"} now={now} viewer={viewer} meId={meId} onChanged={onChanged} />
+          <MemberRow key={m.id} roomId={room.id} member={m} status={presence[m.id]?.status ?? "offline"} now={now} viewer={viewer} meId={meId} />
         ))}
       </ul>
     </Section>
@@ -39,7 +40,6 @@ function MemberRow({
   now,
   viewer,
   meId,
-  onChanged,
 }: {
   now: number;
   roomId: string;
@@ -47,8 +47,8 @@ function MemberRow({
   status: "online" | "idle" | "away" | "dnd" | "offline";
   viewer: Viewer;
   meId: string;
-  onChanged: () => void;
 }) {
+  const moderate = useModerate(roomId);
   const [duration, setDuration] = useState<number>(DURATIONS[0].seconds);
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
@@ -63,10 +63,9 @@ function MemberRow({
     setError(null);
     const submitted = reason;
     try {
-      await api.moderate(roomId, body);
+      await moderate.mutateAsync(body);
       // A reason typed for the next action while this one was in flight is kept.
       setReason((current) => (current === submitted ? "" : current));
-      onChanged();
     } catch (err) {
       setError(errorMessage(err, "That did not work."));
     } finally {

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
-import { api, errorMessage } from "@/lib/api";
+import { useUpdateRoom } from "@/hooks/useRoomAdmin";
+import { errorMessage } from "@/lib/api";
 import type { RoomDetail } from "@/protocol/rest";
 import { ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
@@ -11,7 +12,8 @@ const numberOrNull = (text: string): number | null | "invalid" => {
 };
 
 /** Room settings for admins; the server validates and its message is shown as is. */
-export function SettingsForm({ room, onSaved }: { room: RoomDetail; onSaved: () => void }) {
+export function SettingsForm({ room }: { room: RoomDetail }) {
+  const updateRoom = useUpdateRoom(room.id);
   const s = room.settings;
   const [name, setName] = useState(room.name);
   const [topic, setTopic] = useState(room.topic ?? "");
@@ -40,7 +42,7 @@ export function SettingsForm({ room, onSaved }: { room: RoomDetail; onSaved: () 
     }
     setBusy(true);
     try {
-      await api.updateRoom(room.id, {
+      await updateRoom.mutateAsync({
         name,
         topic,
         visibility,
@@ -53,7 +55,6 @@ export function SettingsForm({ room, onSaved }: { room: RoomDetail; onSaved: () 
         system_joins: joinLines,
       });
       setSaved(true);
-      onSaved();
     } catch (err) {
       setError(errorMessage(err, "Could not save the settings."));
     } finally {

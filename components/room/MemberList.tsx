@@ -86,7 +86,7 @@ function MemberActions({ member }: { member: Member }) {
 
   async function toggleBlock() {
     setBusy(true);
-    setError(await blocks.list.toggle(member));
+    setError(await blocks.toggle(member));
     setBusy(false);
   }
 

@@ -1,20 +1,21 @@
 "use client";
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useStore } from "zustand";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { useProfile } from "@/hooks/useProfile";
 import { useRoom } from "@/hooks/useRoom";
-import { ApiError, api, sentence } from "@/lib/api";
-import type { MuteState } from "@/lib/chat-store";
+import { ApiError, sentence } from "@/lib/api";
+import { type MuteState, selectRoom } from "@/lib/chat-store";
 import { directRoomName, formatFull } from "@/lib/format";
+import { roomQuery } from "@/lib/queries";
 import { canModerate, isRole } from "@/lib/roles";
 import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { Composer } from "./Composer";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
-
-type DetailState = { status: "loading" } | { status: "ready"; room: RoomDetail } | { status: "error"; code: string; message: string };
 
 /** Mutes this far away are "indefinite" (the server stores them as a date a century ahead). */
 const INDEFINITE_AFTER_MS = 50 * 365 * 86_400_000;
@@ -43,32 +44,16 @@ export function RoomView({ roomId }: { roomId: string }) {
   const { directory, store } = useChat();
   const me = useMe();
   const profile = useProfile();
-  const [detail, setDetail] = useState<DetailState>({ status: "loading" });
+  const detail = useQuery(roomQuery(roomId));
   const [joinRequested, setJoinRequested] = useState(false);
   const [showMembers, setShowMembers] = useState(true);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [now, setNow] = useState(() => Date.now());
 
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .getRoom(roomId, controller.signal)
-      .then((room) => setDetail({ status: "ready", room }))
-      .catch((err: unknown) => {
-        if (controller.signal.aborted) return;
-        setDetail(
-          err instanceof ApiError
-            ? { status: "error", code: err.code, message: sentence(err.message) }
-            : { status: "error", code: "INTERNAL", message: "Could not load this room." },
-        );
-      });
-    return () => controller.abort();
-  }, [roomId]);
-
-  const room = detail.status === "ready" ? detail.room : null;
+  const room: RoomDetail | null = detail.data ?? null;
   // A removal seen earlier in this tab is history once the room is opened again (REST decides now).
   useEffect(() => store.patchRoom(roomId, { removed: null }), [store, roomId]);
-  const removed = useSyncExternalStore(store.subscribe, () => store.getRoom(roomId).removed, () => null);
+  const removed = useStore(store.api, (s) => selectRoom(roomId)(s).removed);
   const isMember = !!room && (room.role !== undefined || joinRequested) && !removed;
   const { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react } = useRoom(roomId, { live: isMember });
 
@@ -98,7 +83,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   const [readCursor, setReadCursor] = useState<number | null>(() => {
     const mine = me ? store.getRoom(roomId).reads[me.id] : undefined;
     if (mine !== undefined) return mine;
-    const summary = directory.getState().rooms.find((r) => r.id === roomId);
+    const summary = directory.rooms().find((r) => r.id === roomId);
     return summary && summary.unread ? (summary.read_seq ?? summary.last_seq - summary.unread) : null;
   });
   const myRead = me ? state.reads[me.id] : undefined;
@@ -148,16 +133,18 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 
   if (removed) return <Removed kind={removed.kind} reason={removed.reason} />;
-  if (detail.status === "loading") {
+  if (!room && detail.isPending) {
     return <p className="m-auto text-sm text-slate-500">Loading room…</p>;
   }
-  if (detail.status === "error") {
+  if (!room) {
+    const failure =
+      detail.error instanceof ApiError ? { code: detail.error.code, message: sentence(detail.error.message) } : { code: "INTERNAL", message: "Could not load this room." };
     return (
       <div className="m-auto max-w-sm p-6 text-center" role="alert" data-testid="room-error">
         <p className="text-base font-semibold text-slate-800">
-          {detail.code === "NOT_FOUND" ? "Room not found" : detail.code === "FORBIDDEN" ? "This room is private" : "Could not open this room"}
+          {failure.code === "NOT_FOUND" ? "Room not found" : failure.code === "FORBIDDEN" ? "This room is private" : "Could not open this room"}
         </p>
-        <p className="mt-1 text-sm text-slate-500">{detail.message}</p>
+        <p className="mt-1 text-sm text-slate-500">{failure.message}</p>
         <Link href="/" className="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline">
           Back to your rooms
         </Link>
@@ -165,7 +152,7 @@ export function RoomView({ roomId }: { roomId: string }) {
     );
   }
 
-  const current = { ...detail.room, ...state.info };
+  const current = { ...room, ...state.info };
   const title = current.visibility === "direct" ? directRoomName(current.name, me?.username, members, me?.id) : current.name;
   const muted = muteText(state.mute, now);
   // Archived by a site admin (a room setting, kept live by `room_updated`): read-only for everyone.

@@ -1,23 +1,17 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useProfile } from "@/hooks/useProfile";
-import { api, errorMessage, type ActivityRow } from "@/lib/api";
+import { errorMessage } from "@/lib/api";
+import { activityQuery } from "@/lib/queries";
 
 const KINDS = ["connect", "join", "message", "moderation"] as const;
 
 /** Site-wide activity per day and kind over the last 30 days (site admins only). */
 export function ActivityView() {
   const profile = useProfile();
-  const [rows, setRows] = useState<ActivityRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!profile?.site_admin) return;
-    api
-      .activity(30)
-      .then(({ days }) => setRows(days))
-      .catch((err: unknown) => setError(errorMessage(err, "Could not load activity.")));
-  }, [profile]);
+  const query = useQuery({ ...activityQuery(30), enabled: !!profile?.site_admin });
+  const rows = query.data;
+  const error = query.error ? errorMessage(query.error, "Could not load activity.") : null;
 
   if (!profile) return <p className="m-auto text-sm text-slate-500">Loading…</p>;
   if (!profile.site_admin) {

@@ -32,7 +32,7 @@ export function SettingsView() {
                 <button
                   type="button"
                   data-testid="unblock"
-                  onClick={() => void blocks.list.toggle(b).then(setError)}
+                  onClick={() => void blocks.toggle(b).then(setError)}
                   className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
                 >
                   Unblock

@@ -1,13 +1,14 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState, useSyncExternalStore } from "react";
+import { useState } from "react";
+import { useStore } from "zustand";
 import { Avatar } from "@/components/ui/Avatar";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { usePresenceMap } from "@/hooks/usePresence";
 import { useProfile } from "@/hooks/useProfile";
 import { useMyRooms, usePublicRooms } from "@/hooks/useRooms";
-import { EMPTY_ROOM } from "@/lib/chat-store";
+import { selectRoom } from "@/lib/chat-store";
 import { directRoomName } from "@/lib/format";
 import type { RoomSummary } from "@/protocol/rest";
 import { ConnectionStatus } from "./ConnectionStatus";
@@ -171,9 +172,10 @@ function DirectLink({ room, active, username }: { room: RoomSummary; active: boo
   const { store } = useChat();
   const me = useMe();
   const presence = usePresenceMap();
-  const state = useSyncExternalStore(store.subscribe, () => store.getRoom(room.id), () => EMPTY_ROOM);
-  const other = state.members?.find((m) => m.id !== me?.id);
-  const name = directRoomName(room.name, username, state.members, me?.id);
+  // Only the members: messages and typing in this room do not re-render the link.
+  const members = useStore(store.api, (s) => selectRoom(room.id)(s).members);
+  const other = members?.find((m) => m.id !== me?.id);
+  const name = directRoomName(room.name, username, members, me?.id);
   const unread = active ? 0 : (room.unread ?? 0);
   return (
     <li>
