@@ -35,7 +35,7 @@ export const users = pgTable(
     /**
      * Set when a site admin deletes the account. The row stays as a tombstone (username freed,
      * password unusable) so the user's messages keep their place and seq stays gap-free; they
-     * are shown as from "deleted user".
+     * carry the sender name "deleted user".
      */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },

@@ -25,7 +25,8 @@ export async function activityPerDay(db: Executor, { since }: { since: Date }) {
   const sent = db
     .select({ day: day(messages.createdAt), kind: sql<ActivityKind>`'message'`, count: sql<number>`count(*)::int`, users: sql<number>`count(distinct ${messages.senderId})::int` })
     .from(messages)
-    .where(gt(messages.createdAt, since))
+    // What people wrote: system lines (joins, moderation) are the room's record, not activity.
+    .where(and(gt(messages.createdAt, since), ne(messages.kind, "system")))
     .groupBy(sql`1`);
   const rows = await unionAll(logged, sent);
   return rows.sort((a, b) => b.day.localeCompare(a.day) || a.kind.localeCompare(b.kind));

@@ -91,7 +91,7 @@ export async function listRoomsPage(db: Executor, { q, offset, limit }: { q?: st
         createdAt: rooms.createdAt,
         // Spelled out: drizzle renders a column unqualified inside sql``, which a subquery would bind to its own table.
         members: sql<number>`(select count(*) from room_members m where m.room_id = rooms.id)::int`,
-        messages: sql<number>`(select count(*) from messages x where x.room_id = rooms.id and x.deleted_at is null)::int`,
+        messages: sql<number>`(select count(*) from messages x where x.room_id = rooms.id and x.deleted_at is null and x.kind <> 'system')::int`,
       })
       .from(rooms)
       .where(where)
