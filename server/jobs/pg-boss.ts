@@ -103,8 +103,21 @@ export class PgBossJobQueue implements JobQueue {
       expireInSeconds: Math.ceil(this.settings.timeoutMs / 1000),
       ...(deadLetter ? { deadLetter } : {}),
     };
-    await this.boss.createQueue(name, options);
-    // createQueue keeps an existing queue's options; apply changed settings too.
-    await this.boss.updateQueue(name, options);
+    // Instances starting together on a fresh database create the same queues at once, and
+    // pg-boss's DDL can deadlock (40P01) or collide (23505) there: Postgres aborts one side,
+    // which simply tries again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss.createQueue(name, options);
+        // createQueue keeps an existing queue's options; apply changed settings too.
+        await this.boss.updateQueue(name, options);
+        return;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if ((code !== "40P01" && code !== "23505") || attempt >= 5) throw err;
+        this.log.info({ queue: name, code, attempt }, "jobs: queue creation raced another instance; retrying");
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+      }
+    }
   }
 }
