@@ -506,6 +506,8 @@ export function compare(
   let storedCount = 0;
   for (const messages of stored.values()) {
     for (const m of messages) {
+      // The room's own lines (members joining) are not sends: they are checked as deliveries only.
+      if (m.kind === "system") continue;
       storedCount++;
       const key = `${m.room}|${m.sender}|${m.client_id}`;
       storedByClientId.set(key, [...(storedByClientId.get(key) ?? []), m]);
