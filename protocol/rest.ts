@@ -127,6 +127,8 @@ export const AdminListQuery = z.object({
 });
 
 export const AdminRoomBody = z.object({ archived: z.boolean() }).strict();
+/** PATCH /api/admin/archive: the compliance archive switch. */
+export const AdminArchiveBody = z.object({ enabled: z.boolean() }).strict();
 
 export const SiteAuditQuery = z.object({
   before: z.iso.datetime({ offset: true }).optional(),

@@ -26,6 +26,7 @@ import { createMetrics, serveMetrics } from "./metrics";
 import { createMetricsHistory } from "./metrics-history";
 import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonError } from "./http/security-headers";
 import { setRuntime } from "./runtime";
+import { ArchiveSwitch } from "./archive/switch";
 import { watchRevocations } from "./auth/user-validity";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
@@ -79,9 +80,11 @@ async function main() {
     },
   });
   const metricsHistory = await createMetricsHistory(metrics, config, log);
-  const runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory };
+  const archiveSwitch = new ArchiveSwitch(database.db, config.ARCHIVE_ENABLED, config.ARCHIVE_SWITCH_CACHE_MS);
+  const runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, archiveSwitch };
   setRuntime(runtime);
   await watchRevocations(bus);
+  await archiveSwitch.watch(bus);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   await startJobs(jobs, runtime);
   log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage and bus ready");

@@ -4,6 +4,7 @@
  * bundles must see one instance, never two. Only server/index.ts creates it.
  */
 import type { Database } from "@/db/client";
+import type { ArchiveSwitch } from "./archive/switch";
 import type { Bus } from "./bus";
 import type { AppendQueue } from "./chat/append-queue";
 import type { Config } from "./config";
@@ -32,6 +33,8 @@ export interface Runtime {
   jobs: JobQueue;
   /** The last hour of this instance's (and, through Redis, every instance's) metrics. */
   metricsHistory: MetricsHistory;
+  /** The compliance archive switch (site_settings, ARCHIVE_ENABLED as the default). */
+  archiveSwitch: ArchiveSwitch;
 }
 
 const KEY = Symbol.for("confab.runtime");

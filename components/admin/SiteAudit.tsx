@@ -13,6 +13,8 @@ const LABELS: Record<string, string> = {
   room_archive: "archived",
   room_unarchive: "unarchived",
   room_delete: "deleted room",
+  archive_enable: "turned on the",
+  archive_disable: "turned off the",
 };
 
 /** Every site-admin action, newest first. `version` reloads it after an action on this page. */

@@ -41,7 +41,7 @@ export function UsersPanel({ selfId, onChanged }: { selfId: string; onChanged: (
       <input
         type="search"
         aria-label="Search users"
-        placeholder="Search by username"
+        placeholder="Search by username or display name"
         data-testid="admin-users-search"
         className={`${inputClass} w-64`}
         value={q}
@@ -72,7 +72,8 @@ export function UsersPanel({ selfId, onChanged }: { selfId: string; onChanged: (
           {data?.users.map((u) => (
             <tr key={u.id} data-testid="admin-user-row" data-username={u.username}>
               <td className="py-1.5 font-medium text-slate-800">
-                {u.username}
+                {u.display_name ?? u.username}
+                {u.display_name && <span className="ml-1 font-normal text-slate-500">@{u.username}</span>}
                 {u.site_admin && <span className="ml-2 rounded bg-indigo-100 px-1.5 text-xs text-indigo-800">site admin</span>}
               </td>
               <td className="py-1.5" data-testid="admin-user-status">

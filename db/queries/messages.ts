@@ -257,13 +257,17 @@ export async function deleteExpiredMessages(db: Executor, { archiveEnabled }: { 
     const cutoff = new Date(Date.now() - room.days * 86_400_000);
     const conditions = [eq(messages.roomId, room.id), lt(messages.createdAt, cutoff)];
     // With the archive on, only what it has written may go: messages up to the room's cursor,
-    // and none with an edit or delete still waiting for it.
+    // and none with an edit or delete still waiting for it. With it off, messages sent while it
+    // was on (up to the owed seq) still wait for the archive, and journalled changes too.
     if (archiveEnabled) {
+      conditions.push(sql`${messages.seq} <= coalesce((select ${archiveCursors.lastSeq} from ${archiveCursors} where ${archiveCursors.roomId} = ${room.id}), 0)`);
+    } else {
       conditions.push(
-        sql`${messages.seq} <= coalesce((select ${archiveCursors.lastSeq} from ${archiveCursors} where ${archiveCursors.roomId} = ${room.id}), 0)`,
-        sql`not exists (select 1 from ${messageChanges} where ${messageChanges.messageId} = ${messages.id})`,
+        sql`not exists (select 1 from ${archiveCursors} where ${archiveCursors.roomId} = ${room.id}
+          and ${messages.seq} > ${archiveCursors.lastSeq} and ${messages.seq} <= coalesce(${archiveCursors.owedSeq}, 0))`,
       );
     }
+    conditions.push(sql`not exists (select 1 from ${messageChanges} where ${messageChanges.messageId} = ${messages.id})`);
     const rows = await db
       .delete(messages)
       .where(and(...conditions))
