@@ -30,6 +30,12 @@ export function useProfile(): Profile | null {
   return current;
 }
 
+/** Replaces the shared profile after the user changed it (the profile form). */
+export function setProfile(next: Profile): void {
+  profile = next;
+  for (const listener of listeners) listener();
+}
+
 /** The blocked users, loaded on first use. */
 export function useBlocks(): BlocksState & { list: BlockList } {
   const { blocks } = useChat();
