@@ -54,6 +54,8 @@ describe("authorization", () => {
       ["GET", "/api/admin/metrics"],
       ["GET", "/api/admin/metrics/stream"],
       ["GET", "/api/admin/activity"],
+      ["GET", "/api/admin/archive"],
+      ["PATCH", "/api/admin/archive", { enabled: true }],
     ];
     for (const [method, path, body] of routes) {
       const res = await api<{ error: { code: string } }>(server.url, method, path, { token: mallory.token, body });
