@@ -79,6 +79,8 @@ describe("compliance archive switch", () => {
       assert.equal(on.body.updated_by?.id, admin.id);
       // The switch starts a run at once (the interval is an hour): history so far is archived.
       await waitFor(async () => (await status(first.url)).files > 0, { timeoutMs: 10_000, what: "the archive run started by the switch" });
+      // The manifest is rewritten at the end of the run, after the files are recorded.
+      await waitFor(() => readArchive(room).length > 0, { what: "the manifest to list the room" });
       assert.deepEqual(
         readArchive(room).filter((r) => r.type === "message").map((r) => r.message!.content),
         ["before on 1", "before on 2"],
