@@ -188,7 +188,8 @@ describe("rooms", () => {
     for (const content of ["one", "two", "three"]) assert.equal((await socket.request({ type: "send", room, content })).type, "ack");
     await socket.close();
     const list = await as(admin).get<{ rooms: Array<{ id: string; members: number; messages: number }> }>(`/api/admin/rooms?q=${name}`);
-    assert.deepEqual(list.body.rooms.map((r) => [r.id, r.members, r.messages]), [[room, 2, 3]]);
+    // Three messages and the system line recording the second member's join.
+    assert.deepEqual(list.body.rooms.map((r) => [r.id, r.members, r.messages]), [[room, 2, 4]]);
   });
 
   test("archiving makes a room read-only with ARCHIVED; unarchiving restores it", async () => {
