@@ -27,6 +27,8 @@ test("a display name set on the profile reaches the other member's open room liv
   await expect(member.getByTestId("member-name")).toHaveText("Ada Lovelace");
   expect(await bob.page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark)).toBe(true);
 
+  // A line from Bob in between, so Ada's next message starts a new group with its own header.
+  await bob.chat.sendAndWaitForAck("in between");
   await ada.chat.openRoom(roomId);
   await ada.chat.sendAndWaitForAck("second line");
   await expect(bob.chat.messages("second line").getByTestId("message-sender")).toHaveText("Ada Lovelace");
