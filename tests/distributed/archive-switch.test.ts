@@ -24,6 +24,10 @@ const env = {
   ARCHIVE_INTERVAL_MS: "300",
   // Long enough that only the bus can explain an instance seeing a flip within the test.
   ARCHIVE_SWITCH_CACHE_MS: "60000",
+  // The suite shares pg-boss: a singleton archive job orphaned when these instances stop must
+  // expire quickly, not block the next file's workers for the default 15 minutes.
+  JOB_TIMEOUT_MS: "3000",
+  JOB_RETRY_DELAY_MS: "1000",
 };
 const sql = postgres(servicesEnv().DATABASE_URL, { max: 1, onnotice: () => {} });
 let a: TestServer;
