@@ -38,6 +38,8 @@ export const users = pgTable(
      * carry the sender name "deleted user".
      */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    /** Shown instead of the username where set (1–64 chars, trimmed); null shows the username. */
+    displayName: text("display_name"),
   },
   (t) => [uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`)],
 );
@@ -233,6 +235,12 @@ export const archiveCursors = pgTable("archive_cursors", {
     .primaryKey()
     .references(() => rooms.id, { onDelete: "cascade" }),
   lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
+  /**
+   * Set when a site admin turns the archive off: the room's last seq at that moment. Messages
+   * up to it were sent while the archive was on, so the archive job still writes them (and
+   * retention still waits for it) while the switch is off.
+   */
+  owedSeq: bigint("owed_seq", { mode: "number" }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -285,7 +293,7 @@ export const siteAudit = pgTable(
     id: uuid("id").primaryKey(),
     actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
     action: text("action").notNull(),
-    targetType: text("target_type", { enum: ["user", "room"] }).notNull(),
+    targetType: text("target_type", { enum: ["user", "room", "site"] }).notNull(),
     /** Not a foreign key: the audit outlives what it names (deleted rooms). */
     targetId: uuid("target_id").notNull(),
     /** What the target was called when the action happened. */
@@ -295,6 +303,17 @@ export const siteAudit = pgTable(
   },
   (t) => [index("site_audit_created_idx").on(t.createdAt)],
 );
+
+/**
+ * Site-wide settings changed at run time by site admins (key "archive": the compliance archive
+ * switch). A missing row means the environment's default (e.g. ARCHIVE_ENABLED).
+ */
+export const siteSettings = pgTable("site_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<Record<string, unknown>>().notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+});
 
 /** One-time password reset links made by site admins; the token is shown once and stored hashed. */
 export const passwordResets = pgTable(

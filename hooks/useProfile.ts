@@ -11,6 +11,12 @@ export function useProfile(): Profile | null {
   return useQuery(profileQuery).data ?? null;
 }
 
+/** Replaces the shared profile after the user changed it (the profile form). */
+export function useSetProfile(): (next: Profile) => void {
+  const queryClient = useQueryClient();
+  return (next) => queryClient.setQueryData(queryKeys.me, next);
+}
+
 export interface Blocks {
   readonly blocked: readonly BlockedUser[];
   readonly loaded: boolean;

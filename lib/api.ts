@@ -7,6 +7,7 @@ import type { ModerationBody, RoomDetail, RoomExport, RoomSummary } from "@/prot
 import type { AdminUser } from "@/server/admin/users";
 import type { AdminRoom } from "@/server/admin/rooms";
 import type { SiteAuditEntry } from "@/server/admin/audit";
+import type { ArchiveStatus } from "@/server/admin/archive";
 import type { Series as MetricsSeries } from "@/server/metrics-history";
 
 export type Invite = { id: string; role: string; expires_at: string; max_uses: number | null; uses: number; revoked: boolean; created_at: string };
@@ -20,11 +21,12 @@ export type AuditEntry = {
   at: string;
 };
 export type Ban = { id: string; username: string; reason: string | null; at: string };
-export type Profile = { id: string; username: string; site_admin: boolean; created_at: string };
+export type Profile = { id: string; username: string; display_name: string | null; site_admin: boolean; created_at: string };
 export type ActivityRow = { day: string; kind: string; count: number; users: number };
 export type { AdminUser } from "@/server/admin/users";
 export type { AdminRoom } from "@/server/admin/rooms";
 export type { SiteAuditEntry } from "@/server/admin/audit";
+export type { ArchiveStatus } from "@/server/admin/archive";
 export type { Point as MetricsPoint, Series as MetricsSeries } from "@/server/metrics-history";
 const enc = encodeURIComponent;
 const adminQuery = ({ q, page }: { q?: string; page: number }) => new URLSearchParams({ page: String(page), ...(q ? { q } : {}) }).toString();
@@ -94,6 +96,7 @@ export const api = {
   /** One message by id (404 when it does not exist or is not visible to the viewer). */
   getMessage: (id: string, messageId: string) => apiFetch<{ message: Message }>(`/api/rooms/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`),
   me: () => apiFetch<Profile>("/api/me"),
+  updateMe: (body: { display_name: string | null }) => apiFetch<Profile>("/api/me", { method: "PATCH", body }),
   updateRoom: (id: string, body: Record<string, unknown>) => apiFetch<RoomDetail>(`/api/rooms/${enc(id)}`, { method: "PATCH", body }),
   moderate: (id: string, body: ModerationBody) => apiFetch<{ ok: true }>(`/api/rooms/${enc(id)}/moderation`, { method: "POST", body }),
   listInvites: (id: string) => apiFetch<{ invites: Invite[] }>(`/api/rooms/${enc(id)}/invites`),
@@ -123,6 +126,8 @@ export const api = {
     apiFetch<{ rooms: AdminRoom[]; page: number; limit: number; total: number }>(`/api/admin/rooms?${adminQuery(query)}`),
   adminArchiveRoom: (id: string, archived: boolean) => apiFetch<unknown>(`/api/admin/rooms/${enc(id)}`, { method: "PATCH", body: { archived } }),
   adminDeleteRoom: (id: string) => apiFetch<unknown>(`/api/admin/rooms/${enc(id)}`, { method: "DELETE" }),
+  archiveStatus: () => apiFetch<ArchiveStatus>("/api/admin/archive"),
+  setArchive: (enabled: boolean) => apiFetch<ArchiveStatus>("/api/admin/archive", { method: "PATCH", body: { enabled } }),
   siteAudit: () => apiFetch<{ entries: SiteAuditEntry[]; next: string | null }>("/api/admin/audit?limit=100"),
   metrics: () => apiFetch<MetricsSeries>("/api/admin/metrics"),
   inspectReset: (token: string) => apiFetch<{ username: string }>(`/api/password-reset/${enc(token)}`),

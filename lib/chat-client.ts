@@ -17,6 +17,7 @@ import type { ChatStore } from "./chat-store";
 import type { OutboxStorage } from "./outbox-storage";
 import { restHistory, type DirectoryPort, type HistoryApi, type SyncContext } from "./sync/context";
 import { Outbox } from "./sync/outbox";
+import { applyProfile } from "./sync/profiles";
 import { PresenceSync, type ChosenStatus } from "./sync/presence";
 import { Receipts } from "./sync/receipts";
 import { RoomSync } from "./sync/rooms";
@@ -258,6 +259,8 @@ export class ChatClient {
         return;
       case "room_activity":
         return this.options.directory?.noteMessage(frame.room, frame.seq, frame.sender === this.store.getMe()?.id);
+      case "profile":
+        return applyProfile(this.store, frame);
       case "room_added":
         // Another tab or device joined, or someone opened a DM with us: pick it up now.
         void this.options.directory?.refresh();

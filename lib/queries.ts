@@ -28,6 +28,7 @@ export const queryKeys = {
   adminUsers: (q: string, page: number) => ["admin", "users", q, page] as const,
   adminRooms: (q: string, page: number) => ["admin", "rooms", q, page] as const,
   siteAudit: ["admin", "audit"] as const,
+  archive: ["admin", "archive"] as const,
 };
 
 export function makeQueryClient(): QueryClient {
@@ -81,5 +82,7 @@ export const adminUsersQuery = (q: string, page: number) =>
 
 export const adminRoomsQuery = (q: string, page: number) =>
   queryOptions({ queryKey: queryKeys.adminRooms(q, page), queryFn: () => api.adminRooms({ q: q || undefined, page }), placeholderData: keepPreviousData });
+
+export const archiveQuery = queryOptions({ queryKey: queryKeys.archive, queryFn: () => api.archiveStatus() });
 
 export const siteAuditQuery = queryOptions({ queryKey: queryKeys.siteAudit, queryFn: () => api.siteAudit().then((r) => r.entries) });

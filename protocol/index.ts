@@ -192,6 +192,8 @@ export const Message = z.object({
   seq: z.number().int(),
   sender: z.string(),
   sender_name: z.string().optional(),
+  /** Extension: the sender's display name when they set one (shown instead of sender_name). */
+  sender_display: z.string().nullable().optional(),
   kind: z.enum(MessageKind),
   content: z.string(),
   to: z.string().nullable().optional(),
@@ -243,7 +245,13 @@ export function systemMetaOf(message: Pick<Message, "kind" | "meta">): SystemMet
 }
 export type Reaction = NonNullable<Message["reactions"]>[number];
 
-export const Member = z.object({ id: z.string(), username: z.string(), role: z.enum(RoomRole) });
+export const Member = z.object({
+  id: z.string(),
+  username: z.string(),
+  /** Extension: shown instead of the username where set; null or absent shows the username. */
+  display_name: z.string().nullable().optional(),
+  role: z.enum(RoomRole),
+});
 export type Member = z.infer<typeof Member>;
 
 export const ReadyFrame = z.object({
@@ -278,7 +286,8 @@ export const GapFrame = z.object({ type: z.literal("gap"), room: z.string(), fro
 export const MemberFrame = z.object({
   type: z.literal("member"),
   room: z.string(),
-  user: z.object({ id: z.string(), username: z.string() }),
+  /** `display_name` (extension): on "joined", the member's display name when they set one. */
+  user: z.object({ id: z.string(), username: z.string(), display_name: z.string().nullable().optional() }),
   event: z.enum(["joined", "left", "kicked", "banned", "muted", "unmuted", "role"]),
   /** Extensions: the new role (event "role"), the end of a mute, the moderator's reason. */
   role: z.enum(RoomRole).optional(),
@@ -340,6 +349,15 @@ export const UnreadFrame = z.object({
 });
 /** Extension: a new message in a watched (not joined) room: enough for an unread badge. */
 export const RoomActivityFrame = z.object({ type: z.literal("room_activity"), room: z.string(), seq: z.number().int(), sender: z.string() });
+/**
+ * Extension: a member of the room changed their display name (null: back to the username).
+ * Sent to the sockets that joined a room the user belongs to, and to the user's own sockets.
+ */
+export const ProfileFrame = z.object({
+  type: z.literal("profile"),
+  room: z.string().optional(),
+  user: z.object({ id: z.string(), username: z.string(), display_name: z.string().nullable() }),
+});
 export const PongFrame = z.object({ type: z.literal("pong"), ref: z.string().optional(), ts: z.number() });
 export const ErrorFrame = z.object({
   type: z.literal("error"),
@@ -371,6 +389,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   RoomAddedFrame,
   UnreadFrame,
   RoomActivityFrame,
+  ProfileFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

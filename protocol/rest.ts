@@ -10,6 +10,12 @@ export const Username = storableText()
 export const Password = storableText().min(8, "password must be at least 8 characters").max(200, "password is too long");
 
 export const RegisterBody = z.object({ username: Username, password: Password });
+/**
+ * A display name: shown instead of the username where set. Trimmed; what Postgres can store;
+ * 1–64 characters. PATCH /api/me takes it or null (show the username again).
+ */
+export const DisplayName = storableText().trim().min(1, "display name is empty").max(64, "display name must be at most 64 characters");
+export const UpdateMeBody = z.object({ display_name: DisplayName.nullable() }).strict();
 export const TokenBody = z.object({ username: storableText().min(1).max(64), password: storableText().min(1).max(200) });
 
 export const RoomName = storableText().trim().min(1, "name is required").max(80, "name must be at most 80 characters");
@@ -54,7 +60,7 @@ export type RoomSummary = {
 
 export type RoomDetail = RoomSummary & {
   settings: Record<string, unknown>;
-  members: Array<{ id: string; username: string; role: string; muted_until?: string | null; muted_reason?: string | null }>;
+  members: Array<{ id: string; username: string; display_name?: string | null; role: string; muted_until?: string | null; muted_reason?: string | null }>;
   created_at: string;
 };
 
@@ -67,7 +73,7 @@ export const MembersQuery = z.object({
 
 /** GET /api/rooms/:id/members: one page, by username. */
 export type MembersPage = {
-  members: Array<{ id: string; username: string; role: string; muted_until: string | null; status: (typeof PresenceStatus)[number] | "offline"; last_seen: string | null }>;
+  members: Array<{ id: string; username: string; display_name?: string | null; role: string; muted_until: string | null; status: (typeof PresenceStatus)[number] | "offline"; last_seen: string | null }>;
   /** Pass as `after` for the next page; null on the last page. */
   next: string | null;
   total: number;
@@ -127,6 +133,8 @@ export const AdminListQuery = z.object({
 });
 
 export const AdminRoomBody = z.object({ archived: z.boolean() }).strict();
+/** PATCH /api/admin/archive: the compliance archive switch. */
+export const AdminArchiveBody = z.object({ enabled: z.boolean() }).strict();
 
 export const SiteAuditQuery = z.object({
   before: z.iso.datetime({ offset: true }).optional(),

@@ -67,13 +67,19 @@ const EnvSchema = z.object({
   EXPORT_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
   /** How often expired export files are deleted. */
   EXPORT_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
-  /** Compliance archive: every message, edit and delete written to DATA_DIR/archive before retention may delete it. */
+  /**
+   * Compliance archive: every message, edit and delete written to DATA_DIR/archive before
+   * retention may delete it. The default only: once a site admin flips the switch on the admin
+   * page, the stored choice (site_settings) wins over this.
+   */
   ARCHIVE_ENABLED: z
     .enum(["true", "false", "1", "0", "on", "off"])
     .default("false")
     .transform((v) => v === "true" || v === "1" || v === "on"),
-  /** How often the archive job runs (when ARCHIVE_ENABLED). */
+  /** How often the archive job runs (it does nothing while the archive is off and owes nothing). */
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How long an instance trusts its cached archive switch when the bus lost the change. */
+  ARCHIVE_SWITCH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Records one archive transaction takes from a room (one part file per day touched). */
   ARCHIVE_BATCH: z.coerce.number().int().min(1).max(100_000).default(5_000),
   /** Pause between archive batches, to spread a large backlog's I/O over time. */

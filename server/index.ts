@@ -26,6 +26,7 @@ import { createMetrics, serveMetrics } from "./metrics";
 import { createMetricsHistory } from "./metrics-history";
 import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonError } from "./http/security-headers";
 import { setRuntime, type Runtime } from "./runtime";
+import { ArchiveSwitch } from "./archive/switch";
 import { UserValidity } from "./auth/user-validity";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
@@ -80,9 +81,11 @@ async function main() {
   });
   const metricsHistory = await createMetricsHistory(metrics, config, log);
   const users = new UserValidity(database.db, config.USER_CACHE_TTL_MS);
-  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users };
+  const archiveSwitch = new ArchiveSwitch(database.db, config.ARCHIVE_ENABLED, config.ARCHIVE_SWITCH_CACHE_MS);
+  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users, archiveSwitch };
   setRuntime(runtime);
   await users.watch(bus);
+  await archiveSwitch.watch(bus);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
   await startJobs(jobs, runtime);
   log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage and bus ready");

@@ -6,6 +6,7 @@
  * in module scope. Only server/index.ts creates it.
  */
 import type { Database } from "@/db/client";
+import type { ArchiveSwitch } from "./archive/switch";
 import type { Bus } from "./bus";
 import type { AppendQueue } from "./chat/append-queue";
 import type { Config } from "./config";
@@ -40,6 +41,8 @@ export interface Runtime {
   users: UserValidity;
   /** Room standing for rooms this instance follows; set by the gateway while it serves sockets. */
   standing?: StandingCache;
+  /** The compliance archive switch (site_settings, ARCHIVE_ENABLED as the default). */
+  archiveSwitch: ArchiveSwitch;
 }
 
 const KEY = Symbol.for("confab.runtime");

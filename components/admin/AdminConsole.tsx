@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useProfile } from "@/hooks/useProfile";
 import { ActivityView } from "@/components/settings/ActivityView";
+import { ArchivePanel } from "./ArchivePanel";
 import { Dashboard } from "./Dashboard";
 import { RoomsPanel } from "./RoomsPanel";
 import { SiteAudit } from "./SiteAudit";
@@ -11,12 +12,13 @@ const TABS = [
   { id: "dashboard", label: "Dashboard" },
   { id: "users", label: "Users" },
   { id: "rooms", label: "Rooms" },
+  { id: "archive", label: "Compliance archive" },
   { id: "audit", label: "Audit" },
   { id: "activity", label: "Activity" },
 ] as const;
 type Tab = (typeof TABS)[number]["id"];
 
-/** The site admin page: live dashboard, user and room administration, the audit, daily activity. */
+/** The site admin page: live dashboard, user and room administration, the compliance archive switch, the audit, daily activity. */
 export function AdminConsole() {
   const profile = useProfile();
   const [tab, setTab] = useState<Tab>("dashboard");
@@ -36,6 +38,7 @@ export function AdminConsole() {
         {tab === "dashboard" && <Dashboard />}
         {tab === "users" && <UsersPanel selfId={profile.id} />}
         {tab === "rooms" && <RoomsPanel />}
+        {tab === "archive" && <ArchivePanel />}
         {tab === "audit" && <SiteAudit />}
       </div>
     </Shell>

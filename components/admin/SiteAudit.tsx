@@ -14,6 +14,8 @@ const LABELS: Record<string, string> = {
   room_archive: "archived",
   room_unarchive: "unarchived",
   room_delete: "deleted room",
+  archive_enable: "turned on the",
+  archive_disable: "turned off the",
 };
 
 /** Every site-admin action, newest first (refreshed by every action on the page). */

@@ -40,7 +40,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
       <input
         type="search"
         aria-label="Search users"
-        placeholder="Search by username"
+        placeholder="Search by username or display name"
         data-testid="admin-users-search"
         className={`${inputClass} w-64`}
         value={q}
@@ -71,7 +71,8 @@ export function UsersPanel({ selfId }: { selfId: string }) {
           {data?.users.map((u) => (
             <tr key={u.id} data-testid="admin-user-row" data-username={u.username}>
               <td className="py-1.5 font-medium text-slate-800">
-                {u.username}
+                {u.display_name ?? u.username}
+                {u.display_name && <span className="ml-1 font-normal text-slate-500">@{u.username}</span>}
                 {u.site_admin && <span className="ml-2 rounded bg-indigo-100 px-1.5 text-xs text-indigo-800">site admin</span>}
               </td>
               <td className="py-1.5" data-testid="admin-user-status">

@@ -8,7 +8,7 @@ import { useBlocks } from "@/hooks/useProfile";
 import { api, errorMessage } from "@/lib/api";
 import { formatAgo } from "@/lib/format";
 
-type Member = { id: string; username: string; role: string };
+type Member = { id: string; username: string; display_name?: string | null; role: string };
 
 const ROLE_ORDER = ["owner", "admin", "moderator", "member", "guest"];
 
@@ -38,10 +38,16 @@ export function MemberList({ members, meId }: { members: readonly Member[]; meId
                 data-testid="member-toggle"
                 className="flex w-full items-center gap-2 rounded text-left enabled:hover:bg-slate-100"
               >
-                <Avatar id={m.id} name={m.username} size="sm" status={status} />
+                <Avatar id={m.id} name={m.display_name || m.username} size="sm" status={status} />
                 <span className="min-w-0 flex-1">
-                  <span className="block truncate">
-                    {m.username}
+                  <span className="block truncate" title={m.display_name ? `@${m.username}` : undefined}>
+                    <span data-testid="member-name">{m.display_name || m.username}</span>
+                    {m.display_name && (
+                      <span data-testid="member-handle" className="text-xs text-slate-400">
+                        {" "}
+                        @{m.username}
+                      </span>
+                    )}
                     {isMe && <span className="text-slate-400"> (you)</span>}
                   </span>
                   {status === "offline" && p?.last_seen && (

@@ -16,6 +16,8 @@ interface Props {
   pending: readonly PendingMessage[];
   me: { id: string; username: string } | null;
   names: ReadonlyMap<string, string>;
+  /** Member id → what to call them (display name, else username); the sender of a pending message is us. */
+  shown?: ReadonlyMap<string, string>;
   loaded: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
@@ -183,6 +185,8 @@ export function MessageList(props: Props) {
   }, [loadingOlder, hasOlder]);
 
   const nameOf = (id: string, fallback?: string) => fallback ?? names.get(id) ?? "unknown";
+  /** The display name where the sender set one, with their username as the handle beside it. */
+  const senderOf = (m: Message) => (m.sender_display ? { name: m.sender_display, handle: nameOf(m.sender, m.sender_name) } : { name: nameOf(m.sender, m.sender_name) });
   const { onEdit, onDelete, onReact, onReply, canDeleteAny, readCursor } = props;
   const actionsFor = (m: Message): MessageActions | undefined =>
     me && onEdit && onDelete && onReact && onReply
@@ -202,7 +206,7 @@ export function MessageList(props: Props) {
     const parent = byId.get(id) ?? quotes?.[id];
     if (!parent) return { id, missing: true };
     const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : parent.content.slice(0, 120);
-    return { id, senderName: nameOf(parent.sender, parent.sender_name), snippet };
+    return { id, senderName: senderOf(parent).name, snippet };
   };
   // The divider goes above the first message from someone else after the read cursor.
   const dividerBefore =
@@ -246,7 +250,8 @@ export function MessageList(props: Props) {
                     messageId={m.id}
                     seq={m.seq}
                     senderId={m.sender}
-                    senderName={nameOf(m.sender, m.sender_name)}
+                    senderName={senderOf(m).name}
+                    senderHandle={senderOf(m).handle}
                     content={m.content}
                     createdAt={m.created_at}
                     compact={compact && m.id !== dividerBefore}
@@ -272,7 +277,7 @@ export function MessageList(props: Props) {
               <MessageRow
                 key={p.id}
                 senderId={me?.id ?? "me"}
-                senderName={me?.username ?? "you"}
+                senderName={(me && props.shown?.get(me.id)) || me?.username || "you"}
                 content={p.content}
                 createdAt={p.createdAt}
                 compact={false}

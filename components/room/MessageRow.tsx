@@ -30,6 +30,8 @@ export interface MessageRowProps {
   event?: string;
   senderId: string;
   senderName: string;
+  /** The sender's username, shown muted beside senderName when that is a display name. */
+  senderHandle?: string;
   content: string;
   createdAt: string;
   /** Omits avatar and name when the previous row is the same sender a moment earlier. */
@@ -138,9 +140,19 @@ function ChatRow(props: MessageRowProps) {
         )}
         {showHeader && (
           <div className="flex items-baseline gap-2">
-            <span data-testid="message-sender" className="text-sm font-semibold" style={{ color: `hsl(${userHue(senderId)} 50% 32%)` }}>
+            <span
+              data-testid="message-sender"
+              title={props.senderHandle ? `@${props.senderHandle}` : undefined}
+              className="text-sm font-semibold"
+              style={{ color: `hsl(${userHue(senderId)} 50% 32%)` }}
+            >
               {senderName}
             </span>
+            {props.senderHandle && (
+              <span data-testid="message-sender-handle" className="text-[11px] text-slate-400">
+                @{props.senderHandle}
+              </span>
+            )}
             <time dateTime={createdAt} title={formatFull(createdAt)} className="text-[11px] text-slate-400">
               {formatTime(createdAt)}
             </time>

@@ -114,13 +114,19 @@ export function RoomView({ roomId }: { roomId: string }) {
 
   const members = useMemo(() => state.members ?? room?.members ?? [], [state.members, room]);
   const names = useMemo(() => new Map(members.map((m) => [m.id, m.username] as const)), [members]);
+  /** What to call each member: their display name where they set one. */
+  const shown = useMemo(() => new Map(members.map((m) => [m.id, m.display_name || m.username] as const)), [members]);
+  const typingNames = useMemo(() => {
+    const byUsername = new Map(members.map((m) => [m.username, m.display_name || m.username] as const));
+    return state.typing.map((n) => byUsername.get(n) ?? n);
+  }, [members, state.typing]);
   const myRoleRaw = members.find((m) => m.id === me?.id)?.role ?? room?.role;
   const viewer = { role: isRole(myRoleRaw) ? myRoleRaw : null, siteAdmin: !!profile?.site_admin };
 
   const last = state.messages.at(-1);
   const seenBy = useMemo(() => {
     if (!last || !me) return null;
-    const readers = members.filter((m) => m.id !== me.id && m.id !== last.sender && (state.reads[m.id] ?? -1) >= last.seq).map((m) => m.username);
+    const readers = members.filter((m) => m.id !== me.id && m.id !== last.sender && (state.reads[m.id] ?? -1) >= last.seq).map((m) => m.display_name || m.username);
     return seenByText(readers);
   }, [last, me, members, state.reads]);
 
@@ -208,6 +214,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           pending={pending}
           me={me}
           names={names}
+          shown={shown}
           loaded={state.loaded}
           hasOlder={state.hasOlder}
           loadingOlder={state.loadingOlder}
@@ -230,13 +237,13 @@ export function RoomView({ roomId }: { roomId: string }) {
 
         {isMember ? (
           <>
-            <TypingLine names={state.typing} />
+            <TypingLine names={typingNames} />
             <Composer
               roomName={title}
               onSend={sendWithReply}
               onTyping={setTyping}
               blockedReason={archived ?? muted}
-              replyTo={replyTo ? { senderName: names.get(replyTo.sender) ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
+              replyTo={replyTo ? { senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
             />
           </>

@@ -2,9 +2,10 @@
 import { useState } from "react";
 import { StatusPicker } from "@/components/shell/StatusPicker";
 import { useBlocks } from "@/hooks/useProfile";
+import { ProfileForm } from "./ProfileForm";
 import { formatFull } from "@/lib/format";
 
-/** The user's own settings: status and the people they blocked. */
+/** The user's own settings: profile (display name), status and the people they blocked. */
 export function SettingsView() {
   const blocks = useBlocks();
   const [error, setError] = useState<string | null>(null);
@@ -14,6 +15,10 @@ export function SettingsView() {
         <h1 className="text-base font-semibold text-slate-900">Settings</h1>
       </header>
       <div className="mx-auto max-w-2xl space-y-8 px-6 py-6">
+        <section aria-label="Profile">
+          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Profile</h2>
+          <ProfileForm />
+        </section>
         <section aria-label="Status">
           <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Status</h2>
           <StatusPicker />

@@ -21,7 +21,11 @@ const storedColumns = {
 };
 
 /** A deleted account's messages keep their place and read as from "deleted user". */
-const messageColumns = { ...storedColumns, senderName: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end` };
+const messageColumns = {
+  ...storedColumns,
+  senderName: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end`,
+  senderDisplay: sql<string | null>`case when ${users.deletedAt} is null then ${users.displayName} end`,
+};
 
 export type MessageRow = {
   id: string;
@@ -29,6 +33,8 @@ export type MessageRow = {
   seq: number;
   senderId: string;
   senderName: string;
+  /** The sender's display name now (not when they sent it); null shows senderName. */
+  senderDisplay: string | null;
   recipientId: string | null;
   kind: MessageKind;
   content: string;
@@ -54,7 +60,8 @@ export async function findByClientId(tx: Executor, roomId: string, senderId: str
   return row ?? null;
 }
 
-export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt">;
+/** The sender's display name is read under the lock, with their standing. */
+export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt" | "senderDisplay">;
 
 export type AppendResult =
   | { ok: true; message: MessageRow; created: boolean }
@@ -97,20 +104,29 @@ export async function appendBatches(
   const standing = new Map(
     (
       await tx
-        .select({ roomId: roomMembers.roomId, userId: roomMembers.userId, mutedUntil: roomMembers.mutedUntil, muteReason: roomMembers.muteReason })
+        .select({
+          roomId: roomMembers.roomId,
+          userId: roomMembers.userId,
+          mutedUntil: roomMembers.mutedUntil,
+          muteReason: roomMembers.muteReason,
+          displayName: users.displayName,
+        })
         .from(roomMembers)
+        .innerJoin(users, eq(users.id, roomMembers.userId))
         .where(and(inArray(roomMembers.roomId, roomIds), inArray(roomMembers.userId, senders)))
     ).map((m) => [pair(m.roomId, m.userId), m]),
   );
   const key = (i: { roomId: string; senderId: string; clientId: string }) => `${i.roomId}\u0000${i.senderId}\u0000${i.clientId}`;
   const nameOf = new Map(all.map((i) => [i.senderId, i.senderName]));
+  // A sender who is not a member (a system line about someone who left) shows their username.
+  const displayOf = new Map([...standing.values()].map((m) => [m.userId, m.displayName]));
   const stored = new Map<string, MessageRow>();
   const triples = [...new Map(all.map((i) => [key(i), sql`(${i.roomId}::uuid, ${i.senderId}::uuid, ${i.clientId})`])).values()];
   const existing = await tx
     .select(storedColumns)
     .from(messages)
     .where(sql`(${messages.roomId}, ${messages.senderId}, ${messages.clientId}) in (${sql.join(triples, sql`, `)})`);
-  for (const row of existing) stored.set(key(row), { ...row, senderName: nameOf.get(row.senderId) ?? "" });
+  for (const row of existing) stored.set(key(row), { ...row, senderName: nameOf.get(row.senderId) ?? "", senderDisplay: displayOf.get(row.senderId) ?? null });
 
   const now = Date.now();
   const results: AppendResult[][] = [];
@@ -144,7 +160,7 @@ export async function appendBatches(
       const { senderName: _senderName, ...row } = input;
       fresh.push({ ...row, seq });
       creators.set(k, out.length);
-      out.push({ ok: true, message: { ...input, seq, createdAt: new Date(now), editedAt: null, deletedAt: null }, created: true });
+      out.push({ ok: true, message: { ...input, senderDisplay: displayOf.get(input.senderId) ?? null, seq, createdAt: new Date(now), editedAt: null, deletedAt: null }, created: true });
     }
     lastSeq.set(room, seq);
     results.push(out);
@@ -257,13 +273,17 @@ export async function deleteExpiredMessages(db: Executor, { archiveEnabled }: { 
     const cutoff = new Date(Date.now() - room.days * 86_400_000);
     const conditions = [eq(messages.roomId, room.id), lt(messages.createdAt, cutoff)];
     // With the archive on, only what it has written may go: messages up to the room's cursor,
-    // and none with an edit or delete still waiting for it.
+    // and none with an edit or delete still waiting for it. With it off, messages sent while it
+    // was on (up to the owed seq) still wait for the archive, and journalled changes too.
     if (archiveEnabled) {
+      conditions.push(sql`${messages.seq} <= coalesce((select ${archiveCursors.lastSeq} from ${archiveCursors} where ${archiveCursors.roomId} = ${room.id}), 0)`);
+    } else {
       conditions.push(
-        sql`${messages.seq} <= coalesce((select ${archiveCursors.lastSeq} from ${archiveCursors} where ${archiveCursors.roomId} = ${room.id}), 0)`,
-        sql`not exists (select 1 from ${messageChanges} where ${messageChanges.messageId} = ${messages.id})`,
+        sql`not exists (select 1 from ${archiveCursors} where ${archiveCursors.roomId} = ${room.id}
+          and ${messages.seq} > ${archiveCursors.lastSeq} and ${messages.seq} <= coalesce(${archiveCursors.owedSeq}, 0))`,
       );
     }
+    conditions.push(sql`not exists (select 1 from ${messageChanges} where ${messageChanges.messageId} = ${messages.id})`);
     const rows = await db
       .delete(messages)
       .where(and(...conditions))

@@ -50,6 +50,7 @@ export async function insertMember(db: Executor, { roomId, userId, role }: { roo
 const memberColumns = {
   id: users.id,
   username: users.username,
+  displayName: users.displayName,
   role: roomMembers.role,
   readSeq: roomMembers.readSeq,
   deliveredSeq: roomMembers.deliveredSeq,
@@ -59,13 +60,13 @@ const memberColumns = {
 };
 
 /**
- * One page of a room's members by username, for rooms too big to list whole. The cursor is the
+ * One page of a room's members by username (`q` matches usernames and display names), for rooms too big to list whole. The cursor is the
  * last username seen (usernames are unique), so pages stay stable while people join and leave.
  */
 export async function listMembersPage(db: Executor, { roomId, limit, after, q }: { roomId: string; limit: number; after?: string; q?: string }) {
   const conditions = [eq(roomMembers.roomId, roomId)];
   if (after !== undefined) conditions.push(gt(users.username, after));
-  if (q) conditions.push(sql`${users.username} ilike ${likePattern(q)}`);
+  if (q) conditions.push(sql`(${users.username} ilike ${likePattern(q)} or ${users.displayName} ilike ${likePattern(q)})`);
   return db
     .select(memberColumns)
     .from(roomMembers)

@@ -8,6 +8,7 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 export type AdminUserRow = {
   id: string;
   username: string;
+  displayName: string | null;
   siteAdmin: boolean;
   disabledAt: Date | null;
   createdAt: Date;
@@ -16,10 +17,21 @@ export type AdminUserRow = {
 
 /** One page of accounts (deleted ones are gone from the list), by username. */
 export async function listUsersPage(db: Executor, { q, offset, limit }: { q?: string; offset: number; limit: number }) {
-  const where = and(isNull(users.deletedAt), q ? sql`${users.username} ilike ${likePattern(q)}` : undefined);
+  const where = and(
+    isNull(users.deletedAt),
+    q ? sql`(${users.username} ilike ${likePattern(q)} or ${users.displayName} ilike ${likePattern(q)})` : undefined,
+  );
   const [rows, [total]] = await Promise.all([
     db
-      .select({ id: users.id, username: users.username, siteAdmin: users.siteAdmin, disabledAt: users.disabledAt, createdAt: users.createdAt, lastSeenAt: users.lastSeenAt })
+      .select({
+        id: users.id,
+        username: users.username,
+        displayName: users.displayName,
+        siteAdmin: users.siteAdmin,
+        disabledAt: users.disabledAt,
+        createdAt: users.createdAt,
+        lastSeenAt: users.lastSeenAt,
+      })
       .from(users)
       .where(where)
       .orderBy(asc(sql`lower(${users.username})`), asc(users.id))
@@ -111,7 +123,7 @@ export async function deleteRoomRow(db: Executor, { id }: { id: string }) {
 
 export async function insertSiteAudit(
   db: Executor,
-  entry: { id: string; actorId: string; action: string; targetType: "user" | "room"; targetId: string; targetName: string; details?: Record<string, unknown> },
+  entry: { id: string; actorId: string; action: string; targetType: "user" | "room" | "site"; targetId: string; targetName: string; details?: Record<string, unknown> },
 ) {
   await db.insert(siteAudit).values({ ...entry, details: entry.details ?? null });
 }

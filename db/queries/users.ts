@@ -1,6 +1,6 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { users } from "../schema";
+import { roomMembers, users } from "../schema";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -23,7 +23,7 @@ export async function getUserByUsername(db: Executor, { username }: { username: 
 
 export async function getUserById(db: Executor, { id }: { id: string }) {
   const [row] = await db
-    .select({ id: users.id, username: users.username, siteAdmin: users.siteAdmin, createdAt: users.createdAt })
+    .select({ id: users.id, username: users.username, displayName: users.displayName, siteAdmin: users.siteAdmin, createdAt: users.createdAt })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
@@ -49,6 +49,22 @@ export async function getUsernames(db: Executor, { ids }: { ids: string[] }): Pr
   if (ids.length === 0) return new Map();
   const rows = await db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids));
   return new Map(rows.map((r) => [r.id, r.username]));
+}
+
+/** Sets or clears (null) a live account's display name; returns the account, or null when it is gone. */
+export async function setDisplayName(db: Executor, { id, displayName }: { id: string; displayName: string | null }) {
+  const [row] = await db
+    .update(users)
+    .set({ displayName })
+    .where(and(eq(users.id, id), isNull(users.deletedAt)))
+    .returning({ id: users.id, username: users.username, displayName: users.displayName });
+  return row ?? null;
+}
+
+/** The rooms a user belongs to (where a change of their name must be announced). */
+export async function listRoomIdsOf(db: Executor, { userId }: { userId: string }): Promise<string[]> {
+  const rows = await db.select({ roomId: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId));
+  return rows.map((r) => r.roomId);
 }
 
 export async function setLastSeen(db: Executor, { id, at }: { id: string; at: Date }) {

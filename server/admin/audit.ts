@@ -6,7 +6,7 @@ export type SiteAuditEntry = {
   id: string;
   action: string;
   actor: { id: string; username: string } | null;
-  target: { type: "user" | "room"; id: string; name: string };
+  target: { type: "user" | "room" | "site"; id: string; name: string };
   details: Record<string, unknown> | null;
   created_at: string;
 };

@@ -22,14 +22,16 @@ export type SiteAuditAction =
   | "user_revoke_admin"
   | "room_archive"
   | "room_unarchive"
-  | "room_delete";
+  | "room_delete"
+  | "archive_enable"
+  | "archive_disable";
 
 /** Writes one row of the site audit; call it in the same transaction as the change when there is one. */
 export async function auditSite(
   db: Executor,
   actor: { id: string },
   action: SiteAuditAction,
-  target: { type: "user" | "room"; id: string; name: string },
+  target: { type: "user" | "room" | "site"; id: string; name: string },
   details?: Record<string, unknown>,
 ): Promise<void> {
   await insertSiteAudit(db, { id: randomUUID(), actorId: actor.id, action, targetType: target.type, targetId: target.id, targetName: target.name, details });

@@ -33,7 +33,7 @@ export const RESET_TTL_MS = 3_600_000;
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export type AdminUser = { id: string; username: string; site_admin: boolean; disabled: boolean; created_at: string; last_seen_at: string | null };
+export type AdminUser = { id: string; username: string; display_name: string | null; site_admin: boolean; disabled: boolean; created_at: string; last_seen_at: string | null };
 
 export async function listUsers({ db }: Pick<Deps, "db">, actor: Actor, { q, page, limit }: { q?: string; page: number; limit: number }) {
   await assertSiteAdmin(db, actor);
@@ -41,6 +41,7 @@ export async function listUsers({ db }: Pick<Deps, "db">, actor: Actor, { q, pag
   const users: AdminUser[] = rows.map((r) => ({
     id: r.id,
     username: r.username,
+    display_name: r.displayName,
     site_admin: r.siteAdmin,
     disabled: r.disabledAt !== null,
     created_at: r.createdAt.toISOString(),

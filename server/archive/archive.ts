@@ -12,6 +12,10 @@
  * that died before its commit is redone under the same file names, overwriting what it wrote;
  * a leftover part from such a batch that the redo does not touch is deleted before the redo.
  * The manifest file is rewritten from the table after each run.
+ *
+ * While a site admin has the archive switched off (server/archive/switch.ts), runs are
+ * `owedOnly`: they write messages up to each room's owed seq (sent while it was on) and the
+ * edits/deletes still journalled, and nothing newer.
  */
 import { createHash } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
@@ -20,6 +24,7 @@ import { gzipSync } from "node:zlib";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
 import { listMessages } from "@/db/queries/messages";
+import { archiveOwesWork } from "@/db/queries/site-settings";
 import { archiveCursors, archiveFiles, messageChanges, rooms } from "@/db/schema";
 import { toWireMessage } from "@/server/chat/wire";
 import type { Config } from "@/server/config";
@@ -60,13 +65,17 @@ async function writeAtomic(file: string, data: Buffer | string): Promise<void> {
   await rename(tmp, file);
 }
 
-/** Rooms with messages past their cursor or edits/deletes waiting. */
-async function pendingRooms(db: Database): Promise<string[]> {
+/** Rooms with messages past their cursor (up to the owed seq when `owedOnly`) or edits/deletes waiting. */
+async function pendingRooms(db: Database, owedOnly: boolean): Promise<string[]> {
   const behind = await db
     .select({ id: rooms.id })
     .from(rooms)
     .leftJoin(archiveCursors, eq(archiveCursors.roomId, rooms.id))
-    .where(sql`${rooms.lastSeq} > coalesce(${archiveCursors.lastSeq}, 0)`);
+    .where(
+      owedOnly
+        ? sql`least(${rooms.lastSeq}, coalesce(${archiveCursors.owedSeq}, 0)) > coalesce(${archiveCursors.lastSeq}, 0)`
+        : sql`${rooms.lastSeq} > coalesce(${archiveCursors.lastSeq}, 0)`,
+    );
   const changed = await db.selectDistinct({ id: messageChanges.roomId }).from(messageChanges);
   return [...new Set([...behind, ...changed].map((r) => r.id))];
 }
@@ -86,14 +95,20 @@ async function removeUnrecordedParts(tx: Transaction, root: string, roomId: stri
 }
 
 /** Archives one batch of a room; returns the number of records written (0: caught up). */
-async function archiveBatch({ db, config }: Deps, roomId: string, first: boolean): Promise<number> {
+async function archiveBatch({ db, config }: Deps, roomId: string, first: boolean, owedOnly: boolean): Promise<number> {
   const root = archiveDir(config.DATA_DIR);
   await db.insert(archiveCursors).values({ roomId }).onConflictDoNothing();
   return db.transaction(async (tx) => {
-    const [cursor] = await tx.select({ lastSeq: archiveCursors.lastSeq }).from(archiveCursors).where(eq(archiveCursors.roomId, roomId)).for("update");
+    const [cursor] = await tx
+      .select({ lastSeq: archiveCursors.lastSeq, owedSeq: archiveCursors.owedSeq })
+      .from(archiveCursors)
+      .where(eq(archiveCursors.roomId, roomId))
+      .for("update");
     if (!cursor) return 0;
     if (first) await removeUnrecordedParts(tx, root, roomId);
-    const messages = await listMessages(tx, { roomId, viewerId: null, after: cursor.lastSeq, limit: config.ARCHIVE_BATCH });
+    const page = await listMessages(tx, { roomId, viewerId: null, after: cursor.lastSeq, limit: config.ARCHIVE_BATCH });
+    const owed = cursor.owedSeq ?? 0;
+    const messages = owedOnly ? page.filter((m) => m.seq <= owed) : page;
     const changes = await tx.select().from(messageChanges).where(eq(messageChanges.roomId, roomId)).orderBy(asc(messageChanges.id)).limit(config.ARCHIVE_BATCH);
     if (messages.length === 0 && changes.length === 0) return 0;
 
@@ -160,12 +175,16 @@ export async function writeManifest(db: Database, dataDir: string): Promise<numb
   return entries.length;
 }
 
-/** One archive run over every room with something new; returns the records written. */
-export async function archiveAll(deps: Deps): Promise<number> {
+/**
+ * One archive run over every room with something new; returns the records written, or null
+ * when an `owedOnly` run found nothing owed (the archive is off and caught up: no files touched).
+ */
+export async function archiveAll(deps: Deps, { owedOnly = false }: { owedOnly?: boolean } = {}): Promise<number | null> {
+  if (owedOnly && !(await archiveOwesWork(deps.db))) return null;
   let total = 0;
-  for (const roomId of await pendingRooms(deps.db)) {
+  for (const roomId of await pendingRooms(deps.db, owedOnly)) {
     for (let first = true; ; first = false) {
-      const written = await archiveBatch(deps, roomId, first);
+      const written = await archiveBatch(deps, roomId, first, owedOnly);
       if (written === 0) break;
       total += written;
       deps.log.debug({ room: roomId, records: written }, "archive: batch written");

@@ -3,7 +3,7 @@
  * deleted. JWTs cannot be revoked, so every verification asks this; the answer is cached per
  * process for USER_CACHE_TTL_MS, so a busy user costs one query per TTL, not one per request.
  * A site admin's change reaches every instance at once through the bus (`user_revoked` on the
- * site topic, see `watchRevocations`); the TTL bounds only changes made behind the app's back
+ * site topic, see `UserValidity.watch`); the TTL bounds only changes made behind the app's back
  * (a row deleted in SQL) and revocations lost while the bus was down (a resync forgets all).
  */
 import type { Database } from "@/db/client";

@@ -25,7 +25,9 @@ export type BusEvent =
    * A site admin disabled, deleted or changed the account (site topic, every instance listens):
    * drop the cached validity at once and, when `close` is set, close the user's sockets.
    */
-  | { type: "user_revoked"; user: string; close: boolean };
+  | { type: "user_revoked"; user: string; close: boolean }
+  /** A site admin changed a site setting (site topic): drop the cached value (server/archive/switch.ts). */
+  | { type: "site_setting"; key: string };
 
 export type EvictReason = "left" | "kicked" | "banned";
 

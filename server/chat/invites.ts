@@ -7,6 +7,7 @@ import type { Database } from "@/db/client";
 import { consumeInvite, getInviteByHash, insertInvite, listInvites, revokeInvite, type InviteRow } from "@/db/queries/invites";
 import { isBanned } from "@/db/queries/moderation";
 import { getMembership, getRoomById, insertMember } from "@/db/queries/rooms";
+import { getUserById } from "@/db/queries/users";
 import type { RoomRole } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { publishFrame, type Bus } from "@/server/bus";
@@ -94,7 +95,8 @@ export async function acceptInvite({ db, bus, ...system }: Deps & SystemDeps, ac
   if (added === null) throw invalidInvite();
   if (added) {
     const user = { id: actor.id, username: actor.username };
-    await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "joined" });
+    const displayName = (await getUserById(db, { id: actor.id }))?.displayName ?? null;
+    await publishFrame(bus, roomId, { type: "member", room: roomId, user: { ...user, display_name: displayName }, event: "joined" });
     await postSystemMessage({ bus, ...system }, room, user, { event: "joined", target: user });
     await recordAudit(db, { roomId, actorId: actor.id, action: "invite_accepted", details: { invite: invite.id, role: invite.role } });
     await announceRoomAdded(bus, actor.id, room);

@@ -7,7 +7,7 @@ import { getMembership } from "@/db/queries/rooms";
 import { REPLAY_LIMIT, type Message, type MessageKind } from "@/protocol";
 import { publishFrame, roomTopic, type Bus } from "@/server/bus";
 import { AppError, invalid } from "@/server/errors";
-import type { Config } from "@/server/config";
+import type { ArchiveSwitch } from "@/server/archive/switch";
 import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
@@ -16,7 +16,7 @@ import { assertCanPost, assertCanRead, assertNotArchived, assertNotMuted, canDel
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
-type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics; config: Pick<Config, "ARCHIVE_ENABLED"> };
+type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics; archiveSwitch: Pick<ArchiveSwitch, "enabled"> };
 type Actor = { id: string; username: string };
 
 export interface SendInput {
@@ -123,25 +123,25 @@ async function loadMessage(db: Database, actorId: string, roomId: string, messag
 
 const audienceOf = (row: MessageRow) => (row.recipientId ? { only: [row.senderId, row.recipientId] } : {});
 
-export async function editMessage({ db, bus, config }: Pick<Deps, "db" | "bus" | "config">, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
+export async function editMessage({ db, bus, archiveSwitch }: Pick<Deps, "db" | "bus" | "archiveSwitch">, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
   const { room, membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   assertNotArchived(room);
   if (!membership || !canEditMessage(actor.id, row)) throw new AppError("FORBIDDEN", "only the author can edit a message");
   assertNotMuted(membership);
   if (row.deletedAt) throw new AppError("NOT_FOUND", "message: it was deleted", { field: "message" });
-  const updated = (await updateMessageContent(db, { id: row.id, content: input.content, journal: config.ARCHIVE_ENABLED ? { actorId: actor.id } : null }))!;
+  const updated = (await updateMessageContent(db, { id: row.id, content: input.content, journal: (await archiveSwitch.enabled()) ? { actorId: actor.id } : null }))!;
   const reactions = (await getReactions(db, { messageIds: [row.id] })).get(row.id);
   const wire = toWireMessage(updated, reactions);
   await publishFrame(bus, row.roomId, { type: "message_updated", room: row.roomId, message: wire }, audienceOf(row));
   return wire;
 }
 
-export async function deleteMessage({ db, bus, config }: Pick<Deps, "db" | "bus" | "config">, actor: Actor, input: { roomId: string; messageId: string }): Promise<Message> {
+export async function deleteMessage({ db, bus, archiveSwitch }: Pick<Deps, "db" | "bus" | "archiveSwitch">, actor: Actor, input: { roomId: string; messageId: string }): Promise<Message> {
   const { room, standing, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   assertNotArchived(room);
   if (!canDeleteMessage(standing, row)) throw new AppError("FORBIDDEN", "you may only delete your own messages");
   if (row.deletedAt) return toWireMessage(row);
-  const wire = toWireMessage((await tombstoneMessage(db, { id: row.id, journal: config.ARCHIVE_ENABLED ? { actorId: actor.id } : null }))!);
+  const wire = toWireMessage((await tombstoneMessage(db, { id: row.id, journal: (await archiveSwitch.enabled()) ? { actorId: actor.id } : null }))!);
   await publishFrame(bus, row.roomId, { type: "message_deleted", room: row.roomId, message: wire }, audienceOf(row));
   return wire;
 }

@@ -10,7 +10,7 @@ import { getUserById, getUsernames } from "@/db/queries/users";
 import type { Database } from "@/db/client";
 import type { SystemMeta } from "@/protocol";
 import type { ModerationBody } from "@/protocol/rest";
-import type { Config } from "@/server/config";
+import type { ArchiveSwitch } from "@/server/archive/switch";
 import { publishFrame, publishTyping, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { deleteMessage } from "./messages";
@@ -18,19 +18,19 @@ import { assertMay, mayAttempt, mayModerate } from "./permissions";
 import { loadRoom } from "./rooms";
 import { postSystemMessage, type SystemDeps } from "./system-messages";
 
-type Deps = { db: Database; bus: Bus; config: Pick<Config, "ARCHIVE_ENABLED"> };
+type Deps = { db: Database; bus: Bus; archiveSwitch: Pick<ArchiveSwitch, "enabled"> };
 type Actor = { id: string; username: string };
 
 /** A mute without a duration lasts until someone unmutes. */
 const INDEFINITE_MS = 100 * 365 * 86_400_000;
 
-export async function moderate({ db, bus, config, ...system }: Deps & SystemDeps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
+export async function moderate({ db, bus, archiveSwitch, ...system }: Deps & SystemDeps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
   const { room, standing } = await loadRoom(db, roomId, actor.id);
   const reason = body.reason ?? null;
 
   if (body.action === "delete_message") {
     assertMay(mayAttempt(standing, "delete_any"), "you may not delete other people's messages here");
-    const message = await deleteMessage({ db, bus, config }, actor, { roomId, messageId: body.message });
+    const message = await deleteMessage({ db, bus, archiveSwitch }, actor, { roomId, messageId: body.message });
     await recordAudit(db, { roomId, actorId: actor.id, action: "delete_message", targetId: message.sender, reason, details: { message: message.id, seq: message.seq } });
     return { ok: true };
   }

@@ -9,6 +9,7 @@ export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message 
     seq: row.seq,
     sender: row.senderId,
     sender_name: row.senderName,
+    ...(row.senderDisplay ? { sender_display: row.senderDisplay } : {}),
     kind: row.kind,
     content: row.deletedAt ? "" : row.content,
     to: row.recipientId,

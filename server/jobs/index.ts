@@ -42,7 +42,7 @@ const countFailures =
  * `CONFAB_ROLE=web`. Every role enqueues the periodic ones (a singleton is enqueued once per
  * interval however many instances tick), so any mix of web and worker processes runs them.
  */
-export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" | "db" | "log" | "metrics">): Promise<void> {
+export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" | "db" | "log" | "metrics" | "archiveSwitch">): Promise<void> {
   const counted = countFailures(runtime.metrics);
   await jobs.define(counted(retentionJob(runtime)));
   await jobs.define(counted(roomExportJob(runtime)));
@@ -51,7 +51,9 @@ export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" 
   if (runtime.config.CONFAB_TEST_JOBS) await jobs.define(counted(testSleepJob));
   jobs.every("retention", runtime.config.RETENTION_INTERVAL_MS);
   jobs.every("exports-expire", runtime.config.EXPORT_CLEANUP_INTERVAL_MS);
-  if (runtime.config.ARCHIVE_ENABLED) jobs.every("archive", runtime.config.ARCHIVE_INTERVAL_MS);
+  // Always scheduled: a site admin may turn the archive on at any time, and after turning it
+  // off the job still writes what was sent while it was on.
+  jobs.every("archive", runtime.config.ARCHIVE_INTERVAL_MS);
   if (runtime.config.CONFAB_ROLE === "web") {
     // In-process jobs live only in this process, so nobody else can run them.
     if (jobs.kind === "memory") runtime.log.warn("CONFAB_ROLE=web on the embedded database: no process runs background jobs (retention)");

@@ -150,7 +150,7 @@ export class RoomRegistry {
       return;
     }
     // Site-wide news (account revocations) is the gateway's and the validity cache's.
-    if (event.type === "user_revoked") return;
+    if (event.type === "user_revoked" || event.type === "site_setting") return;
     if (topic !== roomTopic(event.room)) return;
     const state = this.rooms.get(event.room);
     if (!state) return;

@@ -54,6 +54,8 @@ describe("authorization", () => {
       ["GET", "/api/admin/metrics"],
       ["GET", "/api/admin/metrics/stream"],
       ["GET", "/api/admin/activity"],
+      ["GET", "/api/admin/archive"],
+      ["PATCH", "/api/admin/archive", { enabled: true }],
     ];
     for (const [method, path, body] of routes) {
       const res = await api<{ error: { code: string } }>(server.url, method, path, { token: mallory.token, body });
@@ -186,6 +188,7 @@ describe("rooms", () => {
     for (const content of ["one", "two", "three"]) assert.equal((await socket.request({ type: "send", room, content })).type, "ack");
     await socket.close();
     const list = await as(admin).get<{ rooms: Array<{ id: string; members: number; messages: number }> }>(`/api/admin/rooms?q=${name}`);
+    // Three messages and the system line recording the second member's join.
     assert.deepEqual(list.body.rooms.map((r) => [r.id, r.members, r.messages]), [[room, 2, 3]]);
   });
 

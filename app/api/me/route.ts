@@ -1,9 +1,11 @@
-import { getUserById } from "@/db/queries/users";
-import { notFound } from "@/server/errors";
-import { apiRoute, json } from "@/server/http/route";
+import { UpdateMeBody } from "@/protocol/rest";
+import { getMe, updateDisplayName } from "@/server/chat/profile";
+import { apiRoute, json, parseBody } from "@/server/http/route";
 
-export const GET = apiRoute(async ({ runtime, actor }) => {
-  const user = await getUserById(runtime.db, { id: actor.id });
-  if (!user) throw notFound("user");
-  return json({ id: user.id, username: user.username, site_admin: user.siteAdmin, created_at: user.createdAt.toISOString() });
+export const GET = apiRoute(async ({ runtime, actor }) => json(await getMe(runtime, actor)));
+
+/** `{display_name: string | null}`: 1–64 characters after trimming; null shows the username again. */
+export const PATCH = apiRoute(async ({ req, runtime, actor }) => {
+  const { display_name } = await parseBody(req, UpdateMeBody);
+  return json(await updateDisplayName(runtime, actor, display_name));
 });

@@ -1,0 +1,91 @@
+"use client";
+import { useState } from "react";
+import { useProfile, useSetProfile } from "@/hooks/useProfile";
+import { api, errorMessage } from "@/lib/api";
+
+const MAX = 64;
+
+/**
+ * The user's display name: shown instead of their username in rooms (the username stays their
+ * handle, shown beside it). Empty means "show my username". Avatars come with uploads.
+ */
+export function ProfileForm() {
+  const profile = useProfile();
+  const setProfile = useSetProfile();
+  /** What the user typed; null until they type, showing the saved name. */
+  const [draft, setDraft] = useState<string | null>(null);
+  const value = draft ?? profile?.display_name ?? "";
+  const [saving, setSaving] = useState(false);
+  const [note, setNote] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+
+  const save = async (displayName: string | null) => {
+    setSaving(true);
+    setNote(null);
+    try {
+      const updated = await api.updateMe({ display_name: displayName });
+      setProfile(updated);
+      setDraft(null);
+      setNote({ kind: "ok", text: updated.display_name ? "Display name saved." : "Display name cleared; people see your username." });
+    } catch (err) {
+      setNote({ kind: "error", text: errorMessage(err, "Could not save your display name.") });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const trimmed = value.trim();
+  const unchanged = profile !== null && trimmed === (profile.display_name ?? "");
+  return (
+    <form
+      data-testid="profile-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(trimmed === "" ? null : trimmed);
+      }}
+      className="space-y-2"
+    >
+      <p className="text-sm text-slate-600">
+        Signed in as <span className="font-medium text-slate-800">@{profile?.username ?? "…"}</span>
+      </p>
+      <label htmlFor="display-name" className="block text-sm font-medium text-slate-700">
+        Display name
+      </label>
+      <div className="flex gap-2">
+        <input
+          id="display-name"
+          data-testid="display-name-input"
+          value={value}
+          maxLength={MAX}
+          placeholder={profile?.username ?? ""}
+          onChange={(e) => setDraft(e.target.value)}
+          className="min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-indigo-500 focus:outline-none"
+        />
+        <button
+          type="submit"
+          data-testid="display-name-save"
+          disabled={saving || !profile || unchanged}
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
+          Save
+        </button>
+        {profile?.display_name && (
+          <button
+            type="button"
+            data-testid="display-name-clear"
+            disabled={saving}
+            onClick={() => void save(null)}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-50"
+          >
+            Use my username
+          </button>
+        )}
+      </div>
+      <p className="text-xs text-slate-500">Up to {MAX} characters. Leave empty to show your username. Profile pictures will come with file uploads.</p>
+      {note && (
+        <p role={note.kind === "error" ? "alert" : "status"} data-testid="display-name-note" className={`text-sm ${note.kind === "error" ? "text-rose-700" : "text-emerald-700"}`}>
+          {note.text}
+        </p>
+      )}
+    </form>
+  );
+}

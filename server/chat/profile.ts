@@ -1,0 +1,35 @@
+/**
+ * The user's own profile: the display name shown instead of their username. Avatars wait for
+ * uploads. A change reaches open rooms live as a `profile` frame on each of the user's rooms
+ * (and their own sockets); history reads the name at read time, so old messages show it too.
+ */
+import type { Database } from "@/db/client";
+import { getUserById, listRoomIdsOf, setDisplayName } from "@/db/queries/users";
+import type { ServerFrameOf } from "@/protocol";
+import { publishFrame, publishToUser, type Bus } from "@/server/bus";
+import { notFound } from "@/server/errors";
+import type { Logger } from "@/server/log";
+
+type Deps = { db: Database; bus: Bus; log: Logger };
+
+export type Me = { id: string; username: string; display_name: string | null; site_admin: boolean; created_at: string };
+
+export async function getMe({ db }: Pick<Deps, "db">, actor: { id: string }): Promise<Me> {
+  const user = await getUserById(db, { id: actor.id });
+  if (!user) throw notFound("user");
+  return { id: user.id, username: user.username, display_name: user.displayName, site_admin: user.siteAdmin, created_at: user.createdAt.toISOString() };
+}
+
+/** Sets (or, with null, clears) the actor's display name; `displayName` is already validated and trimmed. */
+export async function updateDisplayName({ db, bus, log }: Deps, actor: { id: string }, displayName: string | null): Promise<Me> {
+  const updated = await setDisplayName(db, { id: actor.id, displayName });
+  if (!updated) throw notFound("user");
+  const user = { id: updated.id, username: updated.username, display_name: updated.displayName };
+  const frame = (room?: string): ServerFrameOf<"profile"> => ({ type: "profile", ...(room ? { room } : {}), user });
+  // The change is committed; a lost announcement only delays the new name until the next load.
+  const rooms = await listRoomIdsOf(db, { userId: actor.id });
+  await Promise.all([...rooms.map((room) => publishFrame(bus, room, frame(room))), publishToUser(bus, actor.id, frame())]).catch((err: unknown) =>
+    log.warn({ err, user: actor.id }, "profile: announcing the new display name failed"),
+  );
+  return getMe({ db }, actor);
+}
