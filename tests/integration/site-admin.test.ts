@@ -188,7 +188,7 @@ describe("rooms", () => {
     for (const content of ["one", "two", "three"]) assert.equal((await socket.request({ type: "send", room, content })).type, "ack");
     await socket.close();
     const list = await as(admin).get<{ rooms: Array<{ id: string; members: number; messages: number }> }>(`/api/admin/rooms?q=${name}`);
-    // Three messages and the system line recording the second member's join.
+    // The three messages people wrote; the join line is not counted.
     assert.deepEqual(list.body.rooms.map((r) => [r.id, r.members, r.messages]), [[room, 2, 3]]);
   });
 
