@@ -96,7 +96,7 @@ export async function acceptInvite({ db, bus, ...system }: Deps & SystemDeps, ac
   if (added) {
     const user = { id: actor.id, username: actor.username };
     const displayName = (await getUserById(db, { id: actor.id }))?.displayName ?? null;
-    await publishFrame(bus, roomId, { type: "member", room: roomId, user: { ...user, display_name: displayName }, event: "joined" });
+    await publishFrame(bus, roomId, { type: "member", room: roomId, user: { ...user, ...(displayName ? { display_name: displayName } : {}) }, event: "joined" });
     await postSystemMessage({ bus, ...system }, room, user, { event: "joined", target: user });
     await recordAudit(db, { roomId, actorId: actor.id, action: "invite_accepted", details: { invite: invite.id, role: invite.role } });
     await announceRoomAdded(bus, actor.id, room);

@@ -80,7 +80,8 @@ export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string):
     members: members.map((m) => ({
       id: m.id,
       username: m.username,
-      display_name: m.displayName,
+      // Only when set: readers that compare member objects see no new key for most users.
+      ...(m.displayName ? { display_name: m.displayName } : {}),
       role: m.role,
       muted_until: m.mutedUntil && m.mutedUntil > new Date() ? m.mutedUntil.toISOString() : null,
       muted_reason: m.mutedUntil && m.mutedUntil > new Date() ? m.muteReason : null,
@@ -107,7 +108,7 @@ export async function getMembersPage(
     members: rows.map((m) => ({
       id: m.id,
       username: m.username,
-      display_name: m.displayName,
+      ...(m.displayName ? { display_name: m.displayName } : {}),
       role: m.role,
       muted_until: m.mutedUntil && m.mutedUntil > now ? m.mutedUntil.toISOString() : null,
       status: mergeStatuses(live.get(m.id) ?? []) ?? "offline",
@@ -132,7 +133,7 @@ export async function joinRoom({ db, bus, ...system }: Deps & SystemDeps, actor:
   const joined = (await getMembership(db, { roomId, userId: actor.id }))!;
   if (added) {
     const displayName = (await getUserById(db, { id: actor.id }))?.displayName ?? null;
-    await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username, display_name: displayName }, event: "joined" });
+    await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username, ...(displayName ? { display_name: displayName } : {}) }, event: "joined" });
     await postSystemMessage({ bus, ...system }, room, actor, { event: "joined", target: { id: actor.id, username: actor.username } });
     await announceRoomAdded(bus, actor.id, room);
     void insertActivity(db, { kind: "join", userId: actor.id, roomId }).catch(() => {});

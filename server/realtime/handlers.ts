@@ -60,7 +60,7 @@ export const handlers: HandlerTable = {
         ...(frame.id ? { ref: frame.id } : {}),
         room: room.id,
         seq: current.lastSeq,
-        members: members.map((m) => ({ id: m.id, username: m.username, display_name: m.displayName, role: m.role })),
+        members: members.map((m) => ({ id: m.id, username: m.username, ...(m.displayName ? { display_name: m.displayName } : {}), role: m.role })),
         typing: registry.typingFrame(room.id, conn.userId).users,
         reads: Object.fromEntries(members.map((m) => [m.id, m.readSeq])),
         delivered: Object.fromEntries(members.map((m) => [m.id, m.deliveredSeq])),
