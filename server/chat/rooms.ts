@@ -134,9 +134,12 @@ export async function joinRoom({ db, bus, ...system }: Deps & SystemDeps, actor:
   if (added) {
     const displayName = (await getUserById(db, { id: actor.id }))?.displayName ?? null;
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username, ...(displayName ? { display_name: displayName } : {}) }, event: "joined" });
-    await postSystemMessage({ bus, ...system }, room, actor, { event: "joined", target: { id: actor.id, username: actor.username } });
+    const seq = await postSystemMessage({ bus, ...system }, room, actor, { event: "joined", target: { id: actor.id, username: actor.username } });
     await announceRoomAdded(bus, actor.id, room);
     void insertActivity(db, { kind: "join", userId: actor.id, roomId }).catch(() => {});
+    // The joiner's socket subscribes from the room's seq next: counting its own join line, or
+    // the line would look missing there, be fetched again and reach the room's listeners twice.
+    if (seq !== undefined && seq > room.lastSeq) return { room: { ...room, lastSeq: seq }, membership: joined, added };
   }
   return { room, membership: joined, added };
 }

@@ -81,9 +81,10 @@ export const recordsJoins = (room: Room) => room.settings.system_joins !== false
  * already happened, so a failure is logged and only the line is missing.
  *
  * @param sender whose line it is: the actor, or the member who joined or left.
+ * @returns the line's seq, or undefined when none was stored.
  */
-export async function postSystemMessage({ appends, bus, log }: SystemDeps, room: Room, sender: User, meta: SystemMeta): Promise<void> {
-  if ((meta.event === "joined" || meta.event === "left") && !recordsJoins(room)) return;
+export async function postSystemMessage({ appends, bus, log }: SystemDeps, room: Room, sender: User, meta: SystemMeta): Promise<number | undefined> {
+  if ((meta.event === "joined" || meta.event === "left") && !recordsJoins(room)) return undefined;
   try {
     const result = await appends.append({
       id: randomUUID(),
@@ -97,14 +98,16 @@ export async function postSystemMessage({ appends, bus, log }: SystemDeps, room:
       clientId: `system:${randomUUID()}`,
       meta,
     });
-    if (!result.ok || !result.created) return;
+    if (!result.ok || !result.created) return undefined;
     const message = toWireMessage(result.message);
     await bus.publish(roomTopic(room.id), { type: "message", room: room.id, message }).catch((err: unknown) => {
       // Stored: receivers fill the hole from the database.
       log.error({ err, room: room.id, message: message.id }, "publish of a system message failed after commit");
     });
+    return message.seq;
   } catch (err) {
     log.error({ err, room: room.id, event: meta.event }, "system message not stored");
+    return undefined;
   }
 }
 

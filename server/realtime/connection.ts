@@ -31,6 +31,12 @@ export class Connection implements RoomListener {
   readonly rooms = new Map<string, Buffered[] | null>();
   /** Rooms followed without joining: they get `room_activity` instead of messages. */
   readonly watched = new Set<string>();
+  /**
+   * Per joined room, the highest message seq this socket was sent. A room's messages reach a
+   * socket in seq order, so one at or below it is a copy (a hole fill racing a join's replay):
+   * live delivery drops it. Replays are not filtered: a re-join asks for them on purpose.
+   */
+  private readonly sentSeq = new Map<string, number>();
   private queue: Promise<void> = Promise.resolve();
   /** Users this socket's user blocked: their messages arrive masked. */
   private blocked: ReadonlySet<string> = new Set();
@@ -101,8 +107,16 @@ export class Connection implements RoomListener {
       frame = { ...frame, message: maskBlocked(frame.message, this.blocked) };
       encoded = encodeFrame(frame);
     }
-    if (buffer) buffer.push({ frame, encoded });
-    else sendFrame(this.socket, encoded);
+    if (buffer) return void buffer.push({ frame, encoded });
+    if (frame.type === "message" && !this.advance(room, frame.message.seq)) return;
+    sendFrame(this.socket, encoded);
+  }
+
+  /** Records a message seq sent for the room; false when it was sent already (not above the highest). */
+  private advance(room: string, seq: number): boolean {
+    if (seq <= (this.sentSeq.get(room) ?? 0)) return false;
+    this.sentSeq.set(room, seq);
+    return true;
   }
 
   /** What a watched room's frame becomes: a badge update, or the frames that concern this user. */
@@ -161,12 +175,17 @@ export class Connection implements RoomListener {
     this.rooms.set(room, this.rooms.get(room) ?? []);
   }
 
-  /** Flushes what arrived during the replay, skipping messages the replay already carried. */
-  finishJoin(room: string, replayed: ReadonlySet<string>): void {
+  /**
+   * Flushes what arrived during the replay, skipping messages the replay already carried.
+   * `upTo`: the room's seq the replay covered (everything at or below it was sent, or was not
+   * this socket's to see).
+   */
+  finishJoin(room: string, replayed: ReadonlySet<string>, upTo?: number): void {
     const buffer = this.rooms.get(room);
     this.rooms.set(room, null);
+    if (upTo !== undefined) this.sentSeq.set(room, Math.max(this.sentSeq.get(room) ?? 0, upTo));
     for (const { frame, encoded } of buffer ?? []) {
-      if (frame.type === "message" && replayed.has(frame.message.id)) continue;
+      if (frame.type === "message" && (replayed.has(frame.message.id) || !this.advance(room, frame.message.seq))) continue;
       sendFrame(this.socket, encoded);
     }
   }

@@ -77,7 +77,8 @@ export const handlers: HandlerTable = {
           conn.send({ type: "message", room: room.id, message });
         }
       }
-      conn.finishJoin(room.id, replayed);
+      // With `since`, the replay covered everything up to the room's seq read above.
+      conn.finishJoin(room.id, replayed, frame.since !== undefined ? current.lastSeq : undefined);
       if (added) await presence.announceIn(room.id, conn.userId);
     } catch (err) {
       conn.rooms.delete(room.id);

@@ -42,6 +42,19 @@ test("live events during a join are held back and de-duplicated against the repl
   assert.equal(sent.length, 4, "after the join, events are written straight through");
 });
 
+test("a message at or below what the join's replay covered is not sent again live (a hole fill racing the join)", () => {
+  const { socket, sent } = fakeSocket();
+  const conn = newConnection(socket);
+  conn.beginJoin("r1");
+  for (const seq of [1, 2, 3]) conn.send(msgFrame(`m${seq}`, seq));
+  conn.finishJoin("r1", new Set(["m1", "m2", "m3"]), 3);
+  for (const f of [msgFrame("m2", 2), msgFrame("m3", 3), msgFrame("m4", 4), msgFrame("m4", 4)]) conn.deliver("r1", f, encodeFrame(f));
+  assert.deepEqual(
+    sent.map((f) => (f.type === "message" ? f.message.id : f.type)),
+    ["m1", "m2", "m3", "m4"],
+  );
+});
+
 test("events for rooms the socket has not joined are dropped", () => {
   const { socket, sent } = fakeSocket();
   const conn = newConnection(socket);
