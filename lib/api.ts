@@ -3,12 +3,7 @@
  * carrying the server's `{error: {code, message}}`, so forms can show the server's own words.
  */
 import type { Message } from "@/protocol";
-import type { ModerationBody, RoomDetail, RoomExport, RoomSummary } from "@/protocol/rest";
-import type { AdminUser } from "@/server/admin/users";
-import type { AdminRoom } from "@/server/admin/rooms";
-import type { SiteAuditEntry } from "@/server/admin/audit";
-import type { ArchiveStatus } from "@/server/admin/archive";
-import type { Series as MetricsSeries } from "@/server/metrics-history";
+import type { AdminRoom, AdminUser, ArchiveStatus, ModerationBody, RoomDetail, RoomExport, RoomSummary, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
 
 export type Invite = { id: string; role: string; expires_at: string; max_uses: number | null; uses: number; revoked: boolean; created_at: string };
 export type AuditEntry = {
@@ -23,11 +18,7 @@ export type AuditEntry = {
 export type Ban = { id: string; username: string; reason: string | null; at: string };
 export type Profile = { id: string; username: string; display_name: string | null; site_admin: boolean; created_at: string };
 export type ActivityRow = { day: string; kind: string; count: number; users: number };
-export type { AdminUser } from "@/server/admin/users";
-export type { AdminRoom } from "@/server/admin/rooms";
-export type { SiteAuditEntry } from "@/server/admin/audit";
-export type { ArchiveStatus } from "@/server/admin/archive";
-export type { Point as MetricsPoint, Series as MetricsSeries } from "@/server/metrics-history";
+export type { AdminRoom, AdminUser, ArchiveStatus, Point as MetricsPoint, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
 const enc = encodeURIComponent;
 const adminQuery = ({ q, page }: { q?: string; page: number }) => new URLSearchParams({ page: String(page), ...(q ? { q } : {}) }).toString();
 

@@ -167,3 +167,63 @@ export type RoomExport = {
 };
 
 export const ExportDownloadQuery = z.object({ format: z.enum(["jsonl", "html"]).default("jsonl") });
+
+/** Site administration answers (`/api/admin/...`). */
+export type AdminUser = { id: string; username: string; display_name: string | null; site_admin: boolean; disabled: boolean; created_at: string; last_seen_at: string | null };
+
+export type AdminRoom = {
+  id: string;
+  name: string;
+  visibility: "public" | "private" | "direct";
+  members: number;
+  messages: number;
+  archived_at: string | null;
+  created_at: string;
+};
+
+export type SiteAuditEntry = {
+  id: string;
+  action: string;
+  actor: { id: string; username: string } | null;
+  target: { type: "user" | "room" | "site"; id: string; name: string };
+  details: Record<string, unknown> | null;
+  created_at: string;
+};
+
+export type ArchiveStatus = {
+  enabled: boolean;
+  /** "setting": chosen by a site admin; "environment": ARCHIVE_ENABLED, nobody has chosen yet. */
+  source: "setting" | "environment";
+  updated_at: string | null;
+  updated_by: { id: string; username: string } | null;
+  /** The archive job's last finished run that had work (files written or owed work done). */
+  last_run: { at: string; records: number } | null;
+  files: number;
+  last_file_at: string | null;
+  /** On the server's disk; files are not served over HTTP. */
+  directory: string;
+  manifest_path: string;
+};
+
+/** The admin dashboard's metrics series (`GET /api/admin/metrics`). */
+/** One point of a chart, as the API returns it; latencies are null when nothing was observed. */
+export interface Point {
+  t: number;
+  connections: number;
+  messages_per_s: number;
+  send_ack_p50_ms: number | null;
+  send_ack_p99_ms: number | null;
+  fanout_p50_ms: number | null;
+  fanout_p99_ms: number | null;
+  loop_lag_ms: number;
+  jobs_queued: number;
+  jobs_failed: number;
+}
+
+export interface Series {
+  interval_ms: number;
+  /** Each instance that sampled in the last hour, by id (`host:pid`). */
+  instances: Array<{ id: string; points: Point[] }>;
+  /** All instances together: sums, percentiles of the merged histograms, the worst loop lag. */
+  total: Point[];
+}

@@ -15,6 +15,7 @@ import { z } from "zod";
 import type { Config } from "./config";
 import type { Logger } from "./log";
 import { LATENCY_BUCKETS, type Metrics } from "./metrics";
+import type { Point, Series } from "@/protocol/rest";
 
 const HOUR_MS = 3_600_000;
 const INSTANCES_KEY = "confab:metrics:instances";
@@ -34,28 +35,6 @@ const Sample = z.object({
   jobs_failed: z.number(),
 });
 type Sample = z.infer<typeof Sample>;
-
-/** One point of a chart, as the API returns it; latencies are null when nothing was observed. */
-export interface Point {
-  t: number;
-  connections: number;
-  messages_per_s: number;
-  send_ack_p50_ms: number | null;
-  send_ack_p99_ms: number | null;
-  fanout_p50_ms: number | null;
-  fanout_p99_ms: number | null;
-  loop_lag_ms: number;
-  jobs_queued: number;
-  jobs_failed: number;
-}
-
-export interface Series {
-  interval_ms: number;
-  /** Each instance that sampled in the last hour, by id (`host:pid`). */
-  instances: Array<{ id: string; points: Point[] }>;
-  /** All instances together: sums, percentiles of the merged histograms, the worst loop lag. */
-  total: Point[];
-}
 
 export interface MetricsHistory {
   readonly instanceId: string;

@@ -1,54 +1,20 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, errorMessage, type AdminUser } from "@/lib/api";
-import { adminUsersQuery, queryKeys } from "@/lib/queries";
-import { buttonClass, dangerClass, ErrorLine, inputClass } from "@/components/manage/ui";
+import { api } from "@/lib/api";
+import { adminUsersQuery } from "@/lib/queries";
+import { buttonClass, dangerClass, ErrorLine } from "@/components/manage/ui";
+import { AdminSearch, AdminTable } from "./AdminTable";
 import { Pager } from "./Pager";
+import { useAdminList } from "./useAdminList";
 
 /** Accounts: search, page, disable/enable, delete, reset link, site admin. */
 export function UsersPanel({ selfId }: { selfId: string }) {
-  const [q, setQ] = useState("");
-  const [page, setPage] = useState(1);
-  const queryClient = useQueryClient();
-  // The previous page stays on screen while the next one (or a new search) loads.
-  const query = useQuery(adminUsersQuery(q.trim(), page));
-  const data = query.data;
-  const [actionError, setError] = useState<string | null>(null);
-  const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load users.") : null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { data, error, search, page, setPage, busy, act } = useAdminList(adminUsersQuery, "Could not load users.");
   const [reset, setReset] = useState<{ user: string; url: string; expires_at: string } | null>(null);
-
-
-  const act = async (user: AdminUser, what: () => Promise<unknown>, confirmText?: string) => {
-    if (confirmText && !window.confirm(confirmText)) return;
-    setBusy(user.id);
-    setError(null);
-    try {
-      await what();
-      // Users, rooms, the audit and activity may all show what changed.
-      void queryClient.invalidateQueries({ queryKey: queryKeys.admin });
-    } catch (err) {
-      setError(errorMessage(err, "That did not work."));
-    } finally {
-      setBusy(null);
-    }
-  };
 
   return (
     <div data-testid="admin-users">
-      <input
-        type="search"
-        aria-label="Search users"
-        placeholder="Search by username or display name"
-        data-testid="admin-users-search"
-        className={`${inputClass} w-64`}
-        value={q}
-        onChange={(e) => {
-          setQ(e.target.value);
-          setPage(1);
-        }}
-      />
+      <AdminSearch label="Search users" placeholder="Search by username or display name" testId="admin-users-search" {...search} />
       <ErrorLine message={error} testId="admin-users-error" />
       {reset && (
         <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="admin-reset-link">
@@ -58,16 +24,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
           </code>
         </p>
       )}
-      <table className="mt-3 w-full text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="py-1 font-medium">User</th>
-            <th className="py-1 font-medium">Status</th>
-            <th className="py-1 font-medium">Joined</th>
-            <th className="py-1 text-right font-medium">Actions</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
+      <AdminTable columns={[{ label: "User" }, { label: "Status" }, { label: "Joined" }, { label: "Actions", align: "right" }]} empty={data && data.users.length === 0 ? "No users match." : null}>
           {data?.users.map((u) => (
             <tr key={u.id} data-testid="admin-user-row" data-username={u.username}>
               <td className="py-1.5 font-medium text-slate-800">
@@ -82,7 +39,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
               <td className="space-x-1 py-1.5 text-right">
                 {!u.site_admin &&
                   (u.disabled ? (
-                    <button type="button" className={buttonClass} disabled={busy === u.id} data-testid="admin-user-enable" onClick={() => void act(u, () => api.adminUpdateUser(u.id, { disabled: false }))}>
+                    <button type="button" className={buttonClass} disabled={busy === u.id} data-testid="admin-user-enable" onClick={() => void act(u.id, () => api.adminUpdateUser(u.id, { disabled: false }))}>
                       Enable
                     </button>
                   ) : (
@@ -91,7 +48,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
                       className={dangerClass}
                       disabled={busy === u.id}
                       data-testid="admin-user-disable"
-                      onClick={() => void act(u, () => api.adminUpdateUser(u.id, { disabled: true }), `Disable ${u.username}? They are signed out everywhere at once.`)}
+                      onClick={() => void act(u.id, () => api.adminUpdateUser(u.id, { disabled: true }), `Disable ${u.username}? They are signed out everywhere at once.`)}
                     >
                       Disable
                     </button>
@@ -102,7 +59,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
                     className={buttonClass}
                     disabled={busy === u.id || (u.site_admin && u.id === selfId)}
                     data-testid={u.site_admin ? "admin-user-revoke" : "admin-user-grant"}
-                    onClick={() => void act(u, () => api.adminUpdateUser(u.id, { site_admin: !u.site_admin }), u.site_admin ? `Revoke site admin from ${u.username}?` : `Make ${u.username} a site admin?`)}
+                    onClick={() => void act(u.id, () => api.adminUpdateUser(u.id, { site_admin: !u.site_admin }), u.site_admin ? `Revoke site admin from ${u.username}?` : `Make ${u.username} a site admin?`)}
                   >
                     {u.site_admin ? "Revoke admin" : "Make admin"}
                   </button>
@@ -113,7 +70,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
                   disabled={busy === u.id}
                   data-testid="admin-user-reset"
                   onClick={() =>
-                    void act(u, async () => {
+                    void act(u.id, async () => {
                       const link = await api.adminResetLink(u.id);
                       setReset({ user: u.username, ...link });
                     })
@@ -127,7 +84,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
                     className={dangerClass}
                     disabled={busy === u.id}
                     data-testid="admin-user-delete"
-                    onClick={() => void act(u, () => api.adminDeleteUser(u.id), `Delete ${u.username}? Their messages stay, shown as from "deleted user". This cannot be undone.`)}
+                    onClick={() => void act(u.id, () => api.adminDeleteUser(u.id), `Delete ${u.username}? Their messages stay, shown as from "deleted user". This cannot be undone.`)}
                   >
                     Delete
                   </button>
@@ -135,9 +92,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-      {data && data.users.length === 0 && <p className="mt-2 text-sm text-slate-500">No users match.</p>}
+      </AdminTable>
       {data && <Pager page={page} total={data.total} limit={data.limit} onPage={setPage} testId="admin-users-pager" />}
     </div>
   );

@@ -13,6 +13,8 @@ import type { Config } from "@/server/config";
 import type { JobQueue } from "@/server/jobs/types";
 import type { Logger } from "@/server/log";
 import { assertSiteAdmin, auditSite } from "./authorize";
+import type { ArchiveStatus } from "@/protocol/rest";
+
 
 type Deps = { db: Database; bus: Bus; jobs: JobQueue; log: Logger; archiveSwitch: ArchiveSwitch; config: Pick<Config, "DATA_DIR" | "ARCHIVE_ENABLED"> };
 type Actor = { id: string };
@@ -20,20 +22,6 @@ type Actor = { id: string };
 /** The nil UUID: site_audit names a target by id, and the site itself has none. */
 const SITE_ID = "00000000-0000-0000-0000-000000000000";
 
-export type ArchiveStatus = {
-  enabled: boolean;
-  /** "setting": chosen by a site admin; "environment": ARCHIVE_ENABLED, nobody has chosen yet. */
-  source: "setting" | "environment";
-  updated_at: string | null;
-  updated_by: { id: string; username: string } | null;
-  /** The archive job's last finished run that had work (files written or owed work done). */
-  last_run: { at: string; records: number } | null;
-  files: number;
-  last_file_at: string | null;
-  /** On the server's disk; files are not served over HTTP. */
-  directory: string;
-  manifest_path: string;
-};
 
 export async function getArchiveStatus(deps: Pick<Deps, "db" | "archiveSwitch"> & { config: Pick<Config, "DATA_DIR"> }, actor: Actor): Promise<ArchiveStatus> {
   await assertSiteAdmin(deps.db, actor);

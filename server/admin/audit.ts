@@ -1,15 +1,9 @@
 import type { Database } from "@/db/client";
 import { listSiteAudit } from "@/db/queries/site-admin";
 import { assertSiteAdmin } from "./authorize";
+import type { SiteAuditEntry } from "@/protocol/rest";
 
-export type SiteAuditEntry = {
-  id: string;
-  action: string;
-  actor: { id: string; username: string } | null;
-  target: { type: "user" | "room" | "site"; id: string; name: string };
-  details: Record<string, unknown> | null;
-  created_at: string;
-};
+
 
 /** The site audit, newest first; `next` pages further back. */
 export async function getSiteAudit({ db }: { db: Database }, actor: { id: string }, { before, limit }: { before?: Date; limit: number }) {

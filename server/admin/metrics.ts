@@ -1,5 +1,6 @@
 import type { Database } from "@/db/client";
-import type { MetricsHistory, Series } from "@/server/metrics-history";
+import type { Series } from "@/protocol/rest";
+import type { MetricsHistory } from "@/server/metrics-history";
 import { assertSiteAdmin } from "./authorize";
 
 /** The dashboard's series (every instance, and the total) newer than `since`. */

@@ -9,19 +9,12 @@ import { getRoomById, listMembers, updateRoom } from "@/db/queries/rooms";
 import { publishFrame, roomTopic, type Bus } from "@/server/bus";
 import { notFound } from "@/server/errors";
 import { assertSiteAdmin, auditSite } from "./authorize";
+import type { AdminRoom } from "@/protocol/rest";
+
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string };
 
-export type AdminRoom = {
-  id: string;
-  name: string;
-  visibility: "public" | "private" | "direct";
-  members: number;
-  messages: number;
-  archived_at: string | null;
-  created_at: string;
-};
 
 const archivedAt = (settings: Record<string, unknown>) => (typeof settings.archived_at === "string" ? settings.archived_at : null);
 

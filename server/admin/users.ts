@@ -24,6 +24,8 @@ import { hashPassword } from "@/server/auth/passwords";
 import { publishRevocation } from "@/server/auth/user-validity";
 import { AppError, notFound } from "@/server/errors";
 import { assertSiteAdmin, auditSite } from "./authorize";
+import type { AdminUser } from "@/protocol/rest";
+
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string };
@@ -33,7 +35,6 @@ export const RESET_TTL_MS = 3_600_000;
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export type AdminUser = { id: string; username: string; display_name: string | null; site_admin: boolean; disabled: boolean; created_at: string; last_seen_at: string | null };
 
 export async function listUsers({ db }: Pick<Deps, "db">, actor: Actor, { q, page, limit }: { q?: string; page: number; limit: number }) {
   await assertSiteAdmin(db, actor);

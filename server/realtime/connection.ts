@@ -140,6 +140,14 @@ export class Connection implements RoomListener {
     }
   }
 
+  /**
+   * Drops what was kept for a room the socket no longer follows; a later join starts from its own
+   * replay (`finishJoin`), so nothing older can slip through.
+   */
+  forget(room: string): void {
+    if (!this.follows(room)) this.sentSeq.delete(room);
+  }
+
   /** Whether the registry should still deliver this room here (joined or watched). */
   follows(room: string): boolean {
     return this.rooms.has(room) || this.watched.has(room);
@@ -148,6 +156,7 @@ export class Connection implements RoomListener {
   evict(room: string, reason: EvictReason): void {
     this.rooms.delete(room);
     this.watched.delete(room);
+    this.sentSeq.delete(room);
     if (reason === "banned" && this.initialRoom === room) this.socket.close(CloseCode.FORBIDDEN, "banned from this room");
   }
 

@@ -89,6 +89,7 @@ export const handlers: HandlerTable = {
 
   async leave({ registry }, conn, frame) {
     if (conn.rooms.delete(frame.room) && !conn.follows(frame.room)) await registry.remove(frame.room, conn);
+    conn.forget(frame.room);
     conn.send({ type: "left", ...(frame.id ? { ref: frame.id } : {}), room: frame.room });
   },
 
@@ -118,6 +119,7 @@ export const handlers: HandlerTable = {
   async unwatch({ registry }, conn, frame) {
     for (const room of frame.rooms) {
       if (conn.watched.delete(room) && !conn.follows(room)) await registry.remove(room, conn);
+      conn.forget(room);
     }
   },
 

@@ -55,6 +55,25 @@ test("a message at or below what the join's replay covered is not sent again liv
   );
 });
 
+test("leaving a room forgets its seqs: a later join replays from scratch and live messages flow again", () => {
+  const { socket, sent } = fakeSocket();
+  const conn = newConnection(socket);
+  conn.beginJoin("r1");
+  conn.finishJoin("r1", new Set(), 5);
+  conn.rooms.delete("r1");
+  conn.forget("r1");
+  conn.beginJoin("r1");
+  conn.send(msgFrame("m3", 3));
+  conn.finishJoin("r1", new Set(["m3"]), 3);
+  const live = msgFrame("m4", 4);
+  conn.deliver("r1", live, encodeFrame(live));
+  assert.deepEqual(
+    sent.map((f) => (f.type === "message" ? f.message.id : f.type)),
+    ["m3", "m4"],
+    "m4 is below the seq sent before the leave, and still delivered after the re-join",
+  );
+});
+
 test("events for rooms the socket has not joined are dropped", () => {
   const { socket, sent } = fakeSocket();
   const conn = newConnection(socket);
