@@ -143,14 +143,11 @@ export function RoomView({ roomId }: { roomId: string }) {
     return <p className="m-auto text-sm text-slate-500">Loading room…</p>;
   }
   if (!room) {
-    const failure =
-      detail.error instanceof ApiError ? { code: detail.error.code, message: sentence(detail.error.message) } : { code: "INTERNAL", message: "Could not load this room." };
+    const failure = roomFailure(detail.error);
     return (
       <div className="m-auto max-w-sm p-6 text-center" role="alert" data-testid="room-error">
-        <p className="text-base font-semibold text-slate-800">
-          {failure.code === "NOT_FOUND" ? "Room not found" : failure.code === "FORBIDDEN" ? "This room is private" : "Could not open this room"}
-        </p>
-        <p className="mt-1 text-sm text-slate-500">{failure.message}</p>
+        <p className="text-base font-semibold text-slate-800">{failure.title}</p>
+        <p className="mt-1 text-sm text-slate-600">{failure.detail}</p>
         <Link href="/" className="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline">
           Back to your rooms
         </Link>
@@ -300,4 +297,13 @@ function TypingLine({ names }: { names: readonly string[] }) {
       {typingText(names)}
     </p>
   );
+}
+
+/** Why a room cannot be opened, said once: a heading and what to do about it. */
+function roomFailure(error: unknown): { title: string; detail: string } {
+  if (!(error instanceof ApiError)) return { title: "Could not open this room", detail: "Check your connection and try again." };
+  if (error.code === "NOT_FOUND") return { title: "Room not found", detail: "It may have been deleted, or the link is mistyped." };
+  if (error.code === "FORBIDDEN" && /banned/i.test(error.message)) return { title: "You are banned from this room", detail: "A moderator removed you; you cannot read or rejoin it." };
+  if (error.code === "FORBIDDEN") return { title: "This room is private", detail: "Ask one of its members for an invitation." };
+  return { title: "Could not open this room", detail: sentence(error.message) };
 }
