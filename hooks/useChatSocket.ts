@@ -8,7 +8,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo } from "react";
 import { useStore } from "zustand";
 import { ChatClient, type ChatClientOptions } from "@/lib/chat-client";
-import { ChatStore, type ConnectionStatus, type Notice, selectMe, selectNotices, selectStatus, selectUpdate, type UpdateState } from "@/lib/chat-store";
+import { ChatStore, type ConnectionStatus, type Notice, selectMe, selectNotices, selectRetryAt, selectStatus, selectUpdate, type UpdateState } from "@/lib/chat-store";
 import { sessionOutbox } from "@/lib/outbox-storage";
 import { RoomDirectory } from "@/lib/room-directory";
 
@@ -61,6 +61,11 @@ export function useChat(): ChatServices {
 
 export function useConnectionStatus(): ConnectionStatus {
   return useStore(useChat().store.api, selectStatus);
+}
+
+/** When the next reconnect attempt starts, while one is scheduled. */
+export function useRetryAt(): number | null {
+  return useStore(useChat().store.api, selectRetryAt);
 }
 
 /** Whether a newer server wants this tab reloaded (see UpdateBanner). */

@@ -3,10 +3,11 @@
  * Presence in the UI: everyone's status from the store, the user's own chosen status (kept
  * in localStorage so every tab of theirs follows one choice), and idle detection.
  */
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { useStore } from "zustand";
 import type { ChosenStatus } from "@/lib/chat-client";
-import { type PresenceState, selectPresence } from "@/lib/chat-store";
+import type { ShownStatus } from "@/components/ui/PresenceDot";
+import { type PresenceState, selectPresence, selectStatus } from "@/lib/chat-store";
 import { useChat } from "./useChatSocket";
 
 const STATUS_KEY = "confab:status";
@@ -16,6 +17,15 @@ const CHOICES: readonly ChosenStatus[] = ["online", "away", "dnd"];
 
 export function usePresenceMap(): Readonly<Record<string, PresenceState>> {
   return useStore(useChat().store.api, selectPresence);
+}
+
+/**
+ * How to show a presence entry: while this tab is disconnected nothing about anyone is current
+ * (their dots would otherwise stay green), so every status reads "unknown" until it is back.
+ */
+export function useShownStatus(): (state: PresenceState | undefined) => ShownStatus {
+  const live = useStore(useChat().store.api, selectStatus) === "online";
+  return useCallback((state) => (live ? (state?.status ?? "offline") : "unknown"), [live]);
 }
 
 function readChoice(): ChosenStatus {

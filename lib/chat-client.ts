@@ -98,7 +98,7 @@ export class ChatClient {
     this.started = true;
     this.outbox.restore(this.options.outbox);
     this.transport.start({
-      status: (status) => this.store.setStatus(status),
+      status: (status, retryAt) => this.store.setStatus(status, retryAt ?? null),
       ready: (frame) => {
         this.ready = true;
         this.store.setMe(frame.user);

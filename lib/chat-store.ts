@@ -106,6 +106,8 @@ const MAX_NOTICES = 5;
 /** Everything the store holds. Each field (and each room's entry) is replaced, never mutated. */
 export interface ChatState {
   readonly status: ConnectionStatus;
+  /** While reconnecting: when the next attempt starts (ms since the epoch), if known. */
+  readonly retryAt: number | null;
   readonly update: UpdateState;
   readonly me: { id: string; username: string } | null;
   readonly rooms: ReadonlyMap<string, RoomState>;
@@ -123,6 +125,7 @@ export interface ChatState {
 // Selectors for `useStore(store.api, selector)`: each returns a value that keeps its identity
 // until that slice changes, so a component re-renders only for its own slice.
 export const selectStatus = (s: ChatState): ConnectionStatus => s.status;
+export const selectRetryAt = (s: ChatState): number | null => s.retryAt;
 export const selectUpdate = (s: ChatState): UpdateState => s.update;
 export const selectMe = (s: ChatState) => s.me;
 export const selectNotices = (s: ChatState): readonly Notice[] => s.notices;
@@ -139,6 +142,7 @@ export const selectPending =
 
 const initialState = (): ChatState => ({
   status: "connecting",
+  retryAt: null,
   update: "none",
   me: null,
   rooms: NO_ROOMS,
@@ -212,9 +216,9 @@ export class ChatStore {
 
   // --- writes ---------------------------------------------------------------------------------
 
-  setStatus(status: ConnectionStatus): void {
-    if (this.state.status === status) return;
-    this.set({ status });
+  setStatus(status: ConnectionStatus, retryAt: number | null = null): void {
+    if (this.state.status === status && this.state.retryAt === retryAt) return;
+    this.set({ status, retryAt });
   }
 
   setUpdate(update: UpdateState): void {

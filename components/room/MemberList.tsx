@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { useChat } from "@/hooks/useChatSocket";
-import { useNow, usePresenceMap } from "@/hooks/usePresence";
+import { useNow, usePresenceMap, useShownStatus } from "@/hooks/usePresence";
 import { useBlocks } from "@/hooks/useProfile";
 import { api, errorMessage } from "@/lib/api";
 import { formatAgo } from "@/lib/format";
@@ -15,6 +15,7 @@ const ROLE_ORDER = ["owner", "admin", "moderator", "member", "guest"];
 /** The room's members with presence; each other member offers "Message" and "Block". */
 export function MemberList({ members, meId }: { members: readonly Member[]; meId: string | undefined }) {
   const presence = usePresenceMap();
+  const shown = useShownStatus();
   const now = useNow();
   const [open, setOpen] = useState<string | null>(null);
   const sorted = [...members].sort(
@@ -26,7 +27,7 @@ export function MemberList({ members, meId }: { members: readonly Member[]; meId
       <ul className="space-y-1" data-testid="member-list">
         {sorted.map((m) => {
           const p = presence[m.id];
-          const status = p?.status ?? "offline";
+          const status = shown(p);
           const isMe = m.id === meId;
           return (
             <li key={m.id} data-testid="member" data-user-id={m.id} data-username={m.username} className="rounded px-1 py-1 text-sm text-slate-700">

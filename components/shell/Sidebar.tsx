@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useStore } from "zustand";
 import { Avatar } from "@/components/ui/Avatar";
 import { useChat, useMe } from "@/hooks/useChatSocket";
-import { usePresenceMap } from "@/hooks/usePresence";
+import { usePresenceMap, useShownStatus } from "@/hooks/usePresence";
 import { useProfile } from "@/hooks/useProfile";
 import { useMyRooms, usePublicRooms } from "@/hooks/useRooms";
 import { selectRoom } from "@/lib/chat-store";
@@ -172,6 +172,7 @@ function DirectLink({ room, active, username }: { room: RoomSummary; active: boo
   const { store } = useChat();
   const me = useMe();
   const presence = usePresenceMap();
+  const shown = useShownStatus();
   // Only the members: messages and typing in this room do not re-render the link.
   const members = useStore(store.api, (s) => selectRoom(room.id)(s).members);
   const other = members?.find((m) => m.id !== me?.id);
@@ -188,7 +189,7 @@ function DirectLink({ room, active, username }: { room: RoomSummary; active: boo
           active ? "bg-indigo-600 text-white" : unread > 0 ? "font-semibold text-slate-900 hover:bg-slate-200" : "text-slate-700 hover:bg-slate-200"
         }`}
       >
-        <Avatar id={other?.id ?? room.id} name={name} size="sm" status={other ? (presence[other.id]?.status ?? "offline") : undefined} />
+        <Avatar id={other?.id ?? room.id} name={name} size="sm" status={other ? shown(presence[other.id]) : undefined} />
         <span className="flex-1 truncate" data-testid="dm-name">
           {name}
         </span>

@@ -1,9 +1,8 @@
-import type { PresenceState } from "@/lib/chat-store";
 import { initials, userHue } from "@/lib/format";
-import { PresenceDot } from "./PresenceDot";
+import { PresenceDot, type ShownStatus } from "./PresenceDot";
 
 /** Initials on a per-user colour; with `status`, a presence dot on the corner. */
-export function Avatar({ id, name, size = "md", status }: { id: string; name: string; size?: "sm" | "md"; status?: PresenceState["status"] }) {
+export function Avatar({ id, name, size = "md", status }: { id: string; name: string; size?: "sm" | "md"; status?: ShownStatus }) {
   const dims = size === "sm" ? "h-6 w-6 text-[10px]" : "h-9 w-9 text-xs";
   return (
     <span className="relative inline-flex shrink-0">

@@ -1,25 +1,36 @@
 import type { PresenceState } from "@/lib/chat-store";
 
-const COLORS: Record<PresenceState["status"], string> = {
+/** What a dot can say: a known status, or "unknown" while this tab is not connected. */
+export type ShownStatus = PresenceState["status"] | "unknown";
+
+const COLORS: Record<ShownStatus, string> = {
   online: "bg-emerald-500",
   idle: "bg-amber-400",
   away: "bg-amber-400",
   dnd: "bg-rose-500",
   offline: "bg-slate-400",
+  // Hollow: nothing is known, so no colour may suggest a status.
+  unknown: "bg-white border border-dashed border-slate-500",
 };
 
-export const STATUS_LABEL: Record<PresenceState["status"], string> = {
+export const STATUS_LABEL: Record<ShownStatus, string> = {
   online: "Online",
   idle: "Idle",
   away: "Away",
   dnd: "Do not disturb",
   offline: "Offline",
+  unknown: "Status unknown while disconnected",
 };
 
-/** A small coloured dot: online green, idle/away yellow, dnd red, offline grey. */
-export function PresenceDot({ status, className = "" }: { status: PresenceState["status"]; className?: string }) {
+/**
+ * A small coloured dot: online green, idle/away yellow, dnd red, offline grey, hollow when
+ * unknown. The status is also its accessible name, so colour is never the only signal.
+ */
+export function PresenceDot({ status, className = "" }: { status: ShownStatus; className?: string }) {
   return (
     <span
+      role="img"
+      aria-label={STATUS_LABEL[status]}
       data-testid="presence-dot"
       data-status={status}
       title={STATUS_LABEL[status]}

@@ -26,7 +26,7 @@ type Request = { t: "hello"; tab: string } | { t: "send"; tab: string; frame: Cl
 /** Leader → followers (`to`: one tab only). */
 type Relay =
   | { t: "leader"; tab: string }
-  | { t: "status"; status: ConnectionStatus; to?: string }
+  | { t: "status"; status: ConnectionStatus; retryAt?: number | null; to?: string }
   | { t: "ready"; frame: ReadyFrame; to?: string }
   | { t: "frame"; frame: ServerFrame; to?: string }
   | { t: "closed"; code: number };
@@ -73,6 +73,7 @@ export class SharedTransport implements Transport {
   private socket: Transport | null = null;
   private ready: ReadyFrame | null = null;
   private status: ConnectionStatus = "connecting";
+  private retryAt: number | null = null;
   private readonly refs = new Map<string, string>();
   private readonly joins = new Map<string, Set<string>>();
   private readonly watches = new Map<string, Set<string>>();
@@ -192,10 +193,11 @@ export class SharedTransport implements Transport {
     this.tabStatus.set(this.tab, "online");
     this.socket = this.options.createSocket();
     this.socket.start({
-      status: (status) => {
+      status: (status, retryAt = null) => {
         this.status = status;
-        this.post({ t: "status", status });
-        this.events?.status(status);
+        this.retryAt = retryAt;
+        this.post({ t: "status", status, retryAt });
+        this.events?.status(status, retryAt);
       },
       ready: (frame) => {
         this.ready = frame;
@@ -227,7 +229,7 @@ export class SharedTransport implements Transport {
     switch (request.t) {
       case "hello":
         if (!this.tabStatus.has(request.tab)) this.tabStatus.set(request.tab, "online");
-        this.post({ t: "status", status: this.status, to: request.tab });
+        this.post({ t: "status", status: this.status, retryAt: this.retryAt, to: request.tab });
         if (this.ready) this.post({ t: "ready", frame: this.ready, to: request.tab });
         return;
       case "send":
@@ -333,7 +335,7 @@ export class SharedTransport implements Transport {
         this.post({ t: "hello", tab: this.tab });
         return;
       case "status":
-        if (!envelope.to || envelope.to === this.tab) events.status(envelope.status);
+        if (!envelope.to || envelope.to === this.tab) events.status(envelope.status, envelope.retryAt ?? null);
         return;
       case "ready":
         if (envelope.to && envelope.to !== this.tab) return;

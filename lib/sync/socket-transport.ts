@@ -62,6 +62,8 @@ export class SocketTransport implements Transport {
   private final = false;
   /** Reconnect attempts since the last `ready` (see backoff.ts). */
   private attempts = 0;
+  /** When partysocket's pending attempt starts (set as it schedules it). */
+  private retryAt: number | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribeNetwork: (() => void) | null = null;
@@ -136,7 +138,9 @@ export class SocketTransport implements Transport {
         // Bad credentials, or a server that no longer speaks this tab's protocol, will not get
         // better by retrying.
         if (event.code === CloseCode.UNAUTHENTICATED || event.code === CloseCode.UNSUPPORTED_PROTOCOL) return false;
-        socketOptions.minReconnectionDelay = reconnectDelay(this.attempts++);
+        const delay = reconnectDelay(this.attempts++);
+        socketOptions.minReconnectionDelay = delay;
+        this.retryAt = Date.now() + delay;
         return true;
       },
     };
@@ -178,7 +182,8 @@ export class SocketTransport implements Transport {
     if (code === CloseCode.UNAUTHENTICATED || code === CloseCode.UNSUPPORTED_PROTOCOL) this.final = true;
     this.endSession(code);
     if (!this.events) return;
-    this.events.status(this.final || this.offline ? "offline" : this.everReady ? "reconnecting" : "connecting");
+    const status = this.final || this.offline ? "offline" : this.everReady ? "reconnecting" : "connecting";
+    this.events.status(status, status === "offline" ? null : this.retryAt);
   };
 
   private endSession(code: number): void {

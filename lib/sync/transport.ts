@@ -14,7 +14,8 @@ export interface TransportEvents {
   frame(frame: ServerFrame): void;
   /** The session ended (`code` is the socket's close code, 0 when unknown). */
   closed(code: number): void;
-  status(status: ConnectionStatus): void;
+  /** `retryAt`: when the next connection attempt starts (ms since the epoch), while waiting for one. */
+  status(status: ConnectionStatus, retryAt?: number | null): void;
 }
 
 export interface Transport {

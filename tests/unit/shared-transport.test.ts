@@ -75,6 +75,7 @@ class Tab {
   readies = 0;
   closes: number[] = [];
   statuses: ConnectionStatus[] = [];
+  retryAt: number | null = null;
   readonly transport: SharedTransport;
   constructor(locks: LockManagerLike, key: string, readonly name: string) {
     this.transport = new SharedTransport({ key, locks, tabId: name, createSocket: () => new FakeSocket() });
@@ -82,7 +83,10 @@ class Tab {
       ready: () => void this.readies++,
       frame: (frame) => void this.frames.push(frame),
       closed: (code) => void this.closes.push(code),
-      status: (status) => void this.statuses.push(status),
+      status: (status, retryAt = null) => {
+        this.statuses.push(status);
+        this.retryAt = retryAt;
+      },
     });
   }
 }
@@ -112,6 +116,25 @@ test("tabs share one socket: only the leader opens one, and every tab gets the s
   await until(() => tabs.every((tab) => tab.readies === 1), "every tab is ready");
   assert.equal(FakeSocket.all.length, 1, "one socket for three tabs");
   assert.equal(tabs[2]!.statuses.at(-1), "online");
+});
+
+test("while the leader waits to reconnect, every tab knows when the next attempt is", async (t) => {
+  const { locks, key, tabs } = browser(t, 2);
+  await until(() => FakeSocket.all.length === 1, "leader");
+  const socket = FakeSocket.all[0]!;
+  socket.ready();
+  await until(() => tabs[1]!.readies === 1, "follower ready");
+  socket.events!.status("reconnecting", 12_345);
+  await until(() => tabs[1]!.statuses.at(-1) === "reconnecting", "follower told");
+  assert.equal(tabs[1]!.retryAt, 12_345);
+  assert.equal(tabs[0]!.retryAt, 12_345);
+  const late = new Tab(locks, key, "late");
+  t.after(() => late.transport.stop());
+  await until(() => late.statuses.at(-1) === "reconnecting", "a tab opened meanwhile is told too");
+  assert.equal(late.retryAt, 12_345);
+  socket.events!.status("online");
+  await until(() => tabs[1]!.statuses.at(-1) === "online", "back");
+  assert.equal(tabs[1]!.retryAt, null);
 });
 
 test("a follower's frames go out on the leader's socket; replies with its ref come back to it alone; acks reach every tab", async (t) => {
