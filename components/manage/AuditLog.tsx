@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { errorMessage } from "@/lib/api";
+import { type AuditEntry, errorMessage } from "@/lib/api";
 import { formatFull } from "@/lib/format";
 import { auditQuery } from "@/lib/queries";
 import { ErrorLine, Section } from "./ui";
@@ -22,6 +22,7 @@ export function AuditLog({ roomId }: { roomId: string }) {
               <th className="py-1 font-medium">Who</th>
               <th className="py-1 font-medium">Action</th>
               <th className="py-1 font-medium">Target</th>
+              <th className="py-1 font-medium">Change</th>
               <th className="py-1 font-medium">Reason</th>
             </tr>
           </thead>
@@ -32,6 +33,9 @@ export function AuditLog({ roomId }: { roomId: string }) {
                 <td className="py-1.5">{e.actor?.username ?? "—"}</td>
                 <td className="py-1.5 font-medium">{e.action.replace(/_/g, " ")}</td>
                 <td className="py-1.5">{e.target?.username ?? "—"}</td>
+                <td className="py-1.5 text-slate-700" data-testid="audit-change">
+                  {describeChange(e)}
+                </td>
                 <td className="py-1.5 text-slate-600">{e.reason ?? ""}</td>
               </tr>
             ))}
@@ -41,4 +45,38 @@ export function AuditLog({ roomId }: { roomId: string }) {
       <ErrorLine message={error} testId="audit-error" />
     </Section>
   );
+}
+
+const shown = (value: unknown): string => {
+  if (value === null || value === undefined || value === "") return "none";
+  if (typeof value === "boolean") return value ? "on" : "off";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+};
+
+/** What an entry changed, old → new, in words ("" when the action says it all). */
+export function describeChange(entry: Pick<AuditEntry, "action" | "details">): string {
+  const d = entry.details ?? {};
+  switch (entry.action) {
+    case "settings": {
+      const changes = Array.isArray(d.changes) ? (d.changes as { field: string; from: unknown; to: unknown }[]) : [];
+      return changes.map((c) => `${c.field.replace(/_/g, " ")}: ${shown(c.from)} → ${shown(c.to)}`).join("; ");
+    }
+    case "role":
+      return d.from ? `${shown(d.from)} → ${shown(d.role)}` : `→ ${shown(d.role)}`;
+    case "mute":
+      return typeof d.duration_s === "number" ? `for ${formatDuration(d.duration_s)}` : "until unmuted";
+    case "invite_created":
+      return `role ${shown(d.role)}${typeof d.max_uses === "number" ? `, up to ${d.max_uses} uses` : ""}`;
+    case "invite_accepted":
+      return `as ${shown(d.role)}`;
+    default:
+      return "";
+  }
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} d`;
+  if (seconds % 3_600 === 0) return `${seconds / 3_600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }

@@ -118,7 +118,8 @@ export function Sidebar({ username }: { username: string }) {
             <p className="px-2 text-xs text-slate-500">{query.trim() ? "No public rooms match." : "No public rooms yet."}</p>
           )}
           <ul className="space-y-0.5" aria-busy={publicRooms.loading}>
-            {publicRooms.rooms.map((room) => (
+            {/* Rooms to discover first; the ones already joined are marked and listed last. */}
+            {[...publicRooms.rooms.filter((r) => !r.joined), ...publicRooms.rooms.filter((r) => r.joined)].map((room) => (
               <li key={room.id}>
                 <Link
                   href={`/rooms/${room.id}`}
@@ -131,7 +132,9 @@ export function Sidebar({ username }: { username: string }) {
                     {room.joined ? (
                       <span className="text-[10px] font-medium uppercase text-emerald-700">joined</span>
                     ) : (
-                      <span className="text-[10px] text-slate-500">{room.member_count ?? 0} members</span>
+                      <span className="text-[10px] text-slate-500">
+                        {room.member_count ?? 0} member{room.member_count === 1 ? "" : "s"}
+                      </span>
                     )}
                   </span>
                   {room.topic && <span className="block truncate text-xs text-slate-500">{room.topic}</span>}

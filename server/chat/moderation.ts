@@ -92,11 +92,18 @@ export async function moderate({ db, bus, archiveSwitch, ...system }: Deps & Sys
       break;
   }
   await postSystemMessage({ bus, ...system }, room, by, line);
-  await recordAudit(db, { roomId, actorId: actor.id, action: body.action, targetId: target.id, reason, details: newRole ? { role: newRole } : null });
+  await recordAudit(db, { roomId, actorId: actor.id, action: body.action, targetId: target.id, reason, details: auditDetails(body, membership?.role ?? null) });
   return { ok: true };
 }
 
 /** Writes an audit entry (and counts it as moderation activity). */
+/** What the audit row says beyond action and target: the role given and the one it replaced, a mute's length. */
+function auditDetails(body: ModerationBody, previousRole: string | null): Record<string, unknown> | null {
+  if (body.action === "role") return { role: body.role, from: previousRole };
+  if (body.action === "mute") return { duration_s: body.duration_s ?? null };
+  return null;
+}
+
 export async function recordAudit(db: Database, entry: Parameters<typeof insertAudit>[1]) {
   await insertAudit(db, entry);
   void insertActivity(db, { kind: "moderation", userId: entry.actorId, roomId: entry.roomId }).catch(() => {});

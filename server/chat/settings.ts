@@ -42,7 +42,10 @@ export async function updateRoomSettings(
     topic: updated.topic,
     visibility: updated.visibility,
   });
-  await recordAudit(db, { roomId, actorId: actor.id, action: "settings", details: patch });
+  // The patch as sent, and each field's value before and after, so the log can say what changed.
+  const before = (key: string): unknown => (key === "name" || key === "topic" || key === "visibility" ? room[key] : room.settings[key]) ?? null;
+  const changes = Object.entries(patch).map(([field, to]) => ({ field, from: before(field), to: to ?? null }));
+  await recordAudit(db, { roomId, actorId: actor.id, action: "settings", details: { ...patch, changes } });
   const by = { id: actor.id, username: actor.username };
   for (const line of roomChangeEvents(by, room, updated)) await postSystemMessage({ bus, ...system }, updated, by, line);
   return getRoomDetail({ db, bus }, actor, roomId);

@@ -152,6 +152,29 @@ describe("moderation", () => {
     await Promise.all([s.close(), o.close()]);
   });
 
+  test("the audit log says what changed: settings old → new, the role given and the one it replaced, a mute's length", async () => {
+    const room = await createRoom(server.url, owner);
+    const member = await registerUser(server.url, "audited");
+    const s = await TestSocket.connect(server.wsUrl, member);
+    await s.join(room);
+    assert.equal((await api(server.url, "PATCH", `/api/rooms/${room}`, { token: owner.token, body: { slow_mode_s: 10, topic: "first topic" } })).status, 200);
+    assert.equal((await api(server.url, "PATCH", `/api/rooms/${room}`, { token: owner.token, body: { slow_mode_s: 20, topic: "second topic" } })).status, 200);
+    assert.equal((await moderate(room, { action: "role", user: member.id, role: "moderator" })).status, 200);
+    assert.equal((await moderate(room, { action: "mute", user: member.id, duration_s: 600 })).status, 200);
+    type Entry = { action: string; details: Record<string, unknown> | null };
+    const audit = await api<{ entries: Entry[] }>(server.url, "GET", `/api/rooms/${room}/audit`, { token: owner.token });
+    const [mute, role, settings] = audit.body.entries;
+    assert.deepEqual(mute, { ...mute, action: "mute", details: { duration_s: 600 } });
+    assert.deepEqual(role?.details, { role: "moderator", from: "member" });
+    assert.equal(settings?.action, "settings");
+    assert.deepEqual(settings?.details?.changes, [
+      { field: "slow_mode_s", from: 10, to: 20 },
+      { field: "topic", from: "first topic", to: "second topic" },
+    ]);
+    assert.equal(settings?.details?.slow_mode_s, 20, "the patch itself is still recorded as sent");
+    await s.close();
+  });
+
   test("the member limit refuses joins beyond it", async () => {
     const room = await createRoom(server.url, owner);
     await api(server.url, "PATCH", `/api/rooms/${room}`, { token: owner.token, body: { member_limit: 2 } });
