@@ -96,21 +96,9 @@ before(async () => {
   web = http.createServer(handle);
   await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
   webBase = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
-  server = await startServer({ LINK_PREVIEW_ALLOW_HOSTS: "127.0.0.1" });
-  await registerUser(server.url, "root");
-  alice = await registerUser(server.url, "alice");
-  bob = await registerUser(server.url, "bob");
-  room = await createRoom(server.url, alice);
-  a = await TestSocket.connect(server.wsUrl, alice);
-  b = await TestSocket.connect(server.wsUrl, bob);
-  await a.join(room);
-  await b.join(room);
 });
 
 after(async () => {
-  await a?.close();
-  await b?.close();
-  await server?.stop();
   web.closeAllConnections();
   await new Promise((resolve) => web.close(resolve));
 });
@@ -164,6 +152,25 @@ async function assertRefused(s: TestServer, socket: TestSocket, roomId: string, 
 }
 
 describe("link previews", () => {
+  before(async () => {
+    server = await startServer({ LINK_PREVIEW_ALLOW_HOSTS: "127.0.0.1" });
+    await registerUser(server.url, "root");
+    alice = await registerUser(server.url, "alice");
+    bob = await registerUser(server.url, "bob");
+    room = await createRoom(server.url, alice);
+    a = await TestSocket.connect(server.wsUrl, alice);
+    b = await TestSocket.connect(server.wsUrl, bob);
+    await a.join(room);
+    await b.join(room);
+  });
+
+  // Stopped before the next suite starts its own servers: the machine running the tests is small.
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await server?.stop();
+  });
+
   test("a page on an allowed host becomes a preview every member gets as message_updated", async () => {
     const fromB = b.frames.length;
     const fromA = a.frames.length;
