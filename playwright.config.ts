@@ -62,6 +62,8 @@ export default defineConfig({
       SITE_ADMINS: SITE_ADMIN,
       // Exports read history in small pages, so e2e/export.spec.ts sees its progress move.
       EXPORT_BATCH: "25",
+      // e2e/link-previews.spec.ts serves its page from the test process on loopback.
+      LINK_PREVIEW_ALLOW_HOSTS: "127.0.0.1",
     },
   },
 });

@@ -59,7 +59,15 @@ export const rooms = pgTable(
     dmKey: text("dm_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("rooms_visibility_idx").on(t.visibility), uniqueIndex("rooms_dm_key_idx").on(t.dmKey)],
+  (t) => [
+    index("rooms_visibility_idx").on(t.visibility),
+    uniqueIndex("rooms_dm_key_idx").on(t.dmKey),
+    // Names are unique per scope, case-insensitively: public rooms among public rooms, private
+    // rooms among their creator's private rooms (a site-wide check would reveal that someone's
+    // private room has that name). Direct rooms are named after their pair and not checked.
+    uniqueIndex("rooms_public_name_idx").on(sql`lower(${t.name})`).where(sql`${t.visibility} = 'public'`),
+    uniqueIndex("rooms_private_name_idx").on(t.createdBy, sql`lower(${t.name})`).where(sql`${t.visibility} = 'private'`),
+  ],
 );
 
 export const roomMembers = pgTable(
@@ -105,12 +113,19 @@ export const messages = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    /** The link preview the background job attached (server/link-previews), or null. */
+    preview: jsonb("preview").$type<StoredLinkPreview>(),
+    /** The sender removed the preview: none is attached to this message again, edits included. */
+    previewRemoved: boolean("preview_removed").notNull().default(false),
   },
   (t) => [
     uniqueIndex("messages_room_seq_idx").on(t.roomId, t.seq),
     uniqueIndex("messages_idempotency_idx").on(t.roomId, t.senderId, t.clientId),
   ],
 );
+
+/** What a message's `preview` column holds: the wire's `preview` object. */
+export type StoredLinkPreview = { url: string; title: string; description?: string; site_name?: string };
 
 export const messageReactions = pgTable(
   "message_reactions",
@@ -331,3 +346,17 @@ export const passwordResets = pgTable(
   },
   (t) => [index("password_resets_user_idx").on(t.userId)],
 );
+
+/**
+ * Link previews fetched per URL, so N messages with the same link fetch it once per TTL.
+ * A failed fetch is cached too (error set, no title), for a shorter time.
+ */
+export const linkPreviews = pgTable("link_previews", {
+  url: text("url").primaryKey(),
+  title: text("title"),
+  description: text("description"),
+  siteName: text("site_name"),
+  /** Why no preview could be made (blocked, not_html, too_large, timeout, …); null on success. */
+  error: text("error"),
+  fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -186,6 +186,15 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 // ---------------------------------------------------------------------------------------------
 // Server → client
 
+/** Extension: what the server found at a message's first link. No image: clients never load third-party images. */
+export const LinkPreview = z.object({
+  url: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  site_name: z.string().optional(),
+});
+export type LinkPreview = z.infer<typeof LinkPreview>;
+
 export const Message = z.object({
   id: z.string(),
   room: z.string(),
@@ -206,6 +215,8 @@ export const Message = z.object({
   /** Extension: the sender is blocked by the viewer; content is withheld. */
   blocked: z.boolean().optional(),
   reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(z.string()) })).optional(),
+  /** Extension: a preview of the message's first http(s) link, attached later by the server (docs/link-previews.md). */
+  preview: LinkPreview.optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -128,6 +128,22 @@ const EnvSchema = z.object({
     .enum(["on", "off", "true", "false", "1", "0"])
     .default("off")
     .transform((v) => v === "on" || v === "true" || v === "1"),
+  /** Link previews (docs/link-previews.md): a background job fetches each message's first link. */
+  LINK_PREVIEWS: z
+    .enum(["on", "off", "true", "false", "1", "0"])
+    .default("on")
+    .transform((v) => v === "on" || v === "true" || v === "1"),
+  /**
+   * Addresses (IPs or CIDRs) and host names the preview fetcher may reach although they are
+   * private or loopback, e.g. `127.0.0.1` for tests or an intranet wiki. Everything else that is
+   * not a public unicast address is refused after DNS resolution, on every redirect.
+   */
+  LINK_PREVIEW_ALLOW_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean) : [])),
+  /** How long a fetched preview is reused for every message with the same URL (failures: at most an hour). */
+  LINK_PREVIEW_CACHE_TTL_MS: z.coerce.number().int().min(0).max(30 * 86_400_000).default(86_400_000),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

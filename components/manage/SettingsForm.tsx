@@ -1,7 +1,8 @@
 "use client";
 import { useState } from "react";
 import { useUpdateRoom } from "@/hooks/useRoomAdmin";
-import { errorMessage } from "@/lib/api";
+import { FieldError } from "@/components/ui/FieldError";
+import { ApiError, errorMessage, sentence } from "@/lib/api";
 import type { RoomDetail } from "@/protocol/rest";
 import { ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
@@ -26,12 +27,14 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
   const [guests, setGuests] = useState(s.guests_can_post === true);
   const [joinLines, setJoinLines] = useState(s.system_joins !== false);
   const [error, setError] = useState<string | null>(null);
+  const [nameError, setNameError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     setError(null);
+    setNameError(null);
     setSaved(false);
     const retention_days = numberOrNull(retention);
     const member_limit = numberOrNull(memberLimit);
@@ -56,7 +59,8 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
       });
       setSaved(true);
     } catch (err) {
-      setError(errorMessage(err, "Could not save the settings."));
+      if (err instanceof ApiError && err.field === "name") setNameError(sentence(err.message.replace(/^name: /, "")));
+      else setError(errorMessage(err, "Could not save the settings."));
     } finally {
       setBusy(false);
     }
@@ -74,7 +78,18 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
       <form onSubmit={submit} noValidate className="grid gap-3 rounded-lg border border-slate-200 p-4 sm:grid-cols-2">
         <label className="text-xs font-medium text-slate-600">
           Name
-          <input data-testid="settings-name" value={name} onChange={(e) => setName(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+          <input
+            data-testid="settings-name"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              setNameError(null);
+            }}
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? "settings-name-error" : undefined}
+            className={`${inputClass} mt-1 block w-full`}
+          />
+          <FieldError id="settings-name-error" testId="settings-name-error" message={nameError} />
         </label>
         <label className="text-xs font-medium text-slate-600">
           Topic

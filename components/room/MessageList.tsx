@@ -3,6 +3,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } f
 import type { PendingMessage } from "@/lib/chat-store";
 import { formatDay, sameDay } from "@/lib/format";
 import { systemMetaOf, type Message } from "@/protocol";
+import { removeLinkPreview } from "@/components/message/LinkPreview";
 import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
@@ -264,6 +265,8 @@ export function MessageList(props: Props) {
                     blocked={m.blocked}
                     reactions={m.reactions}
                     actions={actionsFor(m)}
+                    preview={m.preview}
+                    onRemovePreview={me?.id === m.sender ? () => removeLinkPreview(m.room, m.id) : undefined}
                   />
                 </Fragment>
               );

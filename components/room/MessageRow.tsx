@@ -1,8 +1,9 @@
 "use client";
 import { useEffect, useState } from "react";
+import { LinkPreview } from "@/components/message/LinkPreview";
 import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
-import type { MessageKind, Reaction } from "@/protocol";
+import type { LinkPreview as Preview, MessageKind, Reaction } from "@/protocol";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -53,6 +54,9 @@ export interface MessageRowProps {
   actions?: MessageActions;
   onRetry?: () => void;
   onDiscard?: () => void;
+  /** The server's preview of the first link; `onRemovePreview` only for the sender. */
+  preview?: Preview;
+  onRemovePreview?: () => Promise<void>;
 }
 
 /** One message. Content is rendered as text (React escapes it); never as HTML. */
@@ -179,6 +183,7 @@ function ChatRow(props: MessageRowProps) {
             {content}
           </p>
         )}
+        {props.preview && !props.deleted && !props.blocked && !editing && <LinkPreview preview={props.preview} onRemove={props.onRemovePreview} />}
         {props.edited && !props.deleted && !props.blocked && !editing && (
           <span data-testid="message-edited" className="text-[10px] text-slate-400">
             (edited)

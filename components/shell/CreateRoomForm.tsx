@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useChat } from "@/hooks/useChatSocket";
 import { ApiError, api, sentence } from "@/lib/api";
 import { CreateRoomBody } from "@/protocol/rest";
+import { FieldError } from "@/components/ui/FieldError";
 
 /** Creates a room (the creator becomes its owner) and opens it. */
 export function CreateRoomForm({ onDone }: { onDone: () => void }) {
@@ -13,17 +14,23 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
   const [topic, setTopic] = useState("");
   const [visibility, setVisibility] = useState<"public" | "private">("public");
   const [error, setError] = useState<string | null>(null);
+  /** An error about the name (taken in its scope, too long…), shown at the field. */
+  const [nameError, setNameError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     const parsed = CreateRoomBody.safeParse({ name, visibility, topic: topic.trim() || undefined });
+    setError(null);
+    setNameError(null);
     if (!parsed.success) {
-      setError(sentence(parsed.error.issues[0]?.message ?? "Check the form"));
+      const issue = parsed.error.issues[0];
+      const message = sentence(issue?.message ?? "Check the form");
+      if (issue?.path[0] === "name") setNameError(message);
+      else setError(message);
       return;
     }
     setBusy(true);
-    setError(null);
     try {
       const room = await api.createRoom(parsed.data);
       directory.upsert({ ...room, unread: 0 });
@@ -33,7 +40,8 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
       onDone();
       router.push(`/rooms/${room.id}`);
     } catch (err) {
-      setError(err instanceof ApiError ? sentence(err.message) : "Could not create the room.");
+      if (err instanceof ApiError && err.field === "name") setNameError(sentence(err.message.replace(/^name: /, "")));
+      else setError(err instanceof ApiError ? sentence(err.message) : "Could not create the room.");
     } finally {
       setBusy(false);
     }
@@ -46,13 +54,19 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
         <input
           data-testid="create-room-name"
           value={name}
-          onChange={(e) => setName(e.target.value)}
+          onChange={(e) => {
+            setName(e.target.value);
+            setNameError(null);
+          }}
           maxLength={80}
           required
           autoFocus
+          aria-invalid={nameError ? true : undefined}
+          aria-describedby={nameError ? "create-room-name-error" : undefined}
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-900 focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
           placeholder="e.g. design-review"
         />
+        <FieldError id="create-room-name-error" testId="create-room-name-error" message={nameError} />
       </label>
       <label className="block text-xs font-medium text-slate-600">
         Topic <span className="font-normal text-slate-400">(optional)</span>

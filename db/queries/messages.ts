@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { MessageKind } from "@/protocol";
 import type { Database, Executor, Transaction } from "../client";
-import { archiveCursors, messageChanges, messages, roomMembers, rooms, users } from "../schema";
+import { archiveCursors, messageChanges, messages, roomMembers, rooms, users, type StoredLinkPreview } from "../schema";
 
 /** A message row's own columns (the sender's name is known to the caller). */
 const storedColumns = {
@@ -18,6 +18,7 @@ const storedColumns = {
   createdAt: messages.createdAt,
   editedAt: messages.editedAt,
   deletedAt: messages.deletedAt,
+  preview: messages.preview,
 };
 
 /** A deleted account's messages keep their place and read as from "deleted user". */
@@ -44,6 +45,8 @@ export type MessageRow = {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  /** The link preview attached by the background job (server/link-previews). */
+  preview: StoredLinkPreview | null;
 };
 
 /** A private message is visible only to its sender and recipient. */
@@ -61,7 +64,7 @@ export async function findByClientId(tx: Executor, roomId: string, senderId: str
 }
 
 /** The sender's display name is read under the lock, with their standing. */
-export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt" | "senderDisplay">;
+export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt" | "senderDisplay" | "preview">;
 
 export type AppendResult =
   | { ok: true; message: MessageRow; created: boolean }
@@ -160,7 +163,7 @@ export async function appendBatches(
       const { senderName: _senderName, ...row } = input;
       fresh.push({ ...row, seq });
       creators.set(k, out.length);
-      out.push({ ok: true, message: { ...input, senderDisplay: displayOf.get(input.senderId) ?? null, seq, createdAt: new Date(now), editedAt: null, deletedAt: null }, created: true });
+      out.push({ ok: true, message: { ...input, senderDisplay: displayOf.get(input.senderId) ?? null, seq, createdAt: new Date(now), editedAt: null, deletedAt: null, preview: null }, created: true });
     }
     lastSeq.set(room, seq);
     results.push(out);
@@ -254,7 +257,7 @@ export async function updateMessageContent(db: Database, { id, content, journal 
 export async function tombstoneMessage(db: Database, { id, journal = null }: { id: string; journal?: Journal }) {
   await db.transaction(async (tx) => {
     const [before] = await tx.select({ roomId: messages.roomId, seq: messages.seq, content: messages.content }).from(messages).where(eq(messages.id, id)).for("update");
-    await tx.update(messages).set({ content: "", meta: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
+    await tx.update(messages).set({ content: "", meta: null, preview: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
     if (journal && before) {
       await tx.insert(messageChanges).values({ roomId: before.roomId, messageId: id, seq: before.seq, kind: "delete", actorId: journal.actorId, content: before.content });
     }

@@ -12,11 +12,12 @@ import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
 import type { AppendQueue } from "./append-queue";
+import { previewAfterEdit, queuePreview, type PreviewDeps } from "./link-previews";
 import { assertCanPost, assertCanRead, assertNotArchived, assertNotMuted, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
-type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics; archiveSwitch: Pick<ArchiveSwitch, "enabled"> };
+type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics; archiveSwitch: Pick<ArchiveSwitch, "enabled"> } & Pick<PreviewDeps, "jobs" | "config">;
 type Actor = { id: string; username: string };
 
 export interface SendInput {
@@ -38,7 +39,7 @@ export interface SendInput {
  * one waits for its batch, and its sends still commit in the order they arrived.
  */
 export async function sendMessage(
-  { db, bus, log, limits, appends, metrics }: Deps,
+  { db, bus, log, limits, appends, metrics, jobs, config }: Deps,
   actor: Actor,
   input: SendInput,
   onQueued: () => void = () => {},
@@ -105,6 +106,7 @@ export async function sendMessage(
       () => metrics.busPublish.observe((performance.now() - published) / 1000),
       (err: unknown) => log.error({ err, room: room.id, message: wire.id }, "publish failed after commit"),
     );
+    queuePreview({ jobs, log, config }, wire);
   }
   return wire;
 }
@@ -123,16 +125,23 @@ async function loadMessage(db: Database, actorId: string, roomId: string, messag
 
 const audienceOf = (row: MessageRow) => (row.recipientId ? { only: [row.senderId, row.recipientId] } : {});
 
-export async function editMessage({ db, bus, archiveSwitch }: Pick<Deps, "db" | "bus" | "archiveSwitch">, actor: Actor, input: { roomId: string; messageId: string; content: string }): Promise<Message> {
+export async function editMessage(
+  { db, bus, archiveSwitch, ...previews }: Pick<Deps, "db" | "bus" | "archiveSwitch" | "jobs" | "log" | "config">,
+  actor: Actor,
+  input: { roomId: string; messageId: string; content: string },
+): Promise<Message> {
   const { room, membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   assertNotArchived(room);
   if (!membership || !canEditMessage(actor.id, row)) throw new AppError("FORBIDDEN", "only the author can edit a message");
   assertNotMuted(membership);
   if (row.deletedAt) throw new AppError("NOT_FOUND", "message: it was deleted", { field: "message" });
-  const updated = (await updateMessageContent(db, { id: row.id, content: input.content, journal: (await archiveSwitch.enabled()) ? { actorId: actor.id } : null }))!;
+  const edited = (await updateMessageContent(db, { id: row.id, content: input.content, journal: (await archiveSwitch.enabled()) ? { actorId: actor.id } : null }))!;
+  const updated = await previewAfterEdit({ db }, edited);
   const reactions = (await getReactions(db, { messageIds: [row.id] })).get(row.id);
   const wire = toWireMessage(updated, reactions);
   await publishFrame(bus, row.roomId, { type: "message_updated", room: row.roomId, message: wire }, audienceOf(row));
+  // After the edit's own frame, so the preview's frame cannot be overtaken by it.
+  if (!wire.preview) queuePreview(previews, wire);
   return wire;
 }
 

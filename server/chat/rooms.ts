@@ -25,6 +25,7 @@ import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
 import { getUserById } from "@/db/queries/users";
 import { assertCanRead, canJoin, type Standing } from "./permissions";
+import { assertRoomNameFree, nameConflict } from "./room-names";
 import { standingCache } from "./standing";
 import { postSystemMessage, type SystemDeps } from "./system-messages";
 
@@ -46,7 +47,10 @@ export async function createRoom(
     if ((await countRoomsCreatedBy(tx, { userId: actor.id, lock: true })) >= config.MAX_ROOMS_PER_USER) {
       throw new AppError("FORBIDDEN", `you have created the most rooms allowed (${config.MAX_ROOMS_PER_USER})`);
     }
-    const row = (await insertRoom(tx, { id: randomUUID(), name: input.name, topic: input.topic ?? "", visibility: input.visibility, createdBy: actor.id }))!;
+    await assertRoomNameFree(tx, { name: input.name, visibility: input.visibility, createdBy: actor.id });
+    const row = await insertRoom(tx, { id: randomUUID(), name: input.name, topic: input.topic ?? "", visibility: input.visibility, createdBy: actor.id });
+    // A concurrent create of the same name won the unique index.
+    if (!row) throw nameConflict(input.visibility);
     await insertMember(tx, { roomId: row.id, userId: actor.id, role: "owner" });
     return row;
   });

@@ -5,6 +5,7 @@ import { publishFrame, type Bus } from "@/server/bus";
 import type { z } from "zod";
 import { invalid } from "@/server/errors";
 import { recordAudit } from "./moderation";
+import { assertRoomNameFree, isRoomNameViolation, nameConflict } from "./room-names";
 import { assertMay, mayAttempt } from "./permissions";
 import { getRoomDetail, loadRoom } from "./rooms";
 import { postSystemMessage, roomChangeEvents, type SystemDeps } from "./system-messages";
@@ -30,9 +31,17 @@ export async function updateRoomSettings(
     if (value === null) delete merged[key];
     else merged[key] = value;
   }
+  const nextName = name ?? room.name;
+  const nextVisibility = visibility ?? room.visibility;
+  if (nextName.toLowerCase() !== room.name.toLowerCase() || nextVisibility !== room.visibility) {
+    await assertRoomNameFree(db, { name: nextName, visibility: nextVisibility, createdBy: room.createdBy, exceptId: room.id });
+  }
   const updated = (await updateRoom(db, {
     id: roomId,
     patch: { settings: merged, ...(name !== undefined ? { name } : {}), ...(topic !== undefined ? { topic } : {}), ...(visibility ? { visibility } : {}) },
+  }).catch((err: unknown) => {
+    // A concurrent rename to the same name won the unique index.
+    throw isRoomNameViolation(err) ? nameConflict(nextVisibility) : err;
   }))!;
   await publishFrame(bus, roomId, {
     type: "room_updated",

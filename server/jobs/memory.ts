@@ -15,7 +15,9 @@ interface Pending {
 const DEAD_LETTER_KEEP = 100;
 
 /**
- * The embedded backend: one process, so a queue in memory. Jobs run one at a time; queued
+ * The embedded backend: one process, so a queue in memory. Jobs of one type run one at a time,
+ * and types run side by side (as pg-boss runs one worker per type), so a burst of one kind (link
+ * previews, each up to seconds of network wait) never holds up another (an export). Queued
  * jobs are lost on restart, which suits the periodic, idempotent work it carries.
  */
 export class MemoryJobQueue implements JobQueue {
@@ -26,7 +28,8 @@ export class MemoryJobQueue implements JobQueue {
   private readonly schedules = new Set<() => void>();
   /** Wakes the queue when the earliest retry is due. */
   private wake: NodeJS.Timeout | undefined;
-  private running: { job: Pending; done: Promise<void> } | undefined;
+  /** The running job of each type. */
+  private readonly running = new Map<string, Promise<void>>();
   private consuming = false;
   private closed = false;
 
@@ -73,24 +76,25 @@ export class MemoryJobQueue implements JobQueue {
     for (const stop of this.schedules) stop();
     this.schedules.clear();
     clearTimeout(this.wake);
-    await this.running?.done;
+    await Promise.all(this.running.values());
   }
 
   private kick(): void {
-    if (!this.consuming || this.running) return;
+    if (!this.consuming) return;
     const now = Date.now();
-    const index = this.pending.findIndex((j) => j.notBefore <= now);
-    if (index < 0) {
-      const next = Math.min(...this.pending.map((j) => j.notBefore));
-      if (Number.isFinite(next)) this.later(next - now);
-      return;
+    for (;;) {
+      // The oldest due job of a type that is not running now.
+      const index = this.pending.findIndex((j) => j.notBefore <= now && !this.running.has(j.name));
+      if (index < 0) break;
+      const [job] = this.pending.splice(index, 1);
+      const done = this.run(job!).finally(() => {
+        this.running.delete(job!.name);
+        this.kick();
+      });
+      this.running.set(job!.name, done);
     }
-    const [job] = this.pending.splice(index, 1);
-    const done = this.run(job!).finally(() => {
-      this.running = undefined;
-      this.kick();
-    });
-    this.running = { job: job!, done };
+    const waiting = this.pending.filter((j) => j.notBefore > now && !this.running.has(j.name)).map((j) => j.notBefore);
+    if (waiting.length > 0) this.later(Math.min(...waiting) - now);
   }
 
   private later(ms: number): void {

@@ -1,5 +1,6 @@
 /**
- * Jobs on the embedded (in-process) backend: retries with backoff, dead letter, singletons;
+ * Jobs on the embedded (in-process) backend: retries with backoff, dead letter, singletons,
+ * one lane per type;
  * and the process roles on the real server: `web` serves without consuming jobs, `worker`
  * consumes them and serves only liveness and health.
  */
@@ -41,6 +42,33 @@ describe("in-process job queue", () => {
     );
     assert.ok(runs[2]!.at - runs[1]!.at >= 2 * settings.retryDelayMs, "the second retry waited at least twice the base delay");
     assert.equal(jobs.deadLettered.length, 0);
+    await jobs.close();
+  });
+
+  test("types run side by side; one type runs one job at a time", async () => {
+    const jobs = new MemoryJobQueue(settings, log);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slowRuns: number[] = [];
+    const fastRuns: number[] = [];
+    await jobs.define({
+      name: "slow",
+      data: z.object({ n: z.number() }),
+      async run({ n }) {
+        slowRuns.push(n);
+        await held;
+      },
+    });
+    await jobs.define({ name: "fast", data: z.object({ n: z.number() }), run: async ({ n }) => void fastRuns.push(n) });
+    await jobs.consume();
+    await jobs.send("slow", { n: 1 });
+    await jobs.send("slow", { n: 2 });
+    await jobs.send("fast", { n: 1 });
+    await jobs.send("fast", { n: 2 });
+    await waitFor(() => fastRuns.length === 2, { what: "the other type's jobs, while the slow one runs" });
+    assert.deepEqual(slowRuns, [1], "the second slow job waits for the first");
+    release();
+    await waitFor(() => slowRuns.length === 2, { what: "the second slow job" });
     await jobs.close();
   });
 
