@@ -3,6 +3,9 @@ import type { Executor } from "../client";
 import { messages, roomBans, roomMembers, rooms, users } from "../schema";
 import { messageColumns, visibleTo, type MessageRow } from "./messages";
 
+/** Up to this length a result's highlight is the whole message. */
+const WHOLE_MESSAGE_CHARS = 280;
+
 export type SearchRow = MessageRow & { roomName: string; roomVisibility: "public" | "private" | "direct"; highlight: string };
 
 /** Where a page of results ends: strictly older than this message (ties broken by id) or time. */
@@ -44,8 +47,11 @@ export async function searchMessages(
   // The content is HTML-escaped before ts_headline adds its <mark>s, so the highlight holds no
   // markup but ours whatever the message says. Postgres computes it for the returned page only.
   const escaped = sql`replace(replace(replace(replace(replace(${messages.content}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')`;
-  const highlight = sql<string>`ts_headline('simple'::regconfig, ${escaped}, ${query},
-    'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8, ShortWord=1, MaxFragments=2, FragmentDelimiter=" … "')`;
+  // A short message is shown whole; a long one as up to two fragments around its matches.
+  const highlight = sql<string>`case when length(${messages.content}) <= ${WHOLE_MESSAGE_CHARS}
+    then ts_headline('simple'::regconfig, ${escaped}, ${query}, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')
+    else ts_headline('simple'::regconfig, ${escaped}, ${query}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, ShortWord=1, MaxFragments=2, FragmentDelimiter=" … "')
+    end`;
 
   return db
     .select({ ...messageColumns, roomName: rooms.name, roomVisibility: rooms.visibility, highlight })
