@@ -237,3 +237,21 @@ describe("search", () => {
     assert.equal(unauthenticated.status, 401);
   });
 });
+
+describe("search rate limit", () => {
+  test("searches beyond RATE_SEARCHES_PER_MIN are refused with RATE_LIMITED and Retry-After", async () => {
+    const limited = await startServer({ RATE_SEARCHES_PER_MIN: "2" });
+    try {
+      const user = await registerUser(limited.url, "searcher");
+      const query = () => fetch(`${limited.url}/api/search?q=anything`, { headers: { authorization: `Bearer ${user.token}` } });
+      assert.equal((await query()).status, 200);
+      assert.equal((await query()).status, 200);
+      const refused = await query();
+      assert.equal(refused.status, 429);
+      assert.equal(((await refused.json()) as Answer).error?.code, "RATE_LIMITED");
+      assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
