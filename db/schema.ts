@@ -7,6 +7,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   integer,
   index,
   jsonb,
@@ -18,6 +19,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+
+/** Postgres's tsvector; only ever written by the database (a generated column). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const users = pgTable(
   "users",
@@ -117,15 +121,37 @@ export const messages = pgTable(
     preview: jsonb("preview").$type<StoredLinkPreview>(),
     /** The sender removed the preview: none is attached to this message again, edits included. */
     previewRemoved: boolean("preview_removed").notNull().default(false),
+    /**
+     * Full-text search terms of the content, kept by Postgres itself. The 'simple' config does no
+     * stemming and knows no stop words: chat is multilingual and prefix queries (`deplo:*`) find
+     * stems anyway. A tombstone's content is '' so a deleted message matches nothing.
+     */
+    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, content)`),
   },
   (t) => [
     uniqueIndex("messages_room_seq_idx").on(t.roomId, t.seq),
     uniqueIndex("messages_idempotency_idx").on(t.roomId, t.senderId, t.clientId),
+    index("messages_search_idx").using("gin", t.search),
   ],
 );
 
 /** What a message's `preview` column holds: the wire's `preview` object. */
 export type StoredLinkPreview = { url: string; title: string; description?: string; site_name?: string };
+/** Messages pinned to their room's header by moderators and above. */
+export const pins = pgTable(
+  "pins",
+  {
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    pinnedBy: uuid("pinned_by").references(() => users.id, { onDelete: "set null" }),
+    pinnedAt: timestamp("pinned_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.messageId] })],
+);
 
 export const messageReactions = pgTable(
   "message_reactions",

@@ -3,7 +3,7 @@
  * carrying the server's `{error: {code, message}}`, so forms can show the server's own words.
  */
 import type { Message } from "@/protocol";
-import type { AdminRoom, AdminUser, ArchiveStatus, ModerationBody, RoomDetail, RoomExport, RoomSummary, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
+import type { AdminRoom, AdminUser, ArchiveStatus, ModerationBody, Pin, RoomDetail, RoomExport, RoomSummary, SearchResult, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
 
 export type Invite = { id: string; role: string; expires_at: string; max_uses: number | null; uses: number; revoked: boolean; created_at: string };
 export type AuditEntry = {
@@ -101,6 +101,16 @@ export const api = {
   joinRoom: (id: string) => apiFetch<RoomDetail>(`/api/rooms/${enc(id)}/join`, { method: "POST" }),
   leaveRoom: (id: string) => apiFetch<unknown>(`/api/rooms/${enc(id)}/leave`, { method: "POST" }),
   openDm: (user: string) => apiFetch<RoomDetail>("/api/dms", { method: "POST", body: { user } }),
+  /** The one conversation of the caller and these people (1–8 others, any order). */
+  openGroupDm: (users: string[]) => apiFetch<RoomDetail>("/api/dms", { method: "POST", body: { users } }),
+  search: (query: { q: string; room?: string; limit?: number }, signal?: AbortSignal) => {
+    const params = new URLSearchParams({ q: query.q, limit: String(query.limit ?? 30) });
+    if (query.room) params.set("room", query.room);
+    return apiFetch<{ results: SearchResult[] }>(`/api/search?${params}`, { signal });
+  },
+  pins: (id: string) => apiFetch<{ pins: Pin[] }>(`/api/rooms/${enc(id)}/pins`),
+  pin: (id: string, message: string) => apiFetch<Pin>(`/api/rooms/${enc(id)}/pins`, { method: "POST", body: { message } }),
+  unpin: (id: string, message: string) => apiFetch<null>(`/api/rooms/${enc(id)}/pins/${enc(message)}`, { method: "DELETE" }),
   blocks: () => apiFetch<{ blocks: Array<{ id: string; username: string; at: string }> }>("/api/blocks"),
   block: (user: string) => apiFetch<null>("/api/blocks", { method: "POST", body: { user } }),
   unblock: (user: string) => apiFetch<null>(`/api/blocks/${enc(user)}`, { method: "DELETE" }),

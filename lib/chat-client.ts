@@ -60,6 +60,7 @@ export class ChatClient {
   private readonly outbox: Outbox;
   private readonly receipts: Receipts;
   private readonly presence: PresenceSync;
+  private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
 
   constructor(
     readonly store: ChatStore,
@@ -222,7 +223,21 @@ export class ChatClient {
 
   // --- incoming -------------------------------------------------------------------------------
 
+  /**
+   * Calls `listener` with every server frame after the sync engine applied it, for views that
+   * keep REST data live (e.g. the pinned list on `pinned`). Returns the unsubscribe.
+   */
+  listen(listener: (frame: ServerFrame) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
   private onFrame(frame: ServerFrame): void {
+    this.applyFrame(frame);
+    for (const listener of this.frameListeners) listener(frame);
+  }
+
+  private applyFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "joined":
         return this.rooms.onJoined(frame);
@@ -268,6 +283,7 @@ export class ChatClient {
       case "ready":
       case "pong":
       case "left":
+      case "pinned":
         return;
     }
   }

@@ -42,8 +42,10 @@ export function formatAgo(iso: string, now = Date.now()): string {
 
 /** The other person's name in a direct room ("alice, bob" seen by alice is "bob"). */
 export function directRoomName(name: string, me: string | undefined, members?: readonly { id: string; username: string }[] | null, meId?: string): string {
-  const other = members?.find((m) => m.id !== meId);
-  if (other) return other.username;
+  // A group conversation is named after everyone else in it.
+  const others = members?.filter((m) => m.id !== meId) ?? [];
+  if (others.length > 0) return others.map((m) => m.username).join(", ");
   const parts = name.split(", ");
+  if (parts.length > 2 && me) return parts.filter((p) => p !== me).join(", ");
   return parts.length === 2 && me ? (parts[0] === me ? parts[1]! : parts[0]!) : name;
 }

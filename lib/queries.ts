@@ -19,6 +19,8 @@ export const queryKeys = {
   invites: (id: string) => ["room", id, "invites"] as const,
   audit: (id: string) => ["room", id, "audit"] as const,
   exports: (id: string) => ["room", id, "exports"] as const,
+  pins: (id: string) => ["room", id, "pins"] as const,
+  search: (q: string) => ["search", q] as const,
   export: (id: string, exportId: string) => ["room", id, "exports", exportId] as const,
   blocks: ["blocks"] as const,
   invite: (token: string) => ["invite", token] as const,

@@ -369,6 +369,18 @@ export const ProfileFrame = z.object({
   room: z.string().optional(),
   user: z.object({ id: z.string(), username: z.string(), display_name: z.string().nullable() }),
 });
+/**
+ * Extension: a moderator pinned (or unpinned) a message of the room; GET /api/rooms/:id/pins
+ * lists what is pinned. `by`: who did it.
+ */
+export const PinnedFrame = z.object({
+  type: z.literal("pinned"),
+  room: z.string(),
+  message: z.string(),
+  pinned: z.boolean(),
+  by: z.string().optional(),
+  at: z.string().optional(),
+});
 export const PongFrame = z.object({ type: z.literal("pong"), ref: z.string().optional(), ts: z.number() });
 export const ErrorFrame = z.object({
   type: z.literal("error"),
@@ -401,6 +413,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   UnreadFrame,
   RoomActivityFrame,
   ProfileFrame,
+  PinnedFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

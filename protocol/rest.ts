@@ -1,6 +1,6 @@
 /** Request bodies and query strings of the REST contract, shared by route handlers and forms. */
 import { z } from "zod";
-import { storableText, type PresenceStatus } from "./index";
+import { storableText, type Message, type PresenceStatus } from "./index";
 
 export const Username = storableText()
   .trim()
@@ -227,3 +227,48 @@ export interface Series {
   /** All instances together: sums, percentiles of the merged histograms, the worst loop lag. */
   total: Point[];
 }
+/**
+ * POST /api/dms: `{user}` opens the one direct room of two people (contract v1); `{users}`
+ * (extension) opens the one conversation of the caller and 1–8 others, whatever their order.
+ */
+export const MAX_GROUP_DM_OTHERS = 8;
+export const OpenDmBody = z.union([
+  z.object({
+    users: z
+      .array(z.string().uuid())
+      .min(1, "name at least one other person")
+      .max(MAX_GROUP_DM_OTHERS, `at most ${MAX_GROUP_DM_OTHERS} other people`)
+      .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, "each person once"),
+  }),
+  UserRef,
+]);
+
+/**
+ * GET /api/search. `q` is free text: only its words are searched (each as a prefix), so
+ * tsquery operators in it are plain characters. `before`: a message id (the last result of the
+ * previous page) or an ISO date; results are older than it.
+ */
+export const SEARCH_QUERY_MAX = 256;
+export const SearchQuery = z.object({
+  q: storableText().trim().min(1, "q: type something to search for").max(SEARCH_QUERY_MAX, `q: at most ${SEARCH_QUERY_MAX} characters`),
+  room: z.string().uuid().optional(),
+  from: z.string().uuid().optional(),
+  before: z.union([z.string().uuid(), QueryDate]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+export type SearchResult = {
+  message: Message;
+  room: { id: string; name: string; visibility: RoomSummary["visibility"] };
+  /**
+   * The matching part of the content, HTML-escaped, with each match inside `<mark>…</mark>`
+   * (the only markup it ever holds). Empty for a message whose sender the caller blocked.
+   */
+  highlight: string;
+};
+
+/** POST /api/rooms/:id/pins. */
+export const PinBody = z.object({ message: z.string().uuid() }).strict();
+
+export type Pin = { message: Message; pinned_by: { id: string; username: string } | null; pinned_at: string };

@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   USER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** Rooms one user may create per minute, and in all. */
   RATE_ROOMS_PER_MIN: z.coerce.number().int().min(1).default(10),
+  /** Searches one user may run per minute (each is a full-text query over every readable room). */
+  RATE_SEARCHES_PER_MIN: z.coerce.number().int().min(1).default(60),
   MAX_ROOMS_PER_USER: z.coerce.number().int().min(1).default(100),
   /** Open sockets per user on one instance. */
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),

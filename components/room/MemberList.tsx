@@ -7,17 +7,23 @@ import { useNow, usePresenceMap, useShownStatus } from "@/hooks/usePresence";
 import { useBlocks } from "@/hooks/useProfile";
 import { api, errorMessage } from "@/lib/api";
 import { formatAgo } from "@/lib/format";
+import { MAX_GROUP_DM_OTHERS } from "@/protocol/rest";
 
 type Member = { id: string; username: string; display_name?: string | null; role: string };
 
 const ROLE_ORDER = ["owner", "admin", "moderator", "member", "guest"];
 
-/** The room's members with presence; each other member offers "Message" and "Block". */
+/**
+ * The room's members with presence; each other member offers "Message", "Block" and "Add to
+ * group": picked members can be messaged together in one group conversation.
+ */
 export function MemberList({ members, meId }: { members: readonly Member[]; meId: string | undefined }) {
   const presence = usePresenceMap();
   const shown = useShownStatus();
   const now = useNow();
   const [open, setOpen] = useState<string | null>(null);
+  const [group, setGroup] = useState<readonly Member[]>([]);
+  const toggleGroup = (m: Member) => setGroup((g) => (g.some((x) => x.id === m.id) ? g.filter((x) => x.id !== m.id) : [...g, m]));
   const sorted = [...members].sort(
     (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.username.localeCompare(b.username),
   );
@@ -59,16 +65,64 @@ export function MemberList({ members, meId }: { members: readonly Member[]; meId
                 </span>
                 {m.role !== "member" && <span className="text-[10px] uppercase tracking-wide text-slate-400">{m.role}</span>}
               </button>
-              {open === m.id && !isMe && <MemberActions member={m} />}
+              {open === m.id && !isMe && <MemberActions member={m} inGroup={group.some((x) => x.id === m.id)} onToggleGroup={() => toggleGroup(m)} />}
             </li>
           );
         })}
       </ul>
+      {group.length > 0 && <GroupDmBar members={group} onClear={() => setGroup([])} />}
     </aside>
   );
 }
 
-function MemberActions({ member }: { member: Member }) {
+/** The picked members and one button to open their conversation with the viewer. */
+function GroupDmBar({ members, onClear }: { members: readonly Member[]; onClear: () => void }) {
+  const router = useRouter();
+  const { directory } = useChat();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const tooMany = members.length > MAX_GROUP_DM_OTHERS;
+
+  async function start() {
+    setBusy(true);
+    setError(null);
+    try {
+      const room = await api.openGroupDm(members.map((m) => m.id));
+      directory.upsert({ ...room, unread: 0 });
+      void directory.refresh();
+      onClear();
+      router.push(`/rooms/${room.id}`);
+    } catch (err) {
+      setError(errorMessage(err, "Could not open the conversation."));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div data-testid="group-dm-bar" className="mt-3 rounded-md border border-indigo-200 bg-white p-2 text-xs">
+      <p className="text-slate-600">
+        Group with <span data-testid="group-dm-names">{members.map((m) => m.display_name || m.username).join(", ")}</span>
+      </p>
+      {tooMany && <p className="text-rose-700">At most {MAX_GROUP_DM_OTHERS} other people.</p>}
+      <div className="mt-1 flex gap-1">
+        <button type="button" data-testid="group-dm-start" disabled={busy || tooMany} onClick={start} className="rounded bg-indigo-600 px-2 py-0.5 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">
+          Message {members.length === 1 ? "them" : `all ${members.length}`}
+        </button>
+        <button type="button" onClick={onClear} className="rounded px-2 py-0.5 text-slate-600 hover:bg-slate-100">
+          Clear
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="mt-1 text-[11px] text-rose-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function MemberActions({ member, inGroup, onToggleGroup }: { member: Member; inGroup: boolean; onToggleGroup: () => void }) {
   const router = useRouter();
   const { directory } = useChat();
   const blocks = useBlocks();
@@ -101,6 +155,9 @@ function MemberActions({ member }: { member: Member }) {
     <div className="mt-1 flex flex-wrap gap-1 pl-8">
       <button type="button" data-testid="member-message" disabled={busy} onClick={message} className="rounded bg-white px-2 py-0.5 text-xs font-medium text-indigo-700 shadow-sm ring-1 ring-slate-200 hover:bg-indigo-50 disabled:opacity-50">
         Message
+      </button>
+      <button type="button" data-testid="member-group" aria-pressed={inGroup} onClick={onToggleGroup} className="rounded bg-white px-2 py-0.5 text-xs font-medium text-slate-700 shadow-sm ring-1 ring-slate-200 hover:bg-slate-100">
+        {inGroup ? "Remove from group" : "Add to group"}
       </button>
       <button type="button" data-testid="member-block" disabled={busy || !blocks.loaded} onClick={toggleBlock} className="rounded bg-white px-2 py-0.5 text-xs font-medium text-rose-700 shadow-sm ring-1 ring-slate-200 hover:bg-rose-50 disabled:opacity-50">
         {blocked ? "Unblock" : "Block"}

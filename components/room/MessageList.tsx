@@ -46,6 +46,12 @@ interface Props {
   onViewedLatest?: () => void;
   /** Called with the highest seq on screen after it renders (delivery reports). */
   onRendered?: (seq: number) => void;
+  /** Messages pinned to the room's header. */
+  pinnedIds?: ReadonlySet<string>;
+  /** Moderators and above: pin (pinned false) or unpin a message. */
+  onTogglePin?: (message: string, pinned: boolean) => void;
+  /** A message to show once history is loaded (search results, pins): scrolled to and highlighted. */
+  focus?: { id: string; seq: number } | null;
 }
 
 /**
@@ -104,14 +110,15 @@ export function MessageList(props: Props) {
     if (highlightTimer.current) clearTimeout(highlightTimer.current);
   }, []);
 
-  /** Scrolls to a message on screen and highlights it briefly; false when it is not rendered. */
-  const showMessage = useCallback((id: string) => {
+  /** Scrolls to a message on screen and highlights it for a while; false when it is not rendered. */
+  const showMessage = useCallback((id: string, highlightMs = 2000) => {
     const row = document.getElementById(`message-${id}`);
     if (!row) return false;
     row.scrollIntoView({ block: "center" });
+    atBottom.current = false;
     setHighlight(id);
     if (highlightTimer.current) clearTimeout(highlightTimer.current);
-    highlightTimer.current = setTimeout(() => setHighlight(null), 2000);
+    highlightTimer.current = setTimeout(() => setHighlight(null), highlightMs);
     return true;
   }, []);
 
@@ -135,6 +142,25 @@ export function MessageList(props: Props) {
     },
     [showMessage, quotes, onLoadBackTo],
   );
+
+  // A message asked for by the URL (a search result, a pin): once history is loaded, load back
+  // to it (the reply jump's path) and show it; each target once.
+  const { focus } = props;
+  const focused = useRef<string | null>(null);
+  useEffect(() => {
+    if (!focus || !loaded || focused.current === focus.id) return;
+    focused.current = focus.id;
+    const SEARCH_HIGHLIGHT_MS = 6000;
+    if (showMessage(focus.id, SEARCH_HIGHLIGHT_MS) || !onLoadBackTo) return;
+    void onLoadBackTo(focus.seq).then((ok) => {
+      if (!ok) return;
+      let frames = 0;
+      const attempt = () => {
+        if (!showMessage(focus.id, SEARCH_HIGHLIGHT_MS) && ++frames < 120) requestAnimationFrame(attempt);
+      };
+      requestAnimationFrame(attempt);
+    });
+  }, [focus, loaded, showMessage, onLoadBackTo]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -188,7 +214,7 @@ export function MessageList(props: Props) {
   const nameOf = (id: string, fallback?: string) => fallback ?? names.get(id) ?? "unknown";
   /** The display name where the sender set one, with their username as the handle beside it. */
   const senderOf = (m: Message) => (m.sender_display ? { name: m.sender_display, handle: nameOf(m.sender, m.sender_name) } : { name: nameOf(m.sender, m.sender_name) });
-  const { onEdit, onDelete, onReact, onReply, canDeleteAny, readCursor } = props;
+  const { onEdit, onDelete, onReact, onReply, canDeleteAny, readCursor, pinnedIds, onTogglePin } = props;
   const actionsFor = (m: Message): MessageActions | undefined =>
     me && onEdit && onDelete && onReact && onReply
       ? {
@@ -199,6 +225,7 @@ export function MessageList(props: Props) {
           onDelete: () => onDelete(m.id),
           onReact: (emoji, op) => onReact(m.id, emoji, op),
           onReply: () => onReply(m),
+          ...(onTogglePin && !m.to && !m.deleted ? { onTogglePin: () => onTogglePin(m.id, pinnedIds?.has(m.id) ?? false) } : {}),
         }
       : undefined;
   const byId = new Map(messages.map((m) => [m.id, m] as const));
@@ -259,6 +286,7 @@ export function MessageList(props: Props) {
                     state="sent"
                     reply={quoteOf(m.reply_to)}
                     highlighted={highlight === m.id}
+                    pinned={pinnedIds?.has(m.id)}
                     onJump={jumpTo}
                     edited={!!m.edited_at}
                     deleted={m.deleted}

@@ -19,6 +19,8 @@ export interface MessageActions {
   onDelete: () => boolean;
   onReact: (emoji: string, op: "add" | "remove") => boolean;
   onReply: () => void;
+  /** Moderators and above: pin or unpin (`pinned` says which). */
+  onTogglePin?: () => void;
 }
 
 /** The parent of a reply, as shown in the quote above it. */
@@ -50,6 +52,8 @@ export interface MessageRowProps {
   reply?: ReplyQuote;
   /** Briefly true after a jump to this message. */
   highlighted?: boolean;
+  /** Pinned to the room's header. */
+  pinned?: boolean;
   onJump?: (id: string) => void;
   actions?: MessageActions;
   onRetry?: () => void;
@@ -184,6 +188,11 @@ function ChatRow(props: MessageRowProps) {
           </p>
         )}
         {props.preview && !props.deleted && !props.blocked && !editing && <LinkPreview preview={props.preview} onRemove={props.onRemovePreview} />}
+        {props.pinned && !props.deleted && (
+          <span data-testid="message-pinned" className="text-[10px] text-amber-700">
+            📌 pinned
+          </span>
+        )}
         {props.edited && !props.deleted && !props.blocked && !editing && (
           <span data-testid="message-edited" className="text-[10px] text-slate-400">
             (edited)
@@ -276,6 +285,11 @@ function ChatRow(props: MessageRowProps) {
           <button type="button" data-testid="message-reply" onClick={actions.onReply} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
             Reply
           </button>
+          {actions.onTogglePin && (
+            <button type="button" data-testid="message-pin" onClick={actions.onTogglePin} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
+              {props.pinned ? "Unpin" : "Pin"}
+            </button>
+          )}
           {actions.canEdit && (
             <button type="button" data-testid="message-edit" onClick={() => setEditing(true)} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
               Edit

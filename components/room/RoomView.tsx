@@ -16,6 +16,8 @@ import type { RoomDetail } from "@/protocol/rest";
 import { Composer } from "./Composer";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
+import { PinnedMessages } from "./PinnedMessages";
+import { usePins } from "@/hooks/usePins";
 
 /** Mutes this far away are "indefinite" (the server stores them as a date a century ahead). */
 const INDEFINITE_AFTER_MS = 50 * 365 * 86_400_000;
@@ -40,7 +42,7 @@ export function seenByText(names: readonly string[]): { label: string; title: st
  * joined on the socket while it is shown; a public room the user has not joined is shown as a
  * read-only preview with a Join button.
  */
-export function RoomView({ roomId }: { roomId: string }) {
+export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { id: string; seq: number } | null }) {
   const { directory, store } = useChat();
   const me = useMe();
   const profile = useProfile();
@@ -122,6 +124,8 @@ export function RoomView({ roomId }: { roomId: string }) {
   }, [members, state.typing]);
   const myRoleRaw = members.find((m) => m.id === me?.id)?.role ?? room?.role;
   const viewer = { role: isRole(myRoleRaw) ? myRoleRaw : null, siteAdmin: !!profile?.site_admin };
+  const pins = usePins(roomId, !!room);
+  const canPin = isMember && canModerate(viewer);
 
   const last = state.messages.at(-1);
   const seenBy = useMemo(() => {
@@ -189,6 +193,7 @@ export function RoomView({ roomId }: { roomId: string }) {
               Manage
             </Link>
           )}
+          <PinnedMessages roomId={roomId} pins={pins.pins} error={pins.error} canPin={canPin} onUnpin={(id) => pins.toggle(id, true)} />
           <button
             type="button"
             onClick={() => setShowMembers((v) => !v)}
@@ -230,6 +235,9 @@ export function RoomView({ roomId }: { roomId: string }) {
           seenBy={isMember ? seenBy : null}
           onViewedLatest={viewedLatest}
           onRendered={rendered}
+          pinnedIds={pins.ids}
+          onTogglePin={canPin ? pins.toggle : undefined}
+          focus={focus}
         />
 
         {isMember ? (

@@ -11,6 +11,7 @@ import { useMyRooms, usePublicRooms } from "@/hooks/useRooms";
 import { selectRoom } from "@/lib/chat-store";
 import { directRoomName } from "@/lib/format";
 import type { RoomSummary } from "@/protocol/rest";
+import { SearchButton } from "@/components/search/SearchDialog";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { CreateRoomForm } from "./CreateRoomForm";
 import { SignOutButton } from "./SignOutButton";
@@ -44,6 +45,7 @@ export function Sidebar({ username }: { username: string }) {
       </div>
 
       <div className="flex-1 space-y-5 overflow-y-auto px-3 py-4">
+        <SearchButton />
         <section>
           {creating ? (
             <CreateRoomForm onDone={() => setCreating(false)} />

@@ -22,7 +22,7 @@ const storedColumns = {
 };
 
 /** A deleted account's messages keep their place and read as from "deleted user". */
-const messageColumns = {
+export const messageColumns = {
   ...storedColumns,
   senderName: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end`,
   senderDisplay: sql<string | null>`case when ${users.deletedAt} is null then ${users.displayName} end`,
@@ -50,7 +50,7 @@ export type MessageRow = {
 };
 
 /** A private message is visible only to its sender and recipient. */
-const visibleTo = (viewerId: string) =>
+export const visibleTo = (viewerId: string) =>
   or(isNull(messages.recipientId), eq(messages.recipientId, viewerId), eq(messages.senderId, viewerId));
 
 export async function findByClientId(tx: Executor, roomId: string, senderId: string, clientId: string): Promise<MessageRow | null> {

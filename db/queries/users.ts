@@ -88,3 +88,12 @@ export async function promoteSiteAdmins(db: Executor, { usernames }: { usernames
   if (usernames.length === 0) return;
   await db.update(users).set({ siteAdmin: true }).where(inArray(sql`lower(${users.username})`, usernames));
 }
+
+/** Live accounts among `ids` (deleted accounts are tombstones nobody can start a conversation with). */
+export async function getUsersByIds(db: Executor, { ids }: { ids: string[] }) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(and(inArray(users.id, ids), isNull(users.deletedAt)));
+}

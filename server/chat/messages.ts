@@ -66,8 +66,11 @@ export async function sendMessage(
     }
     if (await hasBlocked(db, { blockerId: input.to, blockedId: actor.id })) throw new AppError("FORBIDDEN", "this user does not accept your messages");
   }
-  if (room.visibility === "direct") {
-    const other = room.dmKey?.split(":").find((id) => id !== actor.id);
+  // A 1:1 conversation is closed by a block either way; in a group one, blocks are per pair
+  // (the blocker sees the other's messages masked) and the group goes on (server/chat/direct.ts).
+  const participants = room.visibility === "direct" ? (room.dmKey?.split(":") ?? []) : [];
+  if (participants.length === 2) {
+    const other = participants.find((id) => id !== actor.id);
     if (other && (await blockedEitherWay(db, { a: actor.id, b: other }))) throw new AppError("FORBIDDEN", "this conversation is blocked");
   }
   if (input.replyTo !== undefined) {
@@ -156,7 +159,7 @@ export async function deleteMessage({ db, bus, archiveSwitch }: Pick<Deps, "db" 
 }
 
 /** Wire messages as `viewerId` sees them: reactions attached, blocked senders masked. */
-async function forViewer(db: Database, viewerId: string, rows: MessageRow[]): Promise<Message[]> {
+export async function forViewer(db: Database, viewerId: string, rows: MessageRow[]): Promise<Message[]> {
   const reactions = await getReactions(db, { messageIds: rows.filter((r) => !r.deletedAt).map((r) => r.id) });
   const blocked = new Set((await listBlocked(db, { blockerId: viewerId })).map((b) => b.id));
   return rows.map((row) => maskBlocked(toWireMessage(row, reactions.get(row.id)), blocked));

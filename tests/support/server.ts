@@ -41,6 +41,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { keep
       RATE_AUTH_PER_MIN: "100000",
       RATE_INVITES_PER_MIN: "100000",
       RATE_ROOMS_PER_MIN: "100000",
+      RATE_SEARCHES_PER_MIN: "100000",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,8 +1,8 @@
-import { UserRef } from "@/protocol/rest";
-import { openDirectRoom } from "@/server/chat/direct";
+import { OpenDmBody } from "@/protocol/rest";
+import { openDirectRoom, openGroupDirectRoom } from "@/server/chat/direct";
 import { apiRoute, json, parseBody } from "@/server/http/route";
 
 export const POST = apiRoute(async ({ req, runtime, actor }) => {
-  const { user } = await parseBody(req, UserRef);
-  return json(await openDirectRoom(runtime, actor, user));
+  const body = await parseBody(req, OpenDmBody);
+  return json("user" in body ? await openDirectRoom(runtime, actor, body.user) : await openGroupDirectRoom(runtime, actor, body.users));
 });
