@@ -80,6 +80,8 @@ export const roomMembers = pgTable(
     deliveredSeq: bigint("delivered_seq", { mode: "number" }).notNull().default(0),
     mutedUntil: timestamp("muted_until", { withTimezone: true }),
     muteReason: text("mute_reason"),
+    /** Desktop notification level the member chose; null follows the room's size (docs/notifications.md). */
+    notifyLevel: text("notify_level", { enum: ["all", "mentions", "none"] }),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_members_user_idx").on(t.userId)],
 );
@@ -105,6 +107,8 @@ export const messages = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     editedAt: timestamp("edited_at", { withTimezone: true }),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    /** Users the message mentions, resolved against the room's members when stored or edited. */
+    mentions: uuid("mentions").array().notNull().default(sql`'{}'::uuid[]`),
   },
   (t) => [
     uniqueIndex("messages_room_seq_idx").on(t.roomId, t.seq),

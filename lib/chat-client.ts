@@ -53,6 +53,7 @@ export function browserTransport(shareKey: string | undefined): Transport {
 
 export class ChatClient {
   private readonly transport: Transport;
+  private readonly observers = new Set<(frame: ServerFrame) => void>();
   private ready = false;
   private started = false;
   private readonly quietRefs = new Set<string>();
@@ -222,7 +223,17 @@ export class ChatClient {
 
   // --- incoming -------------------------------------------------------------------------------
 
+  /**
+   * Observes every server frame this tab receives (after the leader tab relayed it), e.g. for
+   * desktop notifications. Returns the unsubscribe function.
+   */
+  observe(listener: (frame: ServerFrame) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
   private onFrame(frame: ServerFrame): void {
+    for (const observer of this.observers) observer(frame);
     switch (frame.type) {
       case "joined":
         return this.rooms.onJoined(frame);
@@ -258,7 +269,7 @@ export class ChatClient {
         if (frame.presence) this.store.setPresence(frame.presence);
         return;
       case "room_activity":
-        return this.options.directory?.noteMessage(frame.room, frame.seq, frame.sender === this.store.getMe()?.id);
+        return this.options.directory?.noteMessage(frame.room, frame.seq, frame.sender === this.store.getMe()?.id, frame.mention === true);
       case "profile":
         return applyProfile(this.store, frame);
       case "room_added":

@@ -3,6 +3,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } f
 import type { PendingMessage } from "@/lib/chat-store";
 import { formatDay, sameDay } from "@/lib/format";
 import { systemMetaOf, type Message } from "@/protocol";
+import { mentionsViewer } from "./MentionText";
 import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
@@ -264,6 +265,8 @@ export function MessageList(props: Props) {
                     blocked={m.blocked}
                     reactions={m.reactions}
                     actions={actionsFor(m)}
+                    mentionsMe={mentionsViewer(m, me?.id)}
+                    viewerName={me?.username}
                   />
                 </Fragment>
               );

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { MessageKind, Reaction } from "@/protocol";
+import { highlightMentions, mentionRowClass } from "./MentionText";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -53,6 +54,10 @@ export interface MessageRowProps {
   actions?: MessageActions;
   onRetry?: () => void;
   onDiscard?: () => void;
+  /** The server resolved this message as mentioning the viewer: the row is highlighted. */
+  mentionsMe?: boolean;
+  /** The viewer's username, so their own `@name` tokens stand out. */
+  viewerName?: string;
 }
 
 /** One message. Content is rendered as text (React escapes it); never as HTML. */
@@ -105,7 +110,8 @@ function ChatRow(props: MessageRowProps) {
       data-seq={props.seq}
       data-message-id={props.messageId}
       data-highlighted={props.highlighted ? "true" : undefined}
-      className={`group relative flex gap-3 px-4 transition-colors duration-700 ${props.highlighted ? "bg-amber-100" : "hover:bg-slate-50"} ${showHeader ? "pt-3 pb-0.5" : "py-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
+      data-mentioned={props.mentionsMe ? "true" : undefined}
+      className={`group relative flex gap-3 px-4 transition-colors duration-700 ${mentionRowClass(props.mentionsMe)} ${props.highlighted ? "bg-amber-100" : "hover:bg-slate-50"} ${showHeader ? "pt-3 pb-0.5" : "py-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
     >
       <div className="w-9 shrink-0">
         {showHeader && <Avatar id={senderId} name={senderName} />}
@@ -176,7 +182,7 @@ function ChatRow(props: MessageRowProps) {
           />
         ) : (
           <p data-testid="message-content" className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">
-            {content}
+            {highlightMentions(content, { username: props.viewerName, mentioned: props.mentionsMe })}
           </p>
         )}
         {props.edited && !props.deleted && !props.blocked && !editing && (

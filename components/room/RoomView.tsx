@@ -14,6 +14,7 @@ import { canModerate, isRole } from "@/lib/roles";
 import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { Composer } from "./Composer";
+import { mayMentionRoom } from "./mention-rules";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
 
@@ -122,6 +123,12 @@ export function RoomView({ roomId }: { roomId: string }) {
   }, [members, state.typing]);
   const myRoleRaw = members.find((m) => m.id === me?.id)?.role ?? room?.role;
   const viewer = { role: isRole(myRoleRaw) ? myRoleRaw : null, siteAdmin: !!profile?.site_admin };
+
+  const mentionSource = useMemo(
+    () => ({ members, meId: me?.id, canMentionRoom: mayMentionRoom(viewer, room?.settings) }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [members, me?.id, viewer.role, viewer.siteAdmin, room?.settings],
+  );
 
   const last = state.messages.at(-1);
   const seenBy = useMemo(() => {
@@ -245,6 +252,7 @@ export function RoomView({ roomId }: { roomId: string }) {
               blockedReason={archived ?? muted}
               replyTo={replyTo ? { senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
+              mentionSource={mentionSource}
             />
           </>
         ) : (
