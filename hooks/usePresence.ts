@@ -18,7 +18,8 @@ export function usePresenceMap(): Readonly<Record<string, PresenceState>> {
   return useStore(useChat().store.api, selectPresence);
 }
 
-function readChoice(): ChosenStatus {
+/** The status this user chose (any tab); "online" when none. */
+export function readChoice(): ChosenStatus {
   const value = window.localStorage.getItem(STATUS_KEY);
   return CHOICES.includes(value as ChosenStatus) ? (value as ChosenStatus) : "online";
 }

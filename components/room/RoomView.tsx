@@ -15,6 +15,7 @@ import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { Composer } from "./Composer";
 import { mayMentionRoom } from "./mention-rules";
+import { NotificationLevelControl } from "./NotificationLevelControl";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
 
@@ -190,6 +191,7 @@ export function RoomView({ roomId }: { roomId: string }) {
               </p>
             )}
           </div>
+          {isMember && <NotificationLevelControl roomId={roomId} />}
           {isMember && canModerate(viewer) && current.visibility !== "direct" && (
             <Link
               href={`/rooms/${roomId}/manage`}

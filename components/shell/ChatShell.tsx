@@ -1,6 +1,7 @@
 "use client";
 import { usePathname } from "next/navigation";
 import { ChatProvider } from "./ChatProvider";
+import { DesktopNotifications } from "./DesktopNotifications";
 import { Notices } from "./Notices";
 import { Sidebar } from "./Sidebar";
 import { UpdateBanner } from "./UpdateBanner";
@@ -15,6 +16,7 @@ export function ChatShell({ user, children }: { user: { id: string; name: string
     <ChatProvider userId={user.id}>
       <div className="flex h-dvh flex-col">
         <UpdateBanner />
+        <DesktopNotifications />
         <div className="flex min-h-0 flex-1 overflow-hidden">
           <div className={`${inRoom ? "hidden md:flex" : "flex"} w-full shrink-0 md:w-auto`}>
             <Sidebar username={user.name} />

@@ -59,7 +59,8 @@ describe("notification levels", () => {
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.error?.code, "INVALID");
     }
-    assert.equal((await api<ErrorBody>(server.url, "PATCH", "/api/rooms/not-a-uuid/notifications", { token: owner.token, body: { level: "all" } })).status, 400);
+    const badId = await api<ErrorBody>(server.url, "PATCH", "/api/rooms/not-a-uuid/notifications", { token: owner.token, body: { level: "all" } });
+    assert.equal(badId.status, 404, "a path id that is no UUID names no room");
   });
 
   test("authorization: signed-in members only, for their own membership", async () => {
