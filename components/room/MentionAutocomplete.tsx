@@ -21,14 +21,15 @@ export function useMentionAutocomplete(
   onChange: (next: { value: string; caret: number }) => void,
 ) {
   const listId = useId();
-  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  /** The token (start and text) the user closed the list on; typing on opens it again. */
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const [activeIndex, setActiveIndex] = useState(0);
   const active = source ? activeMention(value, caret) : null;
   const options = useMemo(
     () => (active && source ? mentionOptions(source.members, active.query, { meId: source.meId, canMentionRoom: source.canMentionRoom }) : []),
     [active?.query, active?.start, source], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const open = active !== null && options.length > 0 && dismissedAt !== active.start;
+  const open = active !== null && options.length > 0 && dismissed !== `${active.start}:${active.query}`;
   const index = Math.min(activeIndex, Math.max(0, options.length - 1));
 
   const pick = (option: MentionOption) => {
@@ -53,7 +54,7 @@ export function useMentionAutocomplete(
         pick(options[index]!);
         break;
       case "Escape":
-        setDismissedAt(active.start);
+        setDismissed(`${active.start}:${active.query}`);
         break;
       default:
         return false;
@@ -102,5 +103,5 @@ export function useMentionAutocomplete(
     </ul>
   ) : null;
 
-  return { open, onKeyDown, inputProps, listbox, reset: () => setDismissedAt(null) };
+  return { open, onKeyDown, inputProps, listbox };
 }
