@@ -92,6 +92,8 @@ export const roomMembers = pgTable(
     deliveredSeq: bigint("delivered_seq", { mode: "number" }).notNull().default(0),
     mutedUntil: timestamp("muted_until", { withTimezone: true }),
     muteReason: text("mute_reason"),
+    /** Desktop notification level the member chose; null follows the room's size (docs/notifications.md). */
+    notifyLevel: text("notify_level", { enum: ["all", "mentions", "none"] }),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_members_user_idx").on(t.userId)],
 );
@@ -127,6 +129,8 @@ export const messages = pgTable(
      * stems anyway. A tombstone's content is '' so a deleted message matches nothing.
      */
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, content)`),
+    /** Users the message mentions, resolved against the room's members when stored or edited. */
+    mentions: uuid("mentions").array().notNull().default(sql`'{}'::uuid[]`),
   },
   (t) => [
     uniqueIndex("messages_room_seq_idx").on(t.roomId, t.seq),

@@ -28,7 +28,8 @@ export function useShownStatus(): (state: PresenceState | undefined) => ShownSta
   return useCallback((state) => (live ? (state?.status ?? "offline") : "unknown"), [live]);
 }
 
-function readChoice(): ChosenStatus {
+/** The status this user chose (any tab); "online" when none. */
+export function readChoice(): ChosenStatus {
   const value = window.localStorage.getItem(STATUS_KEY);
   return CHOICES.includes(value as ChosenStatus) ? (value as ChosenStatus) : "online";
 }

@@ -3,7 +3,7 @@
  * carrying the server's `{error: {code, message}}`, so forms can show the server's own words.
  */
 import type { Message } from "@/protocol";
-import type { AdminRoom, AdminUser, ArchiveStatus, ModerationBody, Pin, RoomDetail, RoomExport, RoomSummary, SearchResult, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
+import type { AdminRoom, AdminUser, ArchiveStatus, ModerationBody, NotificationLevel, Pin, RoomDetail, RoomExport, RoomSummary, SearchResult, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
 
 export type Invite = { id: string; role: string; expires_at: string; max_uses: number | null; uses: number; revoked: boolean; created_at: string };
 export type AuditEntry = {
@@ -89,6 +89,8 @@ export const api = {
   me: () => apiFetch<Profile>("/api/me"),
   updateMe: (body: { display_name: string | null }) => apiFetch<Profile>("/api/me", { method: "PATCH", body }),
   updateRoom: (id: string, body: Record<string, unknown>) => apiFetch<RoomDetail>(`/api/rooms/${enc(id)}`, { method: "PATCH", body }),
+  setNotifications: (id: string, level: NotificationLevel) =>
+    apiFetch<{ room: string; level: NotificationLevel }>(`/api/rooms/${enc(id)}/notifications`, { method: "PATCH", body: { level } }),
   moderate: (id: string, body: ModerationBody) => apiFetch<{ ok: true }>(`/api/rooms/${enc(id)}/moderation`, { method: "POST", body }),
   listInvites: (id: string) => apiFetch<{ invites: Invite[] }>(`/api/rooms/${enc(id)}/invites`),
   createInvite: (id: string, body: { expires_in_s: number; max_uses?: number | null; role: string }) =>

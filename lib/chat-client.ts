@@ -53,6 +53,7 @@ export function browserTransport(shareKey: string | undefined): Transport {
 
 export class ChatClient {
   private readonly transport: Transport;
+  private readonly observers = new Set<(frame: ServerFrame) => void>();
   private ready = false;
   private started = false;
   private readonly quietRefs = new Set<string>();
@@ -232,7 +233,18 @@ export class ChatClient {
     return () => this.frameListeners.delete(listener);
   }
 
+  /**
+   * Calls `observer` with every server frame this tab receives BEFORE the engine applies it, so
+   * it still sees the state the frame changes (desktop notifications tell news from a replay by
+   * the seq the directory already counts). Returns the unsubscribe.
+   */
+  observe(observer: (frame: ServerFrame) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
   private onFrame(frame: ServerFrame): void {
+    for (const observer of this.observers) observer(frame);
     this.applyFrame(frame);
     for (const listener of this.frameListeners) listener(frame);
   }
@@ -273,7 +285,7 @@ export class ChatClient {
         if (frame.presence) this.store.setPresence(frame.presence);
         return;
       case "room_activity":
-        return this.options.directory?.noteMessage(frame.room, frame.seq, frame.sender === this.store.getMe()?.id);
+        return this.options.directory?.noteMessage(frame.room, frame.seq, frame.sender === this.store.getMe()?.id, frame.mention === true);
       case "profile":
         return applyProfile(this.store, frame);
       case "room_added":

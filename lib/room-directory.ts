@@ -66,7 +66,7 @@ export class RoomDirectory {
       const local = known.get(room.id);
       if (!local) return room;
       const read_seq = Math.max(local.read_seq ?? 0, room.read_seq ?? 0);
-      return local.last_seq > room.last_seq ? { ...room, last_seq: local.last_seq, unread: local.unread, read_seq } : { ...room, read_seq };
+      return local.last_seq > room.last_seq ? { ...room, last_seq: local.last_seq, unread: local.unread, mentions: local.mentions, read_seq } : { ...room, read_seq };
     });
   }
 
@@ -92,10 +92,11 @@ export class RoomDirectory {
    * A live message: counts towards unread when it is someone else's and newer than anything
    * counted (replays after a reconnect carry seqs we already know, and are not counted twice).
    */
-  noteMessage(roomId: string, seq: number, fromMe: boolean): void {
+  noteMessage(roomId: string, seq: number, fromMe: boolean, mention = false): void {
     this.update(roomId, (room) => {
       if (seq <= room.last_seq) return room;
-      return { ...room, last_seq: seq, unread: fromMe ? (room.unread ?? 0) : (room.unread ?? 0) + 1 };
+      const mentions = (room.mentions ?? 0) + (mention && !fromMe ? 1 : 0);
+      return { ...room, last_seq: seq, unread: fromMe ? (room.unread ?? 0) : (room.unread ?? 0) + 1, mentions };
     });
   }
 
@@ -103,14 +104,15 @@ export class RoomDirectory {
    * The server's unread summary (answer to `watch`). Like a REST refresh it is the baseline,
    * unless a live message newer than it was already counted.
    */
-  applySummary(summary: ReadonlyArray<{ room: string; last_seq: number; unread: number; read_seq?: number }>): void {
+  applySummary(summary: ReadonlyArray<{ room: string; last_seq: number; unread: number; read_seq?: number; mentions?: number }>): void {
     const byRoom = new Map(summary.map((s) => [s.room, s] as const));
     let changed = false;
     const rooms = this.rooms().map((room) => {
       const s = byRoom.get(room.id);
-      if (!s || s.last_seq < room.last_seq || (s.last_seq === room.last_seq && s.unread === room.unread)) return room;
+      const mentions = s?.mentions ?? 0;
+      if (!s || s.last_seq < room.last_seq || (s.last_seq === room.last_seq && s.unread === room.unread && mentions === (room.mentions ?? 0))) return room;
       changed = true;
-      return { ...room, last_seq: s.last_seq, unread: s.unread, read_seq: Math.max(room.read_seq ?? 0, s.read_seq ?? 0) };
+      return { ...room, last_seq: s.last_seq, unread: s.unread, mentions, read_seq: Math.max(room.read_seq ?? 0, s.read_seq ?? 0) };
     });
     if (changed) this.write(rooms);
   }
@@ -124,13 +126,20 @@ export class RoomDirectory {
       const unread = room.unread ?? 0;
       const remaining = seq >= room.last_seq ? 0 : Math.min(unread, room.last_seq - seq);
       const read_seq = Math.max(room.read_seq ?? 0, seq);
-      return remaining === unread && read_seq === room.read_seq ? room : { ...room, unread: remaining, read_seq };
+      // Which unread messages mention us is not known here; never more than remain unread.
+      const mentions = Math.min(room.mentions ?? 0, remaining);
+      return remaining === unread && read_seq === room.read_seq && mentions === (room.mentions ?? 0) ? room : { ...room, unread: remaining, mentions, read_seq };
     });
   }
 
   /** Name/topic/visibility changed by an admin. */
   rename(roomId: string, patch: Partial<Pick<RoomSummary, "name" | "topic" | "visibility">>): void {
     this.update(roomId, (room) => ({ ...room, ...patch }));
+  }
+
+  /** The user chose a notification level for the room (this tab; others pick it up on refresh). */
+  setNotifications(roomId: string, level: NonNullable<RoomSummary["notifications"]>): void {
+    this.update(roomId, (room) => (room.notifications === level ? room : { ...room, notifications: level }));
   }
 
   /** The user left or was removed: the room leaves the list at once. */

@@ -217,6 +217,12 @@ export const Message = z.object({
   reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(z.string()) })).optional(),
   /** Extension: a preview of the message's first http(s) link, attached later by the server (docs/link-previews.md). */
   preview: LinkPreview.optional(),
+  /**
+   * Extension: ids of the users the message mentions (`@name`, `@here`, `@room`), resolved by
+   * the server against the room's members when stored and again on edit. Always sent by this
+   * server (empty when none); optional for messages of older servers.
+   */
+  mentions: z.array(z.string()).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -354,12 +360,28 @@ export const RoomAddedFrame = z.object({
 export const UnreadFrame = z.object({
   type: z.literal("unread"),
   ref: z.string().optional(),
-  rooms: z.array(z.object({ room: z.string(), last_seq: z.number().int(), read_seq: z.number().int(), unread: z.number().int() })),
+  rooms: z.array(
+    z.object({
+      room: z.string(),
+      last_seq: z.number().int(),
+      read_seq: z.number().int(),
+      unread: z.number().int(),
+      /** Extension: unread messages that mention the user (absent: none). */
+      mentions: z.number().int().optional(),
+    }),
+  ),
   /** The other person's presence in each watched direct conversation. */
   presence: z.record(z.string(), z.object({ status: z.enum([...PresenceStatus, "offline"]), last_seen: z.string().nullable() })).optional(),
 });
 /** Extension: a new message in a watched (not joined) room: enough for an unread badge. */
-export const RoomActivityFrame = z.object({ type: z.literal("room_activity"), room: z.string(), seq: z.number().int(), sender: z.string() });
+export const RoomActivityFrame = z.object({
+  type: z.literal("room_activity"),
+  room: z.string(),
+  seq: z.number().int(),
+  sender: z.string(),
+  /** Extension: true when the message mentions the receiving user (counts towards the mention badge). */
+  mention: z.boolean().optional(),
+});
 /**
  * Extension: a member of the room changed their display name (null: back to the username).
  * Sent to the sockets that joined a room the user belongs to, and to the user's own sockets.

@@ -54,6 +54,10 @@ export type RoomSummary = {
   unread?: number;
   /** Mine only: the user's read cursor (system lines make `last_seq - unread` no cursor at all). */
   read_seq?: number;
+  /** Mine only: unread messages that mention the user. */
+  mentions?: number;
+  /** Mine only: the user's notification level for the room (their choice or the size default). */
+  notifications?: NotificationLevel;
   joined?: boolean;
   member_count?: number;
 };
@@ -63,6 +67,11 @@ export type RoomDetail = RoomSummary & {
   members: Array<{ id: string; username: string; display_name?: string | null; role: string; muted_until?: string | null; muted_reason?: string | null }>;
   created_at: string;
 };
+
+export const NotificationLevel = z.enum(["all", "mentions", "none"]);
+export type NotificationLevel = z.infer<typeof NotificationLevel>;
+/** PATCH /api/rooms/:id/notifications: the caller's own level for the room. */
+export const NotificationsBody = z.object({ level: NotificationLevel }).strict();
 
 export const MembersQuery = z.object({
   /** The last username of the previous page. */
@@ -91,6 +100,8 @@ export const RoomSettings = z
     guests_can_post: z.boolean(),
     /** Whether joins and leaves are written to history as system lines (default true); big rooms turn it off. */
     system_joins: z.boolean(),
+    /** Whether moderators and above may mention everyone with `@room` (default true). */
+    room_mentions: z.boolean(),
   })
   .partial();
 export type RoomSettings = z.infer<typeof RoomSettings>;

@@ -19,7 +19,7 @@ export interface Standing {
 }
 
 export type ModerationAction = "mute" | "unmute" | "kick" | "ban" | "unban" | "role";
-export type RoomAction = ModerationAction | "settings" | "invite" | "audit" | "export" | "delete_any" | "skip_slow_mode" | "pin";
+export type RoomAction = ModerationAction | "settings" | "invite" | "audit" | "export" | "delete_any" | "skip_slow_mode" | "pin" | "mention_room";
 
 /** The least rank that may attempt each action at all. */
 const MIN_RANK: Record<RoomAction, number> = {
@@ -36,6 +36,8 @@ const MIN_RANK: Record<RoomAction, number> = {
   delete_any: RANK.moderator,
   skip_slow_mode: RANK.moderator,
   pin: RANK.moderator,
+  /** `@room` notifies everyone; rooms can also turn it off (settings.room_mentions). */
+  mention_room: RANK.moderator,
 };
 
 export const isRole = (value: unknown): value is RoomRole => typeof value === "string" && (RoomRole as readonly string[]).includes(value);

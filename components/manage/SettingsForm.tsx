@@ -26,6 +26,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
   const [memberLimit, setMemberLimit] = useState(typeof s.member_limit === "number" ? String(s.member_limit) : "");
   const [guests, setGuests] = useState(s.guests_can_post === true);
   const [joinLines, setJoinLines] = useState(s.system_joins !== false);
+  const [roomMentions, setRoomMentions] = useState(s.room_mentions !== false);
   const [error, setError] = useState<string | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -56,6 +57,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
         member_limit,
         guests_can_post: guests,
         system_joins: joinLines,
+        room_mentions: roomMentions,
       });
       setSaved(true);
     } catch (err) {
@@ -119,6 +121,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {check("Typing indicators", typing, setTyping, "settings-typing")}
           {check("Guests may post", guests, setGuests, "settings-guests")}
           {check("Show joins and leaves in the history", joinLines, setJoinLines, "settings-system-joins")}
+          {check("Moderators may mention everyone with @room", roomMentions, setRoomMentions, "settings-room-mentions")}
         </div>
         <div className="flex items-center gap-3 sm:col-span-2">
           <button type="submit" data-testid="settings-save" disabled={busy} className={primaryClass}>

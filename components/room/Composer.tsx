@@ -1,6 +1,7 @@
 "use client";
 import { useLayoutEffect, useRef, useState } from "react";
 import { MAX_CONTENT_CHARS } from "@/protocol";
+import { useMentionAutocomplete, type MentionSource } from "./MentionAutocomplete";
 
 /**
  * Message input: Enter sends, Shift+Enter inserts a newline (and IME composition is left
@@ -14,6 +15,7 @@ export function Composer({
   blockedReason,
   replyTo,
   onCancelReply,
+  mentionSource,
 }: {
   roomName: string;
   onSend: (content: string) => void;
@@ -25,12 +27,28 @@ export function Composer({
   /** The message being answered; shown above the input with a way to cancel. */
   replyTo?: { senderName: string; snippet: string } | null;
   onCancelReply?: () => void;
+  /** Who `@` can complete to (room members); no autocomplete without it. */
+  mentionSource?: MentionSource;
 }) {
   const disabled = disabledProp || !!blockedReason;
   const [value, setValue] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const trimmed = value.trim();
   const tooLong = value.length > MAX_CONTENT_CHARS;
+  const [caret, setCaret] = useState(0);
+  const pendingCaret = useRef<number | null>(null);
+  const mention = useMentionAutocomplete(mentionSource, value, caret, (next) => {
+    setValue(next.value);
+    setCaret(next.caret);
+    pendingCaret.current = next.caret;
+  });
+
+  // After a pick, the caret goes after the inserted mention.
+  useLayoutEffect(() => {
+    if (pendingCaret.current === null || !ref.current) return;
+    ref.current.setSelectionRange(pendingCaret.current, pendingCaret.current);
+    pendingCaret.current = null;
+  }, [value]);
 
   // Grow with the content up to a limit, then scroll.
   useLayoutEffect(() => {
@@ -70,19 +88,24 @@ export function Composer({
           </button>
         </div>
       )}
-      <div className="flex items-end gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 focus-within:border-indigo-500 focus-within:ring-1 focus-within:ring-indigo-500">
+      <div className="relative flex items-end gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 focus-within:border-indigo-500 focus-within:ring-1 focus-within:ring-indigo-500">
+        {mention.listbox}
         <textarea
           ref={ref}
+          {...mention.inputProps}
           data-testid="composer-input"
           value={value}
           rows={1}
           disabled={disabled}
           onChange={(e) => {
             setValue(e.target.value);
+            setCaret(e.target.selectionStart);
             onTyping?.(e.target.value.trim().length > 0);
           }}
           onBlur={() => onTyping?.(false)}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={(e) => {
+            if (mention.onKeyDown(e)) return;
             if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
               submit();

@@ -4,6 +4,7 @@ import type { PendingMessage } from "@/lib/chat-store";
 import { formatDay, sameDay } from "@/lib/format";
 import { systemMetaOf, type Message } from "@/protocol";
 import { removeLinkPreview } from "@/components/message/LinkPreview";
+import { mentionsViewer } from "./MentionText";
 import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
@@ -295,6 +296,8 @@ export function MessageList(props: Props) {
                     actions={actionsFor(m)}
                     preview={m.preview}
                     onRemovePreview={me?.id === m.sender ? () => removeLinkPreview(m.room, m.id) : undefined}
+                    mentionsMe={mentionsViewer(m, me?.id)}
+                    viewerName={me?.username}
                   />
                 </Fragment>
               );

@@ -4,6 +4,7 @@ import { LinkPreview } from "@/components/message/LinkPreview";
 import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { LinkPreview as Preview, MessageKind, Reaction } from "@/protocol";
+import { highlightMentions, mentionRowClass } from "./MentionText";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -61,6 +62,10 @@ export interface MessageRowProps {
   /** The server's preview of the first link; `onRemovePreview` only for the sender. */
   preview?: Preview;
   onRemovePreview?: () => Promise<void>;
+  /** The server resolved this message as mentioning the viewer: the row is highlighted. */
+  mentionsMe?: boolean;
+  /** The viewer's username, so their own `@name` tokens stand out. */
+  viewerName?: string;
 }
 
 /** One message. Content is rendered as text (React escapes it); never as HTML. */
@@ -113,7 +118,8 @@ function ChatRow(props: MessageRowProps) {
       data-seq={props.seq}
       data-message-id={props.messageId}
       data-highlighted={props.highlighted ? "true" : undefined}
-      className={`group relative flex gap-3 px-4 transition-colors duration-700 ${props.highlighted ? "bg-amber-100" : "hover:bg-slate-50"} ${showHeader ? "pt-3 pb-0.5" : "py-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
+      data-mentioned={props.mentionsMe ? "true" : undefined}
+      className={`group relative flex gap-3 px-4 transition-colors duration-700 ${mentionRowClass(props.mentionsMe)} ${props.highlighted ? "bg-amber-100" : "hover:bg-slate-50"} ${showHeader ? "pt-3 pb-0.5" : "py-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
     >
       <div className="w-9 shrink-0">
         {showHeader && <Avatar id={senderId} name={senderName} />}
@@ -184,7 +190,7 @@ function ChatRow(props: MessageRowProps) {
           />
         ) : (
           <p data-testid="message-content" className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">
-            {content}
+            {highlightMentions(content, { username: props.viewerName, mentioned: props.mentionsMe })}
           </p>
         )}
         {props.preview && !props.deleted && !props.blocked && !editing && <LinkPreview preview={props.preview} onRemove={props.onRemovePreview} />}

@@ -14,6 +14,8 @@ import { canModerate, isRole } from "@/lib/roles";
 import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { Composer } from "./Composer";
+import { mayMentionRoom } from "./mention-rules";
+import { NotificationLevelControl } from "./NotificationLevelControl";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
 import { PinnedMessages } from "./PinnedMessages";
@@ -127,6 +129,12 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   const pins = usePins(roomId, !!room);
   const canPin = isMember && canModerate(viewer);
 
+  const mentionSource = useMemo(
+    () => ({ members, meId: me?.id, canMentionRoom: mayMentionRoom(viewer, room?.settings) }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [members, me?.id, viewer.role, viewer.siteAdmin, room?.settings],
+  );
+
   const last = state.messages.at(-1);
   const seenBy = useMemo(() => {
     if (!last || !me) return null;
@@ -184,6 +192,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               </p>
             )}
           </div>
+          {isMember && <NotificationLevelControl roomId={roomId} />}
           {isMember && canModerate(viewer) && current.visibility !== "direct" && (
             <Link
               href={`/rooms/${roomId}/manage`}
@@ -250,6 +259,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               blockedReason={archived ?? muted}
               replyTo={replyTo ? { senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
+              mentionSource={mentionSource}
             />
           </>
         ) : (

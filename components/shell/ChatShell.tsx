@@ -2,6 +2,7 @@
 import { usePathname } from "next/navigation";
 import { ChatProvider } from "./ChatProvider";
 import { ConnectionBanner } from "./ConnectionBanner";
+import { DesktopNotifications } from "./DesktopNotifications";
 import { Notices } from "./Notices";
 import { Sidebar } from "./Sidebar";
 import { UpdateBanner } from "./UpdateBanner";
@@ -17,6 +18,7 @@ export function ChatShell({ user, children }: { user: { id: string; name: string
       <div className="flex h-dvh flex-col">
         <UpdateBanner />
         <ConnectionBanner />
+        <DesktopNotifications />
         <div className="flex min-h-0 flex-1 overflow-hidden">
           <div className={`${inRoom ? "hidden md:flex" : "flex"} w-full shrink-0 md:w-auto`}>
             <Sidebar username={user.name} />

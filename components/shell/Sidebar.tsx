@@ -14,6 +14,7 @@ import type { RoomSummary } from "@/protocol/rest";
 import { SearchButton } from "@/components/search/SearchDialog";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { CreateRoomForm } from "./CreateRoomForm";
+import { MentionBadge } from "./MentionBadge";
 import { SignOutButton } from "./SignOutButton";
 import { StatusPicker } from "./StatusPicker";
 
@@ -83,6 +84,7 @@ export function Sidebar({ username }: { username: string }) {
                       {roomIcon(room)}
                     </span>
                     <span className="flex-1 truncate">{room.name}</span>
+                    <MentionBadge count={isActive ? 0 : (room.mentions ?? 0)} />
                     {unread > 0 && (
                       <span data-testid="unread-count" className="rounded-full bg-indigo-600 px-1.5 py-0.5 text-[10px] font-bold leading-none text-white">
                         {unread > 99 ? "99+" : unread}
@@ -198,6 +200,7 @@ function DirectLink({ room, active, username }: { room: RoomSummary; active: boo
         <span className="flex-1 truncate" data-testid="dm-name">
           {name}
         </span>
+        <MentionBadge count={active ? 0 : (room.mentions ?? 0)} />
         {unread > 0 && (
           <span data-testid="unread-count" className="rounded-full bg-indigo-600 px-1.5 py-0.5 text-[10px] font-bold leading-none text-white">
             {unread > 99 ? "99+" : unread}

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { MessageKind } from "@/protocol";
 import type { Database, Executor, Transaction } from "../client";
+import { resolveMentions, type MentionRequest } from "./mentions";
 import { archiveCursors, messageChanges, messages, roomMembers, rooms, users, type StoredLinkPreview } from "../schema";
 
 /** A message row's own columns (the sender's name is known to the caller). */
@@ -19,6 +20,7 @@ const storedColumns = {
   editedAt: messages.editedAt,
   deletedAt: messages.deletedAt,
   preview: messages.preview,
+  mentions: messages.mentions,
 };
 
 /** A deleted account's messages keep their place and read as from "deleted user". */
@@ -47,6 +49,8 @@ export type MessageRow = {
   deletedAt: Date | null;
   /** The link preview attached by the background job (server/link-previews). */
   preview: StoredLinkPreview | null;
+  /** Ids of the members the message mentions (resolved when stored or edited). */
+  mentions: string[];
 };
 
 /** A private message is visible only to its sender and recipient. */
@@ -64,7 +68,10 @@ export async function findByClientId(tx: Executor, roomId: string, senderId: str
 }
 
 /** The sender's display name is read under the lock, with their standing. */
-export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt" | "senderDisplay" | "preview">;
+export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt" | "senderDisplay" | "preview" | "mentions"> & {
+  /** Resolved under the room lock against the members at commit time, with the batch's others in one query. */
+  mentionRequest?: MentionRequest | null;
+};
 
 export type AppendResult =
   | { ok: true; message: MessageRow; created: boolean }
@@ -133,6 +140,13 @@ export async function appendBatches(
 
   const now = Date.now();
   const results: AppendResult[][] = [];
+  // Only new messages are resolved; a retry answers with what was stored the first time.
+  const asking = all.filter((i) => i.mentionRequest && !stored.has(key(i)));
+  const resolved = await resolveMentions(
+    tx,
+    asking.map((i) => ({ roomId: i.roomId, senderId: i.senderId, recipientId: i.recipientId, request: i.mentionRequest! })),
+  );
+  const mentionsOf = new Map(asking.map((i, n) => [key(i), resolved[n]!]));
   const fresh: Array<typeof messages.$inferInsert> = [];
   for (const { room, inputs } of batches) {
     const out: AppendResult[] = [];
@@ -160,10 +174,15 @@ export async function appendBatches(
         continue;
       }
       seq += 1;
-      const { senderName: _senderName, ...row } = input;
-      fresh.push({ ...row, seq });
+      const { senderName, mentionRequest: _request, ...row } = input;
+      const mentions = mentionsOf.get(k) ?? [];
+      fresh.push({ ...row, seq, mentions });
       creators.set(k, out.length);
-      out.push({ ok: true, message: { ...input, senderDisplay: displayOf.get(input.senderId) ?? null, seq, createdAt: new Date(now), editedAt: null, deletedAt: null, preview: null }, created: true });
+      out.push({
+        ok: true,
+        message: { ...row, senderName, senderDisplay: displayOf.get(input.senderId) ?? null, seq, createdAt: new Date(now), editedAt: null, deletedAt: null, preview: null, mentions },
+        created: true,
+      });
     }
     lastSeq.set(room, seq);
     results.push(out);
@@ -239,10 +258,16 @@ export async function listMessages(
 /** When set, the change is also journalled for the compliance archive, in the same transaction. */
 type Journal = { actorId: string } | null;
 
-export async function updateMessageContent(db: Database, { id, content, journal = null }: { id: string; content: string; journal?: Journal }) {
+export async function updateMessageContent(
+  db: Database,
+  { id, content, mentions, journal = null }: { id: string; content: string; mentions?: string[]; journal?: Journal },
+) {
   await db.transaction(async (tx) => {
     const [before] = await tx.select({ roomId: messages.roomId, seq: messages.seq, content: messages.content }).from(messages).where(eq(messages.id, id)).for("update");
-    await tx.update(messages).set({ content, editedAt: sql`now()` }).where(eq(messages.id, id));
+    await tx
+      .update(messages)
+      .set({ content, editedAt: sql`now()`, ...(mentions ? { mentions } : {}) })
+      .where(eq(messages.id, id));
     if (journal && before) {
       await tx.insert(messageChanges).values({ roomId: before.roomId, messageId: id, seq: before.seq, kind: "edit", actorId: journal.actorId, content, previousContent: before.content });
     }

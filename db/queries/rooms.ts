@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { RoomRole } from "@/protocol";
 import type { Executor } from "../client";
 import { roomMembers, rooms, users } from "../schema";
+import { mentionSummaryColumns } from "./mentions";
 
 export type RoomRow = typeof rooms.$inferSelect;
 export type MembershipRow = typeof roomMembers.$inferSelect;
@@ -130,6 +131,7 @@ export async function listRoomsOfUser(db: Executor, { userId, q }: { userId: str
       readSeq: roomMembers.readSeq,
       dmKey: rooms.dmKey,
       unread,
+      ...mentionSummaryColumns(userId, rooms),
     })
     .from(roomMembers)
     .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))

@@ -19,8 +19,9 @@ export const restHistory: HistoryApi = {
 
 /** "My rooms" as the engine keeps it current (lib/room-directory.ts). */
 export interface DirectoryPort {
-  applySummary(rows: ReadonlyArray<{ room: string; last_seq: number; unread: number }>): void;
-  noteMessage(room: string, seq: number, mine: boolean): void;
+  applySummary(rows: ReadonlyArray<{ room: string; last_seq: number; unread: number; mentions?: number }>): void;
+  /** `mention`: the message mentions the user (counts towards the mention badge). */
+  noteMessage(room: string, seq: number, mine: boolean, mention?: boolean): void;
   markRead(room: string, seq: number): void;
   remove(room: string): void;
   rename(room: string, patch: { name?: string; topic?: string; visibility?: "public" | "private" | "direct" }): void;

@@ -315,7 +315,8 @@ export class RoomSync {
   onMessage(room: string, message: Message): void {
     const { store } = this.ctx;
     // Our own messages and system lines (joins, moderation) move the cursor but are never unread.
-    this.ctx.directory?.noteMessage(room, message.seq, message.sender === store.getMe()?.id || message.kind === "system");
+    const me = store.getMe()?.id;
+    this.ctx.directory?.noteMessage(room, message.seq, message.sender === me || message.kind === "system", !!me && message.mentions?.includes(me) === true);
     // A background room's history is loaded (and replayed from its highest seq) when opened.
     if (!store.getRoom(room).loaded) return;
     const synced = this.syncedSeq.get(room);

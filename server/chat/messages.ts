@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "@/db/client";
 import { blockedEitherWay, hasBlocked, listBlocked } from "@/db/queries/blocks";
 import { findByClientId, getMessageById, listMessages, tombstoneMessage, updateMessageContent, type MessageRow } from "@/db/queries/messages";
+import { resolveMentions } from "@/db/queries/mentions";
 import { getReactions } from "@/db/queries/reactions";
 import { getMembership } from "@/db/queries/rooms";
 import { REPLAY_LIMIT, type Message, type MessageKind } from "@/protocol";
@@ -11,13 +12,24 @@ import type { ArchiveSwitch } from "@/server/archive/switch";
 import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
+import type { PresenceStore } from "@/server/presence";
 import type { AppendQueue } from "./append-queue";
 import { previewAfterEdit, queuePreview, type PreviewDeps } from "./link-previews";
+import { mentionRequestOf } from "./mentions";
 import { assertCanPost, assertCanRead, assertNotArchived, assertNotMuted, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
-type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics; archiveSwitch: Pick<ArchiveSwitch, "enabled"> } & Pick<PreviewDeps, "jobs" | "config">;
+type Deps = {
+  db: Database;
+  bus: Bus;
+  log: Logger;
+  limits: Limits;
+  appends: AppendQueue;
+  metrics: Metrics;
+  archiveSwitch: Pick<ArchiveSwitch, "enabled">;
+  presence: PresenceStore;
+} & Pick<PreviewDeps, "jobs" | "config">;
 type Actor = { id: string; username: string };
 
 export interface SendInput {
@@ -39,7 +51,7 @@ export interface SendInput {
  * one waits for its batch, and its sends still commit in the order they arrived.
  */
 export async function sendMessage(
-  { db, bus, log, limits, appends, metrics, jobs, config }: Deps,
+  { db, bus, log, limits, appends, metrics, presence, jobs, config }: Deps,
   actor: Actor,
   input: SendInput,
   onQueued: () => void = () => {},
@@ -80,6 +92,8 @@ export async function sendMessage(
     }
   }
 
+  const mentionRequest = await mentionRequestOf({ db, presence }, room, standing, input.content);
+
   const appended = appends.append({
     id: randomUUID(),
     roomId: room.id,
@@ -91,6 +105,7 @@ export async function sendMessage(
     replyTo: input.replyTo ?? null,
     clientId: input.clientId,
     meta: input.meta ?? null,
+    mentionRequest,
   });
   onQueued();
   const result = await appended;
@@ -129,16 +144,24 @@ async function loadMessage(db: Database, actorId: string, roomId: string, messag
 const audienceOf = (row: MessageRow) => (row.recipientId ? { only: [row.senderId, row.recipientId] } : {});
 
 export async function editMessage(
-  { db, bus, archiveSwitch, ...previews }: Pick<Deps, "db" | "bus" | "archiveSwitch" | "jobs" | "log" | "config">,
+  { db, bus, archiveSwitch, presence, ...previews }: Pick<Deps, "db" | "bus" | "archiveSwitch" | "presence" | "jobs" | "log" | "config">,
   actor: Actor,
   input: { roomId: string; messageId: string; content: string },
 ): Promise<Message> {
-  const { room, membership, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
+  const { room, membership, standing, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   assertNotArchived(room);
   if (!membership || !canEditMessage(actor.id, row)) throw new AppError("FORBIDDEN", "only the author can edit a message");
   assertNotMuted(membership);
   if (row.deletedAt) throw new AppError("NOT_FOUND", "message: it was deleted", { field: "message" });
-  const edited = (await updateMessageContent(db, { id: row.id, content: input.content, journal: (await archiveSwitch.enabled()) ? { actorId: actor.id } : null }))!;
+  // Re-resolved against today's members: an edit that adds or removes a mention takes effect.
+  const request = await mentionRequestOf({ db, presence }, room, standing, input.content);
+  const [mentions] = request ? await resolveMentions(db, [{ roomId: room.id, senderId: actor.id, recipientId: row.recipientId, request }]) : [[]];
+  const edited = (await updateMessageContent(db, {
+    id: row.id,
+    content: input.content,
+    mentions: mentions!,
+    journal: (await archiveSwitch.enabled()) ? { actorId: actor.id } : null,
+  }))!;
   const updated = await previewAfterEdit({ db }, edited);
   const reactions = (await getReactions(db, { messageIds: [row.id] })).get(row.id);
   const wire = toWireMessage(updated, reactions);

@@ -64,7 +64,7 @@ export async function listRooms({ db }: Deps, actor: Actor, { scope, q }: { scop
     return rows.map((r): RoomSummary => ({ ...summary(r), joined: r.joined, member_count: r.memberCount }));
   }
   const mine = await listRoomsOfUser(db, { userId: actor.id, q });
-  const rooms: RoomSummary[] = mine.map((r) => ({ ...summary(r), role: r.role, unread: r.unread, read_seq: r.readSeq }));
+  const rooms: RoomSummary[] = mine.map((r) => ({ ...summary(r), role: r.role, unread: r.unread, read_seq: r.readSeq, mentions: r.mentions, notifications: r.notifications }));
   if (scope === "mine" || !q) return rooms;
   // A search without scope also finds public rooms the user has not joined yet.
   const known = new Set(rooms.map((r) => r.id));

@@ -28,6 +28,7 @@ const SETTING_NAMES: Record<string, string> = {
   member_limit: "member limit",
   guests_can_post: "guest posting",
   system_joins: "join and leave lines",
+  room_mentions: "@room mentions",
 };
 
 /** What an absent setting means, so saving a default explicitly is not reported as a change. */
@@ -37,6 +38,7 @@ const SETTING_DEFAULTS: Record<string, unknown> = {
   slow_mode_s: 0,
   guests_can_post: false,
   system_joins: true,
+  room_mentions: true,
 };
 const effective = (settings: Record<string, unknown>, key: string) => JSON.stringify(settings[key] ?? SETTING_DEFAULTS[key] ?? null);
 

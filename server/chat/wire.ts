@@ -21,6 +21,7 @@ export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message 
     ...(row.deletedAt ? { deleted: true } : {}),
     ...(reactions?.length && !row.deletedAt ? { reactions } : {}),
     ...(row.preview && !row.deletedAt ? { preview: row.preview } : {}),
+    mentions: row.deletedAt ? [] : row.mentions,
   };
 }
 
@@ -38,5 +39,5 @@ export const canSee = (message: Pick<Message, "to" | "sender">, userId: string) 
  */
 export function maskBlocked(message: Message, blocked: ReadonlySet<string>): Message {
   if (message.kind === "system" || !blocked.has(message.sender)) return message;
-  return { ...message, content: "", meta: null, reactions: undefined, preview: undefined, blocked: true };
+  return { ...message, content: "", meta: null, reactions: undefined, preview: undefined, mentions: [], blocked: true };
 }

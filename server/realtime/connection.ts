@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type WebSocket from "ws";
-import { CloseCode, type ClientFrame, type ServerFrame } from "@/protocol";
+import { CloseCode, type ClientFrame, type Message, type ServerFrame, type ServerFrameOf } from "@/protocol";
 import { maskBlocked } from "@/server/chat/wire";
 import type { EvictReason } from "@/server/bus";
 import type { Identity } from "@/server/auth/tokens";
@@ -125,7 +125,7 @@ export class Connection implements RoomListener {
       case "message":
         // A system line is never unread: clients count every `room_activity` towards the badge.
         if (frame.message.kind === "system") return;
-        return sendFrame(this.socket, { type: "room_activity", room, seq: frame.message.seq, sender: frame.message.sender });
+        return sendFrame(this.socket, activityOf(room, frame.message, this.userId));
       case "member":
         if (frame.user.id === this.userId) sendFrame(this.socket, encoded);
         return;
@@ -264,4 +264,10 @@ function withTimeout(work: Promise<void>, ms: number, limitMs: number): Promise<
   // The abandoned handler may still fail later; its error has nobody left to answer.
   work.catch(() => {});
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A watched room's new message as its follower sees it: a badge update, marked when it mentions them. */
+function activityOf(room: string, message: Message, userId: string): ServerFrameOf<"room_activity"> {
+  const mention = message.mentions?.includes(userId) === true;
+  return { type: "room_activity", room, seq: message.seq, sender: message.sender, ...(mention ? { mention } : {}) };
 }

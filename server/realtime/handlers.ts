@@ -111,7 +111,7 @@ export const handlers: HandlerTable = {
     conn.send({
       type: "unread",
       ...(frame.id ? { ref: frame.id } : {}),
-      rooms: rooms.map((r) => ({ room: r.id, last_seq: r.lastSeq, read_seq: r.readSeq, unread: r.unread })),
+      rooms: rooms.map((r) => ({ room: r.id, last_seq: r.lastSeq, read_seq: r.readSeq, unread: r.unread, ...(r.mentions > 0 ? { mentions: r.mentions } : {}) })),
       ...(partners.length > 0 ? { presence: await presence.snapshot(partners.map((id) => ({ id, lastSeenAt: lastSeen.get(id) ?? null }))) } : {}),
     });
   },

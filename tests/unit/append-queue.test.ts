@@ -32,7 +32,7 @@ function recordingWriter(opts: { failRoom?: string; delayMs?: number } = {}) {
     return inputs.map((i): AppendResult => {
       const seq = (seqs.get(room) ?? 0) + 1;
       seqs.set(room, seq);
-      return { ok: true, created: true, message: { ...i, senderDisplay: null, seq, createdAt: new Date(), editedAt: null, deletedAt: null, preview: null } };
+      return { ok: true, created: true, message: { ...i, senderDisplay: null, mentions: [], seq, createdAt: new Date(), editedAt: null, deletedAt: null, preview: null } };
     });
   };
   return { write, batches, maxInFlight: () => maxInFlightPerRoom };

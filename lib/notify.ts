@@ -1,0 +1,78 @@
+/**
+ * Desktop notifications and the tab title: the pure decisions (which message notifies, what the
+ * title says), kept apart from the browser APIs so they are unit-tested
+ * (tests/unit/notify.test.ts). The browser side is lib/notify-browser.ts.
+ */
+import type { RoomSummary } from "@/protocol/rest";
+
+export type NotificationLevel = NonNullable<RoomSummary["notifications"]>;
+
+/** One new message as the tab learnt of it (a joined room's `message` or a watched room's `room_activity`). */
+export interface Incoming {
+  room: string;
+  seq: number;
+  sender: string;
+  /** The message mentions the user. */
+  mention: boolean;
+  /** System lines (joins, moderation) never notify. */
+  system: boolean;
+}
+
+export interface NotifyContext {
+  me: string;
+  /** The user's level for the room; unknown rooms use the conservative `mentions`. */
+  level: NotificationLevel | undefined;
+  /** The user's own status: do-not-disturb silences desktop notifications. */
+  status: string | undefined;
+  /** Some tab of this user is visible (they are looking at Confab). */
+  anyTabVisible: boolean;
+  /** Notification.permission */
+  permission: NotificationPermission | "unsupported";
+}
+
+/** Whether `message` deserves a desktop notification. */
+export function shouldNotify(message: Incoming, ctx: NotifyContext): boolean {
+  if (ctx.permission !== "granted" || ctx.anyTabVisible) return false;
+  if (message.system || message.sender === ctx.me) return false;
+  if (ctx.status === "dnd") return false;
+  const level = ctx.level ?? "mentions";
+  if (level === "none") return false;
+  return level === "all" || message.mention;
+}
+
+/** The key under which tabs agree that a message was handled (notified or deliberately not). */
+export const notificationKey = (m: Pick<Incoming, "room" | "seq">) => `${m.room}:${m.seq}`;
+
+/** Total unread over the user's rooms (each room counted once, as the sidebar shows it). */
+export function totalUnread(rooms: ReadonlyArray<Pick<RoomSummary, "id" | "unread">>, activeRoom: string | null): number {
+  let total = 0;
+  for (const room of rooms) if (room.id !== activeRoom) total += room.unread ?? 0;
+  return total;
+}
+
+/** `(3) #general · Confab`, `#general · Confab`, `(3) Confab` or `Confab`. */
+export function tabTitle(unread: number, roomLabel: string | null): string {
+  const base = roomLabel ? `${roomLabel} · Confab` : "Confab";
+  return unread > 0 ? `(${unread > 999 ? "999+" : unread}) ${base}` : base;
+}
+
+/** What a notification says: who and where, and the text when the tab has it. */
+export function notificationText(
+  input: { roomLabel: string; senderName: string | null; content: string | null; mention: boolean },
+): { title: string; body: string } {
+  const who = input.senderName ?? "Someone";
+  const title = input.mention ? `${who} mentioned you in ${input.roomLabel}` : `${who} in ${input.roomLabel}`;
+  const body = input.content === null ? "New message" : input.content.length > 200 ? `${input.content.slice(0, 199)}…` : input.content;
+  return { title, body };
+}
+
+/**
+ * A bounded list of handled keys, stored as one string (localStorage): the tabs of one browser
+ * share it, so the second tab to look at a message sees the first one handled it.
+ */
+export function rememberKey(stored: string | null, key: string, max = 200): { seen: boolean; next: string } {
+  const keys = stored ? stored.split("\n").filter(Boolean) : [];
+  if (keys.includes(key)) return { seen: true, next: keys.join("\n") };
+  keys.push(key);
+  return { seen: false, next: keys.slice(-max).join("\n") };
+}
