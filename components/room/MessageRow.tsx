@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
+import { Markdown } from "@/components/message/Markdown";
 import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { MessageKind, Reaction } from "@/protocol";
@@ -55,7 +56,7 @@ export interface MessageRowProps {
   onDiscard?: () => void;
 }
 
-/** One message. Content is rendered as text (React escapes it); never as HTML. */
+/** One message. Content is sanitized markdown (components/message/Markdown.tsx); never raw HTML. */
 export function MessageRow(props: MessageRowProps) {
   return props.kind === "system" ? <SystemLine {...props} /> : <ChatRow {...props} />;
 }
@@ -175,9 +176,9 @@ function ChatRow(props: MessageRowProps) {
             }}
           />
         ) : (
-          <p data-testid="message-content" className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">
-            {content}
-          </p>
+          <div data-testid="message-content" className="md break-words text-sm leading-6 text-slate-800">
+            <Markdown content={content} />
+          </div>
         )}
         {props.edited && !props.deleted && !props.blocked && !editing && (
           <span data-testid="message-edited" className="text-[10px] text-slate-400">

@@ -1,0 +1,47 @@
+"use client";
+import { memo, type AnchorHTMLAttributes } from "react";
+import ReactMarkdown, { type Components, type Options } from "react-markdown";
+import rehypeHighlight from "rehype-highlight";
+import rehypeSanitize from "rehype-sanitize";
+import remarkGfm from "remark-gfm";
+import { checkMarkdown } from "@/lib/markdown/limits";
+import { MESSAGE_SCHEMA, rehypeImagesAsLinks, rehypeRawAsText } from "./markdown-schema";
+
+/** Every link in a message opens in a new tab, tells the target nothing and passes no rank. */
+export const LINK_REL = "noopener noreferrer nofollow";
+
+const REMARK: Options["remarkPlugins"] = [remarkGfm];
+// Sanitize before highlighting: the highlighter's own spans and classes are trusted output.
+const REHYPE: Options["rehypePlugins"] = [rehypeRawAsText, rehypeImagesAsLinks, [rehypeSanitize, MESSAGE_SCHEMA], [rehypeHighlight, { detect: false }]];
+
+function Link({ href, children, className }: AnchorHTMLAttributes<HTMLAnchorElement> & { node?: unknown }) {
+  // The sanitizer removed an unsafe URL: keep the words, not a dead or dangerous link.
+  if (!href) return <span className={className}>{children}</span>;
+  return (
+    <a href={href} className={className} rel={LINK_REL} target="_blank">
+      {children}
+    </a>
+  );
+}
+
+const COMPONENTS: Components = { a: Link };
+
+/**
+ * A message's content as CommonMark + GFM. Raw HTML in the source is shown as text (never
+ * parsed as HTML), URLs outside http/https/mailto are dropped, images become links, and a
+ * message too deeply nested to render cheaply (see lib/markdown/limits.ts) is shown as plain text.
+ */
+export const Markdown = memo(function Markdown({ content }: { content: string }) {
+  if (checkMarkdown(content).render === "plain") {
+    return (
+      <p data-markdown="plain" className="whitespace-pre-wrap">
+        {content}
+      </p>
+    );
+  }
+  return (
+    <ReactMarkdown remarkPlugins={REMARK} rehypePlugins={REHYPE} components={COMPONENTS}>
+      {content}
+    </ReactMarkdown>
+  );
+});
