@@ -1,10 +1,16 @@
 "use client";
 import { useLayoutEffect, useRef, useState } from "react";
+import { ComposerEmojiButton, EditingBanner } from "@/components/message/ComposerExtras";
+import { useDraft } from "@/hooks/useDraft";
+import { useShortcodes } from "@/hooks/useShortcodes";
+import { convertShortcodeAtCaret, insertAt } from "@/lib/emoji/shortcodes";
 import { MAX_CONTENT_CHARS } from "@/protocol";
 
 /**
  * Message input: Enter sends, Shift+Enter inserts a newline (and IME composition is left
- * alone). Sending works offline too: the message waits in the outbox.
+ * alone). Sending works offline too: the message waits in the outbox. The text is a draft per
+ * user and room (lib/drafts.ts); `:shortcode:` turns into its emoji as it is typed; Up in an
+ * empty composer edits the user's last message here, Escape cancels an edit or a reply.
  */
 export function Composer({
   roomName,
@@ -14,6 +20,9 @@ export function Composer({
   blockedReason,
   replyTo,
   onCancelReply,
+  draft,
+  onEditLast,
+  onEditSave,
 }: {
   roomName: string;
   onSend: (content: string) => void;
@@ -25,9 +34,23 @@ export function Composer({
   /** The message being answered; shown above the input with a way to cancel. */
   replyTo?: { senderName: string; snippet: string } | null;
   onCancelReply?: () => void;
+  /** Whose draft for which room the text is kept as. */
+  draft?: { user: string; room: string };
+  /** The user's last editable message, for Up in an empty composer. */
+  onEditLast?: () => { id: string; content: string } | null;
+  /** Saves an edit; false when it could not be sent (the edit stays open). */
+  onEditSave?: (id: string, content: string) => boolean;
 }) {
   const disabled = disabledProp || !!blockedReason;
-  const [value, setValue] = useState("");
+  const [draftText, setDraftText] = useDraft(draft?.user, draft?.room);
+  // While editing, the input holds the message being edited and the draft is left untouched.
+  const [editState, setEditing] = useState<{ room?: string; id: string; original: string; text: string } | null>(null);
+  // An edit belongs to the room it was started in.
+  const editing = editState && editState.room === draft?.room ? editState : null;
+  const value = editing ? editing.text : draftText;
+  const setValue = (text: string) => (editing ? setEditing({ ...editing, text }) : setDraftText(text));
+  const shortcodes = useShortcodes();
+  const caret = useRef<number | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const trimmed = value.trim();
   const tooLong = value.length > MAX_CONTENT_CHARS;
@@ -38,13 +61,30 @@ export function Composer({
     if (!el) return;
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+    // After a conversion or an inserted emoji, put the caret right after it.
+    if (caret.current !== null) {
+      el.setSelectionRange(caret.current, caret.current);
+      caret.current = null;
+    }
   }, [value]);
 
   function submit() {
     if (!trimmed || tooLong || disabled) return;
-    onSend(trimmed);
-    setValue("");
+    if (editing) {
+      if (trimmed === editing.original || onEditSave?.(editing.id, trimmed)) setEditing(null);
+    } else {
+      onSend(trimmed);
+      setDraftText("");
+    }
     ref.current?.focus();
+  }
+
+  function insertEmoji(emoji: string) {
+    const el = ref.current;
+    const next = insertAt(value, el?.selectionStart ?? value.length, el?.selectionEnd ?? value.length, emoji);
+    caret.current = next.caret;
+    setValue(next.value);
+    el?.focus();
   }
 
   return (
@@ -60,7 +100,8 @@ export function Composer({
           {blockedReason}
         </p>
       )}
-      {replyTo && !blockedReason && (
+      {editing && !blockedReason && <EditingBanner onCancel={() => setEditing(null)} />}
+      {replyTo && !blockedReason && !editing && (
         <div data-testid="composer-reply" className="mb-2 flex items-center gap-2 rounded-md border-l-2 border-indigo-400 bg-slate-50 px-3 py-1.5 text-xs text-slate-600">
           <span className="min-w-0 flex-1 truncate">
             Replying to <span className="font-semibold">{replyTo.senderName}</span>: {replyTo.snippet}
@@ -78,8 +119,10 @@ export function Composer({
           rows={1}
           disabled={disabled}
           onChange={(e) => {
-            setValue(e.target.value);
-            onTyping?.(e.target.value.trim().length > 0);
+            const converted = shortcodes && convertShortcodeAtCaret(e.target.value, e.target.selectionStart, shortcodes);
+            if (converted) caret.current = converted.caret;
+            setValue(converted ? converted.value : e.target.value);
+            if (!editing) onTyping?.(e.target.value.trim().length > 0);
           }}
           onBlur={() => onTyping?.(false)}
           onKeyDown={(e) => {
@@ -87,19 +130,29 @@ export function Composer({
               e.preventDefault();
               submit();
             }
-            if (e.key === "Escape" && replyTo) onCancelReply?.();
+            if (e.key === "Escape" && editing) setEditing(null);
+            else if (e.key === "Escape" && replyTo) onCancelReply?.();
+            if (e.key === "ArrowUp" && value === "" && !editing && !e.shiftKey && !e.altKey && !e.metaKey && !e.ctrlKey) {
+              const last = onEditLast?.();
+              if (last) {
+                e.preventDefault();
+                caret.current = last.content.length;
+                setEditing({ room: draft?.room, id: last.id, original: last.content, text: last.content });
+              }
+            }
           }}
           placeholder={`Message #${roomName}`}
           aria-label={`Message ${roomName}`}
           className="max-h-[200px] flex-1 resize-none bg-transparent text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none disabled:opacity-50"
         />
+        <ComposerEmojiButton onPick={insertEmoji} disabled={disabled} />
         <button
           type="submit"
           data-testid="composer-send"
           disabled={!trimmed || tooLong || disabled}
           className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-40"
         >
-          Send
+          {editing ? "Save" : "Send"}
         </button>
       </div>
       <div className="mt-1 flex justify-between text-[11px] text-slate-400">

@@ -1,7 +1,9 @@
 "use client";
 import { useEffect, useState } from "react";
+import { EmojiPicker } from "@/components/message/EmojiPicker";
 import { Markdown } from "@/components/message/Markdown";
 import { Avatar } from "@/components/ui/Avatar";
+import { normalizeEmoji } from "@/lib/emoji/shortcodes";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { MessageKind, Reaction } from "@/protocol";
 
@@ -89,6 +91,8 @@ function ChatRow(props: MessageRowProps) {
   const { senderId, senderName, content, createdAt, compact, state, actions, reply } = props;
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
+  /** "more…" in the small reaction picker: the full emoji picker instead. */
+  const [pickingAll, setPickingAll] = useState(false);
   const interactive = state === "sent" && !props.deleted && !props.blocked && actions;
   const showHeader = !compact || !!reply;
 
@@ -249,7 +253,22 @@ function ChatRow(props: MessageRowProps) {
             >
               +
             </button>
-            {picking && (
+            {picking && pickingAll && (
+              <EmojiPicker
+                testId="reaction-full-picker"
+                className="absolute top-6 right-0"
+                onClose={() => {
+                  setPickingAll(false);
+                  setPicking(false);
+                }}
+                onPick={(emoji) => {
+                  react(normalizeEmoji(emoji));
+                  setPickingAll(false);
+                  setPicking(false);
+                }}
+              />
+            )}
+            {picking && !pickingAll && (
               <span data-testid="reaction-picker" role="menu" className="absolute top-6 right-0 z-20 grid w-40 grid-cols-6 gap-0.5 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
                 {PICKER_REACTIONS.map((emoji) => (
                   <button
@@ -266,6 +285,9 @@ function ChatRow(props: MessageRowProps) {
                     {emoji}
                   </button>
                 ))}
+                <button type="button" role="menuitem" data-testid="reaction-picker-more" onClick={() => setPickingAll(true)} className="col-span-6 rounded py-0.5 text-xs text-slate-600 hover:bg-slate-100">
+                  more…
+                </button>
               </span>
             )}
           </span>

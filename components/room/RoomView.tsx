@@ -13,6 +13,7 @@ import { roomQuery } from "@/lib/queries";
 import { canModerate, isRole } from "@/lib/roles";
 import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
+import { lastEditable } from "@/lib/composer";
 import { Composer } from "./Composer";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
@@ -245,6 +246,9 @@ export function RoomView({ roomId }: { roomId: string }) {
               blockedReason={archived ?? muted}
               replyTo={replyTo ? { senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
+              draft={me ? { user: me.id, room: roomId } : undefined}
+              onEditLast={() => lastEditable(state.messages, me?.id)}
+              onEditSave={edit}
             />
           </>
         ) : (
