@@ -171,7 +171,7 @@ export function MessageList(props: Props) {
     atBottomRef: atBottom,
     loaded,
     rows: messages.length,
-    firstSeq: messages[0]?.seq,
+    firstSeq: messages[0] && messages[0].sender !== me?.id && messages[0].kind !== "system" ? messages[0].seq : undefined,
     hasOlder,
     readCursor: props.readCursor,
     onLoadBackTo: props.onLoadBackTo,

@@ -14,6 +14,10 @@ interface Options {
   loaded: boolean;
   /** Changes whenever rows are added or removed, so the divider is looked for again. */
   rows: number;
+  /**
+   * The seq of the first loaded message when it is someone else's chat message: if that one is
+   * unread, older unread messages may be missing from the page. Undefined otherwise.
+   */
   firstSeq: number | undefined;
   hasOlder: boolean;
   /** The read cursor when the room was opened (null while unknown or for non-members). */
@@ -63,11 +67,14 @@ export function useFirstUnread({ scrollerRef, atBottomRef, loaded, rows, firstSe
     void onLoadBackTo(firstUnread).finally(() => setLoadedBack(true));
   }, [loaded, settled, firstUnread, onLoadBackTo]);
 
-  // Runs after the list's own first scroll to the bottom (declared after it), in the same frame.
+  // Runs after the list's own scroll to the bottom (declared after it), in the same frame. The
+  // divider may appear only once the join's replay arrives; it is landed on the first time it
+  // shows, and only if the reader was following the bottom (never yanked out of old history).
   useLayoutEffect(() => {
     const el = scrollerRef.current;
-    if (landedRef.current || !loaded || !settled || !el) return;
+    if (landedRef.current || !loaded || !settled || !el || !dividerIn(el)) return;
     landedRef.current = true;
+    if (!atBottomRef.current) return;
     const bottom = scrollToDivider(el);
     if (bottom !== null) atBottomRef.current = bottom;
   }, [loaded, settled, rows, scrollerRef, atBottomRef]);
