@@ -68,15 +68,20 @@ export function useFirstUnread({ scrollerRef, atBottomRef, loaded, rows, firstSe
   }, [loaded, settled, firstUnread, onLoadBackTo]);
 
   // Runs after the list's own scroll to the bottom (declared after it), in the same frame. The
-  // divider may appear only once the join's replay arrives; it is landed on the first time it
-  // shows, and only if the reader was following the bottom (never yanked out of old history).
+  // divider may appear only once the join's replay arrives, and the replay may arrive in several
+  // renders: while the reader is still at the bottom (everything unread fits on screen so far),
+  // each new batch lands on the divider again. Never yanks a reader out of older history.
   useLayoutEffect(() => {
     const el = scrollerRef.current;
     if (landedRef.current || !loaded || !settled || !el || !dividerIn(el)) return;
-    landedRef.current = true;
-    if (!atBottomRef.current) return;
+    if (!atBottomRef.current) {
+      landedRef.current = true;
+      return;
+    }
     const bottom = scrollToDivider(el);
-    if (bottom !== null) atBottomRef.current = bottom;
+    if (bottom === null) return;
+    atBottomRef.current = bottom;
+    if (!bottom) landedRef.current = true;
   }, [loaded, settled, rows, scrollerRef, atBottomRef]);
 
   useEffect(() => {
