@@ -40,6 +40,8 @@ interface Props {
   canDeleteAny?: boolean;
   /** The viewer's read cursor when the room was opened: a "new messages" divider follows it. */
   readCursor?: number | null;
+  /** The room's newest seq when it was opened: the first unread up to it is scrolled to on opening. */
+  unreadUntil?: number | null;
   /** "Seen by …" under the last message. */
   seenBy?: { label: string; title: string } | null;
   /** Called whenever the reader is at the bottom with the latest message on screen. */
@@ -174,6 +176,8 @@ export function MessageList(props: Props) {
     firstSeq: messages[0] && messages[0].sender !== me?.id && messages[0].kind !== "system" ? messages[0].seq : undefined,
     hasOlder,
     readCursor: props.readCursor,
+    unreadUntil: props.unreadUntil,
+    lastSeq,
     onLoadBackTo: props.onLoadBackTo,
   });
 

@@ -87,6 +87,8 @@ export function RoomView({ roomId }: { roomId: string }) {
     const summary = directory.rooms().find((r) => r.id === roomId);
     return summary && summary.unread ? (summary.read_seq ?? summary.last_seq - summary.unread) : null;
   });
+  // The room's newest seq when it was opened: unread up to it is landed on, later arrivals are live.
+  const [openedAtSeq] = useState(() => directory.rooms().find((r) => r.id === roomId)?.last_seq ?? null);
   const myRead = me ? state.reads[me.id] : undefined;
   // Not known at mount (first visit in this tab): the first cursor the server reports.
   if (readCursor === null && myRead !== undefined) setReadCursor(myRead);
@@ -231,6 +233,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           onReply={isMember ? setReplyTo : undefined}
           canDeleteAny={canModerate(viewer)}
           readCursor={isMember ? readCursor : null}
+          unreadUntil={openedAtSeq}
           seenBy={isMember ? seenBy : null}
           onViewedLatest={viewedLatest}
           onRendered={rendered}

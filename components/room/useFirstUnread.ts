@@ -22,10 +22,21 @@ interface Options {
   hasOlder: boolean;
   /** The read cursor when the room was opened (null while unknown or for non-members). */
   readCursor: number | null | undefined;
+  /** The room's newest seq when it was opened; a divider above a later (live) message is not landed on. */
+  unreadUntil?: number | null;
+  /** The newest loaded seq: once it reaches `unreadUntil` the catch-up is over. */
+  lastSeq: number | undefined;
   onLoadBackTo?: (seq: number) => Promise<boolean>;
 }
 
 const dividerIn = (scroller: HTMLElement) => scroller.querySelector<HTMLElement>(`[${FIRST_UNREAD_ATTR}]`);
+
+/** The seq of the message under the divider (the row right after it), if any. */
+function dividerSeq(scroller: HTMLElement): number | null {
+  const row = dividerIn(scroller)?.nextElementSibling;
+  const seq = row instanceof HTMLElement ? Number(row.dataset.seq) : NaN;
+  return Number.isFinite(seq) ? seq : null;
+}
 
 /** Whether the divider is rendered but scrolled out of the scroller's view. */
 function dividerOutOfView(scroller: HTMLElement): boolean {
@@ -49,7 +60,7 @@ function scrollToDivider(scroller: HTMLElement): boolean | null {
  * divider) instead of the bottom, loading history back to it when it is older than the first
  * page; while the divider is scrolled out of view, `showJump` offers the way back to it.
  */
-export function useFirstUnread({ scrollerRef, atBottomRef, loaded, rows, firstSeq, hasOlder, readCursor, onLoadBackTo }: Options) {
+export function useFirstUnread({ scrollerRef, atBottomRef, loaded, rows, firstSeq, hasOlder, readCursor, unreadUntil, lastSeq, onLoadBackTo }: Options) {
   const landedRef = useRef(false);
   const loadRequestedRef = useRef(false);
   const [loadedBack, setLoadedBack] = useState(false);
@@ -69,20 +80,23 @@ export function useFirstUnread({ scrollerRef, atBottomRef, loaded, rows, firstSe
 
   // Runs after the list's own scroll to the bottom (declared after it), in the same frame. The
   // divider may appear only once the join's replay arrives, and the replay may arrive in several
-  // renders: while the reader is still at the bottom (everything unread fits on screen so far),
-  // each new batch lands on the divider again. Never yanks a reader out of older history.
+  // renders: until it has all arrived, while everything unread still fits on screen, each batch
+  // lands on the divider again. Never yanks a reader out of older history or off live messages.
   useLayoutEffect(() => {
     const el = scrollerRef.current;
-    if (landedRef.current || !loaded || !settled || !el || !dividerIn(el)) return;
-    if (!atBottomRef.current) {
+    if (landedRef.current || !loaded || !settled || !el) return;
+    const seq = dividerSeq(el);
+    if (seq === null) return;
+    if (!atBottomRef.current || (unreadUntil !== null && unreadUntil !== undefined && seq > unreadUntil)) {
       landedRef.current = true;
       return;
     }
     const bottom = scrollToDivider(el);
     if (bottom === null) return;
     atBottomRef.current = bottom;
-    if (!bottom) landedRef.current = true;
-  }, [loaded, settled, rows, scrollerRef, atBottomRef]);
+    const caughtUp = unreadUntil === null || unreadUntil === undefined || (lastSeq ?? 0) >= unreadUntil;
+    if (!bottom || caughtUp) landedRef.current = true;
+  }, [loaded, settled, rows, scrollerRef, atBottomRef, unreadUntil, lastSeq]);
 
   useEffect(() => {
     const el = scrollerRef.current;
