@@ -1,11 +1,17 @@
 "use client";
 import { useLayoutEffect, useRef, useState } from "react";
+import { ComposerEmojiButton, EditingBanner } from "@/components/message/ComposerExtras";
+import { useDraft } from "@/hooks/useDraft";
+import { useShortcodes } from "@/hooks/useShortcodes";
+import { convertShortcodeAtCaret, insertAt } from "@/lib/emoji/shortcodes";
 import { MAX_CONTENT_CHARS } from "@/protocol";
 import { useMentionAutocomplete, type MentionSource } from "./MentionAutocomplete";
 
 /**
  * Message input: Enter sends, Shift+Enter inserts a newline (and IME composition is left
- * alone). Sending works offline too: the message waits in the outbox.
+ * alone). Sending works offline too: the message waits in the outbox. The text is a draft per
+ * user and room (lib/drafts.ts); `:shortcode:` turns into its emoji as it is typed; Up in an
+ * empty composer edits the user's last message here, Escape cancels an edit or a reply.
  */
 export function Composer({
   roomName,
@@ -16,6 +22,9 @@ export function Composer({
   replyTo,
   onCancelReply,
   mentionSource,
+  draft,
+  onEditLast,
+  onEditSave,
 }: {
   roomName: string;
   onSend: (content: string) => void;
@@ -29,9 +38,22 @@ export function Composer({
   onCancelReply?: () => void;
   /** Who `@` can complete to (room members); no autocomplete without it. */
   mentionSource?: MentionSource;
+  /** Whose draft for which room the text is kept as. */
+  draft?: { user: string; room: string };
+  /** The user's last editable message, for Up in an empty composer. */
+  onEditLast?: () => { id: string; content: string } | null;
+  /** Saves an edit; false when it could not be sent (the edit stays open). */
+  onEditSave?: (id: string, content: string) => boolean;
 }) {
   const disabled = disabledProp || !!blockedReason;
-  const [value, setValue] = useState("");
+  const [draftText, setDraftText] = useDraft(draft?.user, draft?.room);
+  // While editing, the input holds the message being edited and the draft is left untouched.
+  const [editState, setEditing] = useState<{ room?: string; id: string; original: string; text: string } | null>(null);
+  // An edit belongs to the room it was started in.
+  const editing = editState && editState.room === draft?.room ? editState : null;
+  const value = editing ? editing.text : draftText;
+  const setValue = (text: string) => (editing ? setEditing({ ...editing, text }) : setDraftText(text));
+  const shortcodes = useShortcodes();
   const ref = useRef<HTMLTextAreaElement>(null);
   const trimmed = value.trim();
   const tooLong = value.length > MAX_CONTENT_CHARS;
@@ -43,7 +65,7 @@ export function Composer({
     pendingCaret.current = next.caret;
   });
 
-  // After a pick, the caret goes after the inserted mention.
+  // After a mention pick, a `:shortcode:` conversion or an inserted emoji, the caret goes right after it.
   useLayoutEffect(() => {
     if (pendingCaret.current === null || !ref.current) return;
     ref.current.setSelectionRange(pendingCaret.current, pendingCaret.current);
@@ -60,9 +82,22 @@ export function Composer({
 
   function submit() {
     if (!trimmed || tooLong || disabled) return;
-    onSend(trimmed);
-    setValue("");
+    if (editing) {
+      if (trimmed === editing.original || onEditSave?.(editing.id, trimmed)) setEditing(null);
+    } else {
+      onSend(trimmed);
+      setDraftText("");
+    }
     ref.current?.focus();
+  }
+
+  function insertEmoji(emoji: string) {
+    const el = ref.current;
+    const next = insertAt(value, el?.selectionStart ?? value.length, el?.selectionEnd ?? value.length, emoji);
+    pendingCaret.current = next.caret;
+    setValue(next.value);
+    setCaret(next.caret);
+    el?.focus();
   }
 
   return (
@@ -78,7 +113,8 @@ export function Composer({
           {blockedReason}
         </p>
       )}
-      {replyTo && !blockedReason && (
+      {editing && !blockedReason && <EditingBanner onCancel={() => setEditing(null)} />}
+      {replyTo && !blockedReason && !editing && (
         <div data-testid="composer-reply" className="mb-2 flex items-center gap-2 rounded-md border-l-2 border-indigo-400 bg-slate-50 px-3 py-1.5 text-xs text-slate-600">
           <span className="min-w-0 flex-1 truncate">
             Replying to <span className="font-semibold">{replyTo.senderName}</span>: {replyTo.snippet}
@@ -98,9 +134,11 @@ export function Composer({
           rows={1}
           disabled={disabled}
           onChange={(e) => {
-            setValue(e.target.value);
-            setCaret(e.target.selectionStart);
-            onTyping?.(e.target.value.trim().length > 0);
+            const converted = shortcodes && convertShortcodeAtCaret(e.target.value, e.target.selectionStart, shortcodes);
+            if (converted) pendingCaret.current = converted.caret;
+            setValue(converted ? converted.value : e.target.value);
+            setCaret(converted ? converted.caret : e.target.selectionStart);
+            if (!editing) onTyping?.(e.target.value.trim().length > 0);
           }}
           onBlur={() => onTyping?.(false)}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
@@ -110,19 +148,29 @@ export function Composer({
               e.preventDefault();
               submit();
             }
-            if (e.key === "Escape" && replyTo) onCancelReply?.();
+            if (e.key === "Escape" && editing) setEditing(null);
+            else if (e.key === "Escape" && replyTo) onCancelReply?.();
+            if (e.key === "ArrowUp" && value === "" && !editing && !e.shiftKey && !e.altKey && !e.metaKey && !e.ctrlKey) {
+              const last = onEditLast?.();
+              if (last) {
+                e.preventDefault();
+                pendingCaret.current = last.content.length;
+                setEditing({ room: draft?.room, id: last.id, original: last.content, text: last.content });
+              }
+            }
           }}
           placeholder={`Message #${roomName}`}
           aria-label={`Message ${roomName}`}
           className="max-h-[200px] flex-1 resize-none bg-transparent text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none disabled:opacity-50"
         />
+        <ComposerEmojiButton onPick={insertEmoji} disabled={disabled} />
         <button
           type="submit"
           data-testid="composer-send"
           disabled={!trimmed || tooLong || disabled}
           className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-40"
         >
-          Send
+          {editing ? "Save" : "Send"}
         </button>
       </div>
       <div className="mt-1 flex justify-between text-[11px] text-slate-400">

@@ -6,6 +6,7 @@ import { systemMetaOf, type Message } from "@/protocol";
 import { removeLinkPreview } from "@/components/message/LinkPreview";
 import { mentionsViewer } from "./MentionText";
 import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
+import { FIRST_UNREAD_ATTR, useFirstUnread } from "./useFirstUnread";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
 const BOTTOM_SLACK_PX = 48;
@@ -41,6 +42,8 @@ interface Props {
   canDeleteAny?: boolean;
   /** The viewer's read cursor when the room was opened: a "new messages" divider follows it. */
   readCursor?: number | null;
+  /** The room's newest seq when it was opened: the first unread up to it is scrolled to on opening. */
+  unreadUntil?: number | null;
   /** "Seen by …" under the last message. */
   seenBy?: { label: string; title: string } | null;
   /** Called whenever the reader is at the bottom with the latest message on screen. */
@@ -193,6 +196,19 @@ export function MessageList(props: Props) {
     }
   }, [messages, pending, loaded, scrollToBottom]);
 
+  const firstUnread = useFirstUnread({
+    scrollerRef: scroller,
+    atBottomRef: atBottom,
+    loaded,
+    rows: messages.length,
+    firstSeq: messages[0] && messages[0].sender !== me?.id && messages[0].kind !== "system" ? messages[0].seq : undefined,
+    hasOlder,
+    readCursor: props.readCursor,
+    unreadUntil: props.unreadUntil,
+    lastSeq,
+    onLoadBackTo: props.onLoadBackTo,
+  });
+
   // Replies whose parent is older than the loaded history: fetch the parent by id for the quote.
   useEffect(() => {
     if (!onNeedQuote) return;
@@ -267,7 +283,7 @@ export function MessageList(props: Props) {
                 <Fragment key={m.id}>
                   {newDay && <DaySeparator iso={m.created_at} />}
                   {m.id === dividerBefore && (
-                    <li data-testid="new-messages-divider" className="flex items-center gap-3 px-4 pt-3 pb-1 text-[11px] font-semibold uppercase tracking-wide text-rose-600">
+                    <li data-testid="new-messages-divider" {...{ [FIRST_UNREAD_ATTR]: "" }} className="flex items-center gap-3 px-4 pt-3 pb-1 text-[11px] font-semibold uppercase tracking-wide text-rose-600">
                       <span className="h-px flex-1 bg-rose-300" />
                       New messages
                       <span className="h-px flex-1 bg-rose-300" />
@@ -326,6 +342,16 @@ export function MessageList(props: Props) {
           </ol>
         )}
       </div>
+      {firstUnread.showJump && (
+        <div className="absolute top-2 left-1/2 flex -translate-x-1/2 items-center overflow-hidden rounded-full bg-rose-600 text-xs font-semibold text-white shadow-lg">
+          <button type="button" data-testid="jump-to-unread" onClick={firstUnread.jump} className="py-1 pr-2 pl-3 hover:bg-rose-500">
+            Jump to first unread
+          </button>
+          <button type="button" data-testid="jump-to-unread-dismiss" aria-label="Dismiss" onClick={firstUnread.dismiss} className="py-1 pr-3 pl-1 hover:bg-rose-500">
+            ✕
+          </button>
+        </div>
+      )}
       {unseen > 0 && (
         <button
           type="button"

@@ -1,10 +1,13 @@
 "use client";
 import { useEffect, useState } from "react";
 import { LinkPreview } from "@/components/message/LinkPreview";
+import { EmojiPicker } from "@/components/message/EmojiPicker";
+import { Markdown } from "@/components/message/Markdown";
 import { Avatar } from "@/components/ui/Avatar";
+import { normalizeEmoji } from "@/lib/emoji/shortcodes";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { LinkPreview as Preview, MessageKind, Reaction } from "@/protocol";
-import { highlightMentions, mentionRowClass } from "./MentionText";
+import { mentionRowClass } from "./MentionText";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -68,7 +71,7 @@ export interface MessageRowProps {
   viewerName?: string;
 }
 
-/** One message. Content is rendered as text (React escapes it); never as HTML. */
+/** One message. Content is sanitized markdown (components/message/Markdown.tsx); never raw HTML. */
 export function MessageRow(props: MessageRowProps) {
   return props.kind === "system" ? <SystemLine {...props} /> : <ChatRow {...props} />;
 }
@@ -101,6 +104,8 @@ function ChatRow(props: MessageRowProps) {
   const { senderId, senderName, content, createdAt, compact, state, actions, reply } = props;
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
+  /** "more…" in the small reaction picker: the full emoji picker instead. */
+  const [pickingAll, setPickingAll] = useState(false);
   const interactive = state === "sent" && !props.deleted && !props.blocked && actions;
   const showHeader = !compact || !!reply;
 
@@ -189,9 +194,9 @@ function ChatRow(props: MessageRowProps) {
             }}
           />
         ) : (
-          <p data-testid="message-content" className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">
-            {highlightMentions(content, { username: props.viewerName, mentioned: props.mentionsMe })}
-          </p>
+          <div data-testid="message-content" className="md break-words text-sm leading-6 text-slate-800">
+            <Markdown content={content} viewerName={props.viewerName} mentionsMe={props.mentionsMe} />
+          </div>
         )}
         {props.preview && !props.deleted && !props.blocked && !editing && <LinkPreview preview={props.preview} onRemove={props.onRemovePreview} />}
         {props.pinned && !props.deleted && (
@@ -268,7 +273,22 @@ function ChatRow(props: MessageRowProps) {
             >
               +
             </button>
-            {picking && (
+            {picking && pickingAll && (
+              <EmojiPicker
+                testId="reaction-full-picker"
+                className="absolute top-6 right-0"
+                onClose={() => {
+                  setPickingAll(false);
+                  setPicking(false);
+                }}
+                onPick={(emoji) => {
+                  react(normalizeEmoji(emoji));
+                  setPickingAll(false);
+                  setPicking(false);
+                }}
+              />
+            )}
+            {picking && !pickingAll && (
               <span data-testid="reaction-picker" role="menu" className="absolute top-6 right-0 z-20 grid w-40 grid-cols-6 gap-0.5 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
                 {PICKER_REACTIONS.map((emoji) => (
                   <button
@@ -285,6 +305,9 @@ function ChatRow(props: MessageRowProps) {
                     {emoji}
                   </button>
                 ))}
+                <button type="button" role="menuitem" data-testid="reaction-picker-more" onClick={() => setPickingAll(true)} className="col-span-6 rounded py-0.5 text-xs text-slate-600 hover:bg-slate-100">
+                  more…
+                </button>
               </span>
             )}
           </span>

@@ -13,6 +13,7 @@ import { roomQuery } from "@/lib/queries";
 import { canModerate, isRole } from "@/lib/roles";
 import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
+import { lastEditable } from "@/lib/composer";
 import { Composer } from "./Composer";
 import { mayMentionRoom } from "./mention-rules";
 import { NotificationLevelControl } from "./NotificationLevelControl";
@@ -90,6 +91,8 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
     const summary = directory.rooms().find((r) => r.id === roomId);
     return summary && summary.unread ? (summary.read_seq ?? summary.last_seq - summary.unread) : null;
   });
+  // The room's newest seq when it was opened: unread up to it is landed on, later arrivals are live.
+  const [openedAtSeq] = useState(() => directory.rooms().find((r) => r.id === roomId)?.last_seq ?? null);
   const myRead = me ? state.reads[me.id] : undefined;
   // Not known at mount (first visit in this tab): the first cursor the server reports.
   if (readCursor === null && myRead !== undefined) setReadCursor(myRead);
@@ -241,6 +244,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
           onReply={isMember ? setReplyTo : undefined}
           canDeleteAny={canModerate(viewer)}
           readCursor={isMember ? readCursor : null}
+          unreadUntil={openedAtSeq}
           seenBy={isMember ? seenBy : null}
           onViewedLatest={viewedLatest}
           onRendered={rendered}
@@ -260,6 +264,9 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               replyTo={replyTo ? { senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
               mentionSource={mentionSource}
+              draft={me ? { user: me.id, room: roomId } : undefined}
+              onEditLast={() => lastEditable(state.messages, me?.id)}
+              onEditSave={edit}
             />
           </>
         ) : (
