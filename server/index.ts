@@ -28,6 +28,7 @@ import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonEr
 import { setRuntime, type Runtime } from "./runtime";
 import { ArchiveSwitch } from "./archive/switch";
 import { UserValidity } from "./auth/user-validity";
+import { createFileStore } from "./files/store";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -82,7 +83,8 @@ async function main() {
   const metricsHistory = await createMetricsHistory(metrics, config, log);
   const users = new UserValidity(database.db, config.USER_CACHE_TTL_MS);
   const archiveSwitch = new ArchiveSwitch(database.db, config.ARCHIVE_ENABLED, config.ARCHIVE_SWITCH_CACHE_MS);
-  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users, archiveSwitch };
+  const files = await createFileStore(config);
+  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users, archiveSwitch, files };
   setRuntime(runtime);
   await users.watch(bus);
   await archiveSwitch.watch(bus);
@@ -97,6 +99,7 @@ async function main() {
     await presence.close();
     await sockets.close();
     await limits.close();
+    await files.close();
     await database.close();
   };
 
