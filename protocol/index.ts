@@ -22,6 +22,8 @@ export const SUPPORTED_PROTOCOLS = { min: 1, max: PROTOCOL_VERSION } as const;
 /** Largest text frame the gateway accepts; files go over HTTP upload, not the socket. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_CONTENT_CHARS = 4000;
+/** Uploads one message may carry. */
+export const MAX_ATTACHMENTS = 10;
 /** How many missed messages a `join` replays before answering with a `gap`. */
 export const REPLAY_LIMIT = 200;
 
@@ -37,6 +39,8 @@ export const ErrorCode = {
   INTERNAL: "INTERNAL",
   /** Extension: the room was archived by a site admin and is read-only. */
   ARCHIVED: "ARCHIVED",
+  /** Extension: an upload is over MAX_UPLOAD_BYTES, the uploader's quota or the image pixel bound (HTTP 413). */
+  TOO_LARGE: "TOO_LARGE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -54,10 +58,10 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-export const MessageKind = ["text", "image", "file", "system"] as const;
+export const MessageKind = ["text", "image", "file", "voice", "system"] as const;
 export type MessageKind = (typeof MessageKind)[number];
 /** The kinds a client may send; `system` lines are written by the server alone. */
-export const ClientMessageKind = ["text", "image", "file"] as const;
+export const ClientMessageKind = ["text", "image", "file", "voice"] as const;
 
 export const RoomRole = ["owner", "admin", "moderator", "member", "guest"] as const;
 export type RoomRole = (typeof RoomRole)[number];
@@ -123,16 +127,27 @@ export function isEmoji(value: string): boolean {
 export const AuthFrame = z.object({ type: z.literal("auth"), token: storableText().min(1).max(4096) });
 export const JoinFrame = z.object({ type: z.literal("join"), id: id.optional(), room: roomId, since: seq.optional() });
 export const LeaveFrame = z.object({ type: z.literal("leave"), id: id.optional(), room: roomId });
-export const SendFrame = z.object({
-  type: z.literal("send"),
-  id,
-  room: roomId,
-  content: storableText().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
-  kind: z.enum(ClientMessageKind).optional(),
-  to: z.string().uuid().optional(),
-  reply_to: z.string().uuid().optional(),
-  meta: storableJsonObject().optional(),
-});
+export const SendFrame = z
+  .object({
+    type: z.literal("send"),
+    id,
+    room: roomId,
+    /** May be empty (or absent) only when the message carries attachments. */
+    content: storableText().trim().max(MAX_CONTENT_CHARS).default(""),
+    kind: z.enum(ClientMessageKind).optional(),
+    to: z.string().uuid().optional(),
+    reply_to: z.string().uuid().optional(),
+    meta: storableJsonObject().optional(),
+    /** Extension: ids of the sender's own uploads to this room, each attachable once. */
+    attachments: z
+      .array(z.string().uuid())
+      .max(MAX_ATTACHMENTS)
+      .refine((ids) => new Set(ids).size === ids.length, "attachments: an upload is listed twice")
+      .optional(),
+  })
+  .superRefine((frame, ctx) => {
+    if (frame.content === "" && !frame.attachments?.length) ctx.addIssue({ code: "custom", path: ["content"], message: "content is empty" });
+  });
 export const PingFrame = z.object({ type: z.literal("ping"), id: id.optional() });
 export const EditFrame = z.object({
   type: z.literal("edit"),
@@ -186,6 +201,22 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 // ---------------------------------------------------------------------------------------------
 // Server → client
 
+/**
+ * Extension: an uploaded file as a message carries it (and as `POST /api/rooms/:id/uploads`
+ * answers it). `url` and `thumb_url` are same-origin paths readable by the room's members.
+ */
+export const Attachment = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int(),
+  mime: z.string(),
+  url: z.string(),
+  thumb_url: z.string().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  duration_ms: z.number().int().optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
 export const Message = z.object({
   id: z.string(),
   room: z.string(),
@@ -206,6 +237,8 @@ export const Message = z.object({
   /** Extension: the sender is blocked by the viewer; content is withheld. */
   blocked: z.boolean().optional(),
   reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(z.string()) })).optional(),
+  /** Extension: uploaded files (absent when none, or when the message was deleted). */
+  attachments: z.array(Attachment).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

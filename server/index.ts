@@ -29,6 +29,7 @@ import { setRuntime, type Runtime } from "./runtime";
 import { ArchiveSwitch } from "./archive/switch";
 import { UserValidity } from "./auth/user-validity";
 import { createFileStore } from "./files/store";
+import { routeFiles } from "./files/http";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -136,6 +137,7 @@ async function main() {
     if (!hasDecodablePath(req.url)) return sendJsonError(res, 400, "INVALID", "the path has malformed percent-encoding");
     if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, clientAddress, req, res);
     if (req.url?.split("?")[0] === LIVENESS_PATH && req.method === "GET") return sendJson(res, 200, { ok: true });
+    if (routeFiles(req, res, runtime)) return;
     void handleRequest(req, res);
   });
   // Registered before the gateway's listener, so the Origin check sees the normalized scheme.
