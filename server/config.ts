@@ -141,7 +141,9 @@ const EnvSchema = z.object({
   UPLOAD_UNATTACHED_TTL_MS: z.coerce.number().int().min(1000).default(86_400_000),
   /** How often the `uploads-sweep` job deletes unattached and orphaned uploads. */
   UPLOAD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
-  /** S3-compatible object storage for uploads (else DATA_DIR/files); needed when instances share no directory. */
+  /** Directory for uploads when S3 is not configured (default DATA_DIR/files); a shared mount serves several instances. */
+  FILES_DIR: z.string().trim().min(1).optional(),
+  /** S3-compatible object storage for uploads (else FILES_DIR); needed when instances share no directory. */
   S3_BUCKET: z.string().trim().min(1).optional(),
   /** For MinIO, R2, s3rver…; unset for AWS S3 itself. */
   S3_ENDPOINT: optionalUrl(["http://", "https://"]),
@@ -161,7 +163,7 @@ const EnvSchema = z.object({
   }
 });
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "NEXTAUTH_SECRET"> & { NEXTAUTH_SECRET: string };
+export type Config = Omit<z.infer<typeof EnvSchema>, "NEXTAUTH_SECRET" | "FILES_DIR"> & { NEXTAUTH_SECRET: string; FILES_DIR: string };
 
 export class ConfigError extends Error {}
 
@@ -198,5 +200,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   process.env.NEXTAUTH_SECRET = secret;
   const ALLOWED_ORIGINS = parsed.NEXTAUTH_URL ? [...parsed.ALLOWED_ORIGINS, new URL(parsed.NEXTAUTH_URL).origin] : parsed.ALLOWED_ORIGINS;
-  return { ...parsed, ALLOWED_ORIGINS, DATA_DIR: dataDir, NEXTAUTH_SECRET: secret };
+  const FILES_DIR = path.resolve(parsed.FILES_DIR ?? path.join(dataDir, "files"));
+  return { ...parsed, ALLOWED_ORIGINS, DATA_DIR: dataDir, FILES_DIR, NEXTAUTH_SECRET: secret };
 }

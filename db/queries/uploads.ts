@@ -1,5 +1,7 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import type { Executor } from "../client";
+import type { Attachment } from "@/protocol";
+import { toWireAttachment } from "@/server/files/attachments";
+import type { Executor, Transaction } from "../client";
 import { messages, uploads } from "../schema";
 
 export type UploadRow = typeof uploads.$inferSelect;
@@ -49,4 +51,39 @@ export async function listSweepableUploads(db: Executor, { unattachedBefore, lim
       ),
     )
     .limit(limit);
+}
+
+/**
+ * Attaches uploads to messages inside the append transaction: each upload only if it is still
+ * unattached, was uploaded by the sender, and to the message's room. Returns what each message
+ * got (in wire form); a message that got fewer than it asked for must be refused and its
+ * claims released.
+ */
+export async function claimUploads(
+  tx: Transaction,
+  claims: ReadonlyArray<{ upload: string; message: string; sender: string; room: string }>,
+): Promise<Map<string, Attachment[]>> {
+  const byMessage = new Map<string, Attachment[]>();
+  if (claims.length === 0) return byMessage;
+  // One statement for the whole round. An upload named by two sends goes to the first (CASE
+  // takes the first match); the other finds it missing.
+  const whens = claims.map((c) => sql`when ${c.upload}::uuid then ${c.message}::uuid`);
+  const tuples = claims.map((c) => sql`(${c.upload}::uuid, ${c.sender}::uuid, ${c.room}::uuid)`);
+  const rows = await tx
+    .update(uploads)
+    .set({ messageId: sql`case ${uploads.id} ${sql.join(whens, sql` `)} end` })
+    .where(and(isNull(uploads.messageId), sql`(${uploads.id}, ${uploads.uploaderId}, ${uploads.roomId}) in (${sql.join(tuples, sql`, `)})`))
+    .returning();
+  for (const row of rows) {
+    const list = byMessage.get(row.messageId!) ?? [];
+    list.push(toWireAttachment(row));
+    byMessage.set(row.messageId!, list);
+  }
+  return byMessage;
+}
+
+/** Gives back the uploads claimed for messages that were refused in the same transaction. */
+export async function releaseUploads(tx: Transaction, messageIds: readonly string[]): Promise<void> {
+  if (messageIds.length === 0) return;
+  await tx.update(uploads).set({ messageId: null }).where(inArray(uploads.messageId, [...messageIds]));
 }

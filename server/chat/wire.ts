@@ -20,6 +20,7 @@ export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message 
     edited_at: row.editedAt?.toISOString() ?? null,
     ...(row.deletedAt ? { deleted: true } : {}),
     ...(reactions?.length && !row.deletedAt ? { reactions } : {}),
+    ...(row.attachments?.length && !row.deletedAt ? { attachments: row.attachments } : {}),
   };
 }
 
@@ -37,5 +38,5 @@ export const canSee = (message: Pick<Message, "to" | "sender">, userId: string) 
  */
 export function maskBlocked(message: Message, blocked: ReadonlySet<string>): Message {
   if (message.kind === "system" || !blocked.has(message.sender)) return message;
-  return { ...message, content: "", meta: null, reactions: undefined, blocked: true };
+  return { ...message, content: "", meta: null, reactions: undefined, attachments: undefined, blocked: true };
 }

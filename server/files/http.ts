@@ -87,43 +87,39 @@ function sendError(req: IncomingMessage, res: ServerResponse, runtime: Runtime, 
   }
   const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
   if (error.details.retryAfterMs !== undefined) headers["retry-after"] = String(Math.ceil(error.details.retryAfterMs / 1000));
+  const body = JSON.stringify({ error: { code: error.code, message: error.message, ...(error.details.field ? { field: error.details.field } : {}) } });
   // A body we refused before reading it all: a small one is drained so the connection can be
-  // reused; a big one (or one over the size limit) is not read on. Closing at once would make
-  // the kernel reset the connection over the unread bytes, and the reset can destroy our answer
-  // before the client reads it; so, as nginx's lingering_close does, a bounded amount is still
-  // taken in (and thrown away) for a moment before the socket is closed.
+  // reused; a big one (or one over the size limit) is not read on (see stopReading).
   const unread = req.method === "POST" && !req.readableEnded;
   const declared = Number(req.headers["content-length"]);
   const drain = unread && error.code !== "TOO_LARGE" && Number.isFinite(declared) && declared <= DRAIN_MAX_BYTES;
   if (unread) req.unpipe();
   if (drain) req.resume();
-  else if (unread) linger(req);
+  if (unread && !drain) return stopReading(req, res, error.status, headers, body);
   res.writeHead(error.status, headers);
-  res.end(JSON.stringify({ error: { code: error.code, message: error.message, ...(error.details.field ? { field: error.details.field } : {}) } }));
+  res.end(body);
 }
 
 /** Largest refused body still read to its end (so the connection survives). */
 const DRAIN_MAX_BYTES = 1024 * 1024;
-/** How much of a refused upload is still taken in, and for how long, before the socket is closed. */
-const LINGER_BYTES = 256 * 1024;
-const LINGER_MS = 1_000;
+/** A client that neither finishes nor closes after a refused upload is cut off after this. */
+const ABANDON_MS = 10_000;
 
-function linger(req: IncomingMessage): void {
+/**
+ * Answers without reading the rest of the body. The request stays paused, so TCP flow control
+ * stops the client, which reads the complete answer (Content-Length, Connection: close) and
+ * closes. The response is deliberately not ended: ending it would make Node either read and
+ * discard the rest of the body, or close the socket with bytes unread, and the kernel's reset
+ * for those can destroy the answer before the client reads it.
+ */
+function stopReading(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  req.pause();
   const socket = req.socket;
-  let taken = 0;
-  const close = () => {
-    clearTimeout(timer);
-    socket.destroy();
-  };
-  const timer = setTimeout(close, LINGER_MS);
+  const timer = setTimeout(() => socket.destroy(), ABANDON_MS);
   timer.unref();
-  req.on("data", (chunk: Buffer) => {
-    taken += chunk.length;
-    if (taken > LINGER_BYTES) close();
-  });
-  // The client stopped in time: the connection is healthy and may carry its next request.
-  req.once("end", () => clearTimeout(timer));
-  req.resume();
+  socket.once("close", () => clearTimeout(timer));
+  res.writeHead(status, { ...headers, connection: "close", "content-length": String(Buffer.byteLength(body)) });
+  res.write(body);
 }
 
 /** One `bytes=` range of a file of `size` bytes; null: serve the whole file; "unsatisfiable": 416. */

@@ -1,11 +1,10 @@
 /**
- * Where uploaded bytes live. One interface, two backends: a directory (DATA_DIR/files by
- * default; several instances may share it over a network filesystem) or S3-compatible object
+ * Where uploaded bytes live. One interface, two backends: a directory (FILES_DIR, by default
+ * DATA_DIR/files; several instances may share it over a network filesystem) or S3-compatible object
  * storage (S3_BUCKET, with S3_ENDPOINT for MinIO, s3rver, R2…). Keys are made by the server
  * (never from client input), so backends may map them to paths without further escaping.
  */
 import type { Readable } from "node:stream";
-import path from "node:path";
 import type { Config } from "@/server/config";
 
 /** An inclusive byte range, as HTTP Range gives it. */
@@ -31,7 +30,7 @@ export function assertKey(key: string): void {
 }
 
 /** The S3 backend when a bucket is configured, else the directory backend. */
-export async function createFileStore(config: Pick<Config, "DATA_DIR" | "S3_BUCKET" | "S3_ENDPOINT" | "S3_REGION" | "S3_ACCESS_KEY_ID" | "S3_SECRET_ACCESS_KEY" | "S3_FORCE_PATH_STYLE">): Promise<FileStore> {
+export async function createFileStore(config: Pick<Config, "FILES_DIR" | "S3_BUCKET" | "S3_ENDPOINT" | "S3_REGION" | "S3_ACCESS_KEY_ID" | "S3_SECRET_ACCESS_KEY" | "S3_FORCE_PATH_STYLE">): Promise<FileStore> {
   if (config.S3_BUCKET) {
     // Loaded only when used: the embedded shape never pays for the AWS SDK.
     const { S3FileStore } = await import("./s3-store");
@@ -45,5 +44,5 @@ export async function createFileStore(config: Pick<Config, "DATA_DIR" | "S3_BUCK
     });
   }
   const { DirectoryFileStore } = await import("./fs-store");
-  return new DirectoryFileStore(path.join(config.DATA_DIR, "files"));
+  return new DirectoryFileStore(config.FILES_DIR);
 }

@@ -9,6 +9,7 @@ import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { insertUpload, storedBytes } from "@/db/queries/uploads";
 import type { Attachment } from "@/protocol";
+import { filesAllowed } from "@/server/chat/attachments";
 import { assertCanPost } from "@/server/chat/permissions";
 import { loadRoom } from "@/server/chat/rooms";
 import { AppError } from "@/server/errors";
@@ -21,8 +22,6 @@ import { RASTER_IMAGES, sanitizeName, sniffMime } from "./sniff";
 type Deps = Pick<Runtime, "db" | "config" | "limits" | "files" | "log">;
 type Actor = { id: string; username: string };
 
-/** Room file sharing ("File sharing" in the room settings) is on unless an admin turned it off. */
-export const filesAllowed = (room: { settings: Record<string, unknown> }) => room.settings.files_allowed !== false;
 
 /** Multipart framing around the file: boundaries, part headers, a few small fields. */
 const MULTIPART_OVERHEAD = 64 * 1024;

@@ -140,7 +140,7 @@ export const handlers: HandlerTable = {
       const sent = sendMessage(
         runtime,
         actorOf(conn),
-        { clientId: frame.id, roomId: frame.room, content: frame.content, kind: frame.kind, to: frame.to, replyTo: frame.reply_to, meta: frame.meta },
+        { clientId: frame.id, roomId: frame.room, content: frame.content, kind: frame.kind, to: frame.to, replyTo: frame.reply_to, meta: frame.meta, attachments: frame.attachments },
         () => {
           placed = true;
           // The frame timeout bounds the whole send, commit included. A commit that lands after

@@ -65,7 +65,7 @@ const base = { S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: true } as const;
 
 suite("directory backend", async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "confab-files-"));
-  const store = await createFileStore({ ...base, DATA_DIR: dataDir, S3_ENDPOINT: undefined });
+  const store = await createFileStore({ ...base, FILES_DIR: path.join(dataDir, "files"), S3_ENDPOINT: undefined });
   assert.equal(store.kind, "fs");
   return { store, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
 });
@@ -74,7 +74,7 @@ suite("S3 backend (s3rver)", async () => {
   const s3: TestS3 = await startS3();
   const store = await createFileStore({
     ...base,
-    DATA_DIR: tmpdir(),
+    FILES_DIR: tmpdir(),
     S3_BUCKET: s3.bucket,
     S3_ENDPOINT: s3.endpoint,
     S3_ACCESS_KEY_ID: "S3RVER",

@@ -5,6 +5,7 @@
  * and ranges, and deletion of the bytes with their message.
  */
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { request } from "node:http";
 import { crc32, deflateSync } from "node:zlib";
@@ -12,7 +13,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
 import type { Message, ServerFrame } from "@/protocol";
-import { api, createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
+import { api, createRoom, registerUser, TestSocket, waitFor, type TestUser } from "../support/client";
 import { startServer, type TestServer } from "../support/server";
 import { download, jpegWithExif, png, upload } from "../support/uploads";
 
@@ -188,7 +189,10 @@ function streamUpload(room: string, token: string, total: number): Promise<{ sta
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode!, body, written }));
+      res.on("end", () => {
+        resolve({ status: res.statusCode!, body, written });
+        req.destroy();
+      });
     });
     req.on("error", (err) => (answered ? undefined : reject(err)));
     const chunk = Buffer.alloc(64 * 1024, 7);
@@ -270,4 +274,192 @@ describe("quota and rate", () => {
   });
 });
 
-export type { Message, ServerFrame, TestSocket };
+async function uploaded(user: TestUser, room: string, bytes: Uint8Array | Promise<Uint8Array>, name = "file.bin") {
+  const res = await upload(server.url, user.token, room, await bytes, name);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.upload!;
+}
+
+async function sendWith(socket: TestSocket, room: string, frame: Record<string, unknown>) {
+  return socket.request({ type: "send", room, ...frame });
+}
+
+const ackMessage = (frame: ServerFrame): Message => {
+  assert.equal(frame.type, "ack", JSON.stringify(frame));
+  return (frame as Extract<ServerFrame, { type: "ack" }>).message;
+};
+const errorCode = (frame: ServerFrame) => {
+  assert.equal(frame.type, "error", JSON.stringify(frame));
+  return (frame as Extract<ServerFrame, { type: "error" }>).code;
+};
+
+describe("attaching", () => {
+  test("a send carries its uploads; the room sees them live and in history", async () => {
+    const room = await roomWith(member);
+    const [alice, bob] = await Promise.all([TestSocket.connect(server.wsUrl, member), TestSocket.connect(server.wsUrl, owner)]);
+    await Promise.all([alice.join(room), bob.join(room)]);
+    const image = await uploaded(member, room, png(100, 50), "a.png");
+    const doc = await uploaded(member, room, Buffer.from("%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n"), "doc.pdf");
+    const message = ackMessage(await sendWith(alice, room, { attachments: [image.id, doc.id] }));
+    assert.equal(message.content, "");
+    assert.equal(message.kind, "file");
+    assert.deepEqual(message.attachments, [image, doc]);
+    const live = await bob.next((f) => f.type === "message" && f.message.id === message.id);
+    assert.deepEqual((live as Extract<ServerFrame, { type: "message" }>).message.attachments, [image, doc]);
+    const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: owner.token });
+    assert.deepEqual(history.body.messages.find((m) => m.id === message.id)!.attachments, [image, doc]);
+
+    const photo = await uploaded(member, room, png(20, 20), "b.png");
+    const imageMessage = ackMessage(await sendWith(alice, room, { content: "look", attachments: [photo.id] }));
+    assert.equal(imageMessage.kind, "image");
+    const voice = await uploaded(member, room, Buffer.from("OggS\u0000\u0002" + "\u0000".repeat(40)), "note.ogg");
+    assert.equal(ackMessage(await sendWith(alice, room, { kind: "voice", attachments: [voice.id] })).kind, "voice");
+    assert.equal(errorCode(await sendWith(alice, room, { content: "" })), "INVALID");
+    const eleven = await Promise.all(Array.from({ length: 11 }, () => uploaded(member, room, Buffer.from("x"))));
+    assert.equal(errorCode(await sendWith(alice, room, { attachments: eleven.map((u) => u.id) })), "INVALID");
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  test("an upload is attached once, only by its uploader, only in its room", async () => {
+    const room = await roomWith(member);
+    const other = await roomWith(member);
+    const [alice, bob] = await Promise.all([TestSocket.connect(server.wsUrl, member), TestSocket.connect(server.wsUrl, owner)]);
+    await Promise.all([alice.join(room), bob.join(room), alice.join(other)]);
+    const up = await uploaded(member, room, Buffer.from("once"));
+    assert.equal(errorCode(await sendWith(bob, room, { attachments: [up.id] })), "NOT_FOUND", "someone else's upload");
+    assert.equal(errorCode(await sendWith(alice, other, { attachments: [up.id] })), "INVALID", "another room");
+    const id = randomUUID();
+    const first = ackMessage(await sendWith(alice, room, { id, attachments: [up.id] }));
+    assert.equal(ackMessage(await sendWith(alice, room, { id, attachments: [up.id] })).id, first.id, "a retry gets the same ack");
+    assert.equal(errorCode(await sendWith(alice, room, { attachments: [up.id] })), "CONFLICT", "already attached");
+
+    // Two sends racing for one upload inside the same group commit: exactly one gets it.
+    const raced = await uploaded(member, room, Buffer.from("race"));
+    const answers = await Promise.all([sendWith(alice, room, { attachments: [raced.id] }), sendWith(alice, room, { content: "x", attachments: [raced.id] })]);
+    assert.deepEqual(answers.map((a) => a.type).sort(), ["ack", "error"]);
+    assert.equal(errorCode(answers.find((a) => a.type === "error")!), "CONFLICT");
+    const after = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: member.token });
+    const seqs = after.body.messages.map((m) => m.seq);
+    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i), "no hole in seq");
+    assert.equal(after.body.messages.filter((m) => m.attachments?.some((a) => a.id === raced.id)).length, 1);
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  test("with file sharing off, attachments are refused", async () => {
+    const room = await roomWith(member);
+    const up = await uploaded(member, room, Buffer.from("soon off"));
+    assert.equal((await api(server.url, "PATCH", `/api/rooms/${room}`, { token: owner.token, body: { files_allowed: false } })).status, 200);
+    const alice = await TestSocket.connect(server.wsUrl, member);
+    await alice.join(room);
+    assert.equal(errorCode(await sendWith(alice, room, { attachments: [up.id] })), "FORBIDDEN");
+    await alice.close();
+  });
+});
+
+describe("downloading", () => {
+  test("members who can read the message get the bytes; everyone else 404 (outsider, kicked, banned, third party to a private message)", async () => {
+    const [kicked, banned, third] = await Promise.all([registerUser(server.url, "kick"), registerUser(server.url, "ban"), registerUser(server.url, "third")]);
+    const room = await roomWith(member, kicked, banned, third);
+    const up = await uploaded(member, room, png(30, 30), "secret.png");
+    // Before it is attached only the uploader may fetch it.
+    assert.equal((await download(server.url, member.token, up.url)).status, 200);
+    assert.equal((await download(server.url, owner.token, up.url)).status, 404);
+    assert.equal((await download(server.url, undefined, up.url)).status, 401);
+
+    const alice = await TestSocket.connect(server.wsUrl, member);
+    await alice.join(room);
+    ackMessage(await sendWith(alice, room, { attachments: [up.id] }));
+    for (const user of [owner, kicked, banned, third]) assert.equal((await download(server.url, user.token, up.url)).status, 200, user.username);
+    assert.equal((await download(server.url, outsider.token, up.url)).status, 404);
+    assert.equal((await download(server.url, outsider.token, up.thumb_url!)).status, 404);
+
+    const moderate = (body: Record<string, unknown>) => api(server.url, "POST", `/api/rooms/${room}/moderation`, { token: owner.token, body });
+    assert.equal((await moderate({ action: "kick", user: kicked.id })).status, 200);
+    assert.equal((await moderate({ action: "ban", user: banned.id })).status, 200);
+    for (const user of [kicked, banned]) {
+      assert.equal((await download(server.url, user.token, up.url)).status, 404, user.username);
+      assert.equal((await download(server.url, user.token, up.thumb_url!)).status, 404, user.username);
+    }
+
+    const hidden = await uploaded(member, room, Buffer.from("for the owner only"), "dm.txt");
+    ackMessage(await sendWith(alice, room, { to: owner.id, content: "psst", attachments: [hidden.id] }));
+    assert.equal((await download(server.url, owner.token, hidden.url)).status, 200);
+    assert.equal((await download(server.url, member.token, hidden.url)).status, 200);
+    assert.equal((await download(server.url, third.token, hidden.url)).status, 404);
+    assert.equal((await download(server.url, member.token, "/api/uploads/00000000-0000-4000-8000-000000000000")).status, 404);
+    assert.equal((await download(server.url, member.token, "/api/uploads/not-a-uuid")).status, 404);
+    await alice.close();
+  });
+
+  test("ETag revalidation, HEAD and byte ranges (206, 416)", async () => {
+    const room = await roomWith(member);
+    const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    const up = await uploaded(member, room, bytes, "data.bin");
+    const full = await download(server.url, member.token, up.url);
+    const etag = full.headers.get("etag")!;
+    assert.ok(etag);
+    assert.equal(full.headers.get("accept-ranges"), "bytes");
+    assert.equal(full.headers.get("content-length"), "1000");
+    assert.equal((await download(server.url, member.token, up.url, { "if-none-match": etag })).status, 304);
+
+    const part = await download(server.url, member.token, up.url, { range: "bytes=100-199" });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get("content-range"), "bytes 100-199/1000");
+    assert.ok(part.bytes.equals(bytes.subarray(100, 200)));
+    const tail = await download(server.url, member.token, up.url, { range: "bytes=-10" });
+    assert.equal(tail.status, 206);
+    assert.ok(tail.bytes.equals(bytes.subarray(990)));
+    const open = await download(server.url, member.token, up.url, { range: "bytes=995-" });
+    assert.equal(open.headers.get("content-range"), "bytes 995-999/1000");
+    const beyond = await download(server.url, member.token, up.url, { range: "bytes=5000-6000" });
+    assert.equal(beyond.status, 416);
+    assert.equal(beyond.headers.get("content-range"), "bytes */1000");
+
+    const head = await fetch(server.url + up.url, { method: "HEAD", headers: { authorization: `Bearer ${member.token}` } });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get("content-length"), "1000");
+    assert.equal((await head.arrayBuffer()).byteLength, 0);
+  });
+});
+
+describe("deleting", () => {
+  test("deleting a message deletes its attachments' bytes and thumbnails", async () => {
+    const room = await roomWith(member);
+    const alice = await TestSocket.connect(server.wsUrl, member);
+    await alice.join(room);
+    const up = await uploaded(member, room, png(50, 50), "gone.png");
+    assert.ok(existsSync(filePath(up.id)) && existsSync(filePath(up.id, ".webp")));
+    const message = ackMessage(await sendWith(alice, room, { attachments: [up.id] }));
+    const deleted = ackMessage(await alice.request({ type: "delete", room, message: message.id }));
+    assert.equal(deleted.attachments, undefined);
+    assert.ok(!existsSync(filePath(up.id)), "original removed");
+    assert.ok(!existsSync(filePath(up.id, ".webp")), "thumbnail removed");
+    assert.equal((await download(server.url, member.token, up.url)).status, 404);
+    await alice.close();
+  });
+});
+
+describe("unattached uploads", () => {
+  let quick: TestServer;
+  before(async () => {
+    quick = await startServer({ UPLOAD_UNATTACHED_TTL_MS: "1000", UPLOAD_SWEEP_INTERVAL_MS: "200" });
+  });
+  after(() => quick?.stop());
+
+  test("are deleted by the uploads-sweep job after UPLOAD_UNATTACHED_TTL_MS; attached ones stay", async () => {
+    const user = await registerUser(quick.url, "sweep");
+    const room = await createRoom(quick.url, user, "private");
+    const socket = await TestSocket.connect(quick.wsUrl, user);
+    await socket.join(room);
+    const kept = (await upload(quick.url, user.token, room, Buffer.from("kept"))).body.upload!;
+    ackMessage(await socket.request({ type: "send", room, attachments: [kept.id] }));
+    const dropped = (await upload(quick.url, user.token, room, Buffer.from("dropped"))).body.upload!;
+    const where = (id: string) => path.join(quick.dataDir, "files", "uploads", id.slice(0, 2), id);
+    assert.ok(existsSync(where(dropped.id)));
+    await waitFor(() => !existsSync(where(dropped.id)), { timeoutMs: 30_000, what: "the unattached upload to be swept" });
+    assert.equal((await download(quick.url, user.token, dropped.url)).status, 404);
+    assert.ok(existsSync(where(kept.id)));
+    assert.equal((await download(quick.url, user.token, kept.url)).status, 200);
+    await socket.close();
+  });
+});
