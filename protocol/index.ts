@@ -24,6 +24,15 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_CONTENT_CHARS = 4000;
 /** Uploads one message may carry. */
 export const MAX_ATTACHMENTS = 10;
+/**
+ * Extension: the WebSocket subprotocol in which every frame, both ways, is one binary
+ * MessagePack frame with the same schema as the JSON frames. Only on such a socket may `send`
+ * carry `file` (bytes), up to MAX_INLINE_FILE_BYTES.
+ */
+export const MSGPACK_SUBPROTOCOL = "confab.v1.msgpack";
+export const MAX_INLINE_FILE_BYTES = 512 * 1024;
+/** Largest binary frame on a MessagePack socket: an inline file and the rest of its `send`. */
+export const MAX_BINARY_FRAME_BYTES = MAX_INLINE_FILE_BYTES + MAX_FRAME_BYTES;
 /** How many missed messages a `join` replays before answering with a `gap`. */
 export const REPLAY_LIMIT = 200;
 
@@ -144,9 +153,25 @@ export const SendFrame = z
       .max(MAX_ATTACHMENTS)
       .refine((ids) => new Set(ids).size === ids.length, "attachments: an upload is listed twice")
       .optional(),
+    /**
+     * Extension, MessagePack sockets only (JSON has no bytes): a small file stored exactly as an
+     * upload would be and attached to this message. `mime` is a hint; the type is sniffed.
+     */
+    file: z
+      .object({
+        name: storableText().max(255),
+        mime: z.string().max(255).optional(),
+        data: z
+          .instanceof(Uint8Array, { message: "must be bytes (MessagePack bin)" })
+          .refine((d) => d.byteLength > 0 && d.byteLength <= MAX_INLINE_FILE_BYTES, `must be 1 to ${MAX_INLINE_FILE_BYTES} bytes`),
+      })
+      .optional(),
   })
   .superRefine((frame, ctx) => {
-    if (frame.content === "" && !frame.attachments?.length) ctx.addIssue({ code: "custom", path: ["content"], message: "content is empty" });
+    if (frame.content === "" && !frame.attachments?.length && !frame.file) ctx.addIssue({ code: "custom", path: ["content"], message: "content is empty" });
+    if (frame.file && (frame.attachments?.length ?? 0) >= MAX_ATTACHMENTS) {
+      ctx.addIssue({ code: "custom", path: ["attachments"], message: `at most ${MAX_ATTACHMENTS} attachments, the file included` });
+    }
   });
 export const PingFrame = z.object({ type: z.literal("ping"), id: id.optional() });
 export const EditFrame = z.object({
@@ -437,6 +462,11 @@ export function parseClientFrame(
   } catch {
     return { ok: false, message: "frame is not valid JSON" };
   }
+  return validateClientFrame(data);
+}
+
+/** Validates an already decoded client frame (a JSON text frame, or a MessagePack binary one). */
+export function validateClientFrame(data: unknown): { ok: true; frame: ClientFrame } | { ok: false; message: string; field?: string; ref?: string } {
   const ref = typeof data === "object" && data !== null && "id" in data && typeof data.id === "string" ? data.id : undefined;
   const result = ClientFrame.safeParse(data);
   if (result.success) return { ok: true, frame: result.data };
