@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { Attachment as WireAttachment } from "@/protocol";
 
 /** Postgres's tsvector; only ever written by the database (a generated column). */
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -111,7 +112,7 @@ export const messages = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     /** Set for a private message: only sender and recipient may see it. */
     recipientId: uuid("recipient_id").references(() => users.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["text", "image", "file", "system"] }).notNull().default("text"),
+    kind: text("kind", { enum: ["text", "image", "file", "voice", "system"] }).notNull().default("text"),
     content: text("content").notNull(),
     replyTo: uuid("reply_to"),
     clientId: text("client_id").notNull(),
@@ -131,6 +132,8 @@ export const messages = pgTable(
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, content)`),
     /** Users the message mentions, resolved against the room's members when stored or edited. */
     mentions: uuid("mentions").array().notNull().default(sql`'{}'::uuid[]`),
+    /** The attached uploads as the wire shows them, written once by the commit that claims them. */
+    attachments: jsonb("attachments").$type<WireAttachment[]>(),
   },
   (t) => [
     uniqueIndex("messages_room_seq_idx").on(t.roomId, t.seq),
@@ -390,3 +393,31 @@ export const linkPreviews = pgTable("link_previews", {
   error: text("error"),
   fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Uploaded files (bytes in the FileStore under `uploads/<id[0..2]>/<id>`, a WebP thumbnail under
+ * the same key + `.webp`). `message_id` is set once, by the group commit that attaches the
+ * upload to a message. Neither it nor `room_id` is a foreign key: rows must outlive a deleted
+ * message or room until the `uploads-sweep` job has deleted their bytes too.
+ */
+export const uploads = pgTable(
+  "uploads",
+  {
+    id: uuid("id").primaryKey(),
+    roomId: uuid("room_id").notNull(),
+    uploaderId: uuid("uploader_id").notNull(),
+    messageId: uuid("message_id"),
+    /** Sanitized client file name, for display and Content-Disposition only. */
+    name: text("name").notNull(),
+    /** Bytes stored (for JPEGs: of the copy with metadata stripped). */
+    size: bigint("size", { mode: "number" }).notNull(),
+    /** Sniffed from the bytes, never the client's claim. */
+    mime: text("mime").notNull(),
+    hasThumb: boolean("has_thumb").notNull().default(false),
+    width: integer("width"),
+    height: integer("height"),
+    durationMs: integer("duration_ms"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("uploads_uploader_idx").on(t.uploaderId), index("uploads_message_idx").on(t.messageId), index("uploads_created_idx").on(t.createdAt)],
+);

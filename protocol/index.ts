@@ -22,6 +22,17 @@ export const SUPPORTED_PROTOCOLS = { min: 1, max: PROTOCOL_VERSION } as const;
 /** Largest text frame the gateway accepts; files go over HTTP upload, not the socket. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_CONTENT_CHARS = 4000;
+/** Uploads one message may carry. */
+export const MAX_ATTACHMENTS = 10;
+/**
+ * Extension: the WebSocket subprotocol in which every frame, both ways, is one binary
+ * MessagePack frame with the same schema as the JSON frames. Only on such a socket may `send`
+ * carry `file` (bytes), up to MAX_INLINE_FILE_BYTES.
+ */
+export const MSGPACK_SUBPROTOCOL = "confab.v1.msgpack";
+export const MAX_INLINE_FILE_BYTES = 512 * 1024;
+/** Largest binary frame on a MessagePack socket: an inline file and the rest of its `send`. */
+export const MAX_BINARY_FRAME_BYTES = MAX_INLINE_FILE_BYTES + MAX_FRAME_BYTES;
 /** How many missed messages a `join` replays before answering with a `gap`. */
 export const REPLAY_LIMIT = 200;
 
@@ -37,6 +48,8 @@ export const ErrorCode = {
   INTERNAL: "INTERNAL",
   /** Extension: the room was archived by a site admin and is read-only. */
   ARCHIVED: "ARCHIVED",
+  /** Extension: an upload is over MAX_UPLOAD_BYTES, the uploader's quota or the image pixel bound (HTTP 413). */
+  TOO_LARGE: "TOO_LARGE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -54,10 +67,10 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-export const MessageKind = ["text", "image", "file", "system"] as const;
+export const MessageKind = ["text", "image", "file", "voice", "system"] as const;
 export type MessageKind = (typeof MessageKind)[number];
 /** The kinds a client may send; `system` lines are written by the server alone. */
-export const ClientMessageKind = ["text", "image", "file"] as const;
+export const ClientMessageKind = ["text", "image", "file", "voice"] as const;
 
 export const RoomRole = ["owner", "admin", "moderator", "member", "guest"] as const;
 export type RoomRole = (typeof RoomRole)[number];
@@ -123,16 +136,43 @@ export function isEmoji(value: string): boolean {
 export const AuthFrame = z.object({ type: z.literal("auth"), token: storableText().min(1).max(4096) });
 export const JoinFrame = z.object({ type: z.literal("join"), id: id.optional(), room: roomId, since: seq.optional() });
 export const LeaveFrame = z.object({ type: z.literal("leave"), id: id.optional(), room: roomId });
-export const SendFrame = z.object({
-  type: z.literal("send"),
-  id,
-  room: roomId,
-  content: storableText().trim().min(1, "content is empty").max(MAX_CONTENT_CHARS),
-  kind: z.enum(ClientMessageKind).optional(),
-  to: z.string().uuid().optional(),
-  reply_to: z.string().uuid().optional(),
-  meta: storableJsonObject().optional(),
-});
+export const SendFrame = z
+  .object({
+    type: z.literal("send"),
+    id,
+    room: roomId,
+    /** May be empty (or absent) only when the message carries attachments. */
+    content: storableText().trim().max(MAX_CONTENT_CHARS).default(""),
+    kind: z.enum(ClientMessageKind).optional(),
+    to: z.string().uuid().optional(),
+    reply_to: z.string().uuid().optional(),
+    meta: storableJsonObject().optional(),
+    /** Extension: ids of the sender's own uploads to this room, each attachable once. */
+    attachments: z
+      .array(z.string().uuid())
+      .max(MAX_ATTACHMENTS)
+      .refine((ids) => new Set(ids).size === ids.length, "attachments: an upload is listed twice")
+      .optional(),
+    /**
+     * Extension, MessagePack sockets only (JSON has no bytes): a small file stored exactly as an
+     * upload would be and attached to this message. `mime` is a hint; the type is sniffed.
+     */
+    file: z
+      .object({
+        name: storableText().max(255),
+        mime: z.string().max(255).optional(),
+        data: z
+          .instanceof(Uint8Array, { message: "must be bytes (MessagePack bin)" })
+          .refine((d) => d.byteLength > 0 && d.byteLength <= MAX_INLINE_FILE_BYTES, `must be 1 to ${MAX_INLINE_FILE_BYTES} bytes`),
+      })
+      .optional(),
+  })
+  .superRefine((frame, ctx) => {
+    if (frame.content === "" && !frame.attachments?.length && !frame.file) ctx.addIssue({ code: "custom", path: ["content"], message: "content is empty" });
+    if (frame.file && (frame.attachments?.length ?? 0) >= MAX_ATTACHMENTS) {
+      ctx.addIssue({ code: "custom", path: ["attachments"], message: `at most ${MAX_ATTACHMENTS} attachments, the file included` });
+    }
+  });
 export const PingFrame = z.object({ type: z.literal("ping"), id: id.optional() });
 export const EditFrame = z.object({
   type: z.literal("edit"),
@@ -195,6 +235,22 @@ export const LinkPreview = z.object({
 });
 export type LinkPreview = z.infer<typeof LinkPreview>;
 
+/**
+ * Extension: an uploaded file as a message carries it (and as `POST /api/rooms/:id/uploads`
+ * answers it). `url` and `thumb_url` are same-origin paths readable by the room's members.
+ */
+export const Attachment = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int(),
+  mime: z.string(),
+  url: z.string(),
+  thumb_url: z.string().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  duration_ms: z.number().int().optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
 export const Message = z.object({
   id: z.string(),
   room: z.string(),
@@ -223,6 +279,8 @@ export const Message = z.object({
    * server (empty when none); optional for messages of older servers.
    */
   mentions: z.array(z.string()).optional(),
+  /** Extension: uploaded files (absent when none, or when the message was deleted). */
+  attachments: z.array(Attachment).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -450,6 +508,11 @@ export function parseClientFrame(
   } catch {
     return { ok: false, message: "frame is not valid JSON" };
   }
+  return validateClientFrame(data);
+}
+
+/** Validates an already decoded client frame (a JSON text frame, or a MessagePack binary one). */
+export function validateClientFrame(data: unknown): { ok: true; frame: ClientFrame } | { ok: false; message: string; field?: string; ref?: string } {
   const ref = typeof data === "object" && data !== null && "id" in data && typeof data.id === "string" ? data.id : undefined;
   const result = ClientFrame.safeParse(data);
   if (result.success) return { ok: true, frame: result.data };

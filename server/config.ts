@@ -147,9 +147,41 @@ const EnvSchema = z.object({
   /** How long a fetched preview is reused for every message with the same URL (failures: at most an hour). */
   LINK_PREVIEW_CACHE_TTL_MS: z.coerce.number().int().min(0).max(30 * 86_400_000).default(86_400_000),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  /** Largest file one upload may carry; beyond it the upload is answered 413 and not read further. */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).max(5 * 1024 ** 3).default(25 * 1024 * 1024),
+  /** Bytes one user may keep stored across all their uploads. */
+  UPLOAD_QUOTA_BYTES: z.coerce.number().int().min(1).default(1024 ** 3),
+  /** Uploads one user may start per minute, across instances. */
+  RATE_UPLOADS_PER_MIN: z.coerce.number().int().min(1).default(30),
+  /** Images with more pixels than this are refused before decoding (decompression bombs). */
+  MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(50_000_000),
+  /** An upload never attached to a message is deleted this long after it was made. */
+  UPLOAD_UNATTACHED_TTL_MS: z.coerce.number().int().min(1000).default(86_400_000),
+  /** How often the `uploads-sweep` job deletes unattached and orphaned uploads. */
+  UPLOAD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
+  /** Directory for uploads when S3 is not configured (default DATA_DIR/files); a shared mount serves several instances. */
+  FILES_DIR: z.string().trim().min(1).optional(),
+  /** S3-compatible object storage for uploads (else FILES_DIR); needed when instances share no directory. */
+  S3_BUCKET: z.string().trim().min(1).optional(),
+  /** For MinIO, R2, s3rver…; unset for AWS S3 itself. */
+  S3_ENDPOINT: optionalUrl(["http://", "https://"]),
+  S3_REGION: z.string().trim().min(1).default("us-east-1"),
+  /** Both or neither; neither uses the AWS SDK's default credential chain (instance roles…). */
+  S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
+  /** Path-style URLs (endpoint/bucket/key), which self-hosted S3 servers need. */
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+}).superRefine((env, ctx) => {
+  if (env.S3_ENDPOINT && !env.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "must be set when S3_ENDPOINT is" });
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({ code: "custom", path: [env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together" });
+  }
 });
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "NEXTAUTH_SECRET"> & { NEXTAUTH_SECRET: string };
+export type Config = Omit<z.infer<typeof EnvSchema>, "NEXTAUTH_SECRET" | "FILES_DIR"> & { NEXTAUTH_SECRET: string; FILES_DIR: string };
 
 export class ConfigError extends Error {}
 
@@ -186,5 +218,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   process.env.NEXTAUTH_SECRET = secret;
   const ALLOWED_ORIGINS = parsed.NEXTAUTH_URL ? [...parsed.ALLOWED_ORIGINS, new URL(parsed.NEXTAUTH_URL).origin] : parsed.ALLOWED_ORIGINS;
-  return { ...parsed, ALLOWED_ORIGINS, DATA_DIR: dataDir, NEXTAUTH_SECRET: secret };
+  const FILES_DIR = path.resolve(parsed.FILES_DIR ?? path.join(dataDir, "files"));
+  return { ...parsed, ALLOWED_ORIGINS, DATA_DIR: dataDir, FILES_DIR, NEXTAUTH_SECRET: secret };
 }

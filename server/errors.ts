@@ -17,6 +17,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   INTERNAL: 500,
   ARCHIVED: 403,
+  TOO_LARGE: 413,
 };
 
 /**

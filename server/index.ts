@@ -28,6 +28,8 @@ import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonEr
 import { setRuntime, type Runtime } from "./runtime";
 import { ArchiveSwitch } from "./archive/switch";
 import { UserValidity } from "./auth/user-validity";
+import { createFileStore } from "./files/store";
+import { routeFiles } from "./files/http";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -82,7 +84,8 @@ async function main() {
   const metricsHistory = await createMetricsHistory(metrics, config, log);
   const users = new UserValidity(database.db, config.USER_CACHE_TTL_MS);
   const archiveSwitch = new ArchiveSwitch(database.db, config.ARCHIVE_ENABLED, config.ARCHIVE_SWITCH_CACHE_MS);
-  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users, archiveSwitch };
+  const files = await createFileStore(config);
+  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users, archiveSwitch, files };
   setRuntime(runtime);
   await users.watch(bus);
   await archiveSwitch.watch(bus);
@@ -97,6 +100,7 @@ async function main() {
     await presence.close();
     await sockets.close();
     await limits.close();
+    await files.close();
     await database.close();
   };
 
@@ -133,6 +137,7 @@ async function main() {
     if (!hasDecodablePath(req.url)) return sendJsonError(res, 400, "INVALID", "the path has malformed percent-encoding");
     if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, clientAddress, req, res);
     if (req.url?.split("?")[0] === LIVENESS_PATH && req.method === "GET") return sendJson(res, 200, { ok: true });
+    if (routeFiles(req, res, runtime)) return;
     void handleRequest(req, res);
   });
   // Registered before the gateway's listener, so the Origin check sees the normalized scheme.

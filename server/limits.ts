@@ -11,7 +11,7 @@ import type { Config } from "./config";
 import { AppError } from "./errors";
 import type { Logger } from "./log";
 
-export type LimitKind = "message" | "auth" | "invite" | "room" | "search";
+export type LimitKind = "message" | "auth" | "invite" | "room" | "search" | "upload";
 
 export interface Limits {
   consume(kind: LimitKind, key: string): Promise<void>;
@@ -26,6 +26,7 @@ const MESSAGES: Record<LimitKind, string> = {
   invite: "too many attempts; wait a moment",
   room: "you are creating rooms too fast",
   search: "you are searching too fast",
+  upload: "you are uploading files too fast",
 };
 
 export async function createLimits(config: Config, log: Logger): Promise<Limits> {
@@ -56,6 +57,7 @@ export async function createLimits(config: Config, log: Logger): Promise<Limits>
     invite: make("invite", config.RATE_INVITES_PER_MIN, 60),
     room: make("room", config.RATE_ROOMS_PER_MIN, 60),
     search: make("search", config.RATE_SEARCHES_PER_MIN, 60),
+    upload: make("upload", config.RATE_UPLOADS_PER_MIN, 60),
   };
   const slow = new Map<number, RateLimiterAbstract>();
 

@@ -18,6 +18,7 @@ import type { MetricsHistory } from "./metrics-history";
 import type { PresenceStore } from "./presence";
 import type { SocketCap } from "./realtime/socket-cap";
 import type { UserValidity } from "./auth/user-validity";
+import type { FileStore } from "./files/store";
 import type { StandingCache } from "./chat/standing";
 
 export interface Runtime {
@@ -43,6 +44,8 @@ export interface Runtime {
   standing?: StandingCache;
   /** The compliance archive switch (site_settings, ARCHIVE_ENABLED as the default). */
   archiveSwitch: ArchiveSwitch;
+  /** Uploaded files' bytes: DATA_DIR/files, or S3-compatible storage. */
+  files: FileStore;
 }
 
 const KEY = Symbol.for("confab.runtime");

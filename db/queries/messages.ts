@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import type { MessageKind } from "@/protocol";
+import type { Attachment, MessageKind } from "@/protocol";
 import type { Database, Executor, Transaction } from "../client";
 import { resolveMentions, type MentionRequest } from "./mentions";
 import { archiveCursors, messageChanges, messages, roomMembers, rooms, users, type StoredLinkPreview } from "../schema";
+import { claimUploads, releaseUploads } from "./uploads";
 
 /** A message row's own columns (the sender's name is known to the caller). */
 const storedColumns = {
@@ -21,6 +22,7 @@ const storedColumns = {
   deletedAt: messages.deletedAt,
   preview: messages.preview,
   mentions: messages.mentions,
+  attachments: messages.attachments,
 };
 
 /** A deleted account's messages keep their place and read as from "deleted user". */
@@ -51,6 +53,8 @@ export type MessageRow = {
   preview: StoredLinkPreview | null;
   /** Ids of the members the message mentions (resolved when stored or edited). */
   mentions: string[];
+  /** Uploads attached by the commit that stored the message (null/absent: none). */
+  attachments?: Attachment[] | null;
 };
 
 /** A private message is visible only to its sender and recipient. */
@@ -68,15 +72,20 @@ export async function findByClientId(tx: Executor, roomId: string, senderId: str
 }
 
 /** The sender's display name is read under the lock, with their standing. */
-export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt" | "senderDisplay" | "preview" | "mentions"> & {
+export type AppendInput = Omit<MessageRow, "seq" | "createdAt" | "editedAt" | "deletedAt" | "senderDisplay" | "preview" | "mentions" | "attachments"> & {
   /** Resolved under the room lock against the members at commit time, with the batch's others in one query. */
   mentionRequest?: MentionRequest | null;
+  /** Uploads the commit claims for the message (see appendBatches); their wire form is stored. */
+  attachmentIds?: readonly string[];
 };
 
 export type AppendResult =
   | { ok: true; message: MessageRow; created: boolean }
-  /** The sender lost the right to post between the check and the commit (ban, kick, mute). */
-  | { ok: false; reason: "not_member" | "muted"; mutedUntil?: Date; muteReason?: string | null };
+  /**
+   * The sender lost the right to post between the check and the commit (ban, kick, mute), or
+   * an upload to attach was attached by a send that committed first.
+   */
+  | { ok: false; reason: "not_member" | "muted" | "attachments"; mutedUntil?: Date; muteReason?: string | null };
 
 /** Why a member's send is refused under the lock, or null when it may be stored. */
 function refusalOf(
@@ -139,6 +148,27 @@ export async function appendBatches(
   for (const row of existing) stored.set(key(row), { ...row, senderName: nameOf.get(row.senderId) ?? "", senderDisplay: displayOf.get(row.senderId) ?? null });
 
   const now = Date.now();
+  // Uploads are claimed before seqs are handed out, so a send whose upload was taken by another
+  // commit fails alone and leaves no hole: one UPDATE … WHERE message_id IS NULL for the whole
+  // round, which the row lock on each upload makes exact across instances.
+  const claimants = new Map<string, AppendInput>();
+  for (const { room, inputs } of batches) {
+    for (const input of inputs) {
+      if (!input.attachmentIds?.length || stored.has(key(input)) || claimants.has(key(input))) continue;
+      if (input.kind !== "system" && refusalOf(standing.get(pair(room, input.senderId)), now)) continue;
+      claimants.set(key(input), input);
+    }
+  }
+  const claimed = await claimUploads(tx, [...claimants.values()].flatMap((i) => i.attachmentIds!.map((upload) => ({ upload, message: i.id, sender: i.senderId, room: i.roomId }))));
+  const unclaimed = [...claimants.values()].filter((i) => (claimed.get(i.id)?.length ?? 0) !== i.attachmentIds!.length).map((i) => i.id);
+  // A send that got only some of its uploads gives those back: it is refused whole.
+  await releaseUploads(tx, unclaimed);
+  const attachmentsOf = (input: AppendInput) => {
+    if (!input.attachmentIds?.length) return null;
+    const byId = new Map((claimed.get(input.id) ?? []).map((a) => [a.id, a]));
+    return input.attachmentIds.map((id) => byId.get(id)!);
+  };
+
   const results: AppendResult[][] = [];
   // Only new messages are resolved; a retry answers with what was stored the first time.
   const asking = all.filter((i) => i.mentionRequest && !stored.has(key(i)));
@@ -173,14 +203,20 @@ export async function appendBatches(
         out.push(refusal);
         continue;
       }
+      // A retry of a claimant in the same batch fares as its original did (it was not created).
+      if (input.attachmentIds?.length && (claimants.get(k) !== input || unclaimed.includes(input.id))) {
+        out.push({ ok: false, reason: "attachments" });
+        continue;
+      }
       seq += 1;
-      const { senderName, mentionRequest: _request, ...row } = input;
+      const { senderName, mentionRequest: _request, attachmentIds: _attachmentIds, ...row } = input;
       const mentions = mentionsOf.get(k) ?? [];
-      fresh.push({ ...row, seq, mentions });
+      const attachments = attachmentsOf(input);
+      fresh.push({ ...row, seq, mentions, attachments });
       creators.set(k, out.length);
       out.push({
         ok: true,
-        message: { ...row, senderName, senderDisplay: displayOf.get(input.senderId) ?? null, seq, createdAt: new Date(now), editedAt: null, deletedAt: null, preview: null, mentions },
+        message: { ...row, senderName, senderDisplay: displayOf.get(input.senderId) ?? null, seq, createdAt: new Date(now), editedAt: null, deletedAt: null, preview: null, mentions, attachments },
         created: true,
       });
     }
@@ -282,7 +318,7 @@ export async function updateMessageContent(
 export async function tombstoneMessage(db: Database, { id, journal = null }: { id: string; journal?: Journal }) {
   await db.transaction(async (tx) => {
     const [before] = await tx.select({ roomId: messages.roomId, seq: messages.seq, content: messages.content }).from(messages).where(eq(messages.id, id)).for("update");
-    await tx.update(messages).set({ content: "", meta: null, preview: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
+    await tx.update(messages).set({ content: "", meta: null, preview: null, attachments: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
     if (journal && before) {
       await tx.insert(messageChanges).values({ roomId: before.roomId, messageId: id, seq: before.seq, kind: "delete", actorId: journal.actorId, content: before.content });
     }

@@ -19,6 +19,9 @@ import { mentionRequestOf } from "./mentions";
 import { assertCanPost, assertCanRead, assertNotArchived, assertNotMuted, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
+import { checkAttachments } from "./attachments";
+import { purgeMessageUploads } from "@/server/files/purge";
+import { findRuntime } from "@/server/runtime";
 
 type Deps = {
   db: Database;
@@ -40,6 +43,8 @@ export interface SendInput {
   to?: string;
   replyTo?: string;
   meta?: Record<string, unknown>;
+  /** Upload ids to attach (the sender's own, to this room, not attached yet). */
+  attachments?: readonly string[];
 }
 
 /**
@@ -91,6 +96,17 @@ export async function sendMessage(
       throw new AppError("NOT_FOUND", "reply_to: no such message in this room", { field: "reply_to" });
     }
   }
+  let kind = input.kind ?? "text";
+  if (input.attachments?.length) {
+    try {
+      kind = await checkAttachments(db, actor.id, room, input.attachments, input.kind);
+    } catch (err) {
+      // A retry of a send that already attached them is answered with what it stored.
+      const stored = await findByClientId(db, room.id, actor.id, input.clientId);
+      if (stored) return toWireMessage(stored);
+      throw err;
+    }
+  }
 
   const mentionRequest = await mentionRequestOf({ db, presence }, room, standing, input.content);
 
@@ -100,17 +116,19 @@ export async function sendMessage(
     senderId: actor.id,
     senderName: actor.username,
     recipientId: input.to ?? null,
-    kind: input.kind ?? "text",
+    kind,
     content: input.content,
     replyTo: input.replyTo ?? null,
     clientId: input.clientId,
     meta: input.meta ?? null,
     mentionRequest,
+    ...(input.attachments?.length ? { attachmentIds: input.attachments } : {}),
   });
   onQueued();
   const result = await appended;
   if (!result.ok) {
     if (result.reason === "not_member") throw new AppError("FORBIDDEN", "join the room before posting");
+    if (result.reason === "attachments") throw new AppError("CONFLICT", "attachments: an upload was attached to another message first", { field: "attachments" });
     assertCanPost(room, { role: membership!.role, mutedUntil: result.mutedUntil, muteReason: result.muteReason });
     throw new AppError("FORBIDDEN", "you are muted");
   }
@@ -178,6 +196,9 @@ export async function deleteMessage({ db, bus, archiveSwitch }: Pick<Deps, "db" 
   if (row.deletedAt) return toWireMessage(row);
   const wire = toWireMessage((await tombstoneMessage(db, { id: row.id, journal: (await archiveSwitch.enabled()) ? { actorId: actor.id } : null }))!);
   await publishFrame(bus, row.roomId, { type: "message_deleted", room: row.roomId, message: wire }, audienceOf(row));
+  // The file store is per process (the runtime), whichever transport called.
+  const runtime = findRuntime();
+  if (row.attachments?.length && runtime) await purgeMessageUploads(db, runtime.files, runtime.log, row.id);
   return wire;
 }
 

@@ -22,6 +22,7 @@ export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message 
     ...(reactions?.length && !row.deletedAt ? { reactions } : {}),
     ...(row.preview && !row.deletedAt ? { preview: row.preview } : {}),
     mentions: row.deletedAt ? [] : row.mentions,
+    ...(row.attachments?.length && !row.deletedAt ? { attachments: row.attachments } : {}),
   };
 }
 
@@ -39,5 +40,5 @@ export const canSee = (message: Pick<Message, "to" | "sender">, userId: string) 
  */
 export function maskBlocked(message: Message, blocked: ReadonlySet<string>): Message {
   if (message.kind === "system" || !blocked.has(message.sender)) return message;
-  return { ...message, content: "", meta: null, reactions: undefined, preview: undefined, mentions: [], blocked: true };
+  return { ...message, content: "", meta: null, reactions: undefined, preview: undefined, mentions: [], attachments: undefined, blocked: true };
 }

@@ -6,6 +6,7 @@ import { archiveJob } from "./archive";
 import { exportsExpireJob, roomExportJob } from "./exports";
 import { linkPreviewJob, linkPreviewsExpireJob } from "./link-preview";
 import { retentionJob } from "./retention";
+import { uploadsSweepJob } from "./uploads";
 import { testSleepJob } from "./test-sleep";
 import type { Metrics } from "@/server/metrics";
 import type { JobQueue, JobSettings, JobType } from "./types";
@@ -43,7 +44,7 @@ const countFailures =
  * `CONFAB_ROLE=web`. Every role enqueues the periodic ones (a singleton is enqueued once per
  * interval however many instances tick), so any mix of web and worker processes runs them.
  */
-export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" | "db" | "log" | "metrics" | "archiveSwitch" | "bus">): Promise<void> {
+export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" | "db" | "log" | "metrics" | "archiveSwitch" | "bus" | "files">): Promise<void> {
   const counted = countFailures(runtime.metrics);
   await jobs.define(counted(retentionJob(runtime)));
   await jobs.define(counted(roomExportJob(runtime)));
@@ -51,9 +52,11 @@ export async function startJobs(jobs: JobQueue, runtime: Pick<Runtime, "config" 
   await jobs.define(counted(archiveJob(runtime)));
   await jobs.define(counted(linkPreviewJob({ ...runtime, jobs })));
   await jobs.define(counted(linkPreviewsExpireJob(runtime)));
+  await jobs.define(counted(uploadsSweepJob(runtime)));
   if (runtime.config.CONFAB_TEST_JOBS) await jobs.define(counted(testSleepJob));
   jobs.every("retention", runtime.config.RETENTION_INTERVAL_MS);
   jobs.every("exports-expire", runtime.config.EXPORT_CLEANUP_INTERVAL_MS);
+  jobs.every("uploads-sweep", runtime.config.UPLOAD_SWEEP_INTERVAL_MS);
   // Always scheduled: a site admin may turn the archive on at any time, and after turning it
   // off the job still writes what was sent while it was on.
   jobs.every("archive", runtime.config.ARCHIVE_INTERVAL_MS);

@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, parseClientFrame } from "@/protocol";
+import { CloseCode, MAX_BINARY_FRAME_BYTES, MAX_FRAME_BYTES, MSGPACK_SUBPROTOCOL, PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, parseClientFrame, validateClientFrame } from "@/protocol";
 import { insertActivity } from "@/db/queries/activity";
 import { listMessages } from "@/db/queries/messages";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
@@ -22,7 +22,18 @@ import { handle, type HandlerContext } from "./handlers";
 import { HeartbeatClock } from "./heartbeat";
 import { PresenceTracker } from "@/server/presence";
 import { SITE_TOPIC } from "@/server/bus";
+import { fromMsgpack, rawLength } from "./msgpack";
 import { RoomRegistry } from "./registry";
+
+function decodeBinaryFrame(data: RawData): ReturnType<typeof validateClientFrame> {
+  let value: unknown;
+  try {
+    value = fromMsgpack(data);
+  } catch {
+    return { ok: false, message: "frame is not valid MessagePack" };
+  }
+  return validateClientFrame(value);
+}
 
 /** How long an unauthenticated socket may wait before its `auth` frame. */
 export const AUTH_TIMEOUT_MS = 10_000;
@@ -39,7 +50,10 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
   const { config, log, db } = runtime;
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_FRAME_BYTES,
+    // The larger bound is for MessagePack sockets' inline files; text sockets keep
+    // MAX_FRAME_BYTES, enforced per frame in onFrame.
+    maxPayload: MAX_BINARY_FRAME_BYTES,
+    handleProtocols: (offered) => (offered.has(MSGPACK_SUBPROTOCOL) ? MSGPACK_SUBPROTOCOL : false),
     clientTracking: false,
     // No context takeover: an idle socket keeps no zlib window, at some cost in ratio.
     perMessageDeflate: config.WS_COMPRESSION
@@ -125,7 +139,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     connections.add(conn);
     runtime.metrics.sockets.inc({ state: "pending" });
     // Frames can arrive while the credential is being verified: buffer them, in order.
-    const early: RawData[] = [];
+    const early: Array<{ data: RawData; isBinary: boolean }> = [];
     let ready = false;
 
     ws.on("pong", () => {
@@ -146,7 +160,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     });
     ws.on("message", (data, isBinary) => {
       if (!ready) {
-        early.push(data);
+        early.push({ data, isBinary });
         return;
       }
       onFrame(conn, data, isBinary, authenticated);
@@ -195,7 +209,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
         await authenticated(identity);
       }
       ready = true;
-      for (const data of early.splice(0)) onFrame(conn, data, false, authenticated);
+      for (const { data, isBinary } of early.splice(0)) onFrame(conn, data, isBinary, authenticated);
     };
     start().catch((err: unknown) => {
       log.error({ err, conn: conn.id }, "socket start-up failed");
@@ -205,11 +219,18 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
 
   function onFrame(conn: Connection, data: RawData, isBinary: boolean, authenticated: (identity: Identity) => Promise<void>): void {
     const ws = conn.socket;
-    if (isBinary) {
-      conn.sendError(new AppError("INVALID", "binary frames are not supported; send JSON text"));
+    const msgpack = ws.protocol === MSGPACK_SUBPROTOCOL;
+    if (!msgpack && rawLength(data) > MAX_FRAME_BYTES) {
+      ws.close(CloseCode.TOO_BIG, "frame too big");
       return;
     }
-    const parsed = parseClientFrame(data.toString());
+    if (isBinary !== msgpack) {
+      conn.sendError(
+        new AppError("INVALID", msgpack ? `this socket speaks ${MSGPACK_SUBPROTOCOL}: send binary MessagePack frames` : "binary frames are not supported; send JSON text"),
+      );
+      return;
+    }
+    const parsed = msgpack ? decodeBinaryFrame(data) : parseClientFrame(data.toString());
     if (!conn.identity) {
       // Only an `auth` frame may come first; a socket cannot be used anonymously.
       if (!parsed.ok || parsed.frame.type !== "auth") {

@@ -7,6 +7,7 @@ import { countMembers, getRoomById, listFirstMembers, listRoomsOfUser } from "@/
 import { getLastSeen } from "@/db/queries/users";
 import type { ClientFrame } from "@/protocol";
 import { deleteMessage, editMessage, replaySince, sendMessage } from "@/server/chat/messages";
+import { storeInlineFile } from "@/server/files/inline";
 import { react } from "@/server/chat/reactions";
 import { markDelivered, markRead } from "@/server/chat/receipts";
 import { joinRoom } from "@/server/chat/rooms";
@@ -125,6 +126,11 @@ export const handlers: HandlerTable = {
 
   async send({ runtime }, conn, frame) {
     assertJoined(conn, frame.room);
+    let attachments = frame.attachments;
+    if (frame.file) {
+      const inline = await storeInlineFile(runtime, actorOf(conn), { roomId: frame.room, clientId: frame.id, file: frame.file });
+      if (inline) attachments = [...(attachments ?? []), inline];
+    }
     // The socket's next frame starts as soon as this message holds its place in the room's group
     // commit, so one socket's burst shares a batch; its ack (or error) follows the commit.
     const arrived = performance.now();
@@ -142,7 +148,7 @@ export const handlers: HandlerTable = {
       const sent = sendMessage(
         runtime,
         actorOf(conn),
-        { clientId: frame.id, roomId: frame.room, content: frame.content, kind: frame.kind, to: frame.to, replyTo: frame.reply_to, meta: frame.meta },
+        { clientId: frame.id, roomId: frame.room, content: frame.content, kind: frame.kind, to: frame.to, replyTo: frame.reply_to, meta: frame.meta, attachments },
         () => {
           placed = true;
           // The frame timeout bounds the whole send, commit included. A commit that lands after

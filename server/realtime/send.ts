@@ -1,5 +1,6 @@
 import WebSocket from "ws";
-import type { ServerFrame } from "@/protocol";
+import { MSGPACK_SUBPROTOCOL, type ServerFrame } from "@/protocol";
+import { toMsgpack } from "./msgpack";
 
 /** A socket whose peer reads slower than we write is dropped instead of growing memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -19,6 +20,8 @@ export function sendFrame(socket: WebSocket, frame: ServerFrame | Encoded): void
     socket.close(1013, "client is not reading; reconnect");
     return;
   }
-  if (Buffer.isBuffer(frame)) socket.send(frame, { binary: false });
+  // A MessagePack socket gets every frame as binary; broadcasts were encoded once as JSON.
+  if (socket.protocol === MSGPACK_SUBPROTOCOL) socket.send(toMsgpack(frame), { binary: true });
+  else if (Buffer.isBuffer(frame)) socket.send(frame, { binary: false });
   else socket.send(typeof frame === "string" ? frame : encodeFrame(frame));
 }
