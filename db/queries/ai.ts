@@ -24,12 +24,15 @@ export async function addBotMember(db: Executor, { roomId, userId }: { roomId: s
   await db.insert(roomMembers).values({ roomId, userId, role: "member" }).onConflictDoNothing();
 }
 
-/** Ids of the room's replies still marked streaming, oldest first (a partial index serves it). */
-export async function listStreamingIds(db: Executor, { roomId }: { roomId: string }): Promise<string[]> {
+/**
+ * Ids of the room's replies still marked streaming, oldest first (a partial index serves it).
+ * Only the assistant's: a person's `meta` is theirs to fill and proves nothing.
+ */
+export async function listStreamingIds(db: Executor, { roomId, botId }: { roomId: string; botId: string }): Promise<string[]> {
   const rows = await db
     .select({ id: messages.id })
     .from(messages)
-    .where(and(eq(messages.roomId, roomId), sql`(${messages.meta}->>'streaming') = 'true'`))
+    .where(and(eq(messages.roomId, roomId), eq(messages.senderId, botId), sql`(${messages.meta}->>'streaming') = 'true'`))
     .orderBy(messages.seq);
   return rows.map((r) => r.id);
 }

@@ -195,7 +195,7 @@ export class AiService {
    * on reaches the subscriber live. Works on any instance.
    */
   async streamingSnapshot(roomId: string): Promise<StreamingSnapshot[]> {
-    const ids = new Set(await listStreamingIds(this.runtime.db, { roomId }));
+    const ids = new Set(await listStreamingIds(this.runtime.db, { roomId, botId: this.bot.id }));
     for (const generation of this.generations.values()) if (generation.room.id === roomId && generation.reply) ids.add(generation.reply.id);
     const snapshots = await Promise.all([...ids].map((id) => this.snapshotOf(roomId, id)));
     return snapshots.filter((s): s is StreamingSnapshot => s !== null).sort((a, b) => a.message.seq - b.message.seq);
@@ -232,7 +232,7 @@ export class AiService {
       this.signal(roomId, { op: "snapshot_request", message: messageId, request });
     });
     const row = await getMessageById(this.runtime.db, { id: messageId });
-    if (!row || row.deletedAt) return null;
+    if (!row || row.deletedAt || row.senderId !== this.bot.id) return null;
     const stored = toWireMessage(row);
     if (answer) {
       if (!answer.streaming) return null;

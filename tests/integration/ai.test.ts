@@ -325,10 +325,10 @@ describe("the room switch and the account", () => {
   });
 });
 
-describe("a provider that stalls", () => {
+describe("a provider that stalls, and the AI rate limit", () => {
   let slow: TestServer;
   before(async () => {
-    slow = await startServer({ ...aiEnv(), AI_TIMEOUT_MS: "500" });
+    slow = await startServer({ ...aiEnv(), AI_TIMEOUT_MS: "500", RATE_AI_PER_MIN: "2" });
   });
   after(() => slow.stop());
 
@@ -346,5 +346,25 @@ describe("a provider that stalls", () => {
     assert.equal(meta.reason, "timeout");
     assert.equal(typeof meta.note, "string");
     assert.equal(await (await fixture.request("stall")).ended, "aborted");
+  });
+
+  test("RATE_AI_PER_MIN bounds a user's requests: beyond it the send is refused and nothing is stored", async () => {
+    const user = await registerUser(slow.url, "fay");
+    const room = await createRoom(slow.url, user);
+    const socket = await connect(user, slow);
+    await socket.join(room);
+    for (const tag of ["rate1", "rate2"]) {
+      fixture.script(tag, { chunks: ["ok"] });
+      const request = await ask(socket, room, `@assistant once more [t:${tag}]`);
+      await finalOf(socket, (await replyTo(socket, request.id)).id);
+    }
+    const refused = await socket.request({ type: "send", room, content: "@assistant and again [t:rate3]" });
+    assert.equal(refused.type, "error", JSON.stringify(refused));
+    assert.equal((refused as Frame<"error">).code, "RATE_LIMITED");
+    assert.equal(typeof (refused as Frame<"error">).retry_after_ms, "number");
+    // Messages that do not ask the assistant are not charged.
+    await ask(socket, room, "plain words");
+    const history = await api<{ messages: Message[] }>(slow.url, "GET", `/api/rooms/${room}/messages`, { token: user.token });
+    assert.ok(!history.body.messages.some((m) => m.content.includes("[t:rate3]")));
   });
 });
