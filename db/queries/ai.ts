@@ -19,9 +19,10 @@ export async function ensureBotUser(db: Executor, { id, username }: { id: string
   return row;
 }
 
-/** Makes the assistant a plain member of the room (nothing when it is one already). */
-export async function addBotMember(db: Executor, { roomId, userId }: { roomId: string; userId: string }): Promise<void> {
-  await db.insert(roomMembers).values({ roomId, userId, role: "member" }).onConflictDoNothing();
+/** Makes the assistant a plain member of the room; true when it was not one before. */
+export async function addBotMember(db: Executor, { roomId, userId }: { roomId: string; userId: string }): Promise<boolean> {
+  const rows = await db.insert(roomMembers).values({ roomId, userId, role: "member" }).onConflictDoNothing().returning({ userId: roomMembers.userId });
+  return rows.length > 0;
 }
 
 /**

@@ -102,15 +102,21 @@ export class AiService {
   /** Makes the assistant a member where it is enabled (once per room and process). */
   async ensureMember(room: GenerationRoom): Promise<void> {
     if (!this.enabledIn(room) || this.memberOf.has(room.id)) return;
-    await addBotMember(this.runtime.db, { roomId: room.id, userId: this.bot.id });
+    const added = await addBotMember(this.runtime.db, { roomId: room.id, userId: this.bot.id });
     this.memberOf.add(room.id);
+    if (added) await this.announce(room.id, "joined");
+  }
+
+  /** Member lists update live (no system line: the assistant's presence is the room's setting). */
+  private announce(roomId: string, event: "joined" | "left"): Promise<void> {
+    return publishFrame(this.runtime.bus, roomId, { type: "member", room: roomId, user: { id: this.bot.id, username: this.bot.username }, event });
   }
 
   /** An admin changed the room's settings: the assistant joins or leaves accordingly. */
   async settingsChanged(room: GenerationRoom): Promise<void> {
     this.memberOf.delete(room.id);
     if (this.enabledIn(room)) return this.ensureMember(room);
-    await removeMember(this.runtime.db, { roomId: room.id, userId: this.bot.id });
+    if (await removeMember(this.runtime.db, { roomId: room.id, userId: this.bot.id })) await this.announce(room.id, "left");
     for (const generation of this.generations.values()) {
       if (generation.room.id === room.id) generation.stop("cancelled", "The assistant was turned off in this room.", "disabled");
     }
@@ -130,11 +136,9 @@ export class AiService {
     if (!taken.ok) {
       // The same request resent (its ack was lost): it is stored or being stored; answer it, start nothing.
       if (taken.holder.room === room.id && taken.holder.client === input.clientId) return null;
-      const running = taken.holder.reply ?? taken.holder.request;
-      throw new AppError(
-        "CONFLICT",
-        `@${this.bot.username} is still answering your previous request${running ? ` (message ${running})` : ""}; wait for it or cancel it`,
-      );
+      const { request, reply } = taken.holder;
+      const running = reply ? ` (reply ${reply} to message ${request})` : request ? ` (message ${request})` : "";
+      throw new AppError("CONFLICT", `@${this.bot.username} is still answering your previous request${running}; wait for it or cancel it`);
     }
     const release = () => void this.locks.release(actor.id, holder.client).catch((err: unknown) => this.runtime.log.warn({ err }, "ai: releasing a lock failed"));
     try {

@@ -191,6 +191,7 @@ describe("one generation per user, and cancel", () => {
     assert.equal(second.type, "error", JSON.stringify(second));
     assert.equal((second as Frame<"error">).code, "CONFLICT");
     assert.match((second as Frame<"error">).message, new RegExp(reply.id));
+    assert.match((second as Frame<"error">).message, new RegExp(request.id));
 
     const from = b!.frames.length;
     const cancelled = await a!.request({ type: "cancel", room, message: reply.id });
@@ -302,6 +303,7 @@ describe("the room switch and the account", () => {
     assert.equal(off.status, 200, JSON.stringify(off.body));
     assert.equal(off.body.settings.assistant, false);
     assert.ok(!off.body.members.some((m) => m.id === bot.user));
+    await a!.next((f) => f.type === "member" && f.user.id === bot.user && f.event === "left");
     await ask(a!, room, `@${bot.name} anyone? [t:off]`);
     // Had that started a generation, this one would be refused with CONFLICT.
     const other = await roomWith(alice);
