@@ -20,6 +20,7 @@ let bot: { name: string; user: string };
 let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
+let siteAdmin: TestUser;
 const sockets: TestSocket[] = [];
 
 const aiEnv = () => ({
@@ -33,7 +34,7 @@ const aiEnv = () => ({
 before(async () => {
   fixture = await AiFixture.start();
   server = await startServer(aiEnv());
-  await registerUser(server.url, "siteadmin");
+  siteAdmin = await registerUser(server.url, "siteadmin");
   [alice, bob, carol] = await Promise.all([registerUser(server.url, "alice"), registerUser(server.url, "bob"), registerUser(server.url, "carol")]);
   const me = await api<{ assistant: { enabled: boolean; name: string; user: string } }>(server.url, "GET", "/api/me", { token: alice.token });
   assert.equal(me.body.assistant.enabled, true);
@@ -313,9 +314,13 @@ describe("the room switch and the account", () => {
     assert.ok(!fixture.requests.some((r) => r.tag === "off"));
   });
 
-  test("the assistant's account cannot sign in", async () => {
+  test("the assistant's account cannot sign in, nor be registered, nor count as the site's first user", async () => {
     const res = await api(server.url, "POST", "/api/token", { body: { username: bot.name, password: "!bot" } });
     assert.equal(res.status, 401);
+    const taken = await api(server.url, "POST", "/api/register", { body: { username: bot.name, password: "a long password" } });
+    assert.equal(taken.status, 409);
+    const me = await api<{ site_admin: boolean }>(server.url, "GET", "/api/me", { token: siteAdmin.token });
+    assert.equal(me.body.site_admin, true, "the first person registered administers the site");
   });
 
   test("the metrics", async () => {
