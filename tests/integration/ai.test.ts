@@ -294,6 +294,11 @@ describe("what the prompt holds", () => {
 
 describe("the room switch and the account", () => {
   test("with the assistant turned off a mention starts nothing, and it is no longer a member", async () => {
+    const created = await api<{ id: string; members: Array<{ id: string }> }>(server.url, "POST", "/api/rooms", {
+      token: alice.token,
+      body: { name: `r${randomUUID().slice(0, 8)}`, visibility: "public" },
+    });
+    assert.ok(created.body.members.some((m) => m.id === bot.user), "a member of a new room from the start");
     const { room, sockets: [a] } = await roomWith(alice);
     const detail = await api<{ members: Array<{ id: string }> }>(server.url, "GET", `/api/rooms/${room}`, { token: alice.token });
     assert.ok(detail.body.members.some((m) => m.id === bot.user), "a member where enabled");
