@@ -102,6 +102,8 @@ export const RoomSettings = z
     system_joins: z.boolean(),
     /** Whether moderators and above may mention everyone with `@room` (default true). */
     room_mentions: z.boolean(),
+    /** Whether the AI assistant answers `@<AI_NAME>` here (default true when AI is configured; docs/ai.md). */
+    assistant: z.boolean(),
   })
   .partial();
 export type RoomSettings = z.infer<typeof RoomSettings>;

@@ -30,6 +30,7 @@ import { ArchiveSwitch } from "./archive/switch";
 import { UserValidity } from "./auth/user-validity";
 import { createFileStore } from "./files/store";
 import { routeFiles } from "./files/http";
+import { AiService } from "./ai/service";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -90,10 +91,12 @@ async function main() {
   await users.watch(bus);
   await archiveSwitch.watch(bus);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
+  runtime.ai = await AiService.start(runtime);
   await startJobs(jobs, runtime);
   log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage and bus ready");
 
   const closeDependencies = async () => {
+    await runtime.ai?.close();
     await jobs.close();
     await metricsHistory.close();
     await bus.close();

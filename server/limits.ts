@@ -11,7 +11,7 @@ import type { Config } from "./config";
 import { AppError } from "./errors";
 import type { Logger } from "./log";
 
-export type LimitKind = "message" | "auth" | "invite" | "room" | "search" | "upload";
+export type LimitKind = "message" | "auth" | "invite" | "room" | "search" | "upload" | "ai";
 
 export interface Limits {
   consume(kind: LimitKind, key: string): Promise<void>;
@@ -27,6 +27,7 @@ const MESSAGES: Record<LimitKind, string> = {
   room: "you are creating rooms too fast",
   search: "you are searching too fast",
   upload: "you are uploading files too fast",
+  ai: "you are asking the assistant too often; wait a moment",
 };
 
 export async function createLimits(config: Config, log: Logger): Promise<Limits> {
@@ -58,6 +59,7 @@ export async function createLimits(config: Config, log: Logger): Promise<Limits>
     room: make("room", config.RATE_ROOMS_PER_MIN, 60),
     search: make("search", config.RATE_SEARCHES_PER_MIN, 60),
     upload: make("upload", config.RATE_UPLOADS_PER_MIN, 60),
+    ai: make("ai", config.RATE_AI_PER_MIN, 60),
   };
   const slow = new Map<number, RateLimiterAbstract>();
 
@@ -107,6 +109,7 @@ export const FRAME_BUDGETS = {
   ping: { burst: 20, perSecond: 5 },
   watch: { burst: 20, perSecond: 2 },
   unwatch: { burst: 20, perSecond: 2 },
+  cancel: { burst: 10, perSecond: 2 },
 } as const satisfies Record<ClientFrame["type"], Budget>;
 
 export type FrameKind = keyof typeof FRAME_BUDGETS;

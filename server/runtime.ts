@@ -20,6 +20,7 @@ import type { SocketCap } from "./realtime/socket-cap";
 import type { UserValidity } from "./auth/user-validity";
 import type { FileStore } from "./files/store";
 import type { StandingCache } from "./chat/standing";
+import type { AiService } from "./ai/service";
 
 export interface Runtime {
   config: Config;
@@ -46,6 +47,8 @@ export interface Runtime {
   archiveSwitch: ArchiveSwitch;
   /** Uploaded files' bytes: DATA_DIR/files, or S3-compatible storage. */
   files: FileStore;
+  /** The AI assistant; undefined while AI_BASE_URL is unset (docs/ai.md). */
+  ai?: AiService;
 }
 
 const KEY = Symbol.for("confab.runtime");

@@ -13,6 +13,7 @@ import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
 import type { PresenceStore } from "@/server/presence";
+import type { AiService } from "@/server/ai/service";
 import type { AppendQueue } from "./append-queue";
 import { previewAfterEdit, queuePreview, type PreviewDeps } from "./link-previews";
 import { mentionRequestOf } from "./mentions";
@@ -32,6 +33,8 @@ type Deps = {
   metrics: Metrics;
   archiveSwitch: Pick<ArchiveSwitch, "enabled">;
   presence: PresenceStore;
+  /** The assistant, when configured: a message mentioning it starts a reply (server/ai). */
+  ai?: Pick<AiService, "reserve">;
 } & Pick<PreviewDeps, "jobs" | "config">;
 type Actor = { id: string; username: string };
 
@@ -56,7 +59,7 @@ export interface SendInput {
  * one waits for its batch, and its sends still commit in the order they arrived.
  */
 export async function sendMessage(
-  { db, bus, log, limits, appends, metrics, presence, jobs, config }: Deps,
+  { db, bus, log, limits, appends, metrics, presence, jobs, config, ai }: Deps,
   actor: Actor,
   input: SendInput,
   onQueued: () => void = () => {},
@@ -110,6 +113,8 @@ export async function sendMessage(
 
   const mentionRequest = await mentionRequestOf({ db, presence }, room, standing, input.content);
 
+  // Checked before storing: a second request while the user's reply runs is refused, not stored.
+  const reservation = (await ai?.reserve(actor, room, input)) ?? null;
   const appended = appends.append({
     id: randomUUID(),
     roomId: room.id,
@@ -125,8 +130,12 @@ export async function sendMessage(
     ...(input.attachments?.length ? { attachmentIds: input.attachments } : {}),
   });
   onQueued();
-  const result = await appended;
+  const result = await appended.catch((err: unknown) => {
+    reservation?.release();
+    throw err;
+  });
   if (!result.ok) {
+    reservation?.release();
     if (result.reason === "not_member") throw new AppError("FORBIDDEN", "join the room before posting");
     if (result.reason === "attachments") throw new AppError("CONFLICT", "attachments: an upload was attached to another message first", { field: "attachments" });
     assertCanPost(room, { role: membership!.role, mutedUntil: result.mutedUntil, muteReason: result.muteReason });
@@ -144,6 +153,7 @@ export async function sendMessage(
     );
     queuePreview({ jobs, log, config }, wire);
   }
+  reservation?.stored(wire, result.created);
   return wire;
 }
 

@@ -28,6 +28,7 @@ import { assertCanRead, canJoin, type Standing } from "./permissions";
 import { assertRoomNameFree, nameConflict } from "./room-names";
 import { standingCache } from "./standing";
 import { postSystemMessage, type SystemDeps } from "./system-messages";
+import type { AiService } from "@/server/ai/service";
 
 type Deps = { db: Database; bus: Bus };
 type Actor = { id: string; username: string };
@@ -38,7 +39,7 @@ type Actor = { id: string; username: string };
  * requests of one user cannot both pass the count.
  */
 export async function createRoom(
-  { db, bus, limits, config }: Deps & { limits: Limits; config: Pick<Config, "MAX_ROOMS_PER_USER"> },
+  { db, bus, limits, config, ai }: Deps & { limits: Limits; config: Pick<Config, "MAX_ROOMS_PER_USER">; ai?: Pick<AiService, "ensureMember" | "bot"> },
   actor: Actor,
   input: { name: string; visibility: "public" | "private"; topic?: string },
 ): Promise<RoomDetail> {
@@ -55,7 +56,13 @@ export async function createRoom(
     return row;
   });
   await announceRoomAdded(bus, actor.id, room);
-  return { ...summary(room), role: "owner", settings: room.settings, members: [{ id: actor.id, username: actor.username, role: "owner" }], created_at: room.createdAt.toISOString() };
+  const members: RoomDetail["members"] = [{ id: actor.id, username: actor.username, role: "owner" }];
+  // The assistant (server/ai) is a member of every room where it is enabled, from the start.
+  if (ai) {
+    await ai.ensureMember(room);
+    members.push({ id: ai.bot.id, username: ai.bot.username, role: "member" });
+  }
+  return { ...summary(room), role: "owner", settings: room.settings, members, created_at: room.createdAt.toISOString() };
 }
 
 export async function listRooms({ db }: Deps, actor: Actor, { scope, q }: { scope?: "mine" | "public"; q?: string }) {

@@ -23,6 +23,8 @@ export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message 
     ...(row.preview && !row.deletedAt ? { preview: row.preview } : {}),
     mentions: row.deletedAt ? [] : row.mentions,
     ...(row.attachments?.length && !row.deletedAt ? { attachments: row.attachments } : {}),
+    // The assistant's replies record in meta whether they are still streaming (server/ai).
+    ...(row.kind !== "system" && typeof row.meta?.streaming === "boolean" ? { streaming: row.meta.streaming } : {}),
   };
 }
 
