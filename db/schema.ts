@@ -40,6 +40,8 @@ export const users = pgTable(
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     /** Shown instead of the username where set (1–64 chars, trimmed); null shows the username. */
     displayName: text("display_name"),
+    /** The AI assistant's account (server/ai): a member of rooms, never signs in. */
+    bot: boolean("bot").notNull().default(false),
   },
   (t) => [uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`)],
 );
@@ -109,6 +111,8 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex("messages_room_seq_idx").on(t.roomId, t.seq),
     uniqueIndex("messages_idempotency_idx").on(t.roomId, t.senderId, t.clientId),
+    /** The assistant's replies still streaming (server/ai): found per room by joiners' catch-up. */
+    index("messages_streaming_idx").on(t.roomId).where(sql`(${t.meta}->>'streaming') = 'true'`),
   ],
 );
 

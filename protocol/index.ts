@@ -154,6 +154,12 @@ export const ReactFrame = z.object({
   emoji: z.string().refine(isEmoji, "emoji must be a single emoji"),
   op: z.enum(["add", "remove"]),
 });
+/**
+ * Extension (docs/ai.md): stop the assistant's reply `message` (or the reply to the request
+ * `message`). The requester and moderators may; answered with `ack`, then `message_updated`
+ * with `meta.finish: "cancelled"`.
+ */
+export const CancelFrame = z.object({ type: z.literal("cancel"), id, room: roomId, message: z.string().uuid() });
 export const PresenceStatus = ["online", "idle", "away", "dnd"] as const;
 /**
  * Extension: follow rooms without joining them (default: every room of the user). Answered
@@ -180,6 +186,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
   PresenceFrame,
   WatchFrame,
   UnwatchFrame,
+  CancelFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -206,6 +213,11 @@ export const Message = z.object({
   /** Extension: the sender is blocked by the viewer; content is withheld. */
   blocked: z.boolean().optional(),
   reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(z.string()) })).optional(),
+  /**
+   * Extension: the assistant's reply is still being generated; `delta` frames extend `content`
+   * until a `message_updated` with `streaming: false` carries the final text (docs/ai.md).
+   */
+  streaming: z.boolean().optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -358,6 +370,19 @@ export const ProfileFrame = z.object({
   room: z.string().optional(),
   user: z.object({ id: z.string(), username: z.string(), display_name: z.string().nullable() }),
 });
+/**
+ * Extension: the next piece of a streaming message's text. `index` counts from 0 per message,
+ * gap-free; `text` is appended to the content the socket has (which covers every index below
+ * the first delta it is sent). `seq` is the message's seq (SSE ids are `<seq>.<index>`).
+ */
+export const DeltaFrame = z.object({
+  type: z.literal("delta"),
+  room: z.string(),
+  message: z.string(),
+  seq: z.number().int(),
+  index: z.number().int().nonnegative(),
+  text: z.string(),
+});
 export const PongFrame = z.object({ type: z.literal("pong"), ref: z.string().optional(), ts: z.number() });
 export const ErrorFrame = z.object({
   type: z.literal("error"),
@@ -390,6 +415,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   UnreadFrame,
   RoomActivityFrame,
   ProfileFrame,
+  DeltaFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

@@ -94,6 +94,8 @@ export const RoomSettings = z
     guests_can_post: z.boolean(),
     /** Whether joins and leaves are written to history as system lines (default true); big rooms turn it off. */
     system_joins: z.boolean(),
+    /** Whether the AI assistant answers `@<AI_NAME>` here (default true when AI is configured; docs/ai.md). */
+    assistant: z.boolean(),
   })
   .partial();
 export type RoomSettings = z.infer<typeof RoomSettings>;

@@ -133,6 +133,32 @@ const EnvSchema = z.object({
     .default("off")
     .transform((v) => v === "on" || v === "true" || v === "1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  // ---- The AI assistant (docs/ai.md): off unless AI_BASE_URL names an OpenAI-compatible API.
+  /** Base URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
+  AI_BASE_URL: optionalUrl(["http://", "https://"]).refine((v) => v === undefined || URL.canParse(v), { message: "must be a URL" }),
+  AI_API_KEY: z.string().optional(),
+  /** The model asked for; required with AI_BASE_URL. */
+  AI_MODEL: z.string().trim().min(1).max(200).optional(),
+  /** The assistant's username: members call it with `@<AI_NAME>`. */
+  AI_NAME: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z0-9_.-]{3,32}$/, "must be 3–32 letters, digits, '_', '.' or '-'")
+    .default("assistant"),
+  AI_SYSTEM_PROMPT: z.string().max(20_000).optional(),
+  AI_MAX_TOKENS: z.coerce.number().int().min(1).max(1_000_000).default(1024),
+  /** Longest wait for the provider's next chunk (the first included) before the reply ends with an error. */
+  AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Messages of the room's recent history in the prompt. */
+  AI_CONTEXT_MESSAGES: z.coerce.number().int().min(1).max(200).default(30),
+  /** Requests to the assistant one user may make per minute, across instances. */
+  RATE_AI_PER_MIN: z.coerce.number().int().min(1).default(10),
+  /** A generation nobody watches (requester without a socket, nobody in the room) this long is cancelled. */
+  AI_IDLE_CANCEL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** How often a streaming reply's text so far is written to its message row. */
+  AI_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+}).superRefine((env, ctx) => {
+  if (env.AI_BASE_URL && !env.AI_MODEL) ctx.addIssue({ code: "custom", path: ["AI_MODEL"], message: "is required when AI_BASE_URL is set" });
 });
 
 export type Config = Omit<z.infer<typeof EnvSchema>, "NEXTAUTH_SECRET"> & { NEXTAUTH_SECRET: string };

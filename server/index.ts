@@ -29,6 +29,7 @@ import { applySecurityHeaders, hasDecodablePath, normalizeForwarding, sendJsonEr
 import { setRuntime, type Runtime } from "./runtime";
 import { ArchiveSwitch } from "./archive/switch";
 import { UserValidity } from "./auth/user-validity";
+import { AiService } from "./ai/service";
 
 // server/index.ts under tsx, dist/server.mjs compiled: the project root is one level up either way.
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -88,10 +89,12 @@ async function main() {
   await users.watch(bus);
   await archiveSwitch.watch(bus);
   await promoteSiteAdmins(database.db, { usernames: config.SITE_ADMINS });
+  runtime.ai = await AiService.start(runtime);
   await startJobs(jobs, runtime);
   log.info({ storage: database.driver, bus: bus.kind, jobs: jobs.kind, role: config.CONFAB_ROLE }, "storage and bus ready");
 
   const closeDependencies = async () => {
+    await runtime.ai?.close();
     await jobs.close();
     await metricsHistory.close();
     await bus.close();

@@ -11,7 +11,7 @@ import type { Config } from "./config";
 import { AppError } from "./errors";
 import type { Logger } from "./log";
 
-export type LimitKind = "message" | "auth" | "invite" | "room";
+export type LimitKind = "message" | "auth" | "invite" | "room" | "ai";
 
 export interface Limits {
   consume(kind: LimitKind, key: string): Promise<void>;
@@ -25,6 +25,7 @@ const MESSAGES: Record<LimitKind, string> = {
   auth: "too many attempts; wait a moment",
   invite: "too many attempts; wait a moment",
   room: "you are creating rooms too fast",
+  ai: "you are asking the assistant too often; wait a moment",
 };
 
 export async function createLimits(config: Config, log: Logger): Promise<Limits> {
@@ -54,6 +55,7 @@ export async function createLimits(config: Config, log: Logger): Promise<Limits>
     auth: make("auth", config.RATE_AUTH_PER_MIN, 60),
     invite: make("invite", config.RATE_INVITES_PER_MIN, 60),
     room: make("room", config.RATE_ROOMS_PER_MIN, 60),
+    ai: make("ai", config.RATE_AI_PER_MIN, 60),
   };
   const slow = new Map<number, RateLimiterAbstract>();
 
@@ -103,6 +105,7 @@ export const FRAME_BUDGETS = {
   ping: { burst: 20, perSecond: 5 },
   watch: { burst: 20, perSecond: 2 },
   unwatch: { burst: 20, perSecond: 2 },
+  cancel: { burst: 10, perSecond: 2 },
 } as const satisfies Record<ClientFrame["type"], Budget>;
 
 export type FrameKind = keyof typeof FRAME_BUDGETS;

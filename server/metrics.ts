@@ -49,6 +49,23 @@ export function createMetrics(queuedJobs: () => Promise<number> = async () => 0)
         this.set(await queuedJobs().catch(() => 0));
       },
     }),
+    // The assistant (server/ai): time to first token is the latency users feel.
+    aiTtft: new Histogram({
+      name: "confab_ai_ttft_seconds",
+      help: "From an assistant request's commit to the provider's first token",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    }),
+    aiGeneration: new Histogram({
+      name: "confab_ai_generation_seconds",
+      help: "From an assistant request's commit to its reply's last token, by finish",
+      labelNames: ["finish"] as const,
+      buckets: [0.1, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    aiTokens: new Counter({ name: "confab_ai_tokens_total", help: "Tokens the provider reported, by kind (prompt, completion)", labelNames: ["kind"] as const, registers: [registry] }),
+    aiErrors: new Counter({ name: "confab_ai_errors_total", help: "Generations that ended in an error, by reason", labelNames: ["reason"] as const, registers: [registry] }),
+    aiActive: new Gauge({ name: "confab_ai_active_generations", help: "Assistant generations running on this instance", registers: [registry] }),
     errors: new Counter({ name: "confab_errors_total", help: "Errors answered to clients, by code and transport", labelNames: ["code", "transport"] as const, registers: [registry] }),
   };
   return m;

@@ -19,6 +19,7 @@ import type { PresenceStore } from "./presence";
 import type { SocketCap } from "./realtime/socket-cap";
 import type { UserValidity } from "./auth/user-validity";
 import type { StandingCache } from "./chat/standing";
+import type { AiService } from "./ai/service";
 
 export interface Runtime {
   config: Config;
@@ -43,6 +44,8 @@ export interface Runtime {
   standing?: StandingCache;
   /** The compliance archive switch (site_settings, ARCHIVE_ENABLED as the default). */
   archiveSwitch: ArchiveSwitch;
+  /** The AI assistant; undefined while AI_BASE_URL is unset (docs/ai.md). */
+  ai?: AiService;
 }
 
 const KEY = Symbol.for("confab.runtime");

@@ -77,10 +77,10 @@ export async function getLastSeen(db: Executor, { ids }: { ids: string[] }): Pro
   return new Map(rows.map((r) => [r.id, r.lastSeenAt]));
 }
 
-/** Makes the site's earliest user its administrator; only one user can be the earliest. */
+/** Makes the site's earliest user its administrator; only one user can be the earliest (the assistant's account does not count). */
 export async function promoteIfFirstUser(db: Executor, { id }: { id: string }) {
   await db.execute(sql`update users set site_admin = true
-    where id = ${id} and id = (select id from users order by created_at, id limit 1)`);
+    where id = ${id} and id = (select id from users where not bot order by created_at, id limit 1)`);
 }
 
 /** Promotes the named users (config SITE_ADMINS) to site administrators. */

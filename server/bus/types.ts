@@ -1,4 +1,5 @@
 import type { Message, ServerFrame } from "@/protocol";
+import type { AiSignal } from "@/server/ai/signals";
 
 /**
  * What travels between instances. The bus only says "something happened"; the database is
@@ -27,7 +28,9 @@ export type BusEvent =
    */
   | { type: "user_revoked"; user: string; close: boolean }
   /** A site admin changed a site setting (site topic): drop the cached value (server/archive/switch.ts). */
-  | { type: "site_setting"; key: string };
+  | { type: "site_setting"; key: string }
+  /** Between the assistant's instances (AI topic): cancel, catch-up snapshots, idle checks. */
+  | { type: "ai"; room: string; signal: AiSignal };
 
 export type EvictReason = "left" | "kicked" | "banned";
 

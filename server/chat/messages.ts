@@ -11,12 +11,23 @@ import type { ArchiveSwitch } from "@/server/archive/switch";
 import type { Limits } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
+import type { AiService } from "@/server/ai/service";
 import type { AppendQueue } from "./append-queue";
 import { assertCanPost, assertCanRead, assertNotArchived, assertNotMuted, canDeleteMessage, canEditMessage, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom, maskBlocked, toWireMessage } from "./wire";
 
-type Deps = { db: Database; bus: Bus; log: Logger; limits: Limits; appends: AppendQueue; metrics: Metrics; archiveSwitch: Pick<ArchiveSwitch, "enabled"> };
+type Deps = {
+  db: Database;
+  bus: Bus;
+  log: Logger;
+  limits: Limits;
+  appends: AppendQueue;
+  metrics: Metrics;
+  archiveSwitch: Pick<ArchiveSwitch, "enabled">;
+  /** The assistant, when configured: a message mentioning it starts a reply (server/ai). */
+  ai?: Pick<AiService, "reserve">;
+};
 type Actor = { id: string; username: string };
 
 export interface SendInput {
@@ -46,7 +57,7 @@ export async function sendMessage(deps: Deps, actor: Actor, input: SendInput, on
  * stored by an earlier attempt with the same client id (REST answers 201 or 200).
  */
 export async function storeMessage(
-  { db, bus, log, limits, appends, metrics }: Deps,
+  { db, bus, log, limits, appends, metrics, ai }: Deps,
   actor: Actor,
   input: SendInput,
   onQueued: () => void = () => {},
@@ -84,6 +95,8 @@ export async function storeMessage(
     }
   }
 
+  // Checked before storing: a second request while the user's reply runs is refused, not stored.
+  const reservation = (await ai?.reserve(actor, room, input)) ?? null;
   const appended = appends.append({
     id: randomUUID(),
     roomId: room.id,
@@ -97,8 +110,12 @@ export async function storeMessage(
     meta: input.meta ?? null,
   });
   onQueued();
-  const result = await appended;
+  const result = await appended.catch((err: unknown) => {
+    reservation?.release();
+    throw err;
+  });
   if (!result.ok) {
+    reservation?.release();
     if (result.reason === "not_member") throw new AppError("FORBIDDEN", "join the room before posting");
     assertCanPost(room, { role: membership!.role, mutedUntil: result.mutedUntil, muteReason: result.muteReason });
     throw new AppError("FORBIDDEN", "you are muted");
@@ -114,6 +131,7 @@ export async function storeMessage(
       (err: unknown) => log.error({ err, room: room.id, message: wire.id }, "publish failed after commit"),
     );
   }
+  reservation?.stored(wire, result.created);
   return { message: wire, created: result.created };
 }
 

@@ -9,19 +9,28 @@ import type { ServerFrameOf } from "@/protocol";
 import { publishFrame, publishToUser, type Bus } from "@/server/bus";
 import { notFound } from "@/server/errors";
 import type { Logger } from "@/server/log";
+import type { AiInfo, AiService } from "@/server/ai/service";
 
 type Deps = { db: Database; bus: Bus; log: Logger };
 
-export type Me = { id: string; username: string; display_name: string | null; site_admin: boolean; created_at: string };
+/** `assistant`: whether the AI assistant is on, and its name and user id (docs/ai.md). */
+export type Me = { id: string; username: string; display_name: string | null; site_admin: boolean; created_at: string; assistant: AiInfo };
 
-export async function getMe({ db }: Pick<Deps, "db">, actor: { id: string }): Promise<Me> {
+export async function getMe({ db, ai }: Pick<Deps, "db"> & { ai?: Pick<AiService, "info"> }, actor: { id: string }): Promise<Me> {
   const user = await getUserById(db, { id: actor.id });
   if (!user) throw notFound("user");
-  return { id: user.id, username: user.username, display_name: user.displayName, site_admin: user.siteAdmin, created_at: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    username: user.username,
+    display_name: user.displayName,
+    site_admin: user.siteAdmin,
+    created_at: user.createdAt.toISOString(),
+    assistant: ai?.info() ?? { enabled: false },
+  };
 }
 
 /** Sets (or, with null, clears) the actor's display name; `displayName` is already validated and trimmed. */
-export async function updateDisplayName({ db, bus, log }: Deps, actor: { id: string }, displayName: string | null): Promise<Me> {
+export async function updateDisplayName({ db, bus, log, ai }: Deps & { ai?: Pick<AiService, "info"> }, actor: { id: string }, displayName: string | null): Promise<Me> {
   const updated = await setDisplayName(db, { id: actor.id, displayName });
   if (!updated) throw notFound("user");
   const user = { id: updated.id, username: updated.username, display_name: updated.displayName };
@@ -31,5 +40,5 @@ export async function updateDisplayName({ db, bus, log }: Deps, actor: { id: str
   await Promise.all([...rooms.map((room) => publishFrame(bus, room, frame(room))), publishToUser(bus, actor.id, frame())]).catch((err: unknown) =>
     log.warn({ err, user: actor.id }, "profile: announcing the new display name failed"),
   );
-  return getMe({ db }, actor);
+  return getMe({ db, ai }, actor);
 }

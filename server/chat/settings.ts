@@ -8,6 +8,7 @@ import { recordAudit } from "./moderation";
 import { assertMay, mayAttempt } from "./permissions";
 import { getRoomDetail, loadRoom } from "./rooms";
 import { postSystemMessage, roomChangeEvents, type SystemDeps } from "./system-messages";
+import type { AiService } from "@/server/ai/service";
 
 /**
  * Changes a room's name, topic, visibility and settings (admins and the owner). Every
@@ -15,7 +16,7 @@ import { postSystemMessage, roomChangeEvents, type SystemDeps } from "./system-m
  * action, so a change takes effect on the next frame everywhere.
  */
 export async function updateRoomSettings(
-  { db, bus, ...system }: { db: Database; bus: Bus } & SystemDeps,
+  { db, bus, ai, ...system }: { db: Database; bus: Bus; ai?: Pick<AiService, "settingsChanged"> } & SystemDeps,
   actor: { id: string; username: string },
   roomId: string,
   patch: z.infer<typeof PatchRoomBody>,
@@ -43,6 +44,8 @@ export async function updateRoomSettings(
     visibility: updated.visibility,
   });
   await recordAudit(db, { roomId, actorId: actor.id, action: "settings", details: patch });
+  // The assistant is a member exactly where it is enabled.
+  if (ai && "assistant" in settings) await ai.settingsChanged(updated);
   const by = { id: actor.id, username: actor.username };
   for (const line of roomChangeEvents(by, room, updated)) await postSystemMessage({ bus, ...system }, updated, by, line);
   return getRoomDetail({ db, bus }, actor, roomId);

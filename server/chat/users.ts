@@ -22,5 +22,6 @@ export async function registerUser(db: Database, { username, password, siteAdmin
 export async function verifyCredentials(db: Database, { username, password }: { username: string; password: string }) {
   const user = await getUserByUsername(db, { username });
   const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
-  return user && ok && !user.disabledAt && !user.deletedAt ? { id: user.id, username: user.username } : null;
+  // The assistant's account never signs in (server/ai).
+  return user && ok && !user.bot && !user.disabledAt && !user.deletedAt ? { id: user.id, username: user.username } : null;
 }

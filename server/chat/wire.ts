@@ -20,6 +20,8 @@ export function toWireMessage(row: MessageRow, reactions?: Reaction[]): Message 
     edited_at: row.editedAt?.toISOString() ?? null,
     ...(row.deletedAt ? { deleted: true } : {}),
     ...(reactions?.length && !row.deletedAt ? { reactions } : {}),
+    // The assistant's replies record in meta whether they are still streaming (server/ai).
+    ...(row.kind !== "system" && typeof row.meta?.streaming === "boolean" ? { streaming: row.meta.streaming } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { AppError, toAppError } from "@/server/errors";
 import type { FrameBudgets } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
+import { DeltaOrder } from "./delta-order";
 import type { RoomListener } from "./registry";
 import { encodeFrame, sendFrame, type Encoded } from "./send";
 
@@ -55,6 +56,8 @@ export class Connection implements RoomListener {
   private readonly settling = new Set<Promise<void>>();
   /** Whether `blocked` is known yet: it is read on the first join, not on every connect. */
   private blockedKnown = false;
+  /** Streaming replies' deltas, once each and in order (server/realtime/delta-order.ts). */
+  private readonly deltas = new DeltaOrder();
 
   constructor(
     readonly socket: WebSocket,
@@ -72,7 +75,19 @@ export class Connection implements RoomListener {
 
   send(frame: ServerFrame): void {
     this.metrics?.framesOut.inc({ type: frame.type });
-    sendFrame(this.socket, frame);
+    this.write(frame, encodeFrame(frame));
+  }
+
+  /** Writes a room frame; deltas and streaming messages go through the socket's delta order. */
+  private write(frame: ServerFrame, encoded: Encoded): void {
+    if (frame.type === "delta") {
+      for (const ready of this.deltas.delta(frame, encoded)) sendFrame(this.socket, ready);
+      return;
+    }
+    sendFrame(this.socket, encoded);
+    if (frame.type === "message" || frame.type === "message_updated") {
+      for (const ready of this.deltas.message(frame.message)) sendFrame(this.socket, ready);
+    }
   }
 
   sendError(err: unknown, ref?: string): void {
@@ -109,7 +124,7 @@ export class Connection implements RoomListener {
     }
     if (buffer) return void buffer.push({ frame, encoded });
     if (frame.type === "message" && !this.advance(room, frame.message.seq)) return;
-    sendFrame(this.socket, encoded);
+    this.write(frame, encoded);
   }
 
   /** Records a message seq sent for the room; false when it was sent already (not above the highest). */
@@ -155,6 +170,11 @@ export class Connection implements RoomListener {
     sendFrame(this.socket, encoded);
   }
 
+  /** Whether this socket's user blocked `userId` (their messages reach it masked). */
+  hasBlocked(userId: string): boolean {
+    return this.blocked.has(userId);
+  }
+
   setBlocked(blocked: readonly string[]): void {
     this.blocked = new Set(blocked);
     this.blockedKnown = true;
@@ -186,7 +206,7 @@ export class Connection implements RoomListener {
     if (upTo !== undefined) this.sentSeq.set(room, Math.max(this.sentSeq.get(room) ?? 0, upTo));
     for (const { frame, encoded } of buffer ?? []) {
       if (frame.type === "message" && (replayed.has(frame.message.id) || !this.advance(room, frame.message.seq))) continue;
-      sendFrame(this.socket, encoded);
+      this.write(frame, encoded);
     }
   }
 

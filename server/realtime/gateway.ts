@@ -68,6 +68,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     },
   );
   const presence = new PresenceTracker(runtime, runtime.presence, config.PRESENCE_TTL_MS);
+  runtime.ai?.attachRegistry(registry);
   const ctx: HandlerContext = { runtime, registry, presence };
   // The listener set's identity marks one subscription of the room: a new set after the room
   // was unsubscribed and subscribed again, so standing cached before the gap is dropped.

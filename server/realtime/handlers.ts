@@ -5,7 +5,7 @@
 import { listBlocked } from "@/db/queries/blocks";
 import { countMembers, getRoomById, listFirstMembers, listRoomsOfUser } from "@/db/queries/rooms";
 import { getLastSeen } from "@/db/queries/users";
-import type { ClientFrame } from "@/protocol";
+import type { ClientFrame, Message } from "@/protocol";
 import { deleteMessage, editMessage, replaySince, sendMessage } from "@/server/chat/messages";
 import { react } from "@/server/chat/reactions";
 import { markDelivered, markRead } from "@/server/chat/receipts";
@@ -43,6 +43,7 @@ export const handlers: HandlerTable = {
   async join({ runtime, registry, presence }, conn, frame) {
     const { db } = runtime;
     const { room, added } = await joinRoom(runtime, actorOf(conn), frame.room);
+    await runtime.ai?.ensureMember(room);
     await conn.ensureBlocked(async () => (await listBlocked(db, { blockerId: conn.userId })).map((b) => b.id));
     conn.beginJoin(room.id);
     try {
@@ -69,13 +70,21 @@ export const handlers: HandlerTable = {
         members_complete: complete,
       });
       const replayed = new Set<string>();
+      // Replies still streaming, with their text so far (read after subscribing: docs/ai.md);
+      // they replace their stored copy in the replay, or follow it.
+      const streaming = (await runtime.ai?.catchUp(conn, room.id)) ?? new Map<string, Message>();
       if (frame.since !== undefined) {
         const { messages, gap } = await replaySince(runtime, conn.userId, current, frame.since);
         if (gap) conn.send({ type: "gap", room: room.id, ...gap });
         for (const message of messages) {
           replayed.add(message.id);
-          conn.send({ type: "message", room: room.id, message });
+          conn.send({ type: "message", room: room.id, message: streaming.get(message.id) ?? message });
+          streaming.delete(message.id);
         }
+      }
+      for (const message of streaming.values()) {
+        replayed.add(message.id);
+        conn.send({ type: "message", room: room.id, message });
       }
       // With `since`, the replay covered everything up to the room's seq read above.
       conn.finishJoin(room.id, replayed, frame.since !== undefined ? current.lastSeq : undefined);
@@ -204,6 +213,13 @@ export const handlers: HandlerTable = {
 
   async presence({ presence }, conn, frame) {
     await presence.report(conn.userId, conn.id, frame.status);
+  },
+
+  async cancel({ runtime }, conn, frame) {
+    assertJoined(conn, frame.room);
+    if (!runtime.ai) throw new AppError("NOT_FOUND", "the assistant is not configured on this server", { field: "message" });
+    const message = await runtime.ai.cancel(actorOf(conn), { roomId: frame.room, messageId: frame.message });
+    conn.send({ type: "ack", ref: frame.id, message });
   },
 
   async ping(_ctx, conn, frame) {

@@ -117,6 +117,11 @@ export class RoomRegistry {
     await this.bus.unsubscribe(userTopic(listener.userId)).catch((err: unknown) => this.log.warn({ err }, "unsubscribe failed"));
   }
 
+  /** Whether the user has a socket on this instance. */
+  hasUser(userId: string): boolean {
+    return this.users.has(userId);
+  }
+
   /** Whether this instance receives the room's bus traffic (some local socket has joined it). */
   isSubscribed(room: string): boolean {
     return this.rooms.has(room);
@@ -205,8 +210,9 @@ export class RoomRegistry {
 
   private deliverNext(state: RoomState, message: Message, encoded: Encoded): void {
     state.cursor = message.seq;
-    // A message from someone typing ends their "is typing…" on every instance that sees it.
-    this.typing.apply(message.room, { id: message.sender, username: message.sender_name ?? "" }, "stop");
+    // A message from someone typing ends their "is typing…" on every instance that sees it; the
+    // assistant stays in `typing` while its reply streams (docs/ai.md).
+    if (!message.streaming) this.typing.apply(message.room, { id: message.sender, username: message.sender_name ?? "" }, "stop");
     const frame: ServerFrame = { type: "message", room: message.room, message };
     let sockets = 0;
     for (const listener of state.listeners) {

@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "bot" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "messages_streaming_idx" ON "messages" USING btree ("room_id") WHERE ("messages"."meta"->>'streaming') = 'true';

@@ -1,0 +1,48 @@
+/** Queries of the AI assistant (server/ai): its user row and its streaming replies. */
+import { and, eq, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { messages, roomMembers, users } from "../schema";
+
+/**
+ * The assistant's user row, created on first start. A human account of the same name keeps
+ * it: the caller refuses to start the assistant rather than speak under someone's name.
+ */
+export async function ensureBotUser(db: Executor, { id, username }: { id: string; username: string }): Promise<{ id: string; username: string; bot: boolean }> {
+  // A password hash no argon2 verify accepts; sign-in refuses bots before checking it anyway.
+  await db.insert(users).values({ id, username, passwordHash: "!bot", bot: true }).onConflictDoNothing();
+  const [row] = await db
+    .select({ id: users.id, username: users.username, bot: users.bot })
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username})`)
+    .limit(1);
+  if (!row) throw new Error(`could not create the assistant's user ${username}`);
+  return row;
+}
+
+/** Makes the assistant a plain member of the room (nothing when it is one already). */
+export async function addBotMember(db: Executor, { roomId, userId }: { roomId: string; userId: string }): Promise<void> {
+  await db.insert(roomMembers).values({ roomId, userId, role: "member" }).onConflictDoNothing();
+}
+
+/** Ids of the room's replies still marked streaming, oldest first (a partial index serves it). */
+export async function listStreamingIds(db: Executor, { roomId }: { roomId: string }): Promise<string[]> {
+  const rows = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.roomId, roomId), sql`(${messages.meta}->>'streaming') = 'true'`))
+    .orderBy(messages.seq);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Writes a reply's text so far (or its final text) and meta. Not an edit: `edited_at` stays
+ * unset. A deleted reply stays deleted; returns whether a live row was written.
+ */
+export async function writeStream(db: Executor, { id, content, meta }: { id: string; content: string; meta: Record<string, unknown> }): Promise<boolean> {
+  const rows = await db
+    .update(messages)
+    .set({ content, meta })
+    .where(and(eq(messages.id, id), sql`${messages.deletedAt} is null`))
+    .returning({ id: messages.id });
+  return rows.length > 0;
+}

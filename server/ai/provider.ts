@@ -1,0 +1,57 @@
+/**
+ * The model behind the assistant: any OpenAI-compatible chat-completions endpoint that streams
+ * (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio), through the `openai` client.
+ */
+import OpenAI, { APIError, APIUserAbortError } from "openai";
+import type { Config } from "@/server/config";
+
+export type PromptMessage = { role: "system" | "user" | "assistant"; content: string };
+
+/** One piece of a streamed answer. */
+export type StreamPart = { text: string } | { finish: "stop" | "length" } | { usage: { prompt: number; completion: number } };
+
+export interface Provider {
+  readonly model: string;
+  /** Streams the answer; aborting `signal` really closes the HTTP request. */
+  stream(messages: PromptMessage[], signal: AbortSignal): AsyncIterable<StreamPart>;
+}
+
+export function createProvider(config: Config): Provider {
+  const model = config.AI_MODEL!;
+  const client = new OpenAI({
+    baseURL: config.AI_BASE_URL,
+    // Local servers (Ollama, llama.cpp) take no key: the client needs one, the request gets none.
+    apiKey: config.AI_API_KEY ?? "unused",
+    ...(config.AI_API_KEY ? {} : { defaultHeaders: { Authorization: null } }),
+    // Retries would repeat a request whose answer already reached the room in part.
+    maxRetries: 0,
+    timeout: config.AI_TIMEOUT_MS,
+  });
+  return {
+    model,
+    async *stream(messages, signal) {
+      const stream = await client.chat.completions.create(
+        { model, messages, stream: true, max_tokens: config.AI_MAX_TOKENS, stream_options: { include_usage: true } },
+        { signal },
+      );
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const text = choice?.delta?.content;
+        if (text) yield { text };
+        if (choice?.finish_reason) yield { finish: choice.finish_reason === "length" ? "length" : "stop" };
+        if (chunk.usage) yield { usage: { prompt: chunk.usage.prompt_tokens, completion: chunk.usage.completion_tokens } };
+      }
+    },
+  };
+}
+
+/** Whether the error is our own abort (cancel, idle, timeout) rather than the provider's. */
+export const isAbort = (err: unknown) => err instanceof APIUserAbortError || (err instanceof Error && err.name === "AbortError");
+
+/** A sentence for the room about a provider failure; never the key or the full URL. */
+export function describeProviderError(err: unknown): { reason: string; note: string } {
+  if (err instanceof APIError && err.status !== undefined) {
+    return { reason: `http_${err.status}`, note: `The AI provider answered with an error (HTTP ${err.status}).` };
+  }
+  return { reason: "connection", note: "The AI provider could not be reached." };
+}

@@ -1,0 +1,15 @@
+/**
+ * Catch-up for readers of a room (WebSocket joins, SSE): the room's replies still streaming.
+ * Subscribe to the room first, then call this; each entry's `message.content` is the text so
+ * far and `nextIndex` the first `delta` index it does not include: drop live deltas of that
+ * message below it, apply the rest. Filter by what the reader may see (`canSee`) yourself.
+ */
+import { getRuntime } from "@/server/runtime";
+import type { StreamingSnapshot } from "./service";
+
+export type { StreamingSnapshot } from "./service";
+
+export function streamingSnapshot(roomId: string): Promise<StreamingSnapshot[]> {
+  const ai = getRuntime().ai;
+  return ai ? ai.streamingSnapshot(roomId) : Promise.resolve([]);
+}
