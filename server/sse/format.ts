@@ -28,23 +28,13 @@ export function parseEventId(raw: string): StreamPosition | null {
 
 export const formatEventId = (position: StreamPosition) => (position.index === undefined ? String(position.seq) : `${position.seq}.${position.index}`);
 
-/** A `delta` frame's coordinates, read without depending on the frame's full type. */
-export function deltaOf(frame: ServerFrame): { message: string; seq: number; index: number } | null {
-  if ((frame.type as string) !== "delta") return null;
-  const fields = frame as unknown as Record<string, unknown>;
-  const { message, seq, index } = fields;
-  if (typeof message !== "string" || typeof seq !== "number" || typeof index !== "number") return null;
-  return { message, seq, index };
-}
-
 /**
  * The position an event leaves the stream at: its own for messages and deltas, `current`
  * for ephemeral events.
  */
 export function positionAfter(frame: ServerFrame, current: StreamPosition): StreamPosition {
   if (frame.type === "message" || frame.type === "message_updated" || frame.type === "message_deleted") return { seq: frame.message.seq };
-  const delta = deltaOf(frame);
-  if (delta) return { seq: delta.seq, index: delta.index };
+  if (frame.type === "delta") return { seq: frame.seq, index: frame.index };
   return current;
 }
 

@@ -14,15 +14,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { listBlocked } from "@/db/queries/blocks";
 import { getRoomById } from "@/db/queries/rooms";
+import { streamingSnapshot } from "@/server/ai/streams";
 import { SITE_TOPIC } from "@/server/bus";
 import { credentialFrom, verifyToken } from "@/server/auth/tokens";
 import { replaySince } from "@/server/chat/messages";
 import { assertCanRead } from "@/server/chat/permissions";
 import { loadRoom } from "@/server/chat/rooms";
+import { canSee, maskBlocked } from "@/server/chat/wire";
 import { AppError, notFound, toAppError } from "@/server/errors";
 import { NON_PAGE_CSP } from "@/server/http/security-headers";
+import type { Message } from "@/protocol";
+import { DeltaOrder } from "@/server/realtime/delta-order";
 import type { RoomRegistry } from "@/server/realtime/registry";
 import type { Runtime } from "@/server/runtime";
+import { DeltaLog } from "./delta-log";
 import { parseEventId, retryHint, type StreamPosition } from "./format";
 import { RoomEventStream } from "./stream";
 
@@ -39,10 +44,12 @@ export interface RoomEvents {
 export function attachRoomEvents(runtime: Runtime, registry: RoomRegistry): RoomEvents {
   const { config, log, db } = runtime;
   const streams = new Set<RoomEventStream>();
+  const deltaLog = new DeltaLog();
   let closing = false;
 
-  // A site admin disabled or deleted an account: its streams end like its sockets close.
   runtime.bus.onEvent((topic, event) => {
+    deltaLog.observe(topic, event);
+    // A site admin disabled or deleted an account: its streams end like its sockets close.
     if (topic !== SITE_TOPIC || event.type !== "user_revoked" || !event.close) return;
     for (const stream of streams) if (stream.userId === event.user) stream.end();
   });
@@ -111,18 +118,48 @@ export function attachRoomEvents(runtime: Runtime, registry: RoomRegistry): Room
       // earlier is replayed, and the overlap is dropped by seq.
       const current = await getRoomById(db, { id: room.id });
       if (!current) throw notFound("room");
+      // Replies still streaming, with their text so far (read after joining the registry, so
+      // every later delta arrives live); they stand in for their stored copy below.
+      const streaming = new Map<string, Message>();
+      for (const { message } of await streamingSnapshot(room.id)) {
+        if (canSee(message, identity.userId)) streaming.set(message.id, blocked.includes(message.sender) ? maskBlocked(message, new Set(blocked)) : message);
+      }
       if (start.seq < current.lastSeq) {
         const { messages, gap } = await replaySince(runtime, identity.userId, current, start.seq);
         // The gap keeps the stream's position: resuming from it must not skip what it names.
         if (gap) stream.replayFrame({ type: "gap", room: room.id, ...gap });
-        for (const message of messages) stream.replayMessage(message);
+        for (const message of messages) {
+          const live = streaming.get(message.id);
+          streaming.delete(message.id);
+          if (live) stream.replayStreaming(live, "message");
+          else stream.replayMessage(message);
+        }
       }
+      for (const message of streaming.values()) catchUp(stream, message, resumeFrom);
       stream.goLive(current.lastSeq);
     } catch (err) {
       // Headers are out: the client sees the stream end and reconnects with its Last-Event-ID.
       log.error({ err, correlationId: toAppError(err).correlationId, room: room.id }, "event stream start-up failed");
       stream.end();
     }
+  }
+
+  /**
+   * A reply streaming since before the stream's start position: a reader resuming from one of
+   * its deltas gets exactly the text it missed as one delta; a new reader gets the reply as a
+   * message; a reader whose progress in it is unknown (resuming from another event) gets its
+   * whole text so far as a `message_updated`, which replaces what it had.
+   */
+  function catchUp(stream: RoomEventStream, message: Message, resumeFrom: StreamPosition | null): void {
+    if (!resumeFrom || message.seq > resumeFrom.seq) return stream.replayStreaming(message, "message");
+    const next = DeltaOrder.startOf(message);
+    if (resumeFrom.seq === message.seq && resumeFrom.index !== undefined && !message.blocked) {
+      const have = resumeFrom.index + 1;
+      if (have >= next) return stream.expectDeltas(message, have);
+      const missed = deltaLog.textOf(message.id, message.content, have, next);
+      if (missed !== null) return stream.catchUpDelta(message, missed);
+    }
+    stream.replayStreaming(message, "message_updated");
   }
 
   return {

@@ -11,9 +11,10 @@ import type { ServerResponse } from "node:http";
 import type { Message, ServerFrame } from "@/protocol";
 import type { EvictReason } from "@/server/bus";
 import { maskBlocked } from "@/server/chat/wire";
+import { DeltaOrder } from "@/server/realtime/delta-order";
 import type { RoomListener } from "@/server/realtime/registry";
 import { encodeFrame, type Encoded } from "@/server/realtime/send";
-import { HEARTBEAT, SSE_EVENT_TYPES, deltaOf, formatEvent, positionAfter, type StreamPosition } from "./format";
+import { HEARTBEAT, SSE_EVENT_TYPES, formatEvent, parseEventId, positionAfter, type StreamPosition } from "./format";
 
 /** A client that reads slower than the room writes is cut off rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -26,8 +27,11 @@ export class RoomEventStream implements RoomListener {
   private pending: Buffered[] | null = [];
   /** Highest message seq written: the registry sends each room's messages in seq order. */
   private sentSeq: number;
-  /** Per streaming message, the next delta index this client needs; lower ones it has. */
-  private readonly deltaNext = new Map<string, number>();
+  /**
+   * Streaming replies' deltas once each, in index order, after their message: the sockets'
+   * rule. It holds formatted events, so what it releases is written as is.
+   */
+  private readonly deltas = new DeltaOrder();
   private blocked: ReadonlySet<string> = new Set();
   private position: StreamPosition;
   ended = false;
@@ -74,14 +78,37 @@ export class RoomEventStream implements RoomListener {
     this.write("message", encodeFrame({ type: "message", room: this.room, message }), { seq: message.seq });
   }
 
-  /** Writes a replayed frame that is not a message (a gap notice, a streaming catch-up). */
-  replayFrame(frame: ServerFrame, position?: StreamPosition): void {
-    this.write(frame.type, encodeFrame(frame), position ?? this.position);
+  /** Writes a replayed frame that is not a message (a gap notice), at the stream's position. */
+  replayFrame(frame: ServerFrame): void {
+    this.write(frame.type, encodeFrame(frame), this.position);
   }
 
-  /** From now on the client has deltas of `message` below `next`. */
-  haveDeltas(message: string, next: number): void {
-    this.deltaNext.set(message, Math.max(this.deltaNext.get(message) ?? 0, next));
+  /**
+   * A reply still streaming, as a snapshot has it (its text so far up to `meta.stream_index`):
+   * as a `message` for a client that has not seen it, or as a `message_updated` that replaces
+   * the text of a client whose progress in it is unknown. Its deltas continue from there.
+   */
+  replayStreaming(message: Message, as: "message" | "message_updated"): void {
+    // Committed before the stream went live, so no live copy of it follows.
+    if (as === "message") this.sentSeq = Math.max(this.sentSeq, message.seq);
+    this.write(as, encodeFrame({ type: as, room: this.room, message }), { seq: message.seq });
+    this.deltas.message(message);
+  }
+
+  /** A resuming client has a reply's deltas below `next` (and more than the snapshot): it continues from there. */
+  expectDeltas(message: Message, next: number): void {
+    this.deltas.message({ ...message, meta: { ...message.meta, stream_index: next } });
+  }
+
+  /**
+   * The text a resuming client missed of a reply, as one delta at the last index it covers;
+   * `message` is the snapshot (its `meta.stream_index` the next index to come live).
+   */
+  catchUpDelta(message: Message, text: string): void {
+    const index = DeltaOrder.startOf(message) - 1;
+    const frame: ServerFrame = { type: "delta", room: this.room, message: message.id, seq: message.seq, index, text };
+    this.write("delta", encodeFrame(frame), { seq: message.seq, index });
+    this.deltas.message(message);
   }
 
   /**
@@ -107,18 +134,26 @@ export class RoomEventStream implements RoomListener {
   }
 
   private writeLive(frame: ServerFrame, encoded: Encoded): void {
+    if (frame.type === "delta") {
+      const event = formatEvent("delta", { seq: frame.seq, index: frame.index }, encoded);
+      for (const ready of this.deltas.delta(frame, event)) this.writeFormatted(ready);
+      return;
+    }
     if (frame.type === "message") {
       if (frame.message.seq <= this.sentSeq) return;
       this.sentSeq = frame.message.seq;
     }
-    const delta = deltaOf(frame);
-    if (delta) {
-      if (delta.index < (this.deltaNext.get(delta.message) ?? 0)) return;
-      this.deltaNext.set(delta.message, delta.index + 1);
-    }
-    // The finished message needs no more delta bookkeeping.
-    if (frame.type === "message_updated" && (frame.message as { streaming?: unknown }).streaming !== true) this.deltaNext.delete(frame.message.id);
     this.write(frame.type, encoded, positionAfter(frame, this.position));
+    if (frame.type === "message" || frame.type === "message_updated") {
+      for (const ready of this.deltas.message(frame.message)) this.writeFormatted(ready);
+    }
+  }
+
+  /** A delta event formatted when it arrived (held back until its turn). */
+  private writeFormatted(event: Encoded): void {
+    const text = typeof event === "string" ? event : event.toString("utf8");
+    this.position = parseEventId(text.slice(4, text.indexOf("\n"))) ?? this.position;
+    this.raw(text);
   }
 
   private write(type: string, data: Encoded, position: StreamPosition): void {
