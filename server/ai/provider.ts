@@ -2,7 +2,7 @@
  * The model behind the assistant: any OpenAI-compatible chat-completions endpoint that streams
  * (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio), through the `openai` client.
  */
-import OpenAI, { APIError, APIUserAbortError } from "openai";
+import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { Config } from "@/server/config";
 
 export type PromptMessage = { role: "system" | "user" | "assistant"; content: string };
@@ -50,6 +50,7 @@ export const isAbort = (err: unknown) => err instanceof APIUserAbortError || (er
 
 /** A sentence for the room about a provider failure; never the key or the full URL. */
 export function describeProviderError(err: unknown): { reason: string; note: string } {
+  if (err instanceof APIConnectionTimeoutError) return { reason: "timeout", note: "The AI provider did not answer in time, so the reply was stopped." };
   if (err instanceof APIError && err.status !== undefined) {
     return { reason: `http_${err.status}`, note: `The AI provider answered with an error (HTTP ${err.status}).` };
   }
