@@ -25,6 +25,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
   const [memberLimit, setMemberLimit] = useState(typeof s.member_limit === "number" ? String(s.member_limit) : "");
   const [guests, setGuests] = useState(s.guests_can_post === true);
   const [joinLines, setJoinLines] = useState(s.system_joins !== false);
+  const [assistant, setAssistant] = useState(s.assistant !== false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -53,6 +54,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
         member_limit,
         guests_can_post: guests,
         system_joins: joinLines,
+        assistant,
       });
       setSaved(true);
     } catch (err) {
@@ -104,6 +106,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {check("Typing indicators", typing, setTyping, "settings-typing")}
           {check("Guests may post", guests, setGuests, "settings-guests")}
           {check("Show joins and leaves in the history", joinLines, setJoinLines, "settings-system-joins")}
+          {check("The AI assistant answers mentions (when the server has one)", assistant, setAssistant, "settings-assistant")}
         </div>
         <div className="flex items-center gap-3 sm:col-span-2">
           <button type="submit" data-testid="settings-save" disabled={busy} className={primaryClass}>

@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { useChat } from "@/hooks/useChatSocket";
 import { useNow, usePresenceMap } from "@/hooks/usePresence";
@@ -13,7 +13,7 @@ type Member = { id: string; username: string; display_name?: string | null; role
 const ROLE_ORDER = ["owner", "admin", "moderator", "member", "guest"];
 
 /** The room's members with presence; each other member offers "Message" and "Block". */
-export function MemberList({ members, meId }: { members: readonly Member[]; meId: string | undefined }) {
+export function MemberList({ members, meId, footer }: { members: readonly Member[]; meId: string | undefined; footer?: ReactNode }) {
   const presence = usePresenceMap();
   const now = useNow();
   const [open, setOpen] = useState<string | null>(null);
@@ -63,6 +63,7 @@ export function MemberList({ members, meId }: { members: readonly Member[]; meId
           );
         })}
       </ul>
+      {footer}
     </aside>
   );
 }

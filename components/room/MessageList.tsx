@@ -3,6 +3,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } f
 import type { PendingMessage } from "@/lib/chat-store";
 import { formatDay, sameDay } from "@/lib/format";
 import { systemMetaOf, type Message } from "@/protocol";
+import { AssistantReplyStatus, isAssistantReply, type AssistantInfo } from "./Assistant";
 import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
@@ -35,8 +36,12 @@ interface Props {
   onDelete?: (message: string) => boolean;
   onReact?: (message: string, emoji: string, op: "add" | "remove") => boolean;
   onReply?: (message: Message) => void;
-  /** Moderators and above delete anyone's message. */
+  /** Moderators and above delete anyone's message (and stop anyone's assistant reply). */
   canDeleteAny?: boolean;
+  /** The assistant, as GET /api/me describes it. */
+  assistant?: AssistantInfo;
+  /** Present when the viewer is a member: stop a streaming assistant reply. */
+  onCancel?: (message: string) => boolean;
   /** The viewer's read cursor when the room was opened: a "new messages" divider follows it. */
   readCursor?: number | null;
   /** "Seen by …" under the last message. */
@@ -264,6 +269,16 @@ export function MessageList(props: Props) {
                     blocked={m.blocked}
                     reactions={m.reactions}
                     actions={actionsFor(m)}
+                    streaming={m.streaming === true && !m.blocked}
+                    footer={
+                      isAssistantReply(m, props.assistant) && !m.deleted && !m.blocked ? (
+                        <AssistantReplyStatus
+                          message={m}
+                          canStop={!!me && (m.meta?.requester === me.id || !!canDeleteAny)}
+                          onStop={props.onCancel ? () => props.onCancel?.(m.id) : undefined}
+                        />
+                      ) : undefined
+                    }
                   />
                 </Fragment>
               );

@@ -1,8 +1,9 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { MessageKind, Reaction } from "@/protocol";
+import { StreamingCaret } from "./Assistant";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -53,6 +54,10 @@ export interface MessageRowProps {
   actions?: MessageActions;
   onRetry?: () => void;
   onDiscard?: () => void;
+  /** The assistant is still writing this message: a caret follows its text. */
+  streaming?: boolean;
+  /** Shown under the content (the assistant's reply status). */
+  footer?: ReactNode;
 }
 
 /** One message. Content is rendered as text (React escapes it); never as HTML. */
@@ -175,10 +180,12 @@ function ChatRow(props: MessageRowProps) {
             }}
           />
         ) : (
-          <p data-testid="message-content" className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">
+          <p data-testid="message-content" aria-busy={props.streaming || undefined} className="whitespace-pre-wrap break-words text-sm leading-6 text-slate-800">
             {content}
+            {props.streaming && <StreamingCaret />}
           </p>
         )}
+        {props.footer}
         {props.edited && !props.deleted && !props.blocked && !editing && (
           <span data-testid="message-edited" className="text-[10px] text-slate-400">
             (edited)

@@ -10,10 +10,11 @@ import { ApiError, sentence } from "@/lib/api";
 import { type MuteState, selectRoom } from "@/lib/chat-store";
 import { directRoomName, formatFull } from "@/lib/format";
 import { roomQuery } from "@/lib/queries";
-import { canModerate, isRole } from "@/lib/roles";
+import { canAdminister, canModerate, isRole } from "@/lib/roles";
 import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { Composer } from "./Composer";
+import { AssistantNotice } from "./Assistant";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
 
@@ -55,7 +56,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   useEffect(() => store.patchRoom(roomId, { removed: null }), [store, roomId]);
   const removed = useStore(store.api, (s) => selectRoom(roomId)(s).removed);
   const isMember = !!room && (room.role !== undefined || joinRequested) && !removed;
-  const { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react } = useRoom(roomId, { live: isMember });
+  const { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react, cancel } = useRoom(roomId, { live: isMember });
 
   // Once the server confirms a join the room is in "My rooms".
   useEffect(() => {
@@ -229,6 +230,8 @@ export function RoomView({ roomId }: { roomId: string }) {
           onReact={isMember ? react : undefined}
           onReply={isMember ? setReplyTo : undefined}
           canDeleteAny={canModerate(viewer)}
+          assistant={profile?.assistant}
+          onCancel={isMember ? cancel : undefined}
           readCursor={isMember ? readCursor : null}
           seenBy={isMember ? seenBy : null}
           onViewedLatest={viewedLatest}
@@ -263,7 +266,15 @@ export function RoomView({ roomId }: { roomId: string }) {
       </section>
       {showMembers && (
         <div className="hidden lg:flex">
-          <MemberList members={members} meId={me?.id} />
+          <MemberList
+            members={members}
+            meId={me?.id}
+            footer={
+              current.visibility !== "direct" && (
+                <AssistantNotice info={profile?.assistant} roomEnabled={current.settings?.assistant !== false} canConfigure={canAdminister(viewer)} />
+              )
+            }
+          />
         </div>
       )}
     </div>
