@@ -15,12 +15,14 @@ import { ChatPage } from "./pages/chat";
 const AI_NAME = "e2ebot";
 
 test.describe("the assistant", () => {
+  // Starting a second server on a busy machine takes longer than one test's default budget.
+  test.describe.configure({ timeout: 180_000 });
   let fixture: AiFixture;
   let server: TestServer;
 
   test.beforeAll(async () => {
     fixture = await AiFixture.start();
-    server = await startServer({ AI_BASE_URL: fixture.url, AI_MODEL: "e2e-model", AI_NAME, LOG_LEVEL: "warn", RATE_AUTH_PER_MIN: "100000" });
+    server = await startServer({ AI_BASE_URL: fixture.url, AI_MODEL: "e2e-model", AI_NAME, RATE_AUTH_PER_MIN: "100000" });
   });
   test.afterAll(async () => {
     await server?.stop();

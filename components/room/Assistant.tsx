@@ -19,10 +19,14 @@ const metaOf = (message: Message): ReplyMeta => (message.meta ?? {}) as ReplyMet
 const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 const str = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 
-/** Whether a message is one of the assistant's replies (streaming or finished). */
+/**
+ * Whether a message is one of the assistant's replies: its sender is the assistant. A person's
+ * message may carry any `meta`, so meta never makes a message look like a reply; `streaming`
+ * is set by the server for the assistant's rows only (for clients that have not read
+ * GET /api/me yet).
+ */
 export function isAssistantReply(message: Message, info: AssistantInfo | undefined): boolean {
-  if (info?.enabled && message.sender === info.user) return true;
-  return message.streaming === true || str(metaOf(message).finish) !== undefined;
+  return info?.enabled ? message.sender === info.user : message.streaming === true;
 }
 
 /** "model · first token 420 ms · 3.1 s · 128 tokens": the reply's hover detail. */
