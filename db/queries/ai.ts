@@ -19,17 +19,21 @@ export async function ensureBotUser(db: Executor, { id, username }: { id: string
   return row;
 }
 
-/** Makes the assistant a plain member of the room (nothing when it is one already). */
-export async function addBotMember(db: Executor, { roomId, userId }: { roomId: string; userId: string }): Promise<void> {
-  await db.insert(roomMembers).values({ roomId, userId, role: "member" }).onConflictDoNothing();
+/** Makes the assistant a plain member of the room; true when it was not one before. */
+export async function addBotMember(db: Executor, { roomId, userId }: { roomId: string; userId: string }): Promise<boolean> {
+  const rows = await db.insert(roomMembers).values({ roomId, userId, role: "member" }).onConflictDoNothing().returning({ userId: roomMembers.userId });
+  return rows.length > 0;
 }
 
-/** Ids of the room's replies still marked streaming, oldest first (a partial index serves it). */
-export async function listStreamingIds(db: Executor, { roomId }: { roomId: string }): Promise<string[]> {
+/**
+ * Ids of the room's replies still marked streaming, oldest first (a partial index serves it).
+ * Only the assistant's: a person's `meta` is theirs to fill and proves nothing.
+ */
+export async function listStreamingIds(db: Executor, { roomId, botId }: { roomId: string; botId: string }): Promise<string[]> {
   const rows = await db
     .select({ id: messages.id })
     .from(messages)
-    .where(and(eq(messages.roomId, roomId), sql`(${messages.meta}->>'streaming') = 'true'`))
+    .where(and(eq(messages.roomId, roomId), eq(messages.senderId, botId), sql`(${messages.meta}->>'streaming') = 'true'`))
     .orderBy(messages.seq);
   return rows.map((r) => r.id);
 }

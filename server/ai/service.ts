@@ -102,15 +102,21 @@ export class AiService {
   /** Makes the assistant a member where it is enabled (once per room and process). */
   async ensureMember(room: GenerationRoom): Promise<void> {
     if (!this.enabledIn(room) || this.memberOf.has(room.id)) return;
-    await addBotMember(this.runtime.db, { roomId: room.id, userId: this.bot.id });
+    const added = await addBotMember(this.runtime.db, { roomId: room.id, userId: this.bot.id });
     this.memberOf.add(room.id);
+    if (added) await this.announce(room.id, "joined");
+  }
+
+  /** Member lists update live (no system line: the assistant's presence is the room's setting). */
+  private announce(roomId: string, event: "joined" | "left"): Promise<void> {
+    return publishFrame(this.runtime.bus, roomId, { type: "member", room: roomId, user: { id: this.bot.id, username: this.bot.username }, event });
   }
 
   /** An admin changed the room's settings: the assistant joins or leaves accordingly. */
   async settingsChanged(room: GenerationRoom): Promise<void> {
     this.memberOf.delete(room.id);
     if (this.enabledIn(room)) return this.ensureMember(room);
-    await removeMember(this.runtime.db, { roomId: room.id, userId: this.bot.id });
+    if (await removeMember(this.runtime.db, { roomId: room.id, userId: this.bot.id })) await this.announce(room.id, "left");
     for (const generation of this.generations.values()) {
       if (generation.room.id === room.id) generation.stop("cancelled", "The assistant was turned off in this room.", "disabled");
     }
@@ -130,11 +136,9 @@ export class AiService {
     if (!taken.ok) {
       // The same request resent (its ack was lost): it is stored or being stored; answer it, start nothing.
       if (taken.holder.room === room.id && taken.holder.client === input.clientId) return null;
-      const running = taken.holder.reply ?? taken.holder.request;
-      throw new AppError(
-        "CONFLICT",
-        `@${this.bot.username} is still answering your previous request${running ? ` (message ${running})` : ""}; wait for it or cancel it`,
-      );
+      const { request, reply } = taken.holder;
+      const running = reply ? ` (reply ${reply} to message ${request})` : request ? ` (message ${request})` : "";
+      throw new AppError("CONFLICT", `@${this.bot.username} is still answering your previous request${running}; wait for it or cancel it`);
     }
     const release = () => void this.locks.release(actor.id, holder.client).catch((err: unknown) => this.runtime.log.warn({ err }, "ai: releasing a lock failed"));
     try {
@@ -195,7 +199,7 @@ export class AiService {
    * on reaches the subscriber live. Works on any instance.
    */
   async streamingSnapshot(roomId: string): Promise<StreamingSnapshot[]> {
-    const ids = new Set(await listStreamingIds(this.runtime.db, { roomId }));
+    const ids = new Set(await listStreamingIds(this.runtime.db, { roomId, botId: this.bot.id }));
     for (const generation of this.generations.values()) if (generation.room.id === roomId && generation.reply) ids.add(generation.reply.id);
     const snapshots = await Promise.all([...ids].map((id) => this.snapshotOf(roomId, id)));
     return snapshots.filter((s): s is StreamingSnapshot => s !== null).sort((a, b) => a.message.seq - b.message.seq);
@@ -232,7 +236,7 @@ export class AiService {
       this.signal(roomId, { op: "snapshot_request", message: messageId, request });
     });
     const row = await getMessageById(this.runtime.db, { id: messageId });
-    if (!row || row.deletedAt) return null;
+    if (!row || row.deletedAt || row.senderId !== this.bot.id) return null;
     const stored = toWireMessage(row);
     if (answer) {
       if (!answer.streaming) return null;

@@ -20,6 +20,7 @@ let bot: { name: string; user: string };
 let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
+let siteAdmin: TestUser;
 const sockets: TestSocket[] = [];
 
 const aiEnv = () => ({
@@ -33,7 +34,7 @@ const aiEnv = () => ({
 before(async () => {
   fixture = await AiFixture.start();
   server = await startServer(aiEnv());
-  await registerUser(server.url, "siteadmin");
+  siteAdmin = await registerUser(server.url, "siteadmin");
   [alice, bob, carol] = await Promise.all([registerUser(server.url, "alice"), registerUser(server.url, "bob"), registerUser(server.url, "carol")]);
   const me = await api<{ assistant: { enabled: boolean; name: string; user: string } }>(server.url, "GET", "/api/me", { token: alice.token });
   assert.equal(me.body.assistant.enabled, true);
@@ -191,6 +192,7 @@ describe("one generation per user, and cancel", () => {
     assert.equal(second.type, "error", JSON.stringify(second));
     assert.equal((second as Frame<"error">).code, "CONFLICT");
     assert.match((second as Frame<"error">).message, new RegExp(reply.id));
+    assert.match((second as Frame<"error">).message, new RegExp(request.id));
 
     const from = b!.frames.length;
     const cancelled = await a!.request({ type: "cancel", room, message: reply.id });
@@ -302,6 +304,7 @@ describe("the room switch and the account", () => {
     assert.equal(off.status, 200, JSON.stringify(off.body));
     assert.equal(off.body.settings.assistant, false);
     assert.ok(!off.body.members.some((m) => m.id === bot.user));
+    await a!.next((f) => f.type === "member" && f.user.id === bot.user && f.event === "left");
     await ask(a!, room, `@${bot.name} anyone? [t:off]`);
     // Had that started a generation, this one would be refused with CONFLICT.
     const other = await roomWith(alice);
@@ -311,9 +314,13 @@ describe("the room switch and the account", () => {
     assert.ok(!fixture.requests.some((r) => r.tag === "off"));
   });
 
-  test("the assistant's account cannot sign in", async () => {
+  test("the assistant's account cannot sign in, nor be registered, nor count as the site's first user", async () => {
     const res = await api(server.url, "POST", "/api/token", { body: { username: bot.name, password: "!bot" } });
     assert.equal(res.status, 401);
+    const taken = await api(server.url, "POST", "/api/register", { body: { username: bot.name, password: "a long password" } });
+    assert.equal(taken.status, 409);
+    const me = await api<{ site_admin: boolean }>(server.url, "GET", "/api/me", { token: siteAdmin.token });
+    assert.equal(me.body.site_admin, true, "the first person registered administers the site");
   });
 
   test("the metrics", async () => {
@@ -325,10 +332,10 @@ describe("the room switch and the account", () => {
   });
 });
 
-describe("a provider that stalls", () => {
+describe("a provider that stalls, and the AI rate limit", () => {
   let slow: TestServer;
   before(async () => {
-    slow = await startServer({ ...aiEnv(), AI_TIMEOUT_MS: "500" });
+    slow = await startServer({ ...aiEnv(), AI_TIMEOUT_MS: "500", RATE_AI_PER_MIN: "2" });
   });
   after(() => slow.stop());
 
@@ -346,5 +353,25 @@ describe("a provider that stalls", () => {
     assert.equal(meta.reason, "timeout");
     assert.equal(typeof meta.note, "string");
     assert.equal(await (await fixture.request("stall")).ended, "aborted");
+  });
+
+  test("RATE_AI_PER_MIN bounds a user's requests: beyond it the send is refused and nothing is stored", async () => {
+    const user = await registerUser(slow.url, "fay");
+    const room = await createRoom(slow.url, user);
+    const socket = await connect(user, slow);
+    await socket.join(room);
+    for (const tag of ["rate1", "rate2"]) {
+      fixture.script(tag, { chunks: ["ok"] });
+      const request = await ask(socket, room, `@assistant once more [t:${tag}]`);
+      await finalOf(socket, (await replyTo(socket, request.id)).id);
+    }
+    const refused = await socket.request({ type: "send", room, content: "@assistant and again [t:rate3]" });
+    assert.equal(refused.type, "error", JSON.stringify(refused));
+    assert.equal((refused as Frame<"error">).code, "RATE_LIMITED");
+    assert.equal(typeof (refused as Frame<"error">).retry_after_ms, "number");
+    // Messages that do not ask the assistant are not charged.
+    await ask(socket, room, "plain words");
+    const history = await api<{ messages: Message[] }>(slow.url, "GET", `/api/rooms/${room}/messages`, { token: user.token });
+    assert.ok(!history.body.messages.some((m) => m.content.includes("[t:rate3]")));
   });
 });

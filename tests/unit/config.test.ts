@@ -86,3 +86,19 @@ test("database pool size, query and idle timeouts default to 10, 5 s and 60 s an
     assert.throws(() => parseConfig({ [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(`Invalid ${name}:`), name);
   }
 });
+
+test("the assistant is off without AI_BASE_URL and needs AI_MODEL with it", () => {
+  const off = parseConfig({});
+  assert.equal(off.AI_BASE_URL, undefined);
+  assert.equal(off.AI_NAME, "assistant");
+  assert.equal(off.AI_CONTEXT_MESSAGES, 30);
+  assert.equal(off.RATE_AI_PER_MIN, 10);
+  assert.throws(
+    () => parseConfig({ AI_BASE_URL: "http://localhost:11434/v1" }),
+    (err: unknown) => err instanceof ConfigError && err.message.startsWith("Invalid AI_MODEL:"),
+  );
+  assert.equal(parseConfig({ AI_BASE_URL: "http://localhost:11434/v1", AI_MODEL: "llama3.2" }).AI_MODEL, "llama3.2");
+  for (const [name, value] of [["AI_BASE_URL", "localhost:11434"], ["AI_NAME", "a b"], ["AI_TIMEOUT_MS", "5"]] as const) {
+    assert.throws(() => parseConfig({ AI_MODEL: "m", [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(`Invalid ${name}:`), name);
+  }
+});
