@@ -14,7 +14,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { listBlocked } from "@/db/queries/blocks";
 import { getRoomById } from "@/db/queries/rooms";
-import { streamingSnapshot } from "@/server/ai/streams";
+import { streamingDeltaEnd, streamingSnapshot } from "@/server/ai/streams";
 import { SITE_TOPIC } from "@/server/bus";
 import { credentialFrom, verifyToken } from "@/server/auth/tokens";
 import { replaySince } from "@/server/chat/messages";
@@ -156,7 +156,9 @@ export function attachRoomEvents(runtime: Runtime, registry: RoomRegistry): Room
     if (resumeFrom.seq === message.seq && resumeFrom.index !== undefined && !message.blocked) {
       const have = resumeFrom.index + 1;
       if (have >= next) return stream.expectDeltas(message, have);
-      const missed = deltaLog.textOf(message.id, message.content, have, next);
+      // The generating instance knows where each delta ends; elsewhere the bus-fed log may.
+      const end = streamingDeltaEnd(message.id, have - 1);
+      const missed = end !== null && end <= message.content.length ? message.content.slice(end) : deltaLog.textOf(message.id, message.content, have, next);
       if (missed !== null) return stream.catchUpDelta(message, missed);
     }
     stream.replayStreaming(message, "message_updated");

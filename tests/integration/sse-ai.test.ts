@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
 import { AiFixture } from "../support/ai-fixture";
-import { createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
+import { api, createRoom, registerUser, TestSocket, waitFor, type TestUser } from "../support/client";
 import { startServer, type TestServer } from "../support/server";
 import { SseClient, type SseEvent } from "../support/sse";
 
@@ -147,5 +147,33 @@ describe("event streams of streamed replies", () => {
       fresh.events.filter((e) => e.data.type === "delta").map((e) => e.id),
       [1, 2].map((i) => `${reply.seq}.${i}`),
     );
+  });
+
+  test("a pure SSE client asks over REST, drops mid-reply while nobody else follows the room, and resumes with exactly the missed text", async () => {
+    const room = await createRoom(server.url, alice);
+    const first = await open(room);
+    fixture.script("alone", { chunks: ["a0", "a1", "a2", "a3", "a4"], holdAt: [2, 4] });
+    const asked = await api<Message>(server.url, "POST", `/api/rooms/${room}/messages`, { token: alice.token, body: { id: randomUUID(), content: `@${bot.name} alone [t:alone]` } });
+    assert.equal(asked.status, 201);
+    const reply = ((await first.next(isReply(asked.body.id))).data as Frame<"message">).message;
+    await first.next(isDelta(reply.id, 0));
+    first.close();
+
+    // No socket or stream follows the room now; the stored text shows the reply went on.
+    fixture.release("alone");
+    await waitFor(
+      async () => {
+        const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: alice.token });
+        return history.body.messages.find((m) => m.id === reply.id)?.content === "a0a1a2a3";
+      },
+      { what: "deltas 1 and 2 stored" },
+    );
+    const resumed = await open(room, { lastEventId: `${reply.seq}.0` });
+    const catchUp = await resumed.next((e) => e.data.type === "delta" && e.data.message === reply.id);
+    assert.deepEqual(catchUp.data, { type: "delta", room, message: reply.id, seq: reply.seq, index: 2, text: "a2a3" });
+    assert.equal(catchUp.id, `${reply.seq}.2`);
+    fixture.release("alone");
+    const final = (await resumed.next(isFinal(reply.id), { timeoutMs: 10_000 })).data as Frame<"message_updated">;
+    assert.equal(assembled(resumed.events.filter((e) => e.event === "delta"), reply.id, "a0a1"), final.message.content);
   });
 });
