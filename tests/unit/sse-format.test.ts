@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { ServerFrame } from "@/protocol";
+import { DeltaLog } from "@/server/sse/delta-log";
 import { formatEvent, formatEventId, parseEventId, positionAfter } from "@/server/sse/format";
 
 describe("SSE event ids", () => {
@@ -28,5 +29,31 @@ describe("SSE event ids", () => {
     const event = formatEvent("message", { seq: 3 }, Buffer.from(data));
     assert.equal(event, `id: 3\nevent: message\ndata: ${data}\n\n`);
     assert.equal(event.split("\n").filter((l) => l.startsWith("data:")).length, 1);
+  });
+});
+
+describe("the delta log", () => {
+  const frame = (room: string, index: number, text: string) =>
+    ({ type: "frame", room, frame: { type: "delta", room, message: "m", seq: 4, index, text } }) as const;
+
+  test("knows the text of deltas it saw, and says null for any it did not", () => {
+    const log = new DeltaLog();
+    for (const [index, text] of ["b", "cc", "d"].entries()) log.observe("room:r", frame("r", index, text));
+    const content = "a" + "b" + "cc" + "d";
+    assert.equal(log.textOf("m", content, 1, 3), "ccd");
+    assert.equal(log.textOf("m", content, 0, 3), "bccd");
+    assert.equal(log.textOf("m", content, 3, 3), "");
+    assert.equal(log.textOf("m", content, 1, 4), null, "delta 3 was never seen");
+    assert.equal(log.textOf("other", content, 0, 1), null);
+    log.observe("room:elsewhere", frame("r", 3, "x"));
+    assert.equal(log.textOf("m", content + "x", 1, 4), null, "an event on another topic is not the room's");
+  });
+
+  test("forgets a reply once it is finished", () => {
+    const log = new DeltaLog();
+    log.observe("room:r", frame("r", 0, "b"));
+    const message = { id: "m", room: "r", seq: 4, sender: "bot", kind: "text", content: "ab", client_id: "c", created_at: "2026-01-01T00:00:00.000Z", streaming: false } as const;
+    log.observe("room:r", { type: "frame", room: "r", frame: { type: "message_updated", room: "r", message } });
+    assert.equal(log.textOf("m", "ab", 0, 1), null);
   });
 });
