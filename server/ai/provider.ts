@@ -2,7 +2,7 @@
  * The model behind the assistant: any OpenAI-compatible chat-completions endpoint that streams
  * (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio), through the `openai` client.
  */
-import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { Config } from "@/server/config";
 
 export type PromptMessage = { role: "system" | "user" | "assistant"; content: string };
@@ -54,5 +54,6 @@ export function describeProviderError(err: unknown): { reason: string; note: str
   if (err instanceof APIError && err.status !== undefined) {
     return { reason: `http_${err.status}`, note: `The AI provider answered with an error (HTTP ${err.status}).` };
   }
-  return { reason: "connection", note: "The AI provider could not be reached." };
+  if (err instanceof APIConnectionError) return { reason: "connection", note: "The AI provider could not be reached." };
+  return { reason: "internal", note: "The assistant failed to answer." };
 }

@@ -224,12 +224,19 @@ export class AiService {
     return visible;
   }
 
-  private async snapshotOf(roomId: string, messageId: string): Promise<StreamingSnapshot | null> {
+  /** The local generation of this reply, when this instance runs it. */
+  private localSnapshot(messageId: string): StreamingSnapshot | null | undefined {
     for (const generation of this.generations.values()) {
       if (generation.reply?.id !== messageId) continue;
       const snapshot = generation.snapshot();
       return snapshot?.streaming ? snapshot : null;
     }
+    return undefined;
+  }
+
+  private async snapshotOf(roomId: string, messageId: string): Promise<StreamingSnapshot | null> {
+    const local = this.localSnapshot(messageId);
+    if (local !== undefined) return local;
     // In-process there is no other instance: a reply streaming in the database but not here is lost.
     const request = randomUUID();
     const answer = this.runtime.bus.kind === "memory" ? null : await new Promise<Extract<AiSignal, { op: "snapshot" }> | null>((resolve) => {
@@ -246,6 +253,9 @@ export class AiService {
     });
     const row = await getMessageById(this.runtime.db, { id: messageId });
     if (!row || row.deletedAt || row.senderId !== this.bot.id) return null;
+    // Created here since the first look (its row committed before the generation saw it).
+    const late = this.localSnapshot(messageId);
+    if (late !== undefined) return late;
     const stored = toWireMessage(row);
     if (answer) {
       if (!answer.streaming) return null;
