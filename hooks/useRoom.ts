@@ -33,9 +33,10 @@ export function useRoom(roomId: string, { live }: { live: boolean }) {
   const edit = useCallback((message: string, content: string) => client.edit(roomId, message, content), [client, roomId]);
   const remove = useCallback((message: string) => client.deleteMessage(roomId, message), [client, roomId]);
   const react = useCallback((message: string, emoji: string, op: "add" | "remove") => client.react(roomId, message, emoji, op), [client, roomId]);
+  const cancel = useCallback((message: string) => client.cancelReply(roomId, message), [client, roomId]);
 
   const fetchQuote = useCallback((id: string) => client.fetchQuote(roomId, id), [client, roomId]);
   const loadBackTo = useCallback((seq: number) => client.loadBackTo(roomId, seq), [client, roomId]);
 
-  return { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react };
+  return { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react, cancel };
 }

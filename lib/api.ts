@@ -16,7 +16,15 @@ export type AuditEntry = {
   at: string;
 };
 export type Ban = { id: string; username: string; reason: string | null; at: string };
-export type Profile = { id: string; username: string; display_name: string | null; site_admin: boolean; created_at: string };
+export type Profile = {
+  id: string;
+  username: string;
+  display_name: string | null;
+  site_admin: boolean;
+  created_at: string;
+  /** Whether the AI assistant is on, its name and user id (docs/ai.md). */
+  assistant?: { enabled: false } | { enabled: true; name: string; user: string };
+};
 export type ActivityRow = { day: string; kind: string; count: number; users: number };
 export type { AdminRoom, AdminUser, ArchiveStatus, Point as MetricsPoint, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
 const enc = encodeURIComponent;

@@ -17,6 +17,7 @@ import type { ChatStore } from "./chat-store";
 import type { OutboxStorage } from "./outbox-storage";
 import { restHistory, type DirectoryPort, type HistoryApi, type SyncContext } from "./sync/context";
 import { Outbox } from "./sync/outbox";
+import { supersedesStream } from "./sync/deltas";
 import { applyProfile } from "./sync/profiles";
 import { PresenceSync, type ChosenStatus } from "./sync/presence";
 import { Receipts } from "./sync/receipts";
@@ -168,6 +169,11 @@ export class ChatClient {
     return this.transmitOrWarn({ type: "delete", id: crypto.randomUUID(), room, message });
   }
 
+  /** Stops the assistant's reply `message` (the requester and moderators may; docs/ai.md). */
+  cancelReply(room: string, message: string): boolean {
+    return this.transmitOrWarn({ type: "cancel", id: crypto.randomUUID(), room, message });
+  }
+
   react(room: string, message: string, emoji: string, op: "add" | "remove"): boolean {
     return this.transmitOrWarn({ type: "react", id: crypto.randomUUID(), room, message, emoji, op });
   }
@@ -269,7 +275,10 @@ export class ChatClient {
       case "message_updated":
       case "message_deleted":
         if (this.store.getRoom(frame.room).loaded) this.store.replaceMessage(frame.room, frame.message);
+        if (frame.message.streaming) this.rooms.onMessageStored(frame.room, frame.message.id);
         return;
+      case "delta":
+        return this.rooms.onDelta(frame);
       case "reaction":
         return this.store.setReaction(frame.room, frame.message, { emoji: frame.emoji, count: frame.count, users: frame.users });
       case "typing":
@@ -302,7 +311,10 @@ export class ChatClient {
 
   /** An ack carries the stored message: new, or an edit, delete or reaction of a known one. */
   private onStored(message: Message): void {
-    if (this.store.getRoom(message.room).messages.some((m) => m.id === message.id)) this.store.replaceMessage(message.room, message);
+    const existing = this.store.getRoom(message.room).messages.find((m) => m.id === message.id);
+    // A `cancel` is acked with the reply as last stored, behind the text its deltas built.
+    if (existing?.streaming && !supersedesStream(message, existing)) return;
+    if (existing) this.store.replaceMessage(message.room, message);
     else this.rooms.onMessage(message.room, message);
   }
 }

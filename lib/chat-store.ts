@@ -12,6 +12,7 @@
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { Member, Message, PresenceStatus } from "@/protocol";
+import { supersedesStream } from "./sync/deltas";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
 /** A newer server: "available" when it still speaks this tab's protocol, "required" when it does not. */
@@ -280,7 +281,7 @@ export class ChatStore {
       if (!existing) {
         byId.set(message.id, message);
         added++;
-      } else if ((message.edited_at ?? "") > (existing.edited_at ?? "") || (message.deleted && !existing.deleted)) {
+      } else if ((message.edited_at ?? "") > (existing.edited_at ?? "") || (message.deleted && !existing.deleted) || supersedesStream(message, existing)) {
         byId.set(message.id, message);
         replaced = true;
       }

@@ -40,6 +40,10 @@ const EnvSchema = z.object({
     }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HEARTBEAT_MS: z.coerce.number().int().min(100).default(25_000),
+  /** Comment lines on idle event streams (GET /api/rooms/:id/events), so proxies keep them open. */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+  /** The `retry:` hint event streams give clients: how long to wait before reconnecting. */
+  SSE_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
   /** A typist drops out this long after their last `start` (contract: 3 s). */
   TYPING_TTL_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   /** Presence entries live this long without a heartbeat, so a dead instance's users go offline. */

@@ -21,6 +21,7 @@ import { createSocketCap } from "./realtime/socket-cap";
 import { checkHealth } from "./health";
 import { createJobQueue, startJobs } from "./jobs";
 import { attachGateway } from "./realtime/gateway";
+import { attachRoomEvents } from "./sse";
 import { CLIENT_IP_HEADER } from "./http/client-ip";
 import { createMetrics, serveMetrics } from "./metrics";
 import { createMetricsHistory } from "./metrics-history";
@@ -141,15 +142,20 @@ async function main() {
     if (req.url === "/metrics" && req.method === "GET") return void serveMetrics(metrics, config.METRICS_TOKEN, clientAddress, req, res);
     if (req.url?.split("?")[0] === LIVENESS_PATH && req.method === "GET") return sendJson(res, 200, { ok: true });
     if (routeFiles(req, res, runtime)) return;
+    // Room event streams (server/sse) are served here, beside /ws, not by Next.
+    if (roomEvents.handle(req, res)) return;
     void handleRequest(req, res);
   });
   // Registered before the gateway's listener, so the Origin check sees the normalized scheme.
   server.on("upgrade", (req: IncomingMessage) => normalizeForwarding(req, config.TRUST_PROXY));
   const gateway = attachGateway(server, runtime);
+  // Used by the request handler above; requests only arrive after listen(), below.
+  const roomEvents = attachRoomEvents(runtime, gateway.registry);
 
   await listen(server, config.PORT, config.HOST, log);
   onShutdown(log, async () => {
     server.close();
+    await roomEvents.close();
     await gateway.close();
     server.closeIdleConnections();
     await closeDependencies();

@@ -27,6 +27,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
   const [guests, setGuests] = useState(s.guests_can_post === true);
   const [joinLines, setJoinLines] = useState(s.system_joins !== false);
   const [roomMentions, setRoomMentions] = useState(s.room_mentions !== false);
+  const [assistant, setAssistant] = useState(s.assistant !== false);
   const [error, setError] = useState<string | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -58,6 +59,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
         guests_can_post: guests,
         system_joins: joinLines,
         room_mentions: roomMentions,
+        assistant,
       });
       setSaved(true);
     } catch (err) {
@@ -122,6 +124,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {check("Guests may post", guests, setGuests, "settings-guests")}
           {check("Show joins and leaves in the history", joinLines, setJoinLines, "settings-system-joins")}
           {check("Moderators may mention everyone with @room", roomMentions, setRoomMentions, "settings-room-mentions")}
+          {check("The AI assistant answers mentions (when the server has one)", assistant, setAssistant, "settings-assistant")}
         </div>
         <div className="flex items-center gap-3 sm:col-span-2">
           <button type="submit" data-testid="settings-save" disabled={busy} className={primaryClass}>

@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { useChat } from "@/hooks/useChatSocket";
 import { useNow, usePresenceMap, useShownStatus } from "@/hooks/usePresence";
@@ -17,7 +17,7 @@ const ROLE_ORDER = ["owner", "admin", "moderator", "member", "guest"];
  * The room's members with presence; each other member offers "Message", "Block" and "Add to
  * group": picked members can be messaged together in one group conversation.
  */
-export function MemberList({ members, meId }: { members: readonly Member[]; meId: string | undefined }) {
+export function MemberList({ members, meId, footer }: { members: readonly Member[]; meId: string | undefined; footer?: ReactNode }) {
   const presence = usePresenceMap();
   const shown = useShownStatus();
   const now = useNow();
@@ -71,6 +71,7 @@ export function MemberList({ members, meId }: { members: readonly Member[]; meId
         })}
       </ul>
       {group.length > 0 && <GroupDmBar members={group} onClear={() => setGroup([])} />}
+      {footer}
     </aside>
   );
 }

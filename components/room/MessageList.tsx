@@ -5,6 +5,7 @@ import { formatDay, sameDay } from "@/lib/format";
 import { systemMetaOf, type Message } from "@/protocol";
 import { removeLinkPreview } from "@/components/message/LinkPreview";
 import { mentionsViewer } from "./MentionText";
+import { AssistantReplyStatus, isAssistantReply, type AssistantInfo } from "./Assistant";
 import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
 import { FIRST_UNREAD_ATTR, useFirstUnread } from "./useFirstUnread";
 
@@ -38,8 +39,12 @@ interface Props {
   onDelete?: (message: string) => boolean;
   onReact?: (message: string, emoji: string, op: "add" | "remove") => boolean;
   onReply?: (message: Message) => void;
-  /** Moderators and above delete anyone's message. */
+  /** Moderators and above delete anyone's message (and stop anyone's assistant reply). */
   canDeleteAny?: boolean;
+  /** The assistant, as GET /api/me describes it. */
+  assistant?: AssistantInfo;
+  /** Present when the viewer is a member: stop a streaming assistant reply. */
+  onCancel?: (message: string) => boolean;
   /** The viewer's read cursor when the room was opened: a "new messages" divider follows it. */
   readCursor?: number | null;
   /** The room's newest seq when it was opened: the first unread up to it is scrolled to on opening. */
@@ -314,6 +319,16 @@ export function MessageList(props: Props) {
                     onRemovePreview={me?.id === m.sender ? () => removeLinkPreview(m.room, m.id) : undefined}
                     mentionsMe={mentionsViewer(m, me?.id)}
                     viewerName={me?.username}
+                    streaming={m.streaming === true && !m.blocked}
+                    footer={
+                      isAssistantReply(m, props.assistant) && !m.deleted && !m.blocked ? (
+                        <AssistantReplyStatus
+                          message={m}
+                          canStop={!!me && (m.meta?.requester === me.id || !!canDeleteAny)}
+                          onStop={props.onCancel ? () => props.onCancel?.(m.id) : undefined}
+                        />
+                      ) : undefined
+                    }
                   />
                 </Fragment>
               );

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { LinkPreview } from "@/components/message/LinkPreview";
 import { EmojiPicker } from "@/components/message/EmojiPicker";
 import { Markdown } from "@/components/message/Markdown";
@@ -8,6 +8,7 @@ import { normalizeEmoji } from "@/lib/emoji/shortcodes";
 import { formatFull, formatTime, userHue } from "@/lib/format";
 import type { LinkPreview as Preview, MessageKind, Reaction } from "@/protocol";
 import { mentionRowClass } from "./MentionText";
+import { StreamingCaret } from "./Assistant";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -69,6 +70,10 @@ export interface MessageRowProps {
   mentionsMe?: boolean;
   /** The viewer's username, so their own `@name` tokens stand out. */
   viewerName?: string;
+  /** The assistant is still writing this message: a caret follows its text. */
+  streaming?: boolean;
+  /** Shown under the content (the assistant's reply status). */
+  footer?: ReactNode;
 }
 
 /** One message. Content is sanitized markdown (components/message/Markdown.tsx); never raw HTML. */
@@ -194,8 +199,9 @@ function ChatRow(props: MessageRowProps) {
             }}
           />
         ) : (
-          <div data-testid="message-content" className="md break-words text-sm leading-6 text-slate-800">
+          <div data-testid="message-content" aria-busy={props.streaming || undefined} className="md break-words text-sm leading-6 text-slate-800">
             <Markdown content={content} viewerName={props.viewerName} mentionsMe={props.mentionsMe} />
+            {props.streaming && <StreamingCaret />}
           </div>
         )}
         {props.preview && !props.deleted && !props.blocked && !editing && <LinkPreview preview={props.preview} onRemove={props.onRemovePreview} />}
@@ -204,6 +210,7 @@ function ChatRow(props: MessageRowProps) {
             📌 pinned
           </span>
         )}
+        {props.footer}
         {props.edited && !props.deleted && !props.blocked && !editing && (
           <span data-testid="message-edited" className="text-[10px] text-slate-400">
             (edited)

@@ -10,13 +10,14 @@ import { ApiError, sentence } from "@/lib/api";
 import { type MuteState, selectRoom } from "@/lib/chat-store";
 import { directRoomName, formatFull } from "@/lib/format";
 import { roomQuery } from "@/lib/queries";
-import { canModerate, isRole } from "@/lib/roles";
+import { canAdminister, canModerate, isRole } from "@/lib/roles";
 import type { Message } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { lastEditable } from "@/lib/composer";
 import { Composer } from "./Composer";
 import { mayMentionRoom } from "./mention-rules";
 import { NotificationLevelControl } from "./NotificationLevelControl";
+import { AssistantNotice } from "./Assistant";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
 import { PinnedMessages } from "./PinnedMessages";
@@ -60,7 +61,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   useEffect(() => store.patchRoom(roomId, { removed: null }), [store, roomId]);
   const removed = useStore(store.api, (s) => selectRoom(roomId)(s).removed);
   const isMember = !!room && (room.role !== undefined || joinRequested) && !removed;
-  const { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react } = useRoom(roomId, { live: isMember });
+  const { state, pending, quotes, fetchQuote, loadBackTo, send, loadOlder, retry, discard, markRead, markDelivered, setTyping, edit, remove, react, cancel } = useRoom(roomId, { live: isMember });
 
   // Once the server confirms a join the room is in "My rooms".
   useEffect(() => {
@@ -243,6 +244,8 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
           onReact={isMember ? react : undefined}
           onReply={isMember ? setReplyTo : undefined}
           canDeleteAny={canModerate(viewer)}
+          assistant={profile?.assistant}
+          onCancel={isMember ? cancel : undefined}
           readCursor={isMember ? readCursor : null}
           unreadUntil={openedAtSeq}
           seenBy={isMember ? seenBy : null}
@@ -285,7 +288,15 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
       </section>
       {showMembers && (
         <div className="hidden lg:flex">
-          <MemberList members={members} meId={me?.id} />
+          <MemberList
+            members={members}
+            meId={me?.id}
+            footer={
+              current.visibility !== "direct" && (
+                <AssistantNotice info={profile?.assistant} roomEnabled={current.settings?.assistant !== false} canConfigure={canAdminister(viewer)} />
+              )
+            }
+          />
         </div>
       )}
     </div>

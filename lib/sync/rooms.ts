@@ -15,6 +15,7 @@ import type { ClientFrame, Message, ServerFrameOf } from "@/protocol";
 import { sentence } from "../api";
 import type { RoomState } from "../chat-store";
 import { errorText, type SyncContext } from "./context";
+import { StreamingText } from "./deltas";
 
 /** Page size for history requests (latest page and scroll-up pages). */
 export const HISTORY_PAGE = 50;
@@ -52,6 +53,8 @@ export class RoomSync {
   /** Highest seq per room that was received or is being fetched; detects holes in live seqs. */
   private readonly syncedSeq = new Map<string, number>();
   private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  /** Streaming replies' deltas, applied once each and in order (./deltas.ts). */
+  private readonly streaming = new StreamingText();
 
   constructor(
     private readonly ctx: SyncContext,
@@ -321,9 +324,27 @@ export class RoomSync {
     if (!store.getRoom(room).loaded) return;
     const synced = this.syncedSeq.get(room);
     store.addMessages(room, [message]);
+    if (message.streaming) this.onMessageStored(room, message.id);
     if (synced === undefined) return;
     if (message.seq > synced + 1) void this.fillRange(room, synced + 1, message.seq - 1);
     this.syncedSeq.set(room, Math.max(synced, message.seq));
+  }
+
+  /** A piece of a streaming reply's text: appended in index order, copies dropped. */
+  onDelta(frame: ServerFrameOf<"delta">): void {
+    const { store } = this.ctx;
+    if (!store.getRoom(frame.room).loaded) return;
+    const current = store.getRoom(frame.room).messages.find((m) => m.id === frame.message);
+    const updated = this.streaming.apply(current, frame);
+    if (updated) store.replaceMessage(frame.room, updated);
+  }
+
+  /** A newer copy of a message was stored (catch-up, update): deltas held for it may follow now. */
+  onMessageStored(room: string, id: string): void {
+    const { store } = this.ctx;
+    const current = store.getRoom(room).messages.find((m) => m.id === id);
+    const updated = current && this.streaming.drain(current);
+    if (updated) store.replaceMessage(room, updated);
   }
 
   onJoined(frame: ServerFrameOf<"joined">): void {

@@ -44,6 +44,8 @@ export class Generation {
   /** The reply's text so far: the first piece plus deltas 0..nextIndex-1. */
   content = "";
   nextIndex = 0;
+  /** Where delta `i`'s text ends in `content` (UTF-16 units): an SSE resume's catch-up (server/sse). */
+  private readonly deltaEnds: number[] = [];
   /** Set once the final text is written: snapshots then say it no longer streams. */
   done = false;
   private readonly abort = new AbortController();
@@ -99,6 +101,14 @@ export class Generation {
       meta: streamingMeta(this.ctx.provider.model, this.requester.id, this.nextIndex),
     };
     return { message, nextIndex: this.nextIndex, streaming: !this.done };
+  }
+
+  /**
+   * Where delta `index`'s text ends in the reply's text (the text only grows, so this holds in
+   * every snapshot that has the delta); null when out of range.
+   */
+  deltaEnd(index: number): number | null {
+    return this.deltaEnds[index] ?? null;
   }
 
   async run(): Promise<void> {
@@ -166,6 +176,7 @@ export class Generation {
     if (!this.reply) return this.createReply(text, true);
     const index = this.nextIndex++;
     this.content += text;
+    this.deltaEnds.push(this.content.length);
     const frame: ServerFrame = { type: "delta", room: this.room.id, message: this.reply.id, seq: this.reply.seq, index, text };
     this.publish(publishFrame(this.ctx.runtime.bus, this.room.id, frame, this.audience));
   }

@@ -205,6 +205,15 @@ export class AiService {
     return snapshots.filter((s): s is StreamingSnapshot => s !== null).sort((a, b) => a.message.seq - b.message.seq);
   }
 
+  /**
+   * Where delta `index` of a reply generated here ends in its text (an SSE resume's catch-up,
+   * server/sse); null when no generation here has it.
+   */
+  deltaEnd(messageId: string, index: number): number | null {
+    for (const generation of this.generations.values()) if (generation.reply?.id === messageId) return generation.deltaEnd(index);
+    return null;
+  }
+
   /** The streaming replies a joining socket catches up on, as its user may see them. */
   async catchUp(conn: Connection, roomId: string): Promise<Map<string, Message>> {
     const visible = new Map<string, Message>();

@@ -9,6 +9,11 @@ import type { StreamingSnapshot } from "./service";
 
 export type { StreamingSnapshot } from "./service";
 
+/** Where delta `index` of a reply ends in its text, when this instance generates it (else null). */
+export function streamingDeltaEnd(messageId: string, index: number): number | null {
+  return getRuntime().ai?.deltaEnd(messageId, index) ?? null;
+}
+
 export function streamingSnapshot(roomId: string): Promise<StreamingSnapshot[]> {
   const ai = getRuntime().ai;
   return ai ? ai.streamingSnapshot(roomId) : Promise.resolve([]);

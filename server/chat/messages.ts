@@ -58,12 +58,20 @@ export interface SendInput {
  * group commit (or the send failed): a socket can then go on with its next frame while this
  * one waits for its batch, and its sends still commit in the order they arrived.
  */
-export async function sendMessage(
+export async function sendMessage(deps: Deps, actor: Actor, input: SendInput, onQueued: () => void = () => {}): Promise<Message> {
+  return (await storeMessage(deps, actor, input, onQueued)).message;
+}
+
+/**
+ * `sendMessage`, also telling whether this call stored the message (`created`) or found it
+ * stored by an earlier attempt with the same client id (REST answers 201 or 200).
+ */
+export async function storeMessage(
   { db, bus, log, limits, appends, metrics, presence, jobs, config, ai }: Deps,
   actor: Actor,
   input: SendInput,
   onQueued: () => void = () => {},
-): Promise<Message> {
+): Promise<{ message: Message; created: boolean }> {
   const { room, membership, standing } = await loadRoom(db, input.roomId, actor.id);
   assertCanPost(room, membership);
 
@@ -75,7 +83,7 @@ export async function sendMessage(
     // Charged before any query of this send. A retry of a message stored before the limit was
     // reached is answered, not refused: the look-up is paid only by refused sends.
     const stored = await findByClientId(db, room.id, actor.id, input.clientId);
-    if (stored) return toWireMessage(stored);
+    if (stored) return { message: toWireMessage(stored), created: false };
     throw err;
   }
 
@@ -154,7 +162,7 @@ export async function sendMessage(
     queuePreview({ jobs, log, config }, wire);
   }
   reservation?.stored(wire, result.created);
-  return wire;
+  return { message: wire, created: result.created };
 }
 
 /** Loads a message of `roomId` that the actor may see, or NOT_FOUND. */

@@ -42,6 +42,8 @@ const WS_PATH = /^\/ws(?:\/([0-9a-fA-F-]{36}))?\/?$/;
 export const COMPRESSION_THRESHOLD_BYTES = 1024;
 
 export interface Gateway {
+  /** The room registry sockets listen through; event streams (server/sse) join it too. */
+  readonly registry: RoomRegistry;
   /** Stops accepting sockets, closes every open one with 1001 and waits for queued frames. */
   close(): Promise<void>;
 }
@@ -271,6 +273,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
   heartbeat.unref();
 
   return {
+    registry,
     async close() {
       closing = true;
       clearInterval(heartbeat);

@@ -348,3 +348,53 @@ test("system lines in an open room advance the room's last seq without counting 
   transport.deliver({ type: "message", room: ROOM, message: message(3) });
   assert.deepEqual(noted, [[2, true], [3, false]]);
 });
+
+/** An assistant reply as it streams: `stream_index` is the first delta its content lacks. */
+const streamingReply = (content: string, streamIndex: number, over: Partial<Message> = {}) =>
+  message(4, { id: "reply", sender: "u-bot", content, streaming: true, meta: { streaming: true, stream_index: streamIndex, model: "m", requester: ME.id }, ...over });
+const delta = (index: number, text: string): ServerFrame => ({ type: "delta", room: ROOM, message: "reply", seq: 4, index, text });
+const replyText = (store: ChatStore) => store.getRoom(ROOM).messages.find((m) => m.id === "reply")?.content;
+
+test("deltas append to a streaming reply in index order, once each; early ones wait for the missing ones", async (t) => {
+  const { store, transport } = await openJoined(t);
+  transport.deliver({ type: "message", room: ROOM, message: streamingReply("He", 0) });
+  transport.deliver(delta(0, "l"));
+  transport.deliver(delta(0, "l"));
+  assert.equal(replyText(store), "Hel", "a repeated index is dropped");
+  transport.deliver(delta(2, "o"));
+  assert.equal(replyText(store), "Hel", "index 2 waits for index 1");
+  transport.deliver(delta(1, "l"));
+  assert.equal(replyText(store), "Hello", "1 and the held 2 follow in order");
+  transport.deliver(delta(3, "!"));
+  assert.equal(replyText(store), "Hello!");
+  const final = streamingReply("Hello!", 0, { streaming: false, meta: { finish: "stop", model: "m", ttft_ms: 5 } });
+  transport.deliver({ type: "message_updated", room: ROOM, message: final });
+  transport.deliver(delta(4, " late"));
+  assert.equal(replyText(store), "Hello!", "a finished reply takes no more deltas");
+  assert.equal(store.getRoom(ROOM).messages.find((m) => m.id === "reply")?.streaming, false);
+});
+
+test("a catch-up copy of a streaming reply replaces a shorter one, never a longer one; deltas held before it follow it", async (t) => {
+  const { store, transport } = await openJoined(t);
+  transport.deliver(delta(2, "c"));
+  transport.deliver({ type: "message", room: ROOM, message: streamingReply("a", 0) });
+  assert.equal(replyText(store), "a", "delta 2 waits: 0 and 1 are missing");
+  transport.deliver({ type: "message", room: ROOM, message: streamingReply("a-b-", 2) });
+  assert.equal(replyText(store), "a-b-c", "the catch-up covers 0..1, then the held delta 2 applies");
+  transport.deliver({ type: "message", room: ROOM, message: streamingReply("a-b-", 2) });
+  transport.deliver({ type: "message", room: ROOM, message: streamingReply("a", 0) });
+  assert.equal(replyText(store), "a-b-c", "an older copy does not roll the text back");
+  transport.deliver(delta(3, "d"));
+  assert.equal(replyText(store), "a-b-cd");
+});
+
+test("cancel goes out for the reply, and its ack (the reply as last stored) does not roll the text back", async (t) => {
+  const { store, transport, client } = await openJoined(t);
+  transport.deliver({ type: "message", room: ROOM, message: streamingReply("Hel", 0) });
+  transport.deliver(delta(0, "lo"));
+  assert.equal(client.cancelReply(ROOM, "reply"), true);
+  const [cancel] = transport.take("cancel");
+  assert.deepEqual({ room: cancel?.room, message: cancel?.message }, { room: ROOM, message: "reply" });
+  transport.deliver({ type: "ack", ref: cancel!.id, message: streamingReply("Hel", 0) });
+  assert.equal(replyText(store), "Hello");
+});
