@@ -2,7 +2,8 @@
  * Link previews and unique room names in the browser: a preview card appears for another
  * member (title as a safe new-tab link, description, site name); only the sender sees
  * "Remove preview", and removing it takes the card away for the other member live. Creating a
- * public room whose name is taken (in another case) shows the error at the name field.
+ * public room whose name is taken (in another case) shows the error at the name field, and so
+ * does renaming a room onto a taken name in its settings.
  *
  * The page is served by this test on 127.0.0.1, which playwright.config.ts allow-lists
  * (LINK_PREVIEW_ALLOW_HOSTS).
@@ -10,6 +11,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, uniqueName } from "./fixtures";
+import { ManagePage } from "./pages/manage";
 
 let web: http.Server;
 let webBase: string;
@@ -83,4 +85,22 @@ test("the create-room form shows a taken name at the name field", async ({ newUs
   await bob.page.getByTestId("create-room-private").check();
   await bob.page.getByTestId("create-room-submit").click();
   await expect(bob.page.getByTestId("room-name")).toContainText(name.toUpperCase());
+});
+
+test("the settings form shows a taken name at the name field", async ({ newUser }) => {
+  const alice = await newUser("alice");
+  const taken = uniqueName("Taken");
+  await alice.chat.createRoom(taken);
+  await alice.chat.createRoom(uniqueName("Mine"));
+
+  const manage = new ManagePage(alice.page);
+  await manage.open();
+  const field = alice.page.getByTestId("settings-name");
+  await field.fill(taken.toLowerCase());
+  await alice.page.getByTestId("settings-save").click();
+  await expect(alice.page.getByTestId("settings-name-error")).toHaveText("A public room already has this name");
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(alice.page.getByTestId("settings-saved")).toHaveCount(0);
+  await field.fill(`${taken}-renamed`);
+  await expect(alice.page.getByTestId("settings-name-error")).toHaveCount(0);
 });

@@ -44,7 +44,7 @@ export interface FetchedPage {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const HTML_TYPES = new Set(["text/html", "application/xhtml+xml"]);
-const USER_AGENT = "ConfabLinkPreview/1 (+https://github.com/confab; link previews)";
+const USER_AGENT = "ConfabLinkPreview/1 (chat link previews)";
 
 const isAddressEntry = (entry: string) => net.isIP(entry) !== 0 || (entry.includes("/") && net.isIP(entry.split("/")[0]!) !== 0);
 
