@@ -23,8 +23,7 @@ test("@ autocompletes room members by keyboard, and the mentioned member sees it
   await a.chat.composer.press("Escape");
   await expect(listbox).toBeHidden();
   await expect(a.chat.composer).toHaveValue(`hi @${b.username.slice(0, 4)}`);
-  await a.chat.composer.press("Backspace");
-  await a.chat.composer.pressSequentially(b.username.slice(3, 4));
+  await a.chat.composer.pressSequentially(b.username.slice(4, 5));
   await expect(listbox).toBeVisible();
 
   // Arrow keys move the active option and wrap; Enter picks it instead of sending.

@@ -39,7 +39,7 @@ export function DesktopNotifications() {
       if (!shouldNotify(incoming, context)) return;
       const text = notificationText({
         roomLabel: labelOf(room, store, me),
-        senderName: frame.type === "message" ? frame.message.sender_display || frame.message.sender_name || null : null,
+        senderName: frame.type === "message" ? frame.message.sender_display || frame.message.sender_name || null : memberName(store, incoming.room, incoming.sender),
         content: frame.type === "message" ? frame.message.content : null,
         mention: incoming.mention,
       });
@@ -69,6 +69,12 @@ export function DesktopNotifications() {
 function labelOf(room: RoomSummary, store: ChatStore, me: { id: string; username: string } | null): string {
   if (room.visibility !== "direct") return `#${room.name}`;
   return `@${directRoomName(room.name, me?.username, store.getRoom(room.id).members, me?.id)}`;
+}
+
+/** What the tab knows a member is called (rooms it opened), for notifications without a message body. */
+function memberName(store: ChatStore, room: string, user: string): string | null {
+  const member = store.getRoom(room).members?.find((m) => m.id === user);
+  return member ? member.display_name || member.username : null;
 }
 
 /** A new message as this tab learns of it: a joined room's `message` or a watched room's `room_activity`. */

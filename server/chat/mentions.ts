@@ -28,6 +28,7 @@ export async function mentionRequestOf(
   standing: Standing,
   content: string,
 ): Promise<MentionRequest | null> {
+  if (!content.includes("@")) return null;
   const tokens = parseMentions(content);
   if (!hasMentionTokens(tokens)) return null;
   if (tokens.room) {

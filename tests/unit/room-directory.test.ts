@@ -123,3 +123,23 @@ test("refreshes while one is in flight end with the latest answer", async () => 
   await Promise.all([third, fourth]);
   assert.deepEqual(directory.roomIds(), ["joined"]);
 });
+
+test("mentions: counted from live messages that mention the user, replaced by summaries, cleared by reading", async () => {
+  const { directory } = setup([{ ...room("a", 10, 1), mentions: 1, notifications: "mentions" }]);
+  await directory.refresh();
+  const mentions = () => directory.rooms().find((r) => r.id === "a")?.mentions;
+  directory.noteMessage("a", 11, false, true);
+  directory.noteMessage("a", 12, false, false);
+  directory.noteMessage("a", 12, false, true);
+  assert.equal(mentions(), 2, "a replayed seq is not counted again");
+  directory.noteMessage("a", 13, true, true);
+  assert.equal(mentions(), 2, "own messages never count");
+  directory.applySummary([{ room: "a", last_seq: 14, unread: 4, mentions: 3 }]);
+  assert.equal(mentions(), 3);
+  directory.markRead("a", 13);
+  assert.equal(mentions(), 1, "never more mentions than unread messages remain");
+  directory.markRead("a", 14);
+  assert.equal(mentions(), 0);
+  directory.setNotifications("a", "none");
+  assert.equal(directory.rooms()[0]?.notifications, "none");
+});
