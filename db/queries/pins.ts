@@ -4,7 +4,7 @@ import type { Executor } from "../client";
 import { messages, pins, users } from "../schema";
 import { messageColumns, visibleTo, type MessageRow } from "./messages";
 
-/** Pins a message; true when it was not pinned before. */
+/** Pins a message; its pin time when it was not pinned before, else null. */
 export async function insertPin(db: Executor, pin: { roomId: string; messageId: string; pinnedBy: string }): Promise<Date | null> {
   const [row] = await db.insert(pins).values(pin).onConflictDoNothing().returning({ pinnedAt: pins.pinnedAt });
   return row?.pinnedAt ?? null;
@@ -19,8 +19,13 @@ export async function deletePin(db: Executor, { roomId, messageId }: { roomId: s
   return rows.length > 0;
 }
 
+/** Pins that still show (a deleted message's pin does not count against the room's cap). */
 export async function countPins(db: Executor, { roomId }: { roomId: string }): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(pins).where(eq(pins.roomId, roomId));
+  const [row] = await db
+    .select({ n: count() })
+    .from(pins)
+    .innerJoin(messages, eq(messages.id, pins.messageId))
+    .where(and(eq(pins.roomId, roomId), isNull(messages.deletedAt)));
   return row?.n ?? 0;
 }
 

@@ -129,3 +129,22 @@ describe("pins", () => {
     ]);
   });
 });
+
+describe("pin cap", () => {
+  test("a room holds at most 50 pins; a deleted pinned message frees its place", async () => {
+    const capped = await createRoom(server.url, owner, "public");
+    const s = await TestSocket.connect(server.wsUrl, owner);
+    await s.join(capped);
+    const ids: string[] = [];
+    for (let i = 0; i < 51; i++) ids.push((await say(s, capped, `pin candidate ${i}`)).id);
+    for (const id of ids.slice(0, 50)) assert.equal((await pin(owner, capped, id)).status, 201);
+    const over = await pin(owner, capped, ids[50]!);
+    assert.equal(over.status, 403);
+    assert.equal(over.body.error?.code, "FORBIDDEN");
+    const del = await s.request({ type: "delete", id: randomUUID(), room: capped, message: ids[0] });
+    assert.equal(del.type, "ack");
+    assert.equal((await pin(owner, capped, ids[50]!)).status, 201);
+    assert.equal((await listPins(owner, capped)).body.pins.length, 50);
+    await s.close();
+  });
+});
