@@ -11,8 +11,15 @@ import { MESSAGE_SCHEMA, rehypeImagesAsLinks, rehypeRawAsText } from "./markdown
 export const LINK_REL = "noopener noreferrer nofollow";
 
 const REMARK: Options["remarkPlugins"] = [remarkGfm];
+const REHYPE: Options["rehypePlugins"] = [rehypeRawAsText, rehypeImagesAsLinks, [rehypeSanitize, MESSAGE_SCHEMA]];
 // Sanitize before highlighting: the highlighter's own spans and classes are trusted output.
-const REHYPE: Options["rehypePlugins"] = [rehypeRawAsText, rehypeImagesAsLinks, [rehypeSanitize, MESSAGE_SCHEMA], [rehypeHighlight, { detect: false }]];
+const REHYPE_CODE: Options["rehypePlugins"] = [...REHYPE, [rehypeHighlight, { detect: false }]];
+/**
+ * A fenced code block that names its language (possibly inside quotes or lists). Only such
+ * messages load the highlighter: setting it up registers its grammars on every render, which
+ * measured several times the cost of the rest of the pipeline.
+ */
+const FENCE_WITH_LANGUAGE = /^[ \t>*+\d.)-]*(`{3,}|~{3,})[ \t]*[\w+#-]/m;
 
 function Link({ href, children, className }: AnchorHTMLAttributes<HTMLAnchorElement> & { node?: unknown }) {
   // The sanitizer removed an unsafe URL: keep the words, not a dead or dangerous link.
@@ -40,7 +47,7 @@ export const Markdown = memo(function Markdown({ content }: { content: string })
     );
   }
   return (
-    <ReactMarkdown remarkPlugins={REMARK} rehypePlugins={REHYPE} components={COMPONENTS}>
+    <ReactMarkdown remarkPlugins={REMARK} rehypePlugins={FENCE_WITH_LANGUAGE.test(content) ? REHYPE_CODE : REHYPE} components={COMPONENTS}>
       {content}
     </ReactMarkdown>
   );
