@@ -13,8 +13,15 @@ import { MESSAGE_SCHEMA, rehypeImagesAsLinks, rehypeRawAsText } from "./markdown
 export const LINK_REL = "noopener noreferrer nofollow";
 
 const REMARK: Options["remarkPlugins"] = [remarkGfm];
+const REHYPE: Options["rehypePlugins"] = [rehypeRawAsText, rehypeImagesAsLinks, [rehypeSanitize, MESSAGE_SCHEMA]];
 // Sanitize before highlighting: the highlighter's own spans and classes are trusted output.
-const REHYPE: Options["rehypePlugins"] = [rehypeRawAsText, rehypeImagesAsLinks, [rehypeSanitize, MESSAGE_SCHEMA], [rehypeHighlight, { detect: false }]];
+const REHYPE_CODE: Options["rehypePlugins"] = [...REHYPE, [rehypeHighlight, { detect: false }]];
+/**
+ * A fenced code block that names its language (possibly inside quotes or lists). Only such
+ * messages load the highlighter: setting it up registers its grammars on every render, which
+ * measured several times the cost of the rest of the pipeline.
+ */
+const FENCE_WITH_LANGUAGE = /^[ \t>*+\d.)-]*(`{3,}|~{3,})[ \t]*[\w+#-]/m;
 
 function Link({ href, children, className }: AnchorHTMLAttributes<HTMLAnchorElement> & { node?: unknown }) {
   // The sanitizer removed an unsafe URL: keep the words, not a dead or dangerous link.
@@ -36,7 +43,10 @@ const COMPONENTS: Components = { a: Link };
 export const Markdown = memo(function Markdown({ content, viewerName, mentionsMe }: { content: string; viewerName?: string; mentionsMe?: boolean }) {
   // Mentions are marked last, on sanitized output (markdown-mentions.ts).
   const rehype = useMemo<Options["rehypePlugins"]>(
-    () => (content.includes("@") ? [...REHYPE!, rehypeMentions({ username: viewerName, mentioned: mentionsMe })] : REHYPE),
+    () => {
+      const base = FENCE_WITH_LANGUAGE.test(content) ? REHYPE_CODE : REHYPE;
+      return content.includes("@") ? [...base!, rehypeMentions({ username: viewerName, mentioned: mentionsMe })] : base;
+    },
     [content, viewerName, mentionsMe],
   );
   if (checkMarkdown(content).render === "plain") {

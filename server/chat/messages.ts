@@ -114,7 +114,7 @@ export async function storeMessage(
     } catch (err) {
       // A retry of a send that already attached them is answered with what it stored.
       const stored = await findByClientId(db, room.id, actor.id, input.clientId);
-      if (stored) return toWireMessage(stored);
+      if (stored) return { message: toWireMessage(stored), created: false };
       throw err;
     }
   }
