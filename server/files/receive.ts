@@ -29,7 +29,12 @@ export interface ReceivedFile {
 export async function receiveFile(req: IncomingMessage, { tmpDir, maxBytes }: { tmpDir: string; maxBytes: number }): Promise<ReceivedFile> {
   let busboy: BusboyInstance;
   try {
-    busboy = new Busboy({ headers: req.headers as BusboyHeaders, limits: { files: 1, fileSize: maxBytes, fields: 8, fieldSize: 1024, parts: 10 } });
+    busboy = new Busboy({
+      headers: req.headers as BusboyHeaders,
+      limits: { files: 1, fileSize: maxBytes, fields: 8, fieldSize: 1024, parts: 10 },
+      // The `file` part is the file even when a client sends it without a filename.
+      isPartAFile: (field, contentType, filename) => field === "file" || filename !== undefined || contentType === "application/octet-stream",
+    });
   } catch {
     throw new AppError("INVALID", "the body must be multipart/form-data with a part named file", { field: "file" });
   }

@@ -148,6 +148,13 @@ describe("uploading", () => {
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, "INVALID");
     const json = await api<{ error: { code: string } }>(server.url, "POST", `/api/rooms/${room}/uploads`, { token: member.token, body: { file: "x" } });
     assert.equal(json.status, 400);
+    // A `file` part without a filename is still the file.
+    const bare = new FormData();
+    bare.append("file", "plain text sent as a field");
+    const named = await fetch(`${server.url}/api/rooms/${room}/uploads`, { method: "POST", headers: { authorization: `Bearer ${member.token}` }, body: bare });
+    assert.equal(named.status, 201);
+    const got = ((await named.json()) as { upload: { name: string; mime: string } }).upload;
+    assert.deepEqual([got.name, got.mime], ["file", "text/plain"]);
   });
 });
 

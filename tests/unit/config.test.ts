@@ -102,3 +102,35 @@ test("the assistant is off without AI_BASE_URL and needs AI_MODEL with it", () =
     assert.throws(() => parseConfig({ AI_MODEL: "m", [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(`Invalid ${name}:`), name);
   }
 });
+
+test("uploads: defaults, and S3 settings that must go together", () => {
+  const config = parseConfig({});
+  assert.equal(config.MAX_UPLOAD_BYTES, 25 * 1024 * 1024);
+  assert.equal(config.UPLOAD_QUOTA_BYTES, 1024 ** 3);
+  assert.equal(config.S3_BUCKET, undefined);
+  assert.equal(config.S3_FORCE_PATH_STYLE, true);
+  const s3 = parseConfig({ S3_ENDPOINT: "http://127.0.0.1:9000", S3_BUCKET: "files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_FORCE_PATH_STYLE: "false" });
+  assert.equal(s3.S3_BUCKET, "files");
+  assert.equal(s3.S3_FORCE_PATH_STYLE, false);
+  const refused: Array<[Record<string, string>, string]> = [
+    [{ S3_ENDPOINT: "http://127.0.0.1:9000" }, "S3_BUCKET"],
+    [{ S3_BUCKET: "files", S3_ACCESS_KEY_ID: "k" }, "S3_SECRET_ACCESS_KEY"],
+    [{ S3_BUCKET: "files", S3_SECRET_ACCESS_KEY: "s" }, "S3_ACCESS_KEY_ID"],
+    [{ S3_BUCKET: "files", S3_ENDPOINT: "ftp://x" }, "S3_ENDPOINT"],
+    [{ MAX_UPLOAD_BYTES: "0" }, "MAX_UPLOAD_BYTES"],
+  ];
+  for (const [env, name] of refused) {
+    assert.throws(
+      () => parseConfig(env),
+      (err: unknown) => err instanceof ConfigError && err.message.startsWith(`Invalid ${name}:`),
+      name,
+    );
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), "confab-config-"));
+  try {
+    assert.equal(loadConfig({ DATA_DIR: dataDir }).FILES_DIR, path.join(dataDir, "files"));
+    assert.equal(loadConfig({ DATA_DIR: dataDir, FILES_DIR: "/srv/shared" }).FILES_DIR, "/srv/shared");
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
