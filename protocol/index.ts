@@ -136,7 +136,8 @@ export function isEmoji(value: string): boolean {
 export const AuthFrame = z.object({ type: z.literal("auth"), token: storableText().min(1).max(4096) });
 export const JoinFrame = z.object({ type: z.literal("join"), id: id.optional(), room: roomId, since: seq.optional() });
 export const LeaveFrame = z.object({ type: z.literal("leave"), id: id.optional(), room: roomId });
-export const SendFrame = z
+/** `send` before its cross-field rules (REST sends derive their body from it: protocol/rest.ts). */
+export const SendFrameFields = z
   .object({
     type: z.literal("send"),
     id,
@@ -166,13 +167,17 @@ export const SendFrame = z
           .refine((d) => d.byteLength > 0 && d.byteLength <= MAX_INLINE_FILE_BYTES, `must be 1 to ${MAX_INLINE_FILE_BYTES} bytes`),
       })
       .optional(),
-  })
-  .superRefine((frame, ctx) => {
-    if (frame.content === "" && !frame.attachments?.length && !frame.file) ctx.addIssue({ code: "custom", path: ["content"], message: "content is empty" });
-    if (frame.file && (frame.attachments?.length ?? 0) >= MAX_ATTACHMENTS) {
-      ctx.addIssue({ code: "custom", path: ["attachments"], message: `at most ${MAX_ATTACHMENTS} attachments, the file included` });
-    }
   });
+
+/** A send's rules across fields: some content or something attached; the inline file counts as an attachment. */
+export function refineSend(frame: { content: string; attachments?: string[]; file?: unknown }, ctx: z.RefinementCtx): void {
+  if (frame.content === "" && !frame.attachments?.length && !frame.file) ctx.addIssue({ code: "custom", path: ["content"], message: "content is empty" });
+  if (frame.file && (frame.attachments?.length ?? 0) >= MAX_ATTACHMENTS) {
+    ctx.addIssue({ code: "custom", path: ["attachments"], message: `at most ${MAX_ATTACHMENTS} attachments, the file included` });
+  }
+}
+
+export const SendFrame = SendFrameFields.superRefine(refineSend);
 export const PingFrame = z.object({ type: z.literal("ping"), id: id.optional() });
 export const EditFrame = z.object({
   type: z.literal("edit"),

@@ -1,6 +1,6 @@
 /** Request bodies and query strings of the REST contract, shared by route handlers and forms. */
 import { z } from "zod";
-import { SendFrame, storableText, type Message, type PresenceStatus } from "./index";
+import { refineSend, SendFrameFields, storableText, type Message, type PresenceStatus } from "./index";
 
 export const Username = storableText()
   .trim()
@@ -38,8 +38,8 @@ export const QueryDate = z.coerce
   .date({ error: "must be an ISO 8601 date" })
   .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, "must be a date between the years 1 and 9999");
 
-/** POST /api/rooms/:id/messages: the socket's `send` frame without `type` and `room` (the path names it). */
-export const SendMessageBody = SendFrame.omit({ type: true, room: true });
+/** POST /api/rooms/:id/messages: the socket's `send` frame without `type` and `room` (the path names it), and without `file` (bytes need MessagePack). */
+export const SendMessageBody = SendFrameFields.omit({ type: true, room: true, file: true }).superRefine(refineSend);
 
 export const HistoryQuery = z.object({
   before: z.coerce.number().int().min(0).optional(),
