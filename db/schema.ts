@@ -120,6 +120,11 @@ export const messages = pgTable(
     uniqueIndex("messages_room_seq_idx").on(t.roomId, t.seq),
     uniqueIndex("messages_idempotency_idx").on(t.roomId, t.senderId, t.clientId),
     index("messages_search_idx").using("gin", t.search),
+    /**
+     * Newest-first across rooms: a search for a common word walks this and stops at the page
+     * size instead of gathering and sorting every match (rare words use the GIN index).
+     */
+    index("messages_created_idx").on(t.createdAt, t.id),
   ],
 );
 
