@@ -143,6 +143,11 @@ export const messages = pgTable(
     index("messages_search_idx").using("gin", t.search),
     /** The assistant's replies still streaming (server/ai): found per room by joiners' catch-up. */
     index("messages_streaming_idx").on(t.roomId).where(sql`(${t.meta}->>'streaming') = 'true'`),
+    /**
+     * Newest-first across rooms: a search for a common word walks this and stops at the page
+     * size instead of gathering and sorting every match (rare words use the GIN index).
+     */
+    index("messages_created_idx").on(t.createdAt, t.id),
   ],
 );
 
