@@ -54,7 +54,8 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
         member_limit,
         guests_can_post: guests,
         system_joins: joinLines,
-        assistant,
+        // Sent only when changed: an unset setting (on) written as `true` would read as a change.
+        ...(assistant !== (s.assistant !== false) ? { assistant } : {}),
       });
       setSaved(true);
     } catch (err) {
