@@ -58,8 +58,9 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
         member_limit,
         guests_can_post: guests,
         system_joins: joinLines,
-        room_mentions: roomMentions,
-        assistant,
+        // Sent only when changed: an unset setting (on) written as `true` would read as a change.
+        ...(roomMentions !== (s.room_mentions !== false) ? { room_mentions: roomMentions } : {}),
+        ...(assistant !== (s.assistant !== false) ? { assistant } : {}),
       });
       setSaved(true);
     } catch (err) {
