@@ -206,12 +206,9 @@ export function MessageList(props: Props) {
     atBottomRef: atBottom,
     loaded,
     rows: messages.length,
-    firstSeq: messages[0] && messages[0].sender !== me?.id && messages[0].kind !== "system" ? messages[0].seq : undefined,
-    hasOlder,
     readCursor: props.readCursor,
     unreadUntil: props.unreadUntil,
     lastSeq,
-    onLoadBackTo: props.onLoadBackTo,
   });
 
   // Replies whose parent is older than the loaded history: fetch the parent by id for the quote.

@@ -1,9 +1,6 @@
 "use client";
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
 
-/** Unread history older than the loaded page is loaded back to the first unread up to this many messages. */
-export const UNREAD_LOAD_BACK_MAX = 500;
-
 /** Marks the "new messages" divider in the DOM, for scrolling to it. */
 export const FIRST_UNREAD_ATTR = "data-first-unread";
 
@@ -14,19 +11,12 @@ interface Options {
   loaded: boolean;
   /** Changes whenever rows are added or removed, so the divider is looked for again. */
   rows: number;
-  /**
-   * The seq of the first loaded message when it is someone else's chat message: if that one is
-   * unread, older unread messages may be missing from the page. Undefined otherwise.
-   */
-  firstSeq: number | undefined;
-  hasOlder: boolean;
   /** The read cursor when the room was opened (null while unknown or for non-members). */
   readCursor: number | null | undefined;
   /** The room's newest seq when it was opened; a divider above a later (live) message is not landed on. */
   unreadUntil?: number | null;
   /** The newest loaded seq: once it reaches `unreadUntil` the catch-up is over. */
   lastSeq: number | undefined;
-  onLoadBackTo?: (seq: number) => Promise<boolean>;
 }
 
 const dividerIn = (scroller: HTMLElement) => scroller.querySelector<HTMLElement>(`[${FIRST_UNREAD_ATTR}]`);
@@ -56,27 +46,16 @@ function scrollToDivider(scroller: HTMLElement): boolean | null {
 }
 
 /**
- * Opening a room with unread messages lands on the first unread one (the "new messages"
- * divider) instead of the bottom, loading history back to it when it is older than the first
- * page; while the divider is scrolled out of view, `showJump` offers the way back to it.
+ * Opening a room with unread messages lands on the first unread one that is loaded (the "new
+ * messages" divider) instead of the bottom; while the divider is scrolled out of view,
+ * `showJump` offers the way back to it.
  */
-export function useFirstUnread({ scrollerRef, atBottomRef, loaded, rows, firstSeq, hasOlder, readCursor, unreadUntil, lastSeq, onLoadBackTo }: Options) {
+export function useFirstUnread({ scrollerRef, atBottomRef, loaded, rows, readCursor, unreadUntil, lastSeq }: Options) {
   const landedRef = useRef(false);
-  const loadRequestedRef = useRef(false);
-  const [loadedBack, setLoadedBack] = useState(false);
   const [showJump, setShowJump] = useState(false);
   const [dismissed, setDismissed] = useState(false);
 
-  const firstUnread = readCursor !== null && readCursor !== undefined ? readCursor + 1 : undefined;
-  // The first unread message is on the page (or can't be: no older history, too far back).
-  const settled =
-    firstUnread !== undefined && (firstSeq === undefined || firstSeq <= firstUnread || !hasOlder || loadedBack || firstSeq - firstUnread > UNREAD_LOAD_BACK_MAX || !onLoadBackTo);
-
-  useEffect(() => {
-    if (!loaded || settled || firstUnread === undefined || loadRequestedRef.current || !onLoadBackTo) return;
-    loadRequestedRef.current = true;
-    void onLoadBackTo(firstUnread).finally(() => setLoadedBack(true));
-  }, [loaded, settled, firstUnread, onLoadBackTo]);
+  const settled = readCursor !== null && readCursor !== undefined;
 
   // Runs after the list's own scroll to the bottom (declared after it), in the same frame. The
   // divider may appear only once the join's replay arrives, and the replay may arrive in several
@@ -87,15 +66,15 @@ export function useFirstUnread({ scrollerRef, atBottomRef, loaded, rows, firstSe
     if (landedRef.current || !loaded || !settled || !el) return;
     const seq = dividerSeq(el);
     if (seq === null) return;
-    if (!atBottomRef.current || (unreadUntil !== null && unreadUntil !== undefined && seq > unreadUntil)) {
+    // Unknown at opening (a room previewed before joining): nothing was unread to land on.
+    if (!atBottomRef.current || unreadUntil === null || unreadUntil === undefined || seq > unreadUntil) {
       landedRef.current = true;
       return;
     }
     const bottom = scrollToDivider(el);
     if (bottom === null) return;
     atBottomRef.current = bottom;
-    const caughtUp = unreadUntil === null || unreadUntil === undefined || (lastSeq ?? 0) >= unreadUntil;
-    if (!bottom || caughtUp) landedRef.current = true;
+    if (!bottom || (lastSeq ?? 0) >= unreadUntil) landedRef.current = true;
   }, [loaded, settled, rows, scrollerRef, atBottomRef, unreadUntil, lastSeq]);
 
   useEffect(() => {
