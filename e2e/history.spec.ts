@@ -70,7 +70,8 @@ test("a client that missed more than the replay limit fills the gap over REST", 
   await goOnline(b, roomId, away);
 
   const rows = b.page.locator('[data-testid="message"][data-state="sent"]');
-  await expect(rows).toHaveCount(MISSED);
+  // 230 rows of markdown at once: a loaded 2-core machine needs more than the default 10 s.
+  await expect(rows).toHaveCount(MISSED, { timeout: 30_000 });
   const seqs = await rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-seq"))));
   // The room's history starts with lou's join line; the missed messages follow it, gap-free.
   expect(seqs).toEqual(Array.from({ length: MISSED }, (_, i) => i + 2));
