@@ -15,6 +15,7 @@ const sockets: TestSocket[] = [];
 
 before(async () => {
   server = await startServer();
+  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
 });
 after(async () => {
   await Promise.allSettled(sockets.map((s) => (s.closeCode === null ? s.close() : undefined)));

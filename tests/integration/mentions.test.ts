@@ -20,6 +20,7 @@ const sockets: TestSocket[] = [];
 
 before(async () => {
   server = await startServer();
+  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
   [owner, alice, bob, carol] = (await Promise.all(["owner", "alice", "bob", "carol"].map((p) => registerUser(server.url, p)))) as [TestUser, TestUser, TestUser, TestUser];
 });
 after(async () => {

@@ -19,6 +19,7 @@ let bob: TestUser;
 
 before(async () => {
   server = await startServer();
+  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
   [alice, bob] = await Promise.all([registerUser(server.url, "mpa"), registerUser(server.url, "mpb")]);
 });
 after(() => server?.stop());

@@ -14,6 +14,7 @@ let alice: TestUser;
 
 before(async () => {
   server = await startServer();
+  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
   [owner, alice] = await Promise.all([registerUser(server.url, "owner"), registerUser(server.url, "alice")]);
 });
 after(() => server.stop());

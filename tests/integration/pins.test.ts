@@ -20,6 +20,7 @@ let memberSocket: TestSocket;
 
 before(async () => {
   server = await startServer();
+  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
   [owner, mod, member] = await Promise.all([registerUser(server.url, "owner"), registerUser(server.url, "mod"), registerUser(server.url, "member")]);
   room = await createRoom(server.url, owner, "public");
   for (const u of [mod, member]) assert.equal((await api(server.url, "POST", `/api/rooms/${room}/join`, { token: u.token })).status, 200);

@@ -18,6 +18,7 @@ const sockets: TestSocket[] = [];
 
 before(async () => {
   server = await startServer();
+  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
   [owner, alice] = await Promise.all([registerUser(server.url, "owner"), registerUser(server.url, "alice")]);
 });
 after(async () => {

@@ -26,6 +26,7 @@ const MAX = 2 * 1024 * 1024;
 
 before(async () => {
   server = await startServer({ MAX_UPLOAD_BYTES: String(MAX), RATE_UPLOADS_PER_MIN: "1000" });
+  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
   [owner, member, outsider] = await Promise.all([registerUser(server.url, "own"), registerUser(server.url, "mem"), registerUser(server.url, "out")]);
 });
 after(() => server?.stop());
