@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Every test, in the order a failure is cheapest to find: static checks, unit, the real
-# server (embedded), two instances on real Postgres + Redis, then Chromium end to end.
+# Every test, in the order a failure is cheapest to find: static checks, unit, then the real
+# server (embedded) and, side by side with it, the security suite, two instances on real
+# Postgres + Redis and the fault suite, then Chromium end to end.
+#
+# The embedded integration suite and the Postgres/Redis suites share nothing (every server,
+# Postgres and Redis listens on a free loopback port with its own temp dir), so they run as two
+# parallel lanes; their output is streamed line by line with a [lane] prefix. Playwright runs
+# alone afterwards: a browser under CPU contention is where timing flakes come from.
+# TEST_SERIAL=1 runs the lanes one after the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -15,14 +22,45 @@ phase "unit"
 npm run --silent test:unit
 phase "build (production)"
 npm run --silent build
-phase "integration (embedded: PGlite + in-process bus)"
-npm run --silent test:integration
-phase "security (authorization matrix, Origin table, fuzzer, hostile input)"
-npm run --silent test:security
-phase "distributed (2 instances on Postgres + Redis)"
-npm run --silent test:distributed
-phase "faults (kill -9, SIGTERM, Redis and Postgres restarts under load; starts its own Postgres + Redis)"
-npm run --silent test:faults
+
+embedded_lane() {
+  phase "integration (embedded: PGlite + in-process bus)"
+  npm run --silent test:integration
+}
+services_lane() {
+  phase "security (authorization matrix, Origin table, fuzzer, hostile input)"
+  npm run --silent test:security
+  phase "distributed (2 instances on Postgres + Redis)"
+  npm run --silent test:distributed
+  phase "faults (kill -9, SIGTERM, Redis and Postgres restarts under load; starts its own Postgres + Redis)"
+  npm run --silent test:faults
+}
+
+if [ "${TEST_SERIAL:-0}" = "1" ]; then
+  embedded_lane
+  services_lane
+else
+  # A lane that fails lets the other finish, so one run reports every failure.
+  lane() {
+    local name=$1 fn=$2 status=0 started=$SECONDS
+    ( set -o pipefail; "$fn" 2>&1 | sed -u "s/^/[$name] /" ) || status=$?
+    printf '[%s] lane finished (exit %s) after %ss\n' "$name" "$status" "$((SECONDS - started))"
+    return "$status"
+  }
+  lane embedded embedded_lane &
+  embedded_pid=$!
+  lane services services_lane &
+  services_pid=$!
+  embedded_status=0
+  services_status=0
+  wait "$embedded_pid" || embedded_status=$?
+  wait "$services_pid" || services_status=$?
+  if [ "$embedded_status" -ne 0 ] || [ "$services_status" -ne 0 ]; then
+    phase "FAILED: embedded lane exit $embedded_status, services lane exit $services_status (search the log for ✖)"
+    exit 1
+  fi
+fi
+
 phase "e2e (Playwright + Chromium)"
 npm run --silent test:e2e
 phase "all tests passed"
