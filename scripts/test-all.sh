@@ -23,17 +23,19 @@ npm run --silent test:unit
 phase "build (production)"
 npm run --silent build
 
+# The lanes chain with && on purpose: they run on the left of `||` below, where bash ignores
+# `set -e`, and a failed suite must not be hidden by a later one passing.
 embedded_lane() {
-  phase "integration (embedded: PGlite + in-process bus)"
-  npm run --silent test:integration
+  phase "integration (embedded: PGlite + in-process bus)" &&
+    npm run --silent test:integration
 }
 services_lane() {
-  phase "security (authorization matrix, Origin table, fuzzer, hostile input)"
-  npm run --silent test:security
-  phase "distributed (2 instances on Postgres + Redis)"
-  npm run --silent test:distributed
-  phase "faults (kill -9, SIGTERM, Redis and Postgres restarts under load; starts its own Postgres + Redis)"
-  npm run --silent test:faults
+  phase "security (authorization matrix, Origin table, fuzzer, hostile input)" &&
+    npm run --silent test:security &&
+    phase "distributed (2 instances on Postgres + Redis)" &&
+    npm run --silent test:distributed &&
+    phase "faults (kill -9, SIGTERM, Redis and Postgres restarts under load; starts its own Postgres + Redis)" &&
+    npm run --silent test:faults
 }
 
 if [ "${TEST_SERIAL:-0}" = "1" ]; then
