@@ -156,7 +156,7 @@ export function AuthForm({
               </p>
             ) : (
               isSignup && (
-                <p id={id("password-hint")} className="mt-1 text-xs text-slate-500">
+                <p id={id("password-hint")} className="mt-1 text-xs text-slate-600">
                   At least 8 characters.
                 </p>
               )
