@@ -124,7 +124,8 @@ const ROUTES: Route[] = [
       await expect(page.getByTestId("connection-status")).toHaveText("online");
       await expect(page.getByTestId("message").filter({ hasText: "Replying to the welcome" })).toBeVisible();
       await expect(page.getByTestId("system-message").first()).toBeVisible();
-      await page.getByTestId("member-count").click();
+      const members = page.getByTestId("member-count");
+      if ((await members.getAttribute("aria-pressed")) !== "true") await members.click();
       await expect(page.getByTestId("member-list")).toBeVisible();
     },
   },
@@ -151,7 +152,7 @@ const ROUTES: Route[] = [
   adminTab("users", (page) => expect(page.getByTestId("admin-user-status").first()).toBeVisible()),
   adminTab("rooms", (page) => expect(page.getByTestId("admin-room-members").first()).toBeVisible()),
   adminTab("archive", (page) => expect(page.getByTestId("archive-state")).toBeVisible()),
-  adminTab("audit", (page) => expect(page.getByTestId("admin-audit-entry").first()).toBeVisible()),
+  adminTab("audit", (page) => expect(page.getByTestId("admin-audit-entry").or(page.getByText("No site-admin actions yet.")).first()).toBeVisible()),
   adminTab("activity", (page) => expect(page.getByTestId("activity-row").first()).toBeVisible()),
   {
     name: "invite",
@@ -179,10 +180,12 @@ async function scan(browser: Browser, baseURL: string, cspWatch: CspWatch, route
     const page = await context.newPage();
     await route.open(page, s);
     await expect(page.locator("html")).toHaveClass(new RegExp(`\\b${theme}\\b`));
-    await expect(page.locator("main"), "one main landmark").toHaveCount(1);
-    await expect(page.locator("h1").first(), "a level-one heading").toBeAttached();
     const violations = await axeViolations(page);
-    expect(violations, `axe found ${violations.length} WCAG A/AA violation(s) on ${route.name} (${theme}):\n${violations.join("\n")}\n`).toEqual([]);
+    // Best-practice landmarks axe's WCAG tags leave out, checked here so one run reports everything.
+    const mains = await page.getByRole("main").count();
+    if (mains !== 1) violations.push(`landmark: ${mains} main landmarks, expected exactly one`);
+    if ((await page.locator("h1").count()) === 0) violations.push("heading: no h1 on the page");
+    expect(violations, `${violations.length} accessibility problem(s) on ${route.name} (${theme}):\n${violations.join("\n")}\n`).toEqual([]);
   } finally {
     await context.close();
   }

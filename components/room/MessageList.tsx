@@ -261,11 +261,12 @@ export function MessageList(props: Props) {
 
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto" data-testid="message-scroller">
+      {/* A log region: screen readers announce new messages politely, without moving focus. */}
+      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto" data-testid="message-scroller" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
         {!loaded ? (
           <p className="p-6 text-center text-sm text-slate-600">Loading messages…</p>
         ) : (
-          <ol className="pb-4" aria-label="Messages" aria-live="polite">
+          <ol className="pb-4" aria-label="Messages">
             <li className="px-4 py-3 text-center text-xs text-slate-600" aria-hidden={!loadingOlder}>
               {loadingOlder ? "Loading older messages…" : hasOlder ? "" : messages.length ? "This is the beginning of the room." : ""}
             </li>

@@ -167,8 +167,8 @@ function ChatRow(props: MessageRowProps) {
             <span
               data-testid="message-sender"
               title={props.senderHandle ? `@${props.senderHandle}` : undefined}
-              className="text-sm font-semibold"
-              style={{ color: `hsl(${userHue(senderId)} 50% 32%)` }}
+              className="sender-name text-sm font-semibold"
+              style={{ "--user-hue": userHue(senderId) } as React.CSSProperties}
             >
               {senderName}
             </span>

@@ -134,7 +134,7 @@ export function Sidebar({ username }: { username: string }) {
                   <span className="flex items-center gap-2">
                     <span className="flex-1 truncate text-slate-800">{room.name}</span>
                     {room.joined ? (
-                      <span className="text-[10px] font-medium uppercase text-emerald-700">joined</span>
+                      <span className="text-[10px] font-medium uppercase text-emerald-800">joined</span>
                     ) : (
                       <span className="text-[10px] text-slate-600">
                         {room.member_count ?? 0} member{room.member_count === 1 ? "" : "s"}
