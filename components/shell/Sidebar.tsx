@@ -80,7 +80,7 @@ export function Sidebar({ username }: { username: string }) {
                       isActive ? "bg-indigo-600 text-white" : unread > 0 ? "font-semibold text-slate-900 hover:bg-slate-200" : "text-slate-700 hover:bg-slate-200"
                     }`}
                   >
-                    <span className={`w-4 text-center text-xs ${isActive ? "text-indigo-200" : "text-slate-600"}`} aria-hidden>
+                    <span className={`w-4 text-center text-xs ${isActive ? "text-white" : "text-slate-600"}`} aria-hidden>
                       {roomIcon(room)}
                     </span>
                     <span className="flex-1 truncate">{room.name}</span>
