@@ -172,7 +172,7 @@ const ROUTES: Route[] = [
   },
 ];
 
-async function scan(browser: Browser, baseURL: string, cspWatch: CspWatch, route: Route, theme: "light" | "dark"): Promise<void> {
+async function scan(browser: Browser, baseURL: string, cspWatch: CspWatch, route: Route, theme: "light" | "dark", shot: string): Promise<void> {
   const s = await seed(browser, baseURL);
   const context = await browser.newContext({ colorScheme: theme, ...(route.signedIn ? { storageState: s.signedIn } : {}) });
   await cspWatch.attach(context);
@@ -180,6 +180,8 @@ async function scan(browser: Browser, baseURL: string, cspWatch: CspWatch, route
     const page = await context.newPage();
     await route.open(page, s);
     await expect(page.locator("html")).toHaveClass(new RegExp(`\\b${theme}\\b`));
+    // Kept in test-results for a look by eye at every page in both themes.
+    await page.screenshot({ path: shot });
     const violations = await axeViolations(page);
     // Best-practice landmarks axe's WCAG tags leave out, checked here so one run reports everything.
     const mains = await page.getByRole("main").count();
@@ -194,8 +196,8 @@ async function scan(browser: Browser, baseURL: string, cspWatch: CspWatch, route
 for (const theme of ["light", "dark"] as const) {
   test.describe(`${theme} theme`, () => {
     for (const route of ROUTES) {
-      test(`${route.name} has no WCAG A/AA violations`, async ({ browser, baseURL, cspWatch }) => {
-        await scan(browser, baseURL!, cspWatch, route, theme);
+      test(`${route.name} has no WCAG A/AA violations`, async ({ browser, baseURL, cspWatch }, testInfo) => {
+        await scan(browser, baseURL!, cspWatch, route, theme, testInfo.outputPath("page.png"));
       });
     }
   });
