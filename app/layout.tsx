@@ -1,17 +1,26 @@
 import type { Metadata } from "next";
 import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { Providers } from "@/components/Providers";
+import { ThemeProvider } from "@/components/theme/ThemeProvider";
 import { authOptions } from "@/server/auth/options";
+import { storedTheme } from "@/server/chat/theme";
+import { findRuntime } from "@/server/runtime";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Confab", description: "Self-hosted real-time chat" };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const session = await getServerSession(authOptions);
+  const userId = session?.user?.id ?? null;
+  const [theme, nonce] = await Promise.all([storedTheme(findRuntime(), userId), headers().then((h) => h.get("x-nonce") ?? undefined)]);
   return (
-    <html lang="en">
+    // next-themes sets the theme class on <html> before hydration, so React must not compare it.
+    <html lang="en" suppressHydrationWarning>
       <body className="h-dvh bg-slate-50 text-slate-900 antialiased">
-        <Providers session={session}>{children}</Providers>
+        <ThemeProvider userId={userId} stored={theme} nonce={nonce}>
+          <Providers session={session}>{children}</Providers>
+        </ThemeProvider>
       </body>
     </html>
   );

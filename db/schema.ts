@@ -47,6 +47,8 @@ export const users = pgTable(
     displayName: text("display_name"),
     /** The AI assistant's account (server/ai): a member of rooms, never signs in. */
     bot: boolean("bot").notNull().default(false),
+    /** Colour theme chosen in Settings, applied on every device the user signs in on; 'system' follows the OS. */
+    theme: text("theme", { enum: ["system", "light", "dark"] }).notNull().default("system"),
   },
   (t) => [uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`)],
 );

@@ -22,6 +22,8 @@ export type Profile = {
   display_name: string | null;
   site_admin: boolean;
   created_at: string;
+  /** The colour theme picked in Settings, followed on every device. */
+  theme: "system" | "light" | "dark";
   /** Whether the AI assistant is on, its name and user id (docs/ai.md). */
   assistant?: { enabled: false } | { enabled: true; name: string; user: string };
 };
@@ -95,7 +97,7 @@ export const api = {
   /** One message by id (404 when it does not exist or is not visible to the viewer). */
   getMessage: (id: string, messageId: string) => apiFetch<{ message: Message }>(`/api/rooms/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`),
   me: () => apiFetch<Profile>("/api/me"),
-  updateMe: (body: { display_name: string | null }) => apiFetch<Profile>("/api/me", { method: "PATCH", body }),
+  updateMe: (body: { display_name?: string | null; theme?: "system" | "light" | "dark" }) => apiFetch<Profile>("/api/me", { method: "PATCH", body }),
   updateRoom: (id: string, body: Record<string, unknown>) => apiFetch<RoomDetail>(`/api/rooms/${enc(id)}`, { method: "PATCH", body }),
   setNotifications: (id: string, level: NotificationLevel) =>
     apiFetch<{ room: string; level: NotificationLevel }>(`/api/rooms/${enc(id)}/notifications`, { method: "PATCH", body: { level } }),

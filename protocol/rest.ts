@@ -15,7 +15,14 @@ export const RegisterBody = z.object({ username: Username, password: Password })
  * 1–64 characters. PATCH /api/me takes it or null (show the username again).
  */
 export const DisplayName = storableText().trim().min(1, "display name is empty").max(64, "display name must be at most 64 characters");
-export const UpdateMeBody = z.object({ display_name: DisplayName.nullable() }).strict();
+/** The colour theme a user picked in Settings; 'system' follows the operating system's setting. */
+export const ThemePreference = z.enum(["system", "light", "dark"]);
+export type ThemePreference = z.infer<typeof ThemePreference>;
+/** PATCH /api/me: either field or both; a body with neither is refused (naming display_name, the original field). */
+export const UpdateMeBody = z
+  .object({ display_name: DisplayName.nullable().optional(), theme: ThemePreference.optional() })
+  .strict()
+  .refine((b) => b.display_name !== undefined || b.theme !== undefined, { message: "display_name or theme is required", path: ["display_name"] });
 export const TokenBody = z.object({ username: storableText().min(1).max(64), password: storableText().min(1).max(200) });
 
 export const RoomName = storableText().trim().min(1, "name is required").max(80, "name must be at most 80 characters");

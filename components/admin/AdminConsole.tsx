@@ -23,7 +23,7 @@ export function AdminConsole() {
   const profile = useProfile();
   const [tab, setTab] = useState<Tab>("dashboard");
 
-  if (!profile) return <p className="m-auto text-sm text-slate-500">Loading…</p>;
+  if (!profile) return <p className="m-auto text-sm text-slate-600">Loading…</p>;
   if (!profile.site_admin) {
     return (
       <p role="alert" data-testid="admin-forbidden" className="m-auto text-sm text-slate-600">

@@ -23,7 +23,7 @@ export function AdminTable({ columns, children, empty }: { columns: Column[]; ch
   return (
     <>
       <table className="mt-3 w-full text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-slate-500">
+        <thead className="text-xs uppercase tracking-wide text-slate-600">
           <tr>
             {columns.map((c) => (
               <th key={c.label} className={`py-1 font-medium${c.align === "right" ? " text-right" : ""}`}>
@@ -34,7 +34,7 @@ export function AdminTable({ columns, children, empty }: { columns: Column[]; ch
         </thead>
         <tbody className="divide-y divide-slate-100">{children}</tbody>
       </table>
-      {empty && <p className="mt-2 text-sm text-slate-500">{empty}</p>}
+      {empty && <p className="mt-2 text-sm text-slate-600">{empty}</p>}
     </>
   );
 }

@@ -44,7 +44,7 @@ export function ArchivePanel() {
             >
               {status.enabled ? "On" : "Off"}
             </span>
-            <span className="text-sm text-slate-500">
+            <span className="text-sm text-slate-600">
               {status.source === "environment"
                 ? "Set by the server's ARCHIVE_ENABLED (no site admin has changed it)."
                 : `Changed ${status.updated_at ? new Date(status.updated_at).toLocaleString() : ""}${status.updated_by ? ` by ${status.updated_by.username}` : ""}.`}
@@ -60,20 +60,20 @@ export function ArchivePanel() {
             </button>
           </div>
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-500">Last run</dt>
+            <dt className="text-slate-600">Last run</dt>
             <dd data-testid="archive-last-run">
               {status.last_run ? `${new Date(status.last_run.at).toLocaleString()} (${status.last_run.records} records)` : "never"}
             </dd>
-            <dt className="text-slate-500">Files</dt>
+            <dt className="text-slate-600">Files</dt>
             <dd data-testid="archive-files">{status.files}</dd>
-            <dt className="text-slate-500">Directory</dt>
+            <dt className="text-slate-600">Directory</dt>
             <dd className="font-mono text-xs">{status.directory}</dd>
-            <dt className="text-slate-500">Manifest</dt>
+            <dt className="text-slate-600">Manifest</dt>
             <dd data-testid="archive-manifest" className="font-mono text-xs">
               {status.manifest_path}
             </dd>
           </dl>
-          <p className="text-xs text-slate-500">The files are on the server&apos;s disk (gzipped JSON lines per room per day, checksums in the manifest); they are not downloadable here.</p>
+          <p className="text-xs text-slate-600">The files are on the server&apos;s disk (gzipped JSON lines per room per day, checksums in the manifest); they are not downloadable here.</p>
         </>
       )}
     </section>

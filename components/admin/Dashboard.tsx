@@ -66,7 +66,7 @@ export function Dashboard() {
   return (
     <div className="space-y-4" data-testid="admin-dashboard">
       <div className="flex flex-wrap items-center gap-4 text-sm">
-        <span className={live ? "text-emerald-700" : "text-slate-500"} data-testid="dashboard-live">
+        <span className={live ? "text-emerald-700" : "text-slate-600"} data-testid="dashboard-live">
           {live ? "● live" : "○ connecting…"}
         </span>
         <Stat label="instances" value={view.ids.length} testId="stat-instances" />
@@ -103,7 +103,7 @@ export function Dashboard() {
           ]}
         />
       </div>
-      {times.length === 0 && <p className="text-sm text-slate-500">Waiting for the first sample…</p>}
+      {times.length === 0 && <p className="text-sm text-slate-600">Waiting for the first sample…</p>}
     </div>
   );
 }

@@ -21,7 +21,7 @@ export function RoomsPanel() {
                 {r.name}
                 {r.archived_at && <span className="ml-2 rounded bg-slate-200 px-1.5 text-xs text-slate-700">archived</span>}
               </td>
-              <td className="py-1.5 text-slate-500">{r.visibility}</td>
+              <td className="py-1.5 text-slate-600">{r.visibility}</td>
               <td className="py-1.5 text-right tabular-nums" data-testid="admin-room-members">
                 {r.members}
               </td>

@@ -26,11 +26,11 @@ export function SiteAudit() {
   return (
     <div data-testid="admin-audit">
       <ErrorLine message={error} testId="admin-audit-error" />
-      {entries && entries.length === 0 && <p className="text-sm text-slate-500">No site-admin actions yet.</p>}
+      {entries && entries.length === 0 && <p className="text-sm text-slate-600">No site-admin actions yet.</p>}
       <ul className="divide-y divide-slate-100 text-sm">
         {entries?.map((e) => (
           <li key={e.id} className="py-1.5" data-testid="admin-audit-entry" data-action={e.action}>
-            <time className="mr-2 text-xs text-slate-500">{new Date(e.created_at).toLocaleString()}</time>
+            <time className="mr-2 text-xs text-slate-600">{new Date(e.created_at).toLocaleString()}</time>
             <strong>{e.actor?.username ?? "someone"}</strong> {LABELS[e.action] ?? e.action} <strong>{e.target.name}</strong>
           </li>
         ))}

@@ -29,13 +29,13 @@ export function UsersPanel({ selfId }: { selfId: string }) {
             <tr key={u.id} data-testid="admin-user-row" data-username={u.username}>
               <td className="py-1.5 font-medium text-slate-800">
                 {u.display_name ?? u.username}
-                {u.display_name && <span className="ml-1 font-normal text-slate-500">@{u.username}</span>}
+                {u.display_name && <span className="ml-1 font-normal text-slate-600">@{u.username}</span>}
                 {u.site_admin && <span className="ml-2 rounded bg-indigo-100 px-1.5 text-xs text-indigo-800">site admin</span>}
               </td>
               <td className="py-1.5" data-testid="admin-user-status">
                 {u.disabled ? <span className="text-rose-700">disabled</span> : <span className="text-emerald-700">active</span>}
               </td>
-              <td className="py-1.5 text-slate-500">{u.created_at.slice(0, 10)}</td>
+              <td className="py-1.5 text-slate-600">{u.created_at.slice(0, 10)}</td>
               <td className="space-x-1 py-1.5 text-right">
                 {!u.site_admin &&
                   (u.disabled ? (

@@ -156,7 +156,7 @@ export function AuthForm({
               </p>
             ) : (
               isSignup && (
-                <p id={id("password-hint")} className="mt-1 text-xs text-slate-500">
+                <p id={id("password-hint")} className="mt-1 text-xs text-slate-600">
                   At least 8 characters.
                 </p>
               )
@@ -191,7 +191,7 @@ export function AuthForm({
     );
   }
   return (
-    <div className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4">
+    <main className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4">
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">
           <p className="text-2xl font-bold tracking-tight text-indigo-700">Confab</p>
@@ -205,6 +205,6 @@ export function AuthForm({
           </Link>
         </p>
       </div>
-    </div>
+    </main>
   );
 }

@@ -35,7 +35,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   return (
     <main className="m-auto w-full max-w-sm px-6 py-10">
       <h1 className="mb-4 text-lg font-semibold text-slate-900">Set a new password</h1>
-      {state.kind === "loading" && <p className="text-sm text-slate-500">Checking the link…</p>}
+      {state.kind === "loading" && <p className="text-sm text-slate-600">Checking the link…</p>}
       {state.kind === "invalid" && (
         <p role="alert" data-testid="reset-invalid" className="text-sm text-rose-700">
           This link is invalid, expired or already used. Ask a site administrator for a new one.

@@ -50,13 +50,13 @@ export function InviteView({ token, username }: { token: string; username: strin
   }
 
   return (
-    <div className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4">
+    <main className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4">
       <div className="w-full max-w-sm">
         <p className="mb-6 text-center text-2xl font-bold tracking-tight text-indigo-700">Confab</p>
-        {state.status === "loading" && <p className="text-center text-sm text-slate-500">Loading invitation…</p>}
+        {state.status === "loading" && <p className="text-center text-sm text-slate-600">Loading invitation…</p>}
         {state.status === "invalid" && (
           <div role="alert" data-testid="invite-invalid" className="rounded-xl border border-slate-200 bg-white p-6 text-center shadow-sm">
-            <p className="text-base font-semibold text-slate-800">This invitation is invalid or has expired.</p>
+            <h1 className="text-base font-semibold text-slate-800">This invitation is invalid or has expired.</h1>
             <Link href="/" className="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline">
               Go to Confab
             </Link>
@@ -70,12 +70,12 @@ export function InviteView({ token, username }: { token: string; username: strin
         {state.status === "ready" && (
           <div className="space-y-4">
             <div className="rounded-xl border border-slate-200 bg-white p-6 text-center shadow-sm">
-              <p className="text-sm text-slate-500">You are invited to join</p>
+              <p className="text-sm text-slate-600">You are invited to join</p>
               <h1 className="mt-1 text-xl font-semibold text-slate-900" data-testid="invite-room-name">
                 {state.preview.room.name}
               </h1>
-              {state.preview.room.topic && <p className="mt-1 text-sm text-slate-500">{state.preview.room.topic}</p>}
-              <p className="mt-2 text-xs text-slate-400">as {state.preview.role}</p>
+              {state.preview.room.topic && <p className="mt-1 text-sm text-slate-600">{state.preview.room.topic}</p>}
+              <p className="mt-2 text-xs text-slate-600">as {state.preview.role}</p>
               {username && (
                 <>
                   <button
@@ -87,7 +87,7 @@ export function InviteView({ token, username }: { token: string; username: strin
                   >
                     {accepting ? "Joining…" : "Accept invitation"}
                   </button>
-                  <p className="mt-2 text-xs text-slate-500">Signed in as {username}</p>
+                  <p className="mt-2 text-xs text-slate-600">Signed in as {username}</p>
                 </>
               )}
               {error && (
@@ -105,6 +105,6 @@ export function InviteView({ token, username }: { token: string; username: strin
           </div>
         )}
       </div>
-    </div>
+    </main>
   );
 }

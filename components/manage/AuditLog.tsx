@@ -13,10 +13,10 @@ export function AuditLog({ roomId }: { roomId: string }) {
 
   return (
     <Section title="Audit log" testId="manage-audit">
-      {entries && entries.length === 0 && <p className="text-sm text-slate-500">Nothing recorded yet.</p>}
+      {entries && entries.length === 0 && <p className="text-sm text-slate-600">Nothing recorded yet.</p>}
       {entries && entries.length > 0 && (
         <table className="w-full text-left text-sm" data-testid="audit-table">
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <thead className="text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="py-1 font-medium">When</th>
               <th className="py-1 font-medium">Who</th>
@@ -29,7 +29,7 @@ export function AuditLog({ roomId }: { roomId: string }) {
           <tbody className="divide-y divide-slate-100">
             {entries.map((e) => (
               <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-                <td className="py-1.5 whitespace-nowrap text-slate-500">{formatFull(e.at)}</td>
+                <td className="py-1.5 whitespace-nowrap text-slate-600">{formatFull(e.at)}</td>
                 <td className="py-1.5">{e.actor?.username ?? "—"}</td>
                 <td className="py-1.5 font-medium">{e.action.replace(/_/g, " ")}</td>
                 <td className="py-1.5">{e.target?.username ?? "—"}</td>

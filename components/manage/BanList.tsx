@@ -26,13 +26,13 @@ export function BanList({ roomId }: { roomId: string }) {
 
   return (
     <Section title="Banned" testId="manage-bans">
-      {bans && bans.length === 0 && <p className="text-sm text-slate-500">Nobody is banned.</p>}
+      {bans && bans.length === 0 && <p className="text-sm text-slate-600">Nobody is banned.</p>}
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 empty:hidden">
         {bans?.map((b) => (
           <li key={b.id} data-testid="ban-row" data-username={b.username} className="flex items-center gap-3 px-3 py-2 text-sm">
             <span className="flex-1">
               <span className="font-medium text-slate-800">{b.username}</span>
-              <span className="ml-2 text-xs text-slate-500">
+              <span className="ml-2 text-xs text-slate-600">
                 {formatFull(b.at)}
                 {b.reason ? ` · ${b.reason}` : ""}
               </span>

@@ -64,7 +64,7 @@ export function ExportPanel({ roomId }: { roomId: string }) {
             >
               <div className="h-full bg-indigo-600 transition-all" style={{ width: `${percent}%` }} />
             </div>
-            <p className="mt-1 text-xs text-slate-500">
+            <p className="mt-1 text-xs text-slate-600">
               {current.status === "queued" ? "Waiting for a worker…" : `${percent}%`}
               {current.error ? ` — ${current.error}` : ""}
             </p>
@@ -80,10 +80,10 @@ export function ExportPanel({ roomId }: { roomId: string }) {
                 Download messages (JSON lines)
               </a>
             </p>
-            <p className="text-xs text-slate-500">Links expire {formatFull(current.expires_at)}.</p>
+            <p className="text-xs text-slate-600">Links expire {formatFull(current.expires_at)}.</p>
           </div>
         )}
-        {current?.status === "expired" && <p className="text-xs text-slate-500">The last export&apos;s links have expired; export again for fresh ones.</p>}
+        {current?.status === "expired" && <p className="text-xs text-slate-600">The last export&apos;s links have expired; export again for fresh ones.</p>}
         {current?.status === "failed" && <ErrorLine message={current.error ?? "The export failed."} testId="export-failed" />}
         <ErrorLine message={error} testId="export-error" />
       </div>

@@ -121,7 +121,7 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
       <ErrorLine message={error} testId="invite-error" />
       {invites && invites.length > 0 && (
         <table className="mt-3 w-full text-left text-sm" data-testid="invite-list">
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <thead className="text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="py-1 font-medium">Role</th>
               <th className="py-1 font-medium">Uses</th>

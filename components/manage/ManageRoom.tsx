@@ -53,7 +53,7 @@ export function ManageRoom({ roomId }: { roomId: string }) {
       </p>
     );
   }
-  if (!room || !me) return <p className="m-auto text-sm text-slate-500">Loading…</p>;
+  if (!room || !me) return <p className="m-auto text-sm text-slate-600">Loading…</p>;
 
   const viewer: Viewer = { role: isRole(room.role) ? room.role : null, siteAdmin: !!profile?.site_admin };
   if (!canModerate(viewer)) {
@@ -72,7 +72,7 @@ export function ManageRoom({ roomId }: { roomId: string }) {
       <header className="flex items-center gap-3 border-b border-slate-200 px-6 py-3">
         <div className="min-w-0 flex-1">
           <h1 className="truncate text-base font-semibold text-slate-900">Manage {room.name}</h1>
-          <p className="text-xs text-slate-500">You are {room.role ?? "a site admin"} here.</p>
+          <p className="text-xs text-slate-600">You are {room.role ?? "a site admin"} here.</p>
         </div>
         <Link href={`/rooms/${roomId}`} data-testid="manage-back" className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
           Back to room

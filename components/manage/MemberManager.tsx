@@ -80,7 +80,7 @@ function MemberRow({
         <Avatar id={member.id} name={member.username} size="sm" status={status} />
         <span className="min-w-0 flex-1 truncate text-sm font-medium text-slate-800">
           {member.username}
-          {member.id === meId && <span className="font-normal text-slate-400"> (you)</span>}
+          {member.id === meId && <span className="font-normal text-slate-600"> (you)</span>}
         </span>
         {muted && (
           <span data-testid="member-muted" className="rounded bg-amber-100 px-1.5 py-0.5 text-[11px] text-amber-900">
@@ -103,7 +103,7 @@ function MemberRow({
             ))}
           </select>
         ) : (
-          <span data-testid="member-role" className="text-xs uppercase tracking-wide text-slate-500">
+          <span data-testid="member-role" className="text-xs uppercase tracking-wide text-slate-600">
             {member.role}
           </span>
         )}

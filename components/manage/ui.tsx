@@ -4,7 +4,7 @@
 export function Section({ title, testId, children }: { title: string; testId: string; children: React.ReactNode }) {
   return (
     <section data-testid={testId} aria-label={title}>
-      <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">{title}</h2>
+      <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">{title}</h2>
       {children}
     </section>
   );

@@ -29,7 +29,7 @@ export function ComposerEmojiButton({ onPick, disabled }: { onPick: (emoji: stri
         onClick={() => setOpen((v) => !v)}
         // The picker closes on any pointer down outside it: this button toggles instead.
         onPointerDown={(e) => e.stopPropagation()}
-        className="rounded-md px-1.5 py-1 text-lg leading-6 text-slate-500 hover:bg-slate-100 disabled:opacity-40"
+        className="rounded-md px-1.5 py-1 text-lg leading-6 text-slate-600 hover:bg-slate-100 disabled:opacity-40"
       >
         ☺
       </button>

@@ -37,13 +37,13 @@ export function EmojiPicker({ onPick, onClose, className, testId = "emoji-picker
       >
         <Picker.Search data-testid={`${testId}-search`} autoFocus placeholder="Search emoji…" aria-label="Search emoji" className="z-10 mx-2 mt-2 appearance-none rounded-md border border-slate-200 bg-slate-50 px-2.5 py-1.5 text-sm focus:outline-none focus:ring-1 focus:ring-indigo-500" />
         <Picker.Viewport className="relative flex-1 outline-none">
-          <Picker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-slate-400">Loading…</Picker.Loading>
-          <Picker.Empty className="absolute inset-0 flex items-center justify-center text-sm text-slate-400">No emoji found.</Picker.Empty>
+          <Picker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">Loading…</Picker.Loading>
+          <Picker.Empty className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">No emoji found.</Picker.Empty>
           <Picker.List
             className="select-none pb-1.5"
             components={{
               CategoryHeader: ({ category, ...props }) => (
-                <div {...props} className="bg-white px-3 pt-2 pb-1 text-xs font-medium text-slate-500">
+                <div {...props} className="bg-white px-3 pt-2 pb-1 text-xs font-medium text-slate-600">
                   {category.label}
                 </div>
               ),

@@ -60,7 +60,7 @@ export function LinkPreview({ preview, onRemove }: { preview: Preview; onRemove?
           title="Remove preview"
           disabled={removing}
           onClick={() => void remove()}
-          className="absolute top-1 right-1 rounded px-1.5 text-sm leading-5 text-slate-500 hover:bg-slate-200 hover:text-slate-800 disabled:opacity-50"
+          className="absolute top-1 right-1 rounded px-1.5 text-sm leading-5 text-slate-600 hover:bg-slate-200 hover:text-slate-800 disabled:opacity-50"
         >
           ×
         </button>

@@ -56,7 +56,7 @@ export function AssistantReplyStatus({ message, canStop, onStop }: { message: Me
   return (
     <div className="mt-0.5 flex flex-wrap items-center gap-2 text-[11px]" data-testid="assistant-reply-status" data-finish={finish ?? (message.streaming ? "streaming" : undefined)}>
       {message.streaming && (
-        <span className="italic text-slate-500" data-testid="assistant-writing">
+        <span className="italic text-slate-600" data-testid="assistant-writing">
           writing…
         </span>
       )}
@@ -71,7 +71,7 @@ export function AssistantReplyStatus({ message, canStop, onStop }: { message: Me
         </button>
       )}
       {finish === "cancelled" && (
-        <span data-testid="assistant-stopped" className="italic text-slate-500">
+        <span data-testid="assistant-stopped" className="italic text-slate-600">
           {note ?? "The reply was stopped."}
         </span>
       )}
@@ -80,14 +80,14 @@ export function AssistantReplyStatus({ message, canStop, onStop }: { message: Me
           The reply failed{note ? `: ${note}` : "."}
         </span>
       )}
-      {finish === "length" && <span className="italic text-slate-500">The reply reached its length limit.</span>}
+      {finish === "length" && <span className="italic text-slate-600">The reply reached its length limit.</span>}
       {!message.streaming && (
         <span
           data-testid="assistant-detail"
           tabIndex={0}
           title={detail}
           aria-label={detail}
-          className="cursor-help rounded px-1 text-slate-400 hover:text-slate-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          className="cursor-help rounded px-1 text-slate-600 hover:text-slate-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
         >
           {str(meta.model) ?? "details"}
         </span>

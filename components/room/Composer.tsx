@@ -119,7 +119,7 @@ export function Composer({
           <span className="min-w-0 flex-1 truncate">
             Replying to <span className="font-semibold">{replyTo.senderName}</span>: {replyTo.snippet}
           </span>
-          <button type="button" data-testid="composer-reply-cancel" onClick={onCancelReply} aria-label="Cancel reply" className="rounded px-1 text-slate-500 hover:bg-slate-200">
+          <button type="button" data-testid="composer-reply-cancel" onClick={onCancelReply} aria-label="Cancel reply" className="rounded px-1 text-slate-600 hover:bg-slate-200">
             ✕
           </button>
         </div>
@@ -161,7 +161,7 @@ export function Composer({
           }}
           placeholder={`Message #${roomName}`}
           aria-label={`Message ${roomName}`}
-          className="max-h-[200px] flex-1 resize-none bg-transparent text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none disabled:opacity-50"
+          className="max-h-[200px] flex-1 resize-none bg-transparent text-sm leading-6 text-slate-900 placeholder:text-slate-500 focus:outline-none disabled:opacity-50"
         />
         <ComposerEmojiButton onPick={insertEmoji} disabled={disabled} />
         <button
@@ -173,7 +173,7 @@ export function Composer({
           {editing ? "Save" : "Send"}
         </button>
       </div>
-      <div className="mt-1 flex justify-between text-[11px] text-slate-400">
+      <div className="mt-1 flex justify-between text-[11px] text-slate-600">
         <span>
           <kbd className="font-sans">Enter</kbd> to send · <kbd className="font-sans">Shift+Enter</kbd> for a new line
         </span>

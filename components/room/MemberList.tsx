@@ -29,7 +29,7 @@ export function MemberList({ members, meId, footer }: { members: readonly Member
   );
   return (
     <aside className="w-60 shrink-0 overflow-y-auto border-l border-slate-200 bg-slate-50 px-3 py-4" aria-label="Members">
-      <h2 className="px-1 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Members · {members.length}</h2>
+      <h2 className="px-1 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-600">Members · {members.length}</h2>
       <ul className="space-y-1" data-testid="member-list">
         {sorted.map((m) => {
           const p = presence[m.id];
@@ -50,20 +50,20 @@ export function MemberList({ members, meId, footer }: { members: readonly Member
                   <span className="block truncate" title={m.display_name ? `@${m.username}` : undefined}>
                     <span data-testid="member-name">{m.display_name || m.username}</span>
                     {m.display_name && (
-                      <span data-testid="member-handle" className="text-xs text-slate-400">
+                      <span data-testid="member-handle" className="text-xs text-slate-600">
                         {" "}
                         @{m.username}
                       </span>
                     )}
-                    {isMe && <span className="text-slate-400"> (you)</span>}
+                    {isMe && <span className="text-slate-600"> (you)</span>}
                   </span>
                   {status === "offline" && p?.last_seen && (
-                    <span data-testid="member-last-seen" className="block text-[10px] text-slate-400">
+                    <span data-testid="member-last-seen" className="block text-[10px] text-slate-600">
                       last seen {formatAgo(p.last_seen, now)}
                     </span>
                   )}
                 </span>
-                {m.role !== "member" && <span className="text-[10px] uppercase tracking-wide text-slate-400">{m.role}</span>}
+                {m.role !== "member" && <span className="text-[10px] uppercase tracking-wide text-slate-600">{m.role}</span>}
               </button>
               {open === m.id && !isMe && <MemberActions member={m} inGroup={group.some((x) => x.id === m.id)} onToggleGroup={() => toggleGroup(m)} />}
             </li>

@@ -95,7 +95,7 @@ export function useMentionAutocomplete(
           className={`flex cursor-pointer items-baseline gap-2 px-3 py-1.5 text-sm ${i === index ? "bg-indigo-600 text-white" : "text-slate-800"}`}
         >
           <span className="font-semibold">@{option.username}</span>
-          <span className={`truncate text-xs ${i === index ? "text-indigo-100" : "text-slate-500"}`}>
+          <span className={`truncate text-xs ${i === index ? "text-white" : "text-slate-600"}`}>
             {option.kind === "user" ? (option.displayName ?? "") : option.description}
           </span>
         </li>

@@ -261,16 +261,17 @@ export function MessageList(props: Props) {
 
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto" data-testid="message-scroller">
+      {/* A log region: screen readers announce new messages politely, without moving focus. */}
+      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto" data-testid="message-scroller" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
         {!loaded ? (
-          <p className="p-6 text-center text-sm text-slate-500">Loading messages…</p>
+          <p className="p-6 text-center text-sm text-slate-600">Loading messages…</p>
         ) : (
-          <ol className="pb-4" aria-label="Messages" aria-live="polite">
-            <li className="px-4 py-3 text-center text-xs text-slate-400" aria-hidden={!loadingOlder}>
+          <ol className="pb-4" aria-label="Messages">
+            <li className="px-4 py-3 text-center text-xs text-slate-600" aria-hidden={!loadingOlder}>
               {loadingOlder ? "Loading older messages…" : hasOlder ? "" : messages.length ? "This is the beginning of the room." : ""}
             </li>
             {messages.length === 0 && pending.length === 0 && (
-              <li className="px-4 py-10 text-center text-sm text-slate-500">No messages yet. Say hello!</li>
+              <li className="px-4 py-10 text-center text-sm text-slate-600">No messages yet. Say hello!</li>
             )}
             {messages.map((m, i) => {
               const prev = messages[i - 1];
@@ -331,7 +332,7 @@ export function MessageList(props: Props) {
               );
             })}
             {props.seenBy && (
-              <li data-testid="seen-by" title={props.seenBy.title} className="px-4 pt-1 text-right text-[11px] text-slate-500">
+              <li data-testid="seen-by" title={props.seenBy.title} className="px-4 pt-1 text-right text-[11px] text-slate-600">
                 {props.seenBy.label}
               </li>
             )}
@@ -380,7 +381,7 @@ export function MessageList(props: Props) {
 
 function DaySeparator({ iso }: { iso: string }) {
   return (
-    <li className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-medium text-slate-400" aria-hidden>
+    <li className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-medium text-slate-600" aria-hidden>
       <span className="h-px flex-1 bg-slate-200" />
       {formatDay(iso)}
       <span className="h-px flex-1 bg-slate-200" />

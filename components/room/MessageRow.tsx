@@ -93,12 +93,12 @@ function SystemLine({ messageId, seq, content, createdAt, event, highlighted }: 
       data-seq={seq}
       data-message-id={messageId}
       data-event={event}
-      className={`group px-4 py-1 text-center text-xs leading-5 text-slate-500 transition-colors duration-700 ${highlighted ? "bg-amber-100" : ""}`}
+      className={`group px-4 py-1 text-center text-xs leading-5 text-slate-600 transition-colors duration-700 ${highlighted ? "bg-amber-100" : ""}`}
     >
       <span data-testid="system-message-content" title={formatFull(createdAt)} className="break-words">
         {content}
       </span>
-      <time dateTime={createdAt} className="ml-2 text-[10px] text-slate-400 opacity-0 group-hover:opacity-100">
+      <time dateTime={createdAt} className="ml-2 text-[10px] text-slate-600 opacity-0 group-hover:opacity-100">
         {formatTime(createdAt)}
       </time>
     </li>
@@ -134,7 +134,7 @@ function ChatRow(props: MessageRowProps) {
       <div className="w-9 shrink-0">
         {showHeader && <Avatar id={senderId} name={senderName} />}
         {!showHeader && (
-          <time dateTime={createdAt} title={formatFull(createdAt)} className="invisible block pt-0.5 text-right text-[10px] leading-5 text-slate-400 group-hover:visible">
+          <time dateTime={createdAt} title={formatFull(createdAt)} className="invisible block pt-0.5 text-right text-[10px] leading-5 text-slate-600 group-hover:visible">
             {formatTime(createdAt)}
           </time>
         )}
@@ -146,7 +146,7 @@ function ChatRow(props: MessageRowProps) {
             data-testid="reply-quote"
             data-reply-to={reply.id}
             onClick={() => props.onJump?.(reply.id)}
-            className="mb-0.5 flex max-w-full items-center gap-1 truncate border-l-2 border-slate-300 pl-2 text-left text-xs text-slate-500 hover:border-indigo-400 hover:text-slate-700"
+            className="mb-0.5 flex max-w-full items-center gap-1 truncate border-l-2 border-slate-300 pl-2 text-left text-xs text-slate-600 hover:border-indigo-400 hover:text-slate-700"
           >
             {"missing" in reply ? (
               <span className="italic">Reply to an earlier message</span>
@@ -167,27 +167,27 @@ function ChatRow(props: MessageRowProps) {
             <span
               data-testid="message-sender"
               title={props.senderHandle ? `@${props.senderHandle}` : undefined}
-              className="text-sm font-semibold"
-              style={{ color: `hsl(${userHue(senderId)} 50% 32%)` }}
+              className="sender-name text-sm font-semibold"
+              style={{ "--user-hue": userHue(senderId) } as React.CSSProperties}
             >
               {senderName}
             </span>
             {props.senderHandle && (
-              <span data-testid="message-sender-handle" className="text-[11px] text-slate-400">
+              <span data-testid="message-sender-handle" className="text-[11px] text-slate-600">
                 @{props.senderHandle}
               </span>
             )}
-            <time dateTime={createdAt} title={formatFull(createdAt)} className="text-[11px] text-slate-400">
+            <time dateTime={createdAt} title={formatFull(createdAt)} className="text-[11px] text-slate-600">
               {formatTime(createdAt)}
             </time>
           </div>
         )}
         {props.deleted ? (
-          <p data-testid="message-content" className="text-sm italic text-slate-400">
+          <p data-testid="message-content" className="text-sm italic text-slate-600">
             This message was deleted
           </p>
         ) : props.blocked ? (
-          <p data-testid="message-content" className="text-sm italic text-slate-400">
+          <p data-testid="message-content" className="text-sm italic text-slate-600">
             Hidden message from a blocked user
           </p>
         ) : editing && actions ? (
@@ -212,12 +212,12 @@ function ChatRow(props: MessageRowProps) {
         )}
         {props.footer}
         {props.edited && !props.deleted && !props.blocked && !editing && (
-          <span data-testid="message-edited" className="text-[10px] text-slate-400">
+          <span data-testid="message-edited" className="text-[10px] text-slate-600">
             (edited)
           </span>
         )}
         {state === "sending" && props.retryAt === undefined && (
-          <span data-testid="message-pending" className="text-[11px] italic text-slate-500">
+          <span data-testid="message-pending" className="text-[11px] italic text-slate-600">
             sending…
           </span>
         )}
@@ -276,7 +276,7 @@ function ChatRow(props: MessageRowProps) {
               aria-label="More reactions"
               aria-expanded={picking}
               onClick={() => setPicking((v) => !v)}
-              className="rounded px-1 text-sm text-slate-500 hover:bg-slate-100"
+              className="rounded px-1 text-sm text-slate-600 hover:bg-slate-100"
             >
               +
             </button>
@@ -368,7 +368,7 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave: (cont
         }}
         className="block w-full resize-none rounded-md border border-indigo-300 px-2 py-1 text-sm focus:outline-none focus:ring-1 focus:ring-indigo-500"
       />
-      <p className="mt-0.5 text-[11px] text-slate-500">Enter to save · Esc to cancel</p>
+      <p className="mt-0.5 text-[11px] text-slate-600">Enter to save · Esc to cancel</p>
     </div>
   );
 }

@@ -40,13 +40,13 @@ export function PinnedMessages({
       </button>
       {open && (
         <div data-testid="pinned-list" className="absolute top-8 right-0 z-30 w-80 rounded-md border border-slate-200 bg-white shadow-xl">
-          <h2 className="border-b border-slate-100 px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Pinned messages</h2>
+          <h2 className="border-b border-slate-100 px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-600">Pinned messages</h2>
           {error ? (
             <p role="alert" className="px-3 py-2 text-xs text-rose-700">
               {errorMessage(error, "Could not load the pinned messages.")}
             </p>
           ) : null}
-          {pins.length === 0 && <p className="px-3 py-3 text-sm text-slate-500">Nothing is pinned yet.</p>}
+          {pins.length === 0 && <p className="px-3 py-3 text-sm text-slate-600">Nothing is pinned yet.</p>}
           <ul className="max-h-80 overflow-y-auto">
             {pins.map((p) => (
               <li key={p.message.id} data-testid="pinned-item" data-message-id={p.message.id} className="flex gap-2 border-b border-slate-50 px-3 py-2 last:border-b-0">
@@ -58,16 +58,16 @@ export function PinnedMessages({
                     router.push(messageHref(roomId, p.message));
                   }}
                 >
-                  <span className="block text-xs text-slate-500">
+                  <span className="block text-xs text-slate-600">
                     <span className="font-semibold text-slate-700">{p.message.sender_display || p.message.sender_name || "unknown"}</span> · {formatFull(p.message.created_at)}
                   </span>
                   <span data-testid="pinned-content" className="line-clamp-3 block text-sm break-words whitespace-pre-wrap text-slate-800">
                     {p.message.blocked ? "Hidden message from a blocked user" : p.message.content}
                   </span>
-                  {p.pinned_by && <span className="block text-[10px] text-slate-400">pinned by {p.pinned_by.username}</span>}
+                  {p.pinned_by && <span className="block text-[10px] text-slate-600">pinned by {p.pinned_by.username}</span>}
                 </button>
                 {canPin && (
-                  <button type="button" data-testid="pinned-unpin" onClick={() => onUnpin(p.message.id)} className="self-start rounded px-1.5 text-xs text-slate-500 hover:bg-slate-100">
+                  <button type="button" data-testid="pinned-unpin" onClick={() => onUnpin(p.message.id)} className="self-start rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
                     Unpin
                   </button>
                 )}

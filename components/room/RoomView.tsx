@@ -156,7 +156,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
 
   if (removed) return <Removed kind={removed.kind} reason={removed.reason} />;
   if (!room && detail.isPending) {
-    return <p className="m-auto text-sm text-slate-500">Loading room…</p>;
+    return <p className="m-auto text-sm text-slate-600">Loading room…</p>;
   }
   if (!room) {
     const failure = roomFailure(detail.error);
@@ -180,18 +180,18 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
     <div className="flex min-h-0 flex-1">
       <section className="flex min-w-0 flex-1 flex-col" aria-label={title}>
         <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-3">
-          <Link href="/" className="text-sm text-slate-500 md:hidden" aria-label="Back to rooms">
+          <Link href="/" className="text-sm text-slate-600 md:hidden" aria-label="Back to rooms">
             ←
           </Link>
           <div className="min-w-0 flex-1">
             <h1 className="flex items-center gap-2 truncate text-base font-semibold text-slate-900" data-testid="room-name">
-              <span className="text-slate-400" aria-hidden>
+              <span className="text-slate-600" aria-hidden>
                 {current.visibility === "private" ? "🔒" : current.visibility === "direct" ? "@" : "#"}
               </span>
               {title}
             </h1>
             {current.topic && (
-              <p className="truncate text-xs text-slate-500" data-testid="room-topic">
+              <p className="truncate text-xs text-slate-600" data-testid="room-topic">
                 {current.topic}
               </p>
             )}
@@ -308,7 +308,7 @@ function Removed({ kind, reason }: { kind: "kicked" | "banned"; reason: string |
     <div className="m-auto max-w-sm p-6 text-center" role="alert" data-testid="room-removed" data-kind={kind}>
       <p className="text-base font-semibold text-slate-800">{kind === "banned" ? "You were banned from this room" : "You were removed from this room"}</p>
       {reason && (
-        <p className="mt-1 text-sm text-slate-500" data-testid="room-removed-reason">
+        <p className="mt-1 text-sm text-slate-600" data-testid="room-removed-reason">
           Reason: {reason}
         </p>
       )}
@@ -329,7 +329,7 @@ export function typingText(names: readonly string[]): string {
 
 function TypingLine({ names }: { names: readonly string[] }) {
   return (
-    <p className="h-5 px-4 text-xs italic text-slate-500" data-testid="typing-indicator" aria-live="polite">
+    <p className="h-5 px-4 text-xs italic text-slate-600" data-testid="typing-indicator" aria-live="polite">
       {typingText(names)}
     </p>
   );

@@ -31,11 +31,11 @@ export function SearchButton() {
         data-testid="search-open"
         onClick={() => setOpen(true)}
         aria-keyshortcuts="Control+K Meta+K"
-        className="flex w-full items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-left text-sm text-slate-500 hover:border-indigo-400 hover:text-slate-700"
+        className="flex w-full items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-left text-sm text-slate-600 hover:border-indigo-400 hover:text-slate-700"
       >
         <span aria-hidden>🔍</span>
         <span className="flex-1">Search messages</span>
-        <kbd className="rounded border border-slate-200 px-1 text-[10px] text-slate-400">Ctrl K</kbd>
+        <kbd className="rounded border border-slate-200 px-1 text-[10px] text-slate-600">Ctrl K</kbd>
       </button>
       {open && <SearchDialog onClose={() => setOpen(false)} />}
     </>
@@ -84,7 +84,7 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <div
-      className="fixed inset-0 z-50 flex items-start justify-center bg-slate-900/40 px-4 pt-[10vh]"
+      className="fixed inset-0 z-50 flex items-start justify-center bg-black/40 px-4 pt-[10vh]"
       onMouseDown={(e) => {
         if (e.target === e.currentTarget) onClose();
       }}
@@ -124,7 +124,7 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
             </p>
           )}
           {q && search.data && groups.length === 0 && (
-            <p data-testid="search-empty" className="px-4 py-6 text-center text-sm text-slate-500">
+            <p data-testid="search-empty" className="px-4 py-6 text-center text-sm text-slate-600">
               No messages match “{q}”.
             </p>
           )}
@@ -144,7 +144,7 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
                       onClick={() => open(r)}
                       className="block w-full px-4 py-2 text-left hover:bg-indigo-50 focus:bg-indigo-50 focus:outline-none"
                     >
-                      <span className="flex items-baseline gap-2 text-xs text-slate-500">
+                      <span className="flex items-baseline gap-2 text-xs text-slate-600">
                         <span className="font-semibold text-slate-700">{r.message.sender_display || r.message.sender_name || "unknown"}</span>
                         <span>{formatFull(r.message.created_at)}</span>
                       </span>
@@ -163,7 +163,7 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
 
 /** The highlight as text runs with <mark> elements: never parsed as HTML. */
 function HighlightText({ highlight, blocked }: { highlight: string; blocked: boolean }) {
-  if (blocked) return <span className="block text-sm italic text-slate-400">Hidden message from a blocked user</span>;
+  if (blocked) return <span className="block text-sm italic text-slate-600">Hidden message from a blocked user</span>;
   return (
     <span data-testid="search-highlight" className="block text-sm break-words text-slate-800">
       {parseHighlight(highlight).map((part, i) =>

@@ -13,7 +13,7 @@ export function ActivityView() {
   const rows = query.data;
   const error = query.error ? errorMessage(query.error, "Could not load activity.") : null;
 
-  if (!profile) return <p className="m-auto text-sm text-slate-500">Loading…</p>;
+  if (!profile) return <p className="m-auto text-sm text-slate-600">Loading…</p>;
   if (!profile.site_admin) {
     return (
       <p role="alert" data-testid="admin-forbidden" className="m-auto text-sm text-slate-600">
@@ -35,10 +35,10 @@ export function ActivityView() {
             {error}
           </p>
         )}
-        {rows && days.length === 0 && <p className="text-sm text-slate-500">No activity recorded yet.</p>}
+        {rows && days.length === 0 && <p className="text-sm text-slate-600">No activity recorded yet.</p>}
         {days.length > 0 && (
           <table className="w-full text-left text-sm" data-testid="activity-table">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
+            <thead className="text-xs uppercase tracking-wide text-slate-600">
               <tr>
                 <th className="py-1 font-medium">Day</th>
                 {KINDS.map((k) => (

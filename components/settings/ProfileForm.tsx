@@ -64,7 +64,7 @@ export function ProfileForm() {
           type="submit"
           data-testid="display-name-save"
           disabled={saving || !profile || unchanged}
-          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
         >
           Save
         </button>
@@ -80,7 +80,7 @@ export function ProfileForm() {
           </button>
         )}
       </div>
-      <p className="text-xs text-slate-500">Up to {MAX} characters. Leave empty to show your username. Profile pictures will come with file uploads.</p>
+      <p className="text-xs text-slate-600">Up to {MAX} characters. Leave empty to show your username. Profile pictures will come with file uploads.</p>
       {note && (
         <p role={note.kind === "error" ? "alert" : "status"} data-testid="display-name-note" className={`text-sm ${note.kind === "error" ? "text-rose-700" : "text-emerald-700"}`}>
           {note.text}

@@ -3,9 +3,10 @@ import { useState } from "react";
 import { StatusPicker } from "@/components/shell/StatusPicker";
 import { useBlocks } from "@/hooks/useProfile";
 import { ProfileForm } from "./ProfileForm";
+import { ThemePicker } from "./ThemePicker";
 import { formatFull } from "@/lib/format";
 
-/** The user's own settings: profile (display name), status and the people they blocked. */
+/** The user's own settings: profile (display name), theme, status and the people they blocked. */
 export function SettingsView() {
   const blocks = useBlocks();
   const [error, setError] = useState<string | null>(null);
@@ -16,23 +17,27 @@ export function SettingsView() {
       </header>
       <div className="mx-auto max-w-2xl space-y-8 px-6 py-6">
         <section aria-label="Profile">
-          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Profile</h2>
+          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">Profile</h2>
           <ProfileForm />
         </section>
+        <section aria-label="Theme">
+          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">Theme</h2>
+          <ThemePicker />
+        </section>
         <section aria-label="Status">
-          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Status</h2>
+          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">Status</h2>
           <StatusPicker />
         </section>
         <section aria-label="Blocked users" data-testid="blocked-users">
-          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Blocked users</h2>
+          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">Blocked users</h2>
           {blocks.error && <p className="text-sm text-rose-700">{blocks.error}</p>}
-          {blocks.loaded && blocks.blocked.length === 0 && <p className="text-sm text-slate-500">You have not blocked anyone.</p>}
+          {blocks.loaded && blocks.blocked.length === 0 && <p className="text-sm text-slate-600">You have not blocked anyone.</p>}
           <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 empty:hidden">
             {blocks.blocked.map((b) => (
               <li key={b.id} data-testid="blocked-user" data-username={b.username} className="flex items-center gap-3 px-3 py-2 text-sm">
                 <span className="flex-1">
                   <span className="font-medium text-slate-800">{b.username}</span>
-                  <span className="ml-2 text-xs text-slate-500">since {formatFull(b.at)}</span>
+                  <span className="ml-2 text-xs text-slate-600">since {formatFull(b.at)}</span>
                 </span>
                 <button
                   type="button"

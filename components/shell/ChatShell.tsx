@@ -5,6 +5,7 @@ import { ConnectionBanner } from "./ConnectionBanner";
 import { DesktopNotifications } from "./DesktopNotifications";
 import { Notices } from "./Notices";
 import { Sidebar } from "./Sidebar";
+import { ThemeSync } from "@/components/theme/ThemeSync";
 import { UpdateBanner } from "./UpdateBanner";
 
 /**
@@ -19,6 +20,7 @@ export function ChatShell({ user, children }: { user: { id: string; name: string
         <UpdateBanner />
         <ConnectionBanner />
         <DesktopNotifications />
+        <ThemeSync />
         <div className="flex min-h-0 flex-1 overflow-hidden">
           <div className={`${inRoom ? "hidden md:flex" : "flex"} w-full shrink-0 md:w-auto`}>
             <Sidebar username={user.name} />

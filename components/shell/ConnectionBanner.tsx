@@ -74,7 +74,7 @@ export function ConnectionBanner() {
           type="button"
           onClick={() => client.reconnectNow()}
           data-testid="connection-retry"
-          className="rounded-md bg-amber-900 px-3 py-1 font-medium text-white hover:bg-amber-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-500 focus-visible:ring-offset-2"
+          className="rounded-md bg-amber-900 px-3 py-1 font-medium text-amber-50 hover:bg-amber-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-500 focus-visible:ring-offset-2"
         >
           Retry now
         </button>

@@ -69,7 +69,7 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
         <FieldError id="create-room-name-error" testId="create-room-name-error" message={nameError} />
       </label>
       <label className="block text-xs font-medium text-slate-600">
-        Topic <span className="font-normal text-slate-400">(optional)</span>
+        Topic <span className="font-normal text-slate-600">(optional)</span>
         <input
           data-testid="create-room-topic"
           value={topic}

@@ -64,7 +64,7 @@ export function Sidebar({ username }: { username: string }) {
 
         <Section id="my-rooms" title="My rooms">
           {mine.error && <p className="px-2 text-xs text-rose-700">{mine.error}</p>}
-          {mine.loaded && groups.length === 0 && !mine.error && <p className="px-2 text-xs text-slate-500">No rooms yet. Create one or join a public room.</p>}
+          {mine.loaded && groups.length === 0 && !mine.error && <p className="px-2 text-xs text-slate-600">No rooms yet. Create one or join a public room.</p>}
           <ul className="space-y-0.5" data-testid="my-rooms">
             {groups.map((room) => {
               const isActive = room.id === active;
@@ -80,7 +80,7 @@ export function Sidebar({ username }: { username: string }) {
                       isActive ? "bg-indigo-600 text-white" : unread > 0 ? "font-semibold text-slate-900 hover:bg-slate-200" : "text-slate-700 hover:bg-slate-200"
                     }`}
                   >
-                    <span className={`w-4 text-center text-xs ${isActive ? "text-indigo-200" : "text-slate-400"}`} aria-hidden>
+                    <span className={`w-4 text-center text-xs ${isActive ? "text-white" : "text-slate-600"}`} aria-hidden>
                       {roomIcon(room)}
                     </span>
                     <span className="flex-1 truncate">{room.name}</span>
@@ -119,7 +119,7 @@ export function Sidebar({ username }: { username: string }) {
           />
           {publicRooms.error && <p className="px-2 text-xs text-rose-700">{publicRooms.error}</p>}
           {!publicRooms.loading && publicRooms.rooms.length === 0 && !publicRooms.error && (
-            <p className="px-2 text-xs text-slate-500">{query.trim() ? "No public rooms match." : "No public rooms yet."}</p>
+            <p className="px-2 text-xs text-slate-600">{query.trim() ? "No public rooms match." : "No public rooms yet."}</p>
           )}
           <ul className="space-y-0.5" aria-busy={publicRooms.loading}>
             {/* Rooms to discover first; the ones already joined are marked and listed last. */}
@@ -134,14 +134,14 @@ export function Sidebar({ username }: { username: string }) {
                   <span className="flex items-center gap-2">
                     <span className="flex-1 truncate text-slate-800">{room.name}</span>
                     {room.joined ? (
-                      <span className="text-[10px] font-medium uppercase text-emerald-700">joined</span>
+                      <span className="text-[10px] font-medium uppercase text-emerald-800">joined</span>
                     ) : (
-                      <span className="text-[10px] text-slate-500">
+                      <span className="text-[10px] text-slate-600">
                         {room.member_count ?? 0} member{room.member_count === 1 ? "" : "s"}
                       </span>
                     )}
                   </span>
-                  {room.topic && <span className="block truncate text-xs text-slate-500">{room.topic}</span>}
+                  {room.topic && <span className="block truncate text-xs text-slate-600">{room.topic}</span>}
                 </Link>
               </li>
             ))}
@@ -215,7 +215,7 @@ function DirectLink({ room, active, username }: { room: RoomSummary; active: boo
 function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
     <section aria-labelledby={id}>
-      <h2 id={id} className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+      <h2 id={id} className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-600">
         {title}
       </h2>
       {children}

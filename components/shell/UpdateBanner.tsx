@@ -25,7 +25,7 @@ export function UpdateBanner() {
       <button
         type="button"
         onClick={() => window.location.reload()}
-        className="rounded-md bg-slate-900 px-3 py-1 font-medium text-white hover:bg-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+        className="rounded-md bg-slate-900 px-3 py-1 font-medium text-slate-50 hover:bg-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
       >
         Reload
       </button>

@@ -23,7 +23,7 @@ export async function getUserByUsername(db: Executor, { username }: { username: 
 
 export async function getUserById(db: Executor, { id }: { id: string }) {
   const [row] = await db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, siteAdmin: users.siteAdmin, createdAt: users.createdAt })
+    .select({ id: users.id, username: users.username, displayName: users.displayName, siteAdmin: users.siteAdmin, createdAt: users.createdAt, theme: users.theme })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
@@ -59,6 +59,15 @@ export async function setDisplayName(db: Executor, { id, displayName }: { id: st
     .where(and(eq(users.id, id), isNull(users.deletedAt)))
     .returning({ id: users.id, username: users.username, displayName: users.displayName });
   return row ?? null;
+}
+
+export async function setTheme(db: Executor, { id, theme }: { id: string; theme: "system" | "light" | "dark" }): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ theme })
+    .where(and(eq(users.id, id), isNull(users.deletedAt)))
+    .returning({ id: users.id });
+  return rows.length > 0;
 }
 
 /** The rooms a user belongs to (where a change of their name must be announced). */

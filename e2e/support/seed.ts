@@ -70,6 +70,15 @@ export class SeedSocket {
     }
   }
 
+  /** Adds a reaction and waits for the ack. */
+  async react(room: string, message: string, emoji: string): Promise<void> {
+    const id = randomUUID();
+    const answer = this.next((f) => (f.type === "ack" || f.type === "error") && f.ref === id);
+    this.ws.send(JSON.stringify({ type: "react", id, room, message, emoji, op: "add" }));
+    const frame = await answer;
+    if (frame.type !== "ack") throw new Error(`seed react failed: ${JSON.stringify(frame)}`);
+  }
+
   close(): void {
     this.ws.close();
   }

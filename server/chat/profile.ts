@@ -4,8 +4,9 @@
  * (and their own sockets); history reads the name at read time, so old messages show it too.
  */
 import type { Database } from "@/db/client";
-import { getUserById, listRoomIdsOf, setDisplayName } from "@/db/queries/users";
+import { getUserById, listRoomIdsOf, setDisplayName, setTheme } from "@/db/queries/users";
 import type { ServerFrameOf } from "@/protocol";
+import type { ThemePreference } from "@/protocol/rest";
 import { publishFrame, publishToUser, type Bus } from "@/server/bus";
 import { notFound } from "@/server/errors";
 import type { Logger } from "@/server/log";
@@ -13,8 +14,19 @@ import type { AiInfo, AiService } from "@/server/ai/service";
 
 type Deps = { db: Database; bus: Bus; log: Logger };
 
-/** `assistant`: whether the AI assistant is on, and its name and user id (docs/ai.md). */
-export type Me = { id: string; username: string; display_name: string | null; site_admin: boolean; created_at: string; assistant: AiInfo };
+/**
+ * `assistant`: whether the AI assistant is on, and its name and user id (docs/ai.md).
+ * `theme`: the colour theme picked in Settings, followed on every device (docs/ui.md).
+ */
+export type Me = {
+  id: string;
+  username: string;
+  display_name: string | null;
+  site_admin: boolean;
+  created_at: string;
+  theme: ThemePreference;
+  assistant: AiInfo;
+};
 
 export async function getMe({ db, ai }: Pick<Deps, "db"> & { ai?: Pick<AiService, "info"> }, actor: { id: string }): Promise<Me> {
   const user = await getUserById(db, { id: actor.id });
@@ -25,6 +37,7 @@ export async function getMe({ db, ai }: Pick<Deps, "db"> & { ai?: Pick<AiService
     display_name: user.displayName,
     site_admin: user.siteAdmin,
     created_at: user.createdAt.toISOString(),
+    theme: user.theme,
     assistant: ai?.info() ?? { enabled: false },
   };
 }
@@ -40,5 +53,11 @@ export async function updateDisplayName({ db, bus, log, ai }: Deps & { ai?: Pick
   await Promise.all([...rooms.map((room) => publishFrame(bus, room, frame(room))), publishToUser(bus, actor.id, frame())]).catch((err: unknown) =>
     log.warn({ err, user: actor.id }, "profile: announcing the new display name failed"),
   );
+  return getMe({ db, ai }, actor);
+}
+
+/** Stores the actor's colour theme. Other devices pick it up on their next load of GET /api/me. */
+export async function updateTheme({ db, ai }: Pick<Deps, "db"> & { ai?: Pick<AiService, "info"> }, actor: { id: string }, theme: ThemePreference): Promise<Me> {
+  if (!(await setTheme(db, { id: actor.id, theme }))) throw notFound("user");
   return getMe({ db, ai }, actor);
 }

@@ -2,7 +2,8 @@
  * Display names against the real server: set and cleared through PATCH /api/me (validated,
  * trimmed, naming the field), shown as `sender_display` on live and stored messages, as
  * `display_name` on members (REST detail, member paging and search, `joined`, `member joined`),
- * and announced live to a room member with a `profile` frame.
+ * and announced live to a room member with a `profile` frame. The colour theme preference: stored
+ * per user through the same route, read back by any later session of that user.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -17,7 +18,7 @@ before(async () => {
 });
 after(() => server.stop());
 
-type Me = { id: string; username: string; display_name: string | null };
+type Me = { id: string; username: string; display_name: string | null; theme: string };
 type ErrorBody = { error: { code: string; field?: string } };
 
 const patchMe = (user: TestUser, body: unknown) => api<Me & ErrorBody>(server.url, "PATCH", "/api/me", { token: user.token, body });
@@ -133,5 +134,41 @@ describe("display names", () => {
     assert.equal(clearedFrame.user.id, dave.id);
     assert.ok(!strangerSocket.frames.some((f) => f.type === "profile"), "someone sharing no room with dave hears nothing");
     await Promise.all([erinSocket.close(), strangerSocket.close(), daveSocket.close()]);
+  });
+});
+
+describe("theme preference", () => {
+  test("defaults to system, is stored per user, survives a new session and refuses anything else", async () => {
+    const frank = await registerUser(server.url, "frank");
+    const grace = await registerUser(server.url, "grace");
+    assert.equal((await getMe(frank)).theme, "system", "a new user follows the system");
+
+    const set = await patchMe(frank, { theme: "dark" });
+    assert.equal(set.status, 200);
+    assert.equal(set.body.theme, "dark");
+    assert.equal(set.body.display_name, null, "setting the theme leaves the display name alone");
+
+    // Another device: a fresh token for the same account reads the stored preference.
+    const login = await api<{ token: string }>(server.url, "POST", "/api/token", { body: { username: frank.username, password: frank.password } });
+    assert.equal(login.status, 200);
+    assert.equal((await getMe({ ...frank, token: login.body.token })).theme, "dark");
+    assert.equal((await getMe(grace)).theme, "system", "one user's choice is not another's");
+
+    const both = await patchMe(frank, { theme: "light", display_name: "Frank" });
+    assert.equal(both.status, 200);
+    assert.equal(both.body.theme, "light");
+    assert.equal(both.body.display_name, "Frank");
+    assert.equal((await patchMe(frank, { display_name: null })).body.theme, "light", "a name change keeps the theme");
+
+    for (const body of [{ theme: "blue" }, { theme: "" }, { theme: null }, { theme: 1 }, { theme: "Dark" }]) {
+      const res = await patchMe(frank, body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.body.error.code, "INVALID");
+      assert.equal(res.body.error.field, "theme", JSON.stringify(body));
+    }
+    assert.equal((await patchMe(frank, { theme: "dark", extra: 1 })).status, 400, "unknown fields are refused");
+    assert.equal((await getMe(frank)).theme, "light", "a refused change changes nothing");
+    assert.equal((await patchMe(frank, { theme: "system" })).body.theme, "system");
+    assert.equal((await api(server.url, "PATCH", "/api/me", { body: { theme: "dark" } })).status, 401);
   });
 });

@@ -1,11 +1,16 @@
 import { UpdateMeBody } from "@/protocol/rest";
-import { getMe, updateDisplayName } from "@/server/chat/profile";
+import { getMe, updateDisplayName, updateTheme } from "@/server/chat/profile";
 import { apiRoute, json, parseBody } from "@/server/http/route";
 
 export const GET = apiRoute(async ({ runtime, actor }) => json(await getMe(runtime, actor)));
 
-/** `{display_name: string | null}`: 1–64 characters after trimming; null shows the username again. */
+/**
+ * `{display_name?: string | null, theme?: "system" | "light" | "dark"}`, at least one.
+ * display_name: 1–64 characters after trimming; null shows the username again.
+ */
 export const PATCH = apiRoute(async ({ req, runtime, actor }) => {
-  const { display_name } = await parseBody(req, UpdateMeBody);
-  return json(await updateDisplayName(runtime, actor, display_name));
+  const { display_name, theme } = await parseBody(req, UpdateMeBody);
+  let me = theme !== undefined ? await updateTheme(runtime, actor, theme) : null;
+  if (display_name !== undefined) me = await updateDisplayName(runtime, actor, display_name);
+  return json(me ?? (await getMe(runtime, actor)));
 });
