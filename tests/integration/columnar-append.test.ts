@@ -22,7 +22,8 @@ const alice = { id: randomUUID(), name: `alice-${room.slice(0, 6)}` };
 const bob = { id: randomUUID(), name: `bob-${room.slice(0, 6)}` };
 
 before(async () => {
-  handle = await openDatabase({ dataDir, queryTimeoutMs: 60_000 });
+  // DATABASE_URL runs the same checks on Postgres (scripts/with-services.sh provides one).
+  handle = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir, queryTimeoutMs: 60_000, poolMax: 1 });
   const { db } = handle;
   for (const u of [alice, bob]) await db.execute(sql`insert into users (id, username, password_hash) values (${u.id}, ${u.name}, 'x')`);
   await db.execute(sql`insert into rooms (id, name, visibility) values (${room}, ${`columnar-${room.slice(0, 6)}`}, 'public')`);
