@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Attachment, MessageKind } from "@/protocol";
 import type { Database, Executor, Transaction } from "../client";
 import { resolveMentions, type MentionRequest } from "./mentions";
 import { archiveCursors, messageChanges, messages, roomMembers, rooms, users, type StoredLinkPreview } from "../schema";
 import { claimUploads, releaseUploads } from "./uploads";
+import { arrayParam, insertMessageRows, setLastSeqs, tuplesIn, type NewMessageRow } from "./columnar";
 
 /** A message row's own columns (the sender's name is known to the caller). */
 const storedColumns = {
@@ -112,7 +113,16 @@ export async function appendBatches(
   batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>,
 ): Promise<AppendResult[][]> {
   const roomIds = [...new Set(batches.map((b) => b.room))].sort();
-  const locked = await tx.select({ id: rooms.id, lastSeq: rooms.lastSeq }).from(rooms).where(inArray(rooms.id, roomIds)).orderBy(rooms.id).for("update");
+  // Every statement below has one text whatever the batch (ids travel as arrays), so each is
+  // prepared once per connection (db/queries/columnar.ts).
+  const locked = await tx
+    .select({ id: rooms.id, lastSeq: rooms.lastSeq })
+    .from(rooms)
+    .where(sql`${rooms.id} = any(${arrayParam(roomIds, "uuid")})`)
+    .orderBy(rooms.id)
+    .for("update")
+    .prepare("append_lock")
+    .execute();
   const lastSeq = new Map(locked.map((r) => [r.id, r.lastSeq]));
   const missing = roomIds.find((id) => !lastSeq.has(id));
   if (missing) throw new Error(`room ${missing} vanished during append`);
@@ -132,7 +142,9 @@ export async function appendBatches(
         })
         .from(roomMembers)
         .innerJoin(users, eq(users.id, roomMembers.userId))
-        .where(and(inArray(roomMembers.roomId, roomIds), inArray(roomMembers.userId, senders)))
+        .where(and(sql`${roomMembers.roomId} = any(${arrayParam(roomIds, "uuid")})`, sql`${roomMembers.userId} = any(${arrayParam(senders, "uuid")})`))
+        .prepare("append_standing")
+        .execute()
     ).map((m) => [pair(m.roomId, m.userId), m]),
   );
   const key = (i: { roomId: string; senderId: string; clientId: string }) => `${i.roomId}\u0000${i.senderId}\u0000${i.clientId}`;
@@ -140,11 +152,13 @@ export async function appendBatches(
   // A sender who is not a member (a system line about someone who left) shows their username.
   const displayOf = new Map([...standing.values()].map((m) => [m.userId, m.displayName]));
   const stored = new Map<string, MessageRow>();
-  const triples = [...new Map(all.map((i) => [key(i), sql`(${i.roomId}::uuid, ${i.senderId}::uuid, ${i.clientId})`])).values()];
+  const triples = [...new Map(all.map((i) => [key(i), [i.roomId, i.senderId, i.clientId] as const])).values()];
   const existing = await tx
     .select(storedColumns)
     .from(messages)
-    .where(sql`(${messages.roomId}, ${messages.senderId}, ${messages.clientId}) in (${sql.join(triples, sql`, `)})`);
+    .where(tuplesIn([messages.roomId, messages.senderId, messages.clientId], triples))
+    .prepare("append_existing")
+    .execute();
   for (const row of existing) stored.set(key(row), { ...row, senderName: nameOf.get(row.senderId) ?? "", senderDisplay: displayOf.get(row.senderId) ?? null });
 
   const now = Date.now();
@@ -177,7 +191,7 @@ export async function appendBatches(
     asking.map((i) => ({ roomId: i.roomId, senderId: i.senderId, recipientId: i.recipientId, request: i.mentionRequest! })),
   );
   const mentionsOf = new Map(asking.map((i, n) => [key(i), resolved[n]!]));
-  const fresh: Array<typeof messages.$inferInsert> = [];
+  const fresh: NewMessageRow[] = [];
   for (const { room, inputs } of batches) {
     const out: AppendResult[] = [];
     /** Index in `out` of the input that creates each new message, by idempotency key. */
@@ -225,11 +239,9 @@ export async function appendBatches(
   }
   if (fresh.length === 0) return results;
 
-  const inserted = await tx.insert(messages).values(fresh).returning({ id: messages.id, createdAt: messages.createdAt });
-  const bumped = [...new Set(fresh.map((m) => m.roomId))].map((id) => sql`(${id}::uuid, ${lastSeq.get(id)!}::bigint)`);
-  await tx.execute(sql`update ${rooms} set last_seq = v.seq from (values ${sql.join(bumped, sql`, `)}) as v(id, seq) where ${rooms.id} = v.id`);
+  const createdAt = await insertMessageRows(tx, fresh);
+  await setLastSeqs(tx, new Map([...new Set(fresh.map((m) => m.roomId))].map((id) => [id, lastSeq.get(id)!])));
   // The database's clock is the one history is ordered and retained by.
-  const createdAt = new Map(inserted.map((r) => [r.id, r.createdAt]));
   for (const result of results.flat()) {
     if (result.ok && result.created) result.message.createdAt = createdAt.get(result.message.id) ?? result.message.createdAt;
   }
