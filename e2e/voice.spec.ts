@@ -40,7 +40,8 @@ test("a voice note from a fake microphone is trimmed of its silence, sent, and p
     ],
   });
   try {
-    const context = await browser.newContext({ baseURL });
+    // Playwright answers permission prompts itself: grant the (fake) microphone.
+    const context = await browser.newContext({ baseURL, permissions: ["microphone"] });
     const csp = new CspWatch();
     await csp.attach(context);
     const page = await context.newPage();
@@ -72,6 +73,7 @@ test("a voice note from a fake microphone is trimmed of its silence, sent, and p
     // Trimmed by the Silero VAD, not the loudness fallback.
     await expect(preview).toHaveAttribute("data-trim", "vad");
     const trimmedMs = Number(await preview.getAttribute("data-duration-ms"));
+    testInfo.annotations.push({ type: "voice", description: `padded ${wav.paddedMs} ms, speech ${Math.round(wav.speechMs)} ms, recorded ~${recordFor} s, trimmed ${trimmedMs} ms` });
     // The recording was ~recordFor seconds; the speech in it is speechMs. The 4 s of padding is gone.
     expect(trimmedMs).toBeLessThan(wav.paddedMs - 2500);
     expect(trimmedMs).toBeGreaterThan(wav.speechMs * 0.6);
