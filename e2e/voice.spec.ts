@@ -54,8 +54,9 @@ test("a voice note from a fake microphone is trimmed of its silence, sent, and p
     expect(await bob.chat.joinFromBrowse(name)).toBe(roomId);
 
     const vadModel = page.waitForResponse((res) => res.url().endsWith("/vad/silero_vad_legacy.onnx") && res.ok());
-    // A click (not a hold) starts recording; it runs until Stop.
-    await page.getByTestId("voice-record").click();
+    // Hold to record: press, keep the button down for the whole file, let go.
+    await page.getByTestId("voice-record").hover();
+    await page.mouse.down();
     const elapsed = page.getByTestId("voice-elapsed");
     await expect(elapsed).toBeVisible();
     const recordFor = Math.ceil(wav.paddedMs / 1000) + 1;
@@ -65,7 +66,7 @@ test("a voice note from a fake microphone is trimmed of its silence, sent, and p
         return m! * 60 + s!;
       }, { timeout: 30_000 })
       .toBeGreaterThanOrEqual(recordFor);
-    await page.getByTestId("voice-stop").click();
+    await page.mouse.up();
 
     const preview = page.getByTestId("voice-preview");
     await expect(preview).toBeVisible({ timeout: 60_000 });
@@ -103,10 +104,12 @@ test("a voice note from a fake microphone is trimmed of its silence, sent, and p
   }
 });
 
-test("without microphone access the recorder says so plainly", async ({ newUser }) => {
+test("without microphone access the recorder, started from the keyboard, says so plainly", async ({ newUser }) => {
   const ann = await newUser("nomic");
   await ann.chat.createRoom(uniqueName("nomic"));
   await ann.context.clearPermissions();
-  await ann.page.getByTestId("voice-record").click();
+  // From the keyboard: Enter on the button starts (and would stop) a recording.
+  await ann.page.getByTestId("voice-record").focus();
+  await ann.page.keyboard.press("Enter");
   await expect(ann.page.getByTestId("voice-error")).toHaveText(/Microphone access was denied|No microphone was found/);
 });

@@ -165,6 +165,8 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
           if (e.button !== 0) return;
           if (state.step === "recording") return stop();
           if (state.step === "idle" || state.step === "error") {
+            // The release ends a hold even if the pointer has slid off the button meanwhile.
+            e.currentTarget.setPointerCapture(e.pointerId);
             pressedAt.current = Date.now();
             void start();
           }
