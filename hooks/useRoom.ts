@@ -8,6 +8,7 @@
 import { useCallback, useEffect } from "react";
 import { useStore } from "zustand";
 import { type RoomState, selectPending, selectQuotes, selectRoom } from "@/lib/chat-store";
+import type { OutgoingFiles } from "@/lib/sync/outbox";
 import { useChat } from "./useChatSocket";
 
 export function useRoom(roomId: string, { live }: { live: boolean }) {
@@ -22,7 +23,7 @@ export function useRoom(roomId: string, { live }: { live: boolean }) {
     void client.loadLatest(roomId);
   }, [client, roomId, live]);
 
-  const send = useCallback((content: string, replyTo?: string) => client.send(roomId, content, replyTo), [client, roomId]);
+  const send = useCallback((content: string, replyTo?: string, files?: OutgoingFiles) => client.send(roomId, content, replyTo, files), [client, roomId]);
   const loadOlder = useCallback(() => client.loadOlder(roomId), [client, roomId]);
   const retry = useCallback((id: string) => client.retry(id), [client]);
   const discard = useCallback((id: string) => client.discard(id), [client]);

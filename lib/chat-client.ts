@@ -16,7 +16,7 @@ import { sentence } from "./api";
 import type { ChatStore } from "./chat-store";
 import type { OutboxStorage } from "./outbox-storage";
 import { restHistory, type DirectoryPort, type HistoryApi, type SyncContext } from "./sync/context";
-import { Outbox } from "./sync/outbox";
+import { Outbox, type OutgoingFiles } from "./sync/outbox";
 import { supersedesStream } from "./sync/deltas";
 import { applyProfile } from "./sync/profiles";
 import { PresenceSync, type ChosenStatus } from "./sync/presence";
@@ -147,9 +147,9 @@ export class ChatClient {
   // --- what the views call --------------------------------------------------------------------
 
   /** Queues a message; it shows as pending until the server has stored it. Returns its client id. */
-  send(room: string, content: string, replyTo?: string): string {
+  send(room: string, content: string, replyTo?: string, files?: OutgoingFiles): string {
     this.presence.setTyping(room, false);
-    return this.outbox.send(room, content, replyTo);
+    return this.outbox.send(room, content, replyTo, files);
   }
 
   retry(id: string): void {

@@ -11,7 +11,7 @@
  *   compared by reference).
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { Member, Message, PresenceStatus } from "@/protocol";
+import type { Attachment, Member, Message, PresenceStatus } from "@/protocol";
 import { supersedesStream } from "./sync/deltas";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
@@ -73,7 +73,13 @@ export interface PendingMessage {
   readonly retryAt?: number;
   /** The message this one answers (sent as `reply_to`). */
   readonly replyTo?: string;
+  /** Uploads it carries (their ids are sent as `attachments`, unchanged on every resend). */
+  readonly attachments?: readonly Attachment[];
+  /** `image`, `file` or `voice` when it carries uploads. */
+  readonly kind?: AttachmentKind;
 }
+
+export type AttachmentKind = "image" | "file" | "voice";
 
 export interface Notice {
   readonly id: string;

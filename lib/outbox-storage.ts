@@ -4,7 +4,11 @@
  * down is still sent, with its original client id, once the socket is back. Entries are written
  * when queued and dropped when acknowledged or discarded.
  */
+import { z } from "zod";
+import { Attachment, MAX_ATTACHMENTS } from "@/protocol";
 import type { PendingMessage } from "./chat-store";
+
+const StoredAttachments = z.array(Attachment).max(MAX_ATTACHMENTS);
 
 /** Entries older than this are not restored (the server's idempotency may have forgotten them). */
 const MAX_AGE_MS = 24 * 3_600_000;
@@ -42,7 +46,7 @@ export function sessionOutbox(key: string): OutboxStorage | undefined {
           storage.setItem(
             key,
             JSON.stringify(
-              entries.slice(-MAX_ENTRIES).map(({ id, room, content, createdAt, state, error, replyTo }) => ({ id, room, content, createdAt, state, error, replyTo })),
+              entries.slice(-MAX_ENTRIES).map(({ id, room, content, createdAt, state, error, replyTo, attachments, kind }) => ({ id, room, content, createdAt, state, error, replyTo, attachments, kind })),
             ),
           );
       } catch {
@@ -62,6 +66,8 @@ function isEntry(value: unknown): value is PendingMessage {
     typeof e.createdAt === "string" &&
     (e.state === "sending" || e.state === "failed") &&
     (e.replyTo === undefined || typeof e.replyTo === "string") &&
-    (e.error === undefined || typeof e.error === "string")
+    (e.error === undefined || typeof e.error === "string") &&
+    (e.attachments === undefined || StoredAttachments.safeParse(e.attachments).success) &&
+    (e.kind === undefined || e.kind === "image" || e.kind === "file" || e.kind === "voice")
   );
 }

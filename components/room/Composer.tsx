@@ -4,7 +4,8 @@ import { ComposerEmojiButton, EditingBanner } from "@/components/message/Compose
 import { useDraft } from "@/hooks/useDraft";
 import { useShortcodes } from "@/hooks/useShortcodes";
 import { convertShortcodeAtCaret, insertAt } from "@/lib/emoji/shortcodes";
-import { MAX_CONTENT_CHARS } from "@/protocol";
+import type { ComposerFiles } from "@/components/files/RoomFiles";
+import { MAX_CONTENT_CHARS, type Attachment } from "@/protocol";
 import { useMentionAutocomplete, type MentionSource } from "./MentionAutocomplete";
 
 /**
@@ -25,9 +26,10 @@ export function Composer({
   draft,
   onEditLast,
   onEditSave,
+  files,
 }: {
   roomName: string;
-  onSend: (content: string) => void;
+  onSend: (content: string, attachments?: readonly Attachment[]) => void;
   /** Called with true on each keystroke that leaves text, false when the input is cleared or left. */
   onTyping?: (typing: boolean) => void;
   disabled?: boolean;
@@ -44,6 +46,8 @@ export function Composer({
   onEditLast?: () => { id: string; content: string } | null;
   /** Saves an edit; false when it could not be sent (the edit stays open). */
   onEditSave?: (id: string, content: string) => boolean;
+  /** Attachments: tray, buttons and paste (components/files/RoomFiles.tsx); none without it. */
+  files?: ComposerFiles;
 }) {
   const disabled = disabledProp || !!blockedReason;
   const [draftText, setDraftText] = useDraft(draft?.user, draft?.room);
@@ -80,12 +84,16 @@ export function Composer({
     el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
   }, [value]);
 
+  const attached = editing ? [] : (files?.ready ?? []);
+  const canSend = (!!trimmed || attached.length > 0) && !tooLong && !disabled && !(files?.busy && !editing);
+
   function submit() {
-    if (!trimmed || tooLong || disabled) return;
+    if (!canSend) return;
     if (editing) {
       if (trimmed === editing.original || onEditSave?.(editing.id, trimmed)) setEditing(null);
     } else {
-      onSend(trimmed);
+      onSend(trimmed, attached);
+      if (attached.length) files?.clear();
       setDraftText("");
     }
     ref.current?.focus();
@@ -124,6 +132,7 @@ export function Composer({
           </button>
         </div>
       )}
+      {!blockedReason && files?.tray}
       <div className="relative flex items-end gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 focus-within:border-indigo-500 focus-within:ring-1 focus-within:ring-indigo-500">
         {mention.listbox}
         <textarea
@@ -141,6 +150,7 @@ export function Composer({
             if (!editing) onTyping?.(e.target.value.trim().length > 0);
           }}
           onBlur={() => onTyping?.(false)}
+          onPaste={editing || disabled ? undefined : files?.onPaste}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={(e) => {
             if (mention.onKeyDown(e)) return;
@@ -163,11 +173,12 @@ export function Composer({
           aria-label={`Message ${roomName}`}
           className="max-h-[200px] flex-1 resize-none bg-transparent text-sm leading-6 text-slate-900 placeholder:text-slate-500 focus:outline-none disabled:opacity-50"
         />
+        {!disabled && !editing && files?.buttons}
         <ComposerEmojiButton onPick={insertEmoji} disabled={disabled} />
         <button
           type="submit"
           data-testid="composer-send"
-          disabled={!trimmed || tooLong || disabled}
+          disabled={!canSend}
           className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-40"
         >
           {editing ? "Save" : "Send"}

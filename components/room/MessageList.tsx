@@ -314,6 +314,7 @@ export function MessageList(props: Props) {
                     reactions={m.reactions}
                     actions={actionsFor(m)}
                     preview={m.preview}
+                    attachments={m.attachments}
                     onRemovePreview={me?.id === m.sender ? () => removeLinkPreview(m.room, m.id) : undefined}
                     mentionsMe={mentionsViewer(m, me?.id)}
                     viewerName={me?.username}
@@ -343,6 +344,8 @@ export function MessageList(props: Props) {
                 senderName={(me && props.shown?.get(me.id)) || me?.username || "you"}
                 content={p.content}
                 createdAt={p.createdAt}
+                attachments={p.attachments}
+                kind={p.kind}
                 compact={false}
                 state={p.state}
                 reply={quoteOf(p.replyTo)}

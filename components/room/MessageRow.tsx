@@ -6,7 +6,8 @@ import { Markdown } from "@/components/message/Markdown";
 import { Avatar } from "@/components/ui/Avatar";
 import { normalizeEmoji } from "@/lib/emoji/shortcodes";
 import { formatFull, formatTime, userHue } from "@/lib/format";
-import type { LinkPreview as Preview, MessageKind, Reaction } from "@/protocol";
+import type { Attachment, LinkPreview as Preview, MessageKind, Reaction } from "@/protocol";
+import { Attachments } from "@/components/files/Attachments";
 import { mentionRowClass } from "./MentionText";
 import { StreamingCaret } from "./Assistant";
 
@@ -74,6 +75,8 @@ export interface MessageRowProps {
   streaming?: boolean;
   /** Shown under the content (the assistant's reply status). */
   footer?: ReactNode;
+  /** Uploaded files (components/files/Attachments.tsx). */
+  attachments?: readonly Attachment[];
 }
 
 /** One message. Content is sanitized markdown (components/message/Markdown.tsx); never raw HTML. */
@@ -204,6 +207,7 @@ function ChatRow(props: MessageRowProps) {
             {props.streaming && <StreamingCaret />}
           </div>
         )}
+        {props.attachments?.length && !props.deleted && !props.blocked ? <Attachments attachments={props.attachments} kind={props.kind} /> : null}
         {props.preview && !props.deleted && !props.blocked && !editing && <LinkPreview preview={props.preview} onRemove={props.onRemovePreview} />}
         {props.pinned && !props.deleted && (
           <span data-testid="message-pinned" className="text-[10px] text-amber-700">

@@ -11,7 +11,9 @@ import { type MuteState, selectRoom } from "@/lib/chat-store";
 import { directRoomName, formatFull } from "@/lib/format";
 import { roomQuery } from "@/lib/queries";
 import { canAdminister, canModerate, isRole } from "@/lib/roles";
-import type { Message } from "@/protocol";
+import type { Attachment, Message } from "@/protocol";
+import { useRoomFiles } from "@/components/files/RoomFiles";
+import { kindOf } from "@/lib/files/upload";
 import type { RoomDetail } from "@/protocol/rest";
 import { lastEditable } from "@/lib/composer";
 import { Composer } from "./Composer";
@@ -147,11 +149,18 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   }, [last, me, members, state.reads]);
 
   const sendWithReply = useCallback(
-    (content: string) => {
-      send(content, replyTo?.id);
+    (content: string, attachments?: readonly Attachment[]) => {
+      send(content, replyTo?.id, attachments?.length ? { attachments, kind: kindOf(attachments) } : undefined);
       setReplyTo(null);
     },
     [send, replyTo],
+  );
+  // "File sharing" (live through room_updated); muted and archived rooms take no files either.
+  const settingsNow = state.info?.settings ?? room?.settings;
+  const files = useRoomFiles(
+    roomId,
+    isMember && settingsNow?.files_allowed !== false && typeof settingsNow?.archived_at !== "string" && !muteText(state.mute, now),
+    (content, attached) => send(content, undefined, attached),
   );
 
   if (removed) return <Removed kind={removed.kind} reason={removed.reason} />;
@@ -178,7 +187,8 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   const archived = typeof current.settings?.archived_at === "string" ? "This room is archived and read-only." : null;
   return (
     <div className="flex min-h-0 flex-1">
-      <section className="flex min-w-0 flex-1 flex-col" aria-label={title}>
+      <section className="relative flex min-w-0 flex-1 flex-col" aria-label={title} {...files.dropProps}>
+        {files.dropOverlay}
         <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-3">
           <Link href="/" className="text-sm text-slate-600 md:hidden" aria-label="Back to rooms">
             ←
@@ -270,6 +280,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               draft={me ? { user: me.id, room: roomId } : undefined}
               onEditLast={() => lastEditable(state.messages, me?.id)}
               onEditSave={edit}
+              files={files.composer}
             />
           </>
         ) : (

@@ -13,11 +13,18 @@
  *   final and says why.
  * - Entries survive a reload of the tab through OutboxStorage (sessionStorage).
  */
-import type { ServerFrameOf } from "@/protocol";
+import type { Attachment, ServerFrameOf } from "@/protocol";
+import type { AttachmentKind } from "../chat-store";
 import { sentence } from "../api";
 import type { OutboxStorage } from "../outbox-storage";
 import { AckTimeouts } from "./ack-timeout";
 import type { SyncContext } from "./context";
+
+/** Uploads a send carries: already stored on the server, so a resend names the same ids. */
+export interface OutgoingFiles {
+  attachments: readonly Attachment[];
+  kind: AttachmentKind;
+}
 
 export interface OutboxRooms {
   isSynced(room: string): boolean;
@@ -66,9 +73,10 @@ export class Outbox {
   }
 
   /** Queues a message; it shows as pending until the server has stored it. Returns its client id. */
-  send(room: string, content: string, replyTo?: string): string {
+  send(room: string, content: string, replyTo?: string, files?: OutgoingFiles): string {
     const id = crypto.randomUUID();
-    this.ctx.store.addPending({ id, room, content, createdAt: new Date().toISOString(), state: "sending", ...(replyTo ? { replyTo } : {}) });
+    const attached = files?.attachments.length ? { attachments: files.attachments, kind: files.kind } : {};
+    this.ctx.store.addPending({ id, room, content, createdAt: new Date().toISOString(), state: "sending", ...(replyTo ? { replyTo } : {}), ...attached });
     this.transmit(id);
     return id;
   }
@@ -103,7 +111,14 @@ export class Outbox {
     if (!entry || entry.state !== "sending" || !this.rooms.isSynced(entry.room)) return;
     // A wait restored from storage (or cut short by a reconnect) is over once we send.
     if (entry.retryAt !== undefined) store.updatePending(entry.id, { retryAt: undefined, error: undefined });
-    const sent = this.ctx.transmit({ type: "send", id: entry.id, room: entry.room, content: entry.content, ...(entry.replyTo ? { reply_to: entry.replyTo } : {}) });
+    const sent = this.ctx.transmit({
+      type: "send",
+      id: entry.id,
+      room: entry.room,
+      content: entry.content,
+      ...(entry.replyTo ? { reply_to: entry.replyTo } : {}),
+      ...(entry.attachments?.length ? { attachments: entry.attachments.map((a) => a.id), kind: entry.kind } : {}),
+    });
     if (sent) this.acks.sent(entry.id);
   }
 

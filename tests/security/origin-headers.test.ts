@@ -137,7 +137,7 @@ describe("security headers", () => {
       const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
       assert.ok(nonce, `${path} has a nonce`);
       nonces.add(nonce);
-      assert.match(csp, /script-src 'self' 'nonce-[^']+' 'strict-dynamic'(;|$)/, `${path} script-src has no unsafe-inline/eval`);
+      assert.match(csp, /script-src 'self' 'nonce-[^']+' 'strict-dynamic' 'wasm-unsafe-eval'(;|$)/, `${path} script-src has no unsafe-inline/eval`);
       assert.match(csp, /object-src 'none'/);
       assert.match(csp, /connect-src 'self'/);
       const html = await res.text();

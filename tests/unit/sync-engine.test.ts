@@ -398,3 +398,33 @@ test("cancel goes out for the reply, and its ack (the reply as last stored) does
   transport.deliver({ type: "ack", ref: cancel!.id, message: streamingReply("Hel", 0) });
   assert.equal(replyText(store), "Hello");
 });
+
+test("a send with attachments carries their ids and kind, and every resend (reconnect, reload) carries the same ones", async (t) => {
+  const file = { id: "6f1c1d7e-7a51-4a55-9a2e-0b0c8d5b1a01", name: "a.pdf", size: 1200, mime: "application/pdf", url: "/api/uploads/6f1c1d7e-7a51-4a55-9a2e-0b0c8d5b1a01" };
+  const storage = memoryOutbox();
+  const env = await openJoined(t, undefined, storage);
+  const id = env.client.send(ROOM, "", undefined, { attachments: [file], kind: "file" });
+  const [first] = env.transport.take("send");
+  assert.deepEqual({ id: first?.id, content: first?.content, attachments: first?.attachments, kind: first?.kind }, { id, content: "", attachments: [file.id], kind: "file" });
+
+  env.transport.drop();
+  env.transport.ready();
+  await settle();
+  const [join] = env.transport.take("join");
+  env.transport.deliver({ type: "joined", ref: join!.id, room: ROOM, seq: 3, members: [], typing: [], reads: {}, delivered: {} });
+  const [again] = env.transport.take("send");
+  assert.deepEqual({ id: again?.id, attachments: again?.attachments, kind: again?.kind }, { id, attachments: [file.id], kind: "file" });
+  assert.deepEqual(storage.entries[0]?.attachments, [file], "the stored entry keeps the attachments, for a reload");
+
+  // The tab's sessionStorage copy round-trips them too (and refuses a malformed one).
+  const { sessionOutbox } = await import("@/lib/outbox-storage");
+  const items = new Map<string, string>();
+  const fakeStorage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
+  (globalThis as { window?: unknown }).window = { sessionStorage: fakeStorage };
+  t.after(() => delete (globalThis as { window?: unknown }).window);
+  const session = sessionOutbox("outbox")!;
+  session.save(env.store.pendingEntries());
+  assert.deepEqual(session.load().map((e) => ({ id: e.id, attachments: e.attachments, kind: e.kind })), [{ id, attachments: [file], kind: "file" }]);
+  items.set("outbox", JSON.stringify([{ ...storage.entries[0], attachments: [{ id: 1 }] }]));
+  assert.deepEqual(session.load(), [], "an entry with malformed attachments is not restored");
+});
