@@ -1,11 +1,12 @@
 "use client";
-import { useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { ComposerEmojiButton, EditingBanner } from "@/components/message/ComposerExtras";
 import { useDraft } from "@/hooks/useDraft";
 import { useShortcodes } from "@/hooks/useShortcodes";
 import { convertShortcodeAtCaret, insertAt } from "@/lib/emoji/shortcodes";
 import { MAX_CONTENT_CHARS } from "@/protocol";
 import { useMentionAutocomplete, type MentionSource } from "./MentionAutocomplete";
+import { SendWait, type SendWaitInfo } from "./SendWait";
 
 /**
  * Message input: Enter sends, Shift+Enter inserts a newline (and IME composition is left
@@ -25,6 +26,7 @@ export function Composer({
   draft,
   onEditLast,
   onEditSave,
+  wait,
 }: {
   roomName: string;
   onSend: (content: string) => void;
@@ -33,8 +35,8 @@ export function Composer({
   disabled?: boolean;
   /** Why the user may not post right now (muted…): the input is disabled and this is shown. */
   blockedReason?: string | null;
-  /** The message being answered; shown above the input with a way to cancel. */
-  replyTo?: { senderName: string; snippet: string } | null;
+  /** The message being answered; shown above the input with a way to cancel. Starting a reply focuses the input. */
+  replyTo?: { id?: string; senderName: string; snippet: string } | null;
   onCancelReply?: () => void;
   /** Who `@` can complete to (room members); no autocomplete without it. */
   mentionSource?: MentionSource;
@@ -44,6 +46,8 @@ export function Composer({
   onEditLast?: () => { id: string; content: string } | null;
   /** Saves an edit; false when it could not be sent (the edit stays open). */
   onEditSave?: (id: string, content: string) => boolean;
+  /** The server asked a message to wait (slow mode, rate limit): a countdown says until when. */
+  wait?: SendWaitInfo | null;
 }) {
   const disabled = disabledProp || !!blockedReason;
   const [draftText, setDraftText] = useDraft(draft?.user, draft?.room);
@@ -71,6 +75,15 @@ export function Composer({
     ref.current.setSelectionRange(pendingCaret.current, pendingCaret.current);
     pendingCaret.current = null;
   }, [value]);
+
+  // Ready to type when a room opens, except on touch screens where focus raises the keyboard over the room.
+  useEffect(() => {
+    if (!window.matchMedia("(pointer: coarse)").matches) ref.current?.focus();
+  }, [draft?.room]);
+  const replyId = replyTo ? (replyTo.id ?? replyTo.snippet) : null;
+  useEffect(() => {
+    if (replyId !== null) ref.current?.focus();
+  }, [replyId]);
 
   // Grow with the content up to a limit, then scroll.
   useLayoutEffect(() => {
@@ -113,6 +126,7 @@ export function Composer({
           {blockedReason}
         </p>
       )}
+      {wait && !blockedReason && <SendWait wait={wait} />}
       {editing && !blockedReason && <EditingBanner onCancel={() => setEditing(null)} />}
       {replyTo && !blockedReason && !editing && (
         <div data-testid="composer-reply" className="mb-2 flex items-center gap-2 rounded-md border-l-2 border-indigo-400 bg-slate-50 px-3 py-1.5 text-xs text-slate-600">
