@@ -144,6 +144,7 @@ export function Composer({
           ref={ref}
           {...mention.inputProps}
           data-testid="composer-input"
+          id="message-composer"
           value={value}
           rows={1}
           disabled={disabled}

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import { useEffect, useRef, useSyncExternalStore, type PointerEvent as ReactPointerEvent } from "react";
 
 /** A press held this long on a touch screen opens the message's actions. */
 export const LONG_PRESS_MS = 500;
@@ -24,7 +24,9 @@ export interface MenuItem {
 export function MessageActionsMenu({ items, reactions, sheet, onClose }: { items: readonly MenuItem[]; reactions: readonly MenuItem[]; sheet: boolean; onClose: (restoreFocus: boolean) => void }) {
   const menu = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
-  close.current = onClose;
+  useEffect(() => {
+    close.current = onClose;
+  });
 
   const menuItems = () => [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
 
@@ -101,17 +103,20 @@ export function MessageActionsMenu({ items, reactions, sheet, onClose }: { items
   );
 }
 
+const COARSE = "(pointer: coarse)";
+const subscribeCoarse = (onChange: () => void) => {
+  const query = window.matchMedia(COARSE);
+  query.addEventListener("change", onChange);
+  return () => query.removeEventListener("change", onChange);
+};
+
 /** True on devices whose main pointer is a finger: the "⋯" button is always shown there. */
 export function useCoarsePointer(): boolean {
-  const [coarse, setCoarse] = useState(false);
-  useEffect(() => {
-    const query = window.matchMedia("(pointer: coarse)");
-    setCoarse(query.matches);
-    const onChange = () => setCoarse(query.matches);
-    query.addEventListener("change", onChange);
-    return () => query.removeEventListener("change", onChange);
-  }, []);
-  return coarse;
+  return useSyncExternalStore(
+    subscribeCoarse,
+    () => window.matchMedia(COARSE).matches,
+    () => false,
+  );
 }
 
 /** Phones get the menu as a bottom sheet; decided when it opens. */

@@ -375,29 +375,18 @@ function ChatRow(props: MessageRowProps) {
         </div>
       )}
       {interactive && menu && (
-        <MessageActionsMenu
+        <RowMenu
           sheet={menu.sheet}
-          onClose={closeMenu}
-          reactions={QUICK_REACTIONS.map((emoji) => ({
-            key: emoji,
-            label: `React ${emoji}`,
-            glyph: emoji,
-            onSelect: () => {
-              react(emoji);
-              closeMenu(true);
-            },
-          }))}
-          items={menuItems({
-            actions,
-            content,
-            pinned: !!props.pinned,
-            close: closeMenu,
-            startEdit: () => setEditing(true),
-            morePicker: () => {
-              setPicking(true);
-              requestAnimationFrame(() => row.current?.querySelector<HTMLElement>('[data-testid="reaction-picker"] [role="menuitem"]')?.focus());
-            },
-          })}
+          actions={actions}
+          content={content}
+          pinned={!!props.pinned}
+          close={closeMenu}
+          react={react}
+          startEdit={() => setEditing(true)}
+          morePicker={() => {
+            setPicking(true);
+            requestAnimationFrame(() => row.current?.querySelector<HTMLElement>('[data-testid="reaction-picker"] [role="menuitem"]')?.focus());
+          }}
         />
       )}
     </li>
@@ -460,26 +449,39 @@ function MoreButton({ open, onClick }: { open: boolean; onClick: () => void }) {
   );
 }
 
-/** What the hover bar offers, as menu items, under the same permissions. */
-function menuItems({
+/** The actions menu of one message: what the hover bar offers, under the same permissions. */
+function RowMenu({
+  sheet,
   actions,
   content,
   pinned,
   close,
+  react,
   startEdit,
   morePicker,
 }: {
+  sheet: boolean;
   actions: MessageActions;
   content: string;
   pinned: boolean;
   close: (restoreFocus: boolean) => void;
+  react: (emoji: string) => void;
   startEdit: () => void;
   morePicker: () => void;
-}): MenuItem[] {
+}) {
   const copy = (text: string) => {
     void navigator.clipboard?.writeText(text).catch(() => undefined);
     close(true);
   };
+  const reactions: MenuItem[] = QUICK_REACTIONS.map((emoji) => ({
+    key: emoji,
+    label: `React ${emoji}`,
+    glyph: emoji,
+    onSelect: () => {
+      react(emoji);
+      close(true);
+    },
+  }));
   const items: MenuItem[] = [
     { key: "more", label: "More reactions…", testId: "menu-more-reactions", onSelect: () => (close(false), morePicker()) },
     { key: "reply", label: "Reply", testId: "menu-reply", onSelect: () => (close(false), actions.onReply()) },
@@ -502,5 +504,5 @@ function menuItems({
       },
     });
   }
-  return items;
+  return <MessageActionsMenu sheet={sheet} onClose={close} reactions={reactions} items={items} />;
 }

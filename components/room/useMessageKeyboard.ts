@@ -35,7 +35,9 @@ function rowsIn(container: HTMLElement): HTMLElement[] {
 export function useMessageKeyboard(container: RefObject<HTMLElement | null>, options: MessageKeyboardOptions = {}): void {
   const active = useRef<string | null>(null);
   const reveal = useRef(options.reveal);
-  reveal.current = options.reveal;
+  useEffect(() => {
+    reveal.current = options.reveal;
+  });
 
   useEffect(() => {
     const el = container.current;
