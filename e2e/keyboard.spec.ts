@@ -27,6 +27,22 @@ async function tabIntoList(page: Page, expected: Locator): Promise<void> {
   await expect(expected).toBeFocused();
 }
 
+/**
+ * From the composer back into the list (Shift+Tab passes the controls inside the remembered
+ * row, such as its reaction chips), then End and ↑ up to `target`.
+ */
+async function arrowTo(page: Page, target: Locator): Promise<void> {
+  await expect(page.getByTestId("composer-input")).toBeFocused();
+  const onRow = () => page.evaluate(() => document.activeElement?.matches("[data-message-id]") ?? false);
+  for (let i = 0; i < 4 && !(await onRow()); i++) await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("End");
+  for (let i = 0; i < 10; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) break;
+    await page.keyboard.press("ArrowUp");
+  }
+  await expect(target).toBeFocused();
+}
+
 test("every message action by keyboard alone: arrows, the menu, react, reply, edit, delete", async ({ newUser }) => {
   const a = await newUser("kay");
   const page = a.page;
@@ -83,9 +99,10 @@ test("every message action by keyboard alone: arrows, the menu, react, reply, ed
   await expect(a.chat.composer).toBeFocused();
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("composer-reply")).toHaveCount(0);
-  await tabIntoList(page, third);
-  await page.keyboard.press("ArrowUp");
-  await page.keyboard.press("ArrowUp");
+  // The list remembers the row last focused: Shift+Tab comes back to it (through its reaction chip).
+  await page.keyboard.press("Shift+Tab");
+  await expect(first.getByTestId("reaction")).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
   await expect(first).toBeFocused();
   await page.keyboard.press("Enter");
   await chooseFromMenu(page, "Reply");
@@ -96,10 +113,7 @@ test("every message action by keyboard alone: arrows, the menu, react, reply, ed
   await expect(answer.getByTestId("reply-quote-text")).toHaveText("first by keys");
 
   // Edit: the edit box takes focus; Enter saves and focus returns to the message.
-  await tabIntoList(page, answer);
-  await page.keyboard.press("ArrowUp");
-  await page.keyboard.press("ArrowUp");
-  await expect(second).toBeFocused();
+  await arrowTo(page, second);
   await page.keyboard.press("Enter");
   await chooseFromMenu(page, "Edit");
   const editBox = page.getByTestId("message-edit-input");
@@ -157,6 +171,7 @@ test("shortcuts: ? lists them, Alt+Down and Alt+Up switch rooms, Ctrl+K jumps to
   await expect(page).toHaveURL(new RegExp(`/rooms/${below}$`));
   await page.keyboard.press("Alt+ArrowUp");
   await expect(page).toHaveURL(new RegExp(`/rooms/${second}$`));
+  await expect(a.chat.composer).toBeFocused();
 
   // Ctrl/Cmd+K: type part of a room's name, Enter opens it.
   await page.keyboard.press("ControlOrMeta+k");
@@ -167,19 +182,20 @@ test("shortcuts: ? lists them, Alt+Down and Alt+Up switch rooms, Ctrl+K jumps to
   await expect(page).toHaveURL(new RegExp(`/rooms/${first}$`));
   await expect(page.getByTestId("search-dialog")).toHaveCount(0);
 
-  // The first Tab of the page reaches the skip links.
+  // The skip links are the page's first Tab stops, before the sidebar, and show when focused.
   await page.goto(`/rooms/${second}`);
   await expect(a.chat.messages("a message to land on")).toBeVisible();
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.keyboard.press("Tab");
-  await expect(page.getByTestId("skip-to-composer")).toBeFocused();
-  await expect(page.getByTestId("skip-to-composer")).toBeVisible();
-  await page.keyboard.press("Tab");
+  const home = page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: "Confab" });
+  await home.focus();
+  await page.keyboard.press("Shift+Tab");
   await expect(page.getByTestId("skip-to-messages")).toBeFocused();
+  await expect(page.getByTestId("skip-to-messages")).toBeVisible();
   await page.keyboard.press("Enter");
   await expect(a.chat.messages("a message to land on")).toBeFocused();
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.keyboard.press("Tab");
+  await home.focus();
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Shift+Tab");
+  await expect(page.getByTestId("skip-to-composer")).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(a.chat.composer).toBeFocused();
 });

@@ -76,9 +76,12 @@ export function Composer({
     pendingCaret.current = null;
   }, [value]);
 
-  // Ready to type when a room opens, except on touch screens where focus raises the keyboard over the room.
+  // Ready to type when a room opens, except on touch screens where focus raises the keyboard over
+  // the room, and never taken from a dialog or a field the user went to while the room loaded.
   useEffect(() => {
-    if (!window.matchMedia("(pointer: coarse)").matches) ref.current?.focus();
+    const active = document.activeElement;
+    const elsewhere = active instanceof HTMLElement && !!active.closest('[aria-modal="true"], input, textarea, select, [contenteditable="true"]');
+    if (!elsewhere && !window.matchMedia("(pointer: coarse)").matches) ref.current?.focus();
   }, [draft?.room]);
   const replyId = replyTo ? (replyTo.id ?? replyTo.snippet) : null;
   useEffect(() => {
