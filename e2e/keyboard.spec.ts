@@ -182,19 +182,27 @@ test("shortcuts: ? lists them, Alt+Down and Alt+Up switch rooms, Ctrl+K jumps to
   await expect(page).toHaveURL(new RegExp(`/rooms/${first}$`));
   await expect(page.getByTestId("search-dialog")).toHaveCount(0);
 
-  // The skip links are the page's first Tab stops, before the sidebar, and show when focused.
+  // The skip links are the page's first Tab stops, before the banners and the sidebar, and
+  // show when focused.
   await page.goto(`/rooms/${second}`);
   await expect(a.chat.messages("a message to land on")).toBeVisible();
   const home = page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: "Confab" });
-  await home.focus();
-  await page.keyboard.press("Shift+Tab");
+  const backTo = async (testId: string) => {
+    await home.focus();
+    for (let i = 0; i < 8 && !(await page.getByTestId(testId).evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Shift+Tab");
+  };
+  await backTo("skip-to-messages");
   await expect(page.getByTestId("skip-to-messages")).toBeFocused();
   await expect(page.getByTestId("skip-to-messages")).toBeVisible();
+  await page.keyboard.press("Shift+Tab");
+  await expect(page.getByTestId("skip-to-composer")).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
+  // Nothing before them: focus leaves the page's content.
+  await expect(page.locator("body :focus")).toHaveCount(0);
+  await backTo("skip-to-messages");
   await page.keyboard.press("Enter");
   await expect(a.chat.messages("a message to land on")).toBeFocused();
-  await home.focus();
-  await page.keyboard.press("Shift+Tab");
-  await page.keyboard.press("Shift+Tab");
+  await backTo("skip-to-composer");
   await expect(page.getByTestId("skip-to-composer")).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(a.chat.composer).toBeFocused();
@@ -247,6 +255,8 @@ test("a blocked conversation disables the composer and says why, on both sides",
   await expect(a.chat.composer).toBeDisabled();
 
   await b.page.goto(`/rooms/${dm}`);
+  // A loaded machine can take a while to open a fresh page's socket and room.
+  await expect(b.page.getByTestId("room-name")).toBeVisible({ timeout: 30_000 });
   await expect(b.page.getByTestId("composer-blocked")).toHaveText(`${a.username} does not accept messages from you.`);
   await expect(b.chat.composer).toBeDisabled();
 
@@ -267,4 +277,36 @@ test("a reaction's tooltip says who reacted", async ({ newUser }) => {
   await chipForB.click();
   await expect(chipForB).toHaveAttribute("title", `You and ${a.username} reacted with 🎉`);
   await expect(a.chat.messages("react to this").getByTestId("reaction")).toHaveAttribute("title", `You and ${b.username} reacted with 🎉`);
+});
+
+test("room settings errors point at their field", async ({ newUser }) => {
+  const a = await newUser("set");
+  await a.chat.createRoom(uniqueName("fields"));
+  await a.page.getByTestId("manage-room").click();
+  const slow = a.page.getByTestId("settings-slow-mode");
+
+  // Checked in the browser: not a number.
+  await slow.fill("soon");
+  await a.page.getByTestId("settings-save").click();
+  const slowError = a.page.getByTestId("settings-slow-mode-error");
+  await expect(slowError).toHaveText("Slow mode must be a number of seconds.");
+  await expect(slow).toHaveAttribute("aria-invalid", "true");
+  await expect(slow).toHaveAttribute("aria-describedby", (await slowError.getAttribute("id"))!);
+  await expect(a.page.getByTestId("settings-retention")).not.toHaveAttribute("aria-invalid", "true");
+
+  // Refused by the server, which names the field.
+  await slow.fill("99999");
+  await a.page.getByTestId("settings-save").click();
+  await expect(slowError).toBeVisible();
+  await expect(slowError).not.toHaveText("Slow mode must be a number of seconds.");
+  await expect(slow).toHaveAttribute("aria-invalid", "true");
+  await expect(a.page.getByTestId("settings-saved")).toHaveCount(0);
+
+  // Correcting the field clears its error.
+  await slow.fill("0");
+  await expect(slowError).toHaveCount(0);
+  await a.page.getByTestId("settings-member-limit").fill("many");
+  await a.page.getByTestId("settings-save").click();
+  await expect(a.page.getByTestId("settings-member-limit-error")).toHaveText("The member limit must be a number.");
+  await expect(a.page.getByTestId("settings-member-limit")).toHaveAttribute("aria-invalid", "true");
 });
