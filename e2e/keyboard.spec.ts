@@ -310,3 +310,21 @@ test("room settings errors point at their field", async ({ newUser }) => {
   await expect(a.page.getByTestId("settings-member-limit-error")).toHaveText("The member limit must be a number.");
   await expect(a.page.getByTestId("settings-member-limit")).toHaveAttribute("aria-invalid", "true");
 });
+
+test("Alt+Shift+Down and Alt+Shift+Up go to the next room with unread messages, skipping read ones", async ({ newUser }) => {
+  const a = await newUser("unr");
+  const b = await newUser("unb");
+  const busy = await meetInPublicRoom(a, b);
+  const quiet = await a.chat.createRoom(uniqueName("quiet"));
+  const here = await a.chat.createRoom(uniqueName("here"));
+  // With three rooms, one of the two directions passes the quiet room first: both must skip it.
+  for (const [direction, text] of [["ArrowDown", "news for you"], ["ArrowUp", "more news"]] as const) {
+    await b.chat.sendAndWaitForAck(text);
+    await expect(a.chat.unreadBadge(busy)).toHaveText("1");
+    await expect(a.chat.unreadBadge(quiet)).toHaveCount(0);
+    await a.page.keyboard.press(`Alt+Shift+${direction}`);
+    await expect(a.page).toHaveURL(new RegExp(`/rooms/${busy}$`));
+    await expect(a.chat.messages(text)).toBeVisible();
+    await a.chat.openRoom(here);
+  }
+});
