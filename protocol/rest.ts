@@ -76,6 +76,8 @@ export type RoomDetail = RoomSummary & {
   settings: Record<string, unknown>;
   members: Array<{ id: string; username: string; display_name?: string | null; role: string; muted_until?: string | null; muted_reason?: string | null }>;
   created_at: string;
+  /** Extension, 1:1 direct rooms only: the conversation is closed by the viewer's block or by the other person's. */
+  dm_blocked?: "by_me" | "by_them";
 };
 
 export const NotificationLevel = z.enum(["all", "mentions", "none"]);

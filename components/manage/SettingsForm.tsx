@@ -6,6 +6,11 @@ import { ApiError, errorMessage, sentence } from "@/lib/api";
 import type { RoomDetail } from "@/protocol/rest";
 import { ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
+/** The fields an error can point at: PatchRoomBody's keys as the server names them in `field`. */
+const FIELDS = ["name", "topic", "visibility", "retention_days", "slow_mode_s", "member_limit"] as const;
+type Field = (typeof FIELDS)[number];
+const isField = (key: string | undefined): key is Field => (FIELDS as readonly string[]).includes(key ?? "");
+
 const numberOrNull = (text: string): number | null | "invalid" => {
   if (!text.trim()) return null;
   const n = Number(text);
@@ -29,20 +34,33 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
   const [roomMentions, setRoomMentions] = useState(s.room_mentions !== false);
   const [assistant, setAssistant] = useState(s.assistant !== false);
   const [error, setError] = useState<string | null>(null);
-  const [nameError, setNameError] = useState<string | null>(null);
+  /** Errors shown at their field (client checks and the server's `field`). */
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
+  const clearError = (key: Field) => setFieldErrors((errors) => (errors[key] ? { ...errors, [key]: undefined } : errors));
+  /** aria-invalid + aria-describedby for a field, pointing at its FieldError. */
+  const described = (key: Field) => ({
+    "aria-invalid": fieldErrors[key] ? true : undefined,
+    "aria-describedby": fieldErrors[key] ? `settings-${key}-error` : undefined,
+  });
+  const errorAt = (key: Field, testId: string) => <FieldError id={`settings-${key}-error`} testId={testId} message={fieldErrors[key] ?? null} />;
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     setError(null);
-    setNameError(null);
+    setFieldErrors({});
     setSaved(false);
     const retention_days = numberOrNull(retention);
     const member_limit = numberOrNull(memberLimit);
     const slow = numberOrNull(slowMode);
+    const notNumbers: Partial<Record<Field, string>> = {
+      ...(retention_days === "invalid" ? { retention_days: "Retention must be a number of days." } : {}),
+      ...(slow === "invalid" ? { slow_mode_s: "Slow mode must be a number of seconds." } : {}),
+      ...(member_limit === "invalid" ? { member_limit: "The member limit must be a number." } : {}),
+    };
     if (retention_days === "invalid" || member_limit === "invalid" || slow === "invalid") {
-      setError("Retention, slow mode and member limit must be numbers.");
+      setFieldErrors(notNumbers);
       return;
     }
     setBusy(true);
@@ -64,7 +82,8 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
       });
       setSaved(true);
     } catch (err) {
-      if (err instanceof ApiError && err.field === "name") setNameError(sentence(err.message.replace(/^name: /, "")));
+      const field = err instanceof ApiError ? err.field : undefined;
+      if (err instanceof ApiError && isField(field)) setFieldErrors({ [field]: sentence(err.message.replace(`${field}: `, "")) });
       else setError(errorMessage(err, "Could not save the settings."));
     } finally {
       setBusy(false);
@@ -88,36 +107,88 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
             value={name}
             onChange={(e) => {
               setName(e.target.value);
-              setNameError(null);
+              clearError("name");
             }}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? "settings-name-error" : undefined}
+            {...described("name")}
             className={`${inputClass} mt-1 block w-full`}
           />
-          <FieldError id="settings-name-error" testId="settings-name-error" message={nameError} />
+          {errorAt("name", "settings-name-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
           Topic
-          <input data-testid="settings-topic" value={topic} onChange={(e) => setTopic(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+          <input
+            data-testid="settings-topic"
+            value={topic}
+            onChange={(e) => {
+              setTopic(e.target.value);
+              clearError("topic");
+            }}
+            {...described("topic")}
+            className={`${inputClass} mt-1 block w-full`}
+          />
+          {errorAt("topic", "settings-topic-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
           Visibility
-          <select data-testid="settings-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value as "public" | "private")} className={`${inputClass} mt-1 block w-full`}>
+          <select
+            data-testid="settings-visibility"
+            value={visibility}
+            onChange={(e) => {
+              setVisibility(e.target.value as "public" | "private");
+              clearError("visibility");
+            }}
+            {...described("visibility")}
+            className={`${inputClass} mt-1 block w-full`}
+          >
             <option value="public">Public</option>
             <option value="private">Private</option>
           </select>
+          {errorAt("visibility", "settings-visibility-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
           Retention (days; empty keeps everything)
-          <input data-testid="settings-retention" value={retention} inputMode="decimal" onChange={(e) => setRetention(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+          <input
+            data-testid="settings-retention"
+            value={retention}
+            inputMode="decimal"
+            onChange={(e) => {
+              setRetention(e.target.value);
+              clearError("retention_days");
+            }}
+            {...described("retention_days")}
+            className={`${inputClass} mt-1 block w-full`}
+          />
+          {errorAt("retention_days", "settings-retention-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
           Slow mode (seconds between messages; 0 is off)
-          <input data-testid="settings-slow-mode" value={slowMode} inputMode="numeric" onChange={(e) => setSlowMode(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+          <input
+            data-testid="settings-slow-mode"
+            value={slowMode}
+            inputMode="numeric"
+            onChange={(e) => {
+              setSlowMode(e.target.value);
+              clearError("slow_mode_s");
+            }}
+            {...described("slow_mode_s")}
+            className={`${inputClass} mt-1 block w-full`}
+          />
+          {errorAt("slow_mode_s", "settings-slow-mode-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
           Member limit (empty for none)
-          <input data-testid="settings-member-limit" value={memberLimit} inputMode="numeric" onChange={(e) => setMemberLimit(e.target.value)} className={`${inputClass} mt-1 block w-full`} />
+          <input
+            data-testid="settings-member-limit"
+            value={memberLimit}
+            inputMode="numeric"
+            onChange={(e) => {
+              setMemberLimit(e.target.value);
+              clearError("member_limit");
+            }}
+            {...described("member_limit")}
+            className={`${inputClass} mt-1 block w-full`}
+          />
+          {errorAt("member_limit", "settings-member-limit-error")}
         </label>
         <div className="space-y-1.5 sm:col-span-2">
           {check("File sharing", files, setFiles, "settings-files")}

@@ -1,5 +1,5 @@
 "use client";
-import { useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { ComposerEmojiButton, EditingBanner } from "@/components/message/ComposerExtras";
 import { useDraft } from "@/hooks/useDraft";
 import { useShortcodes } from "@/hooks/useShortcodes";
@@ -7,6 +7,7 @@ import { convertShortcodeAtCaret, insertAt } from "@/lib/emoji/shortcodes";
 import type { ComposerFiles } from "@/components/files/RoomFiles";
 import { MAX_CONTENT_CHARS, type Attachment } from "@/protocol";
 import { useMentionAutocomplete, type MentionSource } from "./MentionAutocomplete";
+import { SendWait, type SendWaitInfo } from "./SendWait";
 
 /**
  * Message input: Enter sends, Shift+Enter inserts a newline (and IME composition is left
@@ -27,6 +28,7 @@ export function Composer({
   onEditLast,
   onEditSave,
   files,
+  wait,
 }: {
   roomName: string;
   onSend: (content: string, attachments?: readonly Attachment[]) => void;
@@ -35,8 +37,8 @@ export function Composer({
   disabled?: boolean;
   /** Why the user may not post right now (muted…): the input is disabled and this is shown. */
   blockedReason?: string | null;
-  /** The message being answered; shown above the input with a way to cancel. */
-  replyTo?: { senderName: string; snippet: string } | null;
+  /** The message being answered; shown above the input with a way to cancel. Starting a reply focuses the input. */
+  replyTo?: { id?: string; senderName: string; snippet: string } | null;
   onCancelReply?: () => void;
   /** Who `@` can complete to (room members); no autocomplete without it. */
   mentionSource?: MentionSource;
@@ -48,6 +50,8 @@ export function Composer({
   onEditSave?: (id: string, content: string) => boolean;
   /** Attachments: tray, buttons and paste (components/files/RoomFiles.tsx); none without it. */
   files?: ComposerFiles;
+  /** The server asked a message to wait (slow mode, rate limit): a countdown says until when. */
+  wait?: SendWaitInfo | null;
 }) {
   const disabled = disabledProp || !!blockedReason;
   const [draftText, setDraftText] = useDraft(draft?.user, draft?.room);
@@ -75,6 +79,18 @@ export function Composer({
     ref.current.setSelectionRange(pendingCaret.current, pendingCaret.current);
     pendingCaret.current = null;
   }, [value]);
+
+  // Ready to type when a room opens, except on touch screens where focus raises the keyboard over
+  // the room, and never taken from a dialog or a field the user went to while the room loaded.
+  useEffect(() => {
+    const active = document.activeElement;
+    const elsewhere = active instanceof HTMLElement && !!active.closest('[aria-modal="true"], input, textarea, select, [contenteditable="true"]');
+    if (!elsewhere && !window.matchMedia("(pointer: coarse)").matches) ref.current?.focus();
+  }, [draft?.room]);
+  const replyId = replyTo ? (replyTo.id ?? replyTo.snippet) : null;
+  useEffect(() => {
+    if (replyId !== null) ref.current?.focus();
+  }, [replyId]);
 
   // Grow with the content up to a limit, then scroll.
   useLayoutEffect(() => {
@@ -121,6 +137,7 @@ export function Composer({
           {blockedReason}
         </p>
       )}
+      {wait && !blockedReason && <SendWait wait={wait} />}
       {editing && !blockedReason && <EditingBanner onCancel={() => setEditing(null)} />}
       {replyTo && !blockedReason && !editing && (
         <div data-testid="composer-reply" className="mb-2 flex items-center gap-2 rounded-md border-l-2 border-indigo-400 bg-slate-50 px-3 py-1.5 text-xs text-slate-600">
@@ -139,6 +156,7 @@ export function Composer({
           ref={ref}
           {...mention.inputProps}
           data-testid="composer-input"
+          id="message-composer"
           value={value}
           rows={1}
           disabled={disabled}

@@ -8,6 +8,8 @@ import { mentionsViewer } from "./MentionText";
 import { AssistantReplyStatus, isAssistantReply, type AssistantInfo } from "./Assistant";
 import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
 import { FIRST_UNREAD_ATTR, useFirstUnread } from "./useFirstUnread";
+import { useMessageKeyboard } from "./useMessageKeyboard";
+import { messageHref } from "@/lib/highlight";
 
 /** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
 const BOTTOM_SLACK_PX = 48;
@@ -71,6 +73,7 @@ interface Props {
 export function MessageList(props: Props) {
   const { messages, pending, me, names, loaded, hasOlder, loadingOlder, onLoadOlder } = props;
   const scroller = useRef<HTMLDivElement>(null);
+  useMessageKeyboard(scroller);
   const atBottom = useRef(true);
   /** Scroll geometry captured before prepending older messages, to restore the reader's place. */
   const anchor = useRef<{ height: number; top: number; firstId: string | undefined } | null>(null);
@@ -244,6 +247,8 @@ export function MessageList(props: Props) {
           onDelete: () => onDelete(m.id),
           onReact: (emoji, op) => onReact(m.id, emoji, op),
           onReply: () => onReply(m),
+          link: messageHref(m.room, m),
+          nameOf: (id) => props.shown?.get(id) ?? names.get(id) ?? "someone",
           ...(onTogglePin && !m.to && !m.deleted ? { onTogglePin: () => onTogglePin(m.id, pinnedIds?.has(m.id) ?? false) } : {}),
         }
       : undefined;

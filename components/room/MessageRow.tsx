@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { LinkPreview } from "@/components/message/LinkPreview";
 import { EmojiPicker } from "@/components/message/EmojiPicker";
 import { Markdown } from "@/components/message/Markdown";
@@ -10,6 +10,7 @@ import type { Attachment, LinkPreview as Preview, MessageKind, Reaction } from "
 import { Attachments } from "@/components/files/Attachments";
 import { mentionRowClass } from "./MentionText";
 import { StreamingCaret } from "./Assistant";
+import { MessageActionsMenu, prefersSheet, reactionLabel, useCoarsePointer, useLongPress, type MenuItem } from "./MessageActions";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -27,6 +28,10 @@ export interface MessageActions {
   onReply: () => void;
   /** Moderators and above: pin or unpin (`pinned` says which). */
   onTogglePin?: () => void;
+  /** A link that opens the room at this message ("Copy link"). */
+  link?: string;
+  /** What to call a reactor in the reaction tooltip. */
+  nameOf?: (userId: string) => string;
 }
 
 /** The parent of a reply, as shown in the quote above it. */
@@ -116,6 +121,19 @@ function ChatRow(props: MessageRowProps) {
   const [pickingAll, setPickingAll] = useState(false);
   const interactive = state === "sent" && !props.deleted && !props.blocked && actions;
   const showHeader = !compact || !!reply;
+  const row = useRef<HTMLLIElement>(null);
+  const coarse = useCoarsePointer();
+  /** The actions menu (keyboard, "⋯", long-press); `sheet` on phones. */
+  const [menu, setMenu] = useState<{ sheet: boolean } | null>(null);
+  const longPress = useLongPress(() => setMenu({ sheet: prefersSheet() }), !!interactive && !editing);
+  const closeMenu = (restoreFocus: boolean) => {
+    setMenu(null);
+    if (restoreFocus) row.current?.focus();
+  };
+  const endEdit = () => {
+    setEditing(false);
+    row.current?.focus();
+  };
 
   const react = (emoji: string) => {
     if (!actions) return;
@@ -125,6 +143,8 @@ function ChatRow(props: MessageRowProps) {
 
   return (
     <li
+      ref={row}
+      {...longPress}
       id={props.messageId ? `message-${props.messageId}` : undefined}
       data-testid="message"
       data-state={state}
@@ -132,12 +152,12 @@ function ChatRow(props: MessageRowProps) {
       data-message-id={props.messageId}
       data-highlighted={props.highlighted ? "true" : undefined}
       data-mentioned={props.mentionsMe ? "true" : undefined}
-      className={`group relative flex gap-3 px-4 transition-colors duration-700 ${mentionRowClass(props.mentionsMe)} ${props.highlighted ? "bg-amber-100" : "hover:bg-slate-50"} ${showHeader ? "pt-3 pb-0.5" : "py-0.5"} ${state === "sending" ? "opacity-60" : ""}`}
+      className={`group relative flex gap-3 px-4 transition-colors duration-700 ${mentionRowClass(props.mentionsMe)} ${props.highlighted ? "bg-amber-100" : "hover:bg-slate-50"} ${showHeader ? "pt-3 pb-0.5" : "py-0.5"} ${state === "sending" ? "opacity-60" : ""} focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-inset`}
     >
-      <div className="w-9 shrink-0">
+      <div className="relative w-9 shrink-0">
         {showHeader && <Avatar id={senderId} name={senderName} />}
         {!showHeader && (
-          <time dateTime={createdAt} title={formatFull(createdAt)} className="invisible block pt-0.5 text-right text-[10px] leading-5 text-slate-600 group-hover:visible">
+          <time dateTime={createdAt} title={formatFull(createdAt)} className="invisible absolute top-0.5 right-0 text-[10px] leading-5 whitespace-nowrap text-slate-600 group-hover:visible group-focus:visible">
             {formatTime(createdAt)}
           </time>
         )}
@@ -196,9 +216,9 @@ function ChatRow(props: MessageRowProps) {
         ) : editing && actions ? (
           <EditBox
             initial={content}
-            onCancel={() => setEditing(false)}
+            onCancel={endEdit}
             onSave={(next) => {
-              if (next === content || actions.onEdit(next)) setEditing(false);
+              if (next === content || actions.onEdit(next)) endEdit();
             }}
           />
         ) : (
@@ -245,6 +265,8 @@ function ChatRow(props: MessageRowProps) {
           <div className="mt-1 flex flex-wrap gap-1" data-testid="reactions">
             {props.reactions.map((r) => {
               const mine = r.users.includes(actions.meId);
+              const who = [...(mine ? ["You"] : []), ...r.users.filter((u) => u !== actions.meId).map((u) => actions.nameOf?.(u) ?? "someone")];
+              const label = reactionLabel(who, r.count, r.emoji);
               return (
                 <button
                   key={r.emoji}
@@ -253,7 +275,8 @@ function ChatRow(props: MessageRowProps) {
                   data-emoji={r.emoji}
                   data-mine={mine ? "true" : "false"}
                   aria-pressed={mine}
-                  title={mine ? "Remove your reaction" : "React"}
+                  title={label}
+                  aria-label={mine ? `${label}. Press to remove yours` : `${label}. Press to react too`}
                   onClick={() => actions.onReact(r.emoji, mine ? "remove" : "add")}
                   className={`rounded-full border px-1.5 py-0.5 text-xs ${mine ? "border-indigo-400 bg-indigo-100 font-semibold text-indigo-800" : "border-slate-200 bg-white text-slate-700 hover:border-slate-300"}`}
                 >
@@ -266,7 +289,7 @@ function ChatRow(props: MessageRowProps) {
       </div>
       {interactive && !editing && (
         <div
-          className={`absolute -top-3 right-4 items-center gap-0.5 rounded-md border border-slate-200 bg-white px-1 py-0.5 shadow-sm ${picking ? "flex" : "hidden group-hover:flex group-focus-within:flex"}`}
+          className={`absolute -top-3 right-4 items-center gap-0.5 rounded-md border border-slate-200 bg-white px-1 py-0.5 shadow-sm ${picking ? "flex" : coarse ? "hidden" : "hidden group-hover:flex group-focus-within:flex"}`}
         >
           {QUICK_REACTIONS.map((emoji) => (
             <button key={emoji} type="button" aria-label={`React ${emoji}`} onClick={() => react(emoji)} className="rounded px-1 text-sm hover:bg-slate-100">
@@ -347,7 +370,28 @@ function ChatRow(props: MessageRowProps) {
               Delete
             </button>
           )}
+          {!coarse && <MoreButton open={!!menu} onClick={() => setMenu((m) => (m ? null : { sheet: prefersSheet() }))} />}
         </div>
+      )}
+      {interactive && !editing && coarse && (
+        <div className="absolute top-1 right-2">
+          <MoreButton open={!!menu} onClick={() => setMenu((m) => (m ? null : { sheet: prefersSheet() }))} />
+        </div>
+      )}
+      {interactive && menu && (
+        <RowMenu
+          sheet={menu.sheet}
+          actions={actions}
+          content={content}
+          pinned={!!props.pinned}
+          close={closeMenu}
+          react={react}
+          startEdit={() => setEditing(true)}
+          morePicker={() => {
+            setPicking(true);
+            requestAnimationFrame(() => row.current?.querySelector<HTMLElement>('[data-testid="reaction-picker"] [role="menuitem"]')?.focus());
+          }}
+        />
       )}
     </li>
   );
@@ -390,4 +434,79 @@ function RetryCountdown({ at, reason }: { at: number; reason?: string }) {
       {reason ? `${reason} ` : ""}Sending again {seconds > 0 ? `in ${seconds} s` : "now"}…
     </span>
   );
+}
+
+/** "⋯": opens the message's actions menu (always shown on touch screens, on hover or focus elsewhere). */
+function MoreButton({ open, onClick }: { open: boolean; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      data-testid="message-more"
+      aria-label="Message actions"
+      aria-haspopup="menu"
+      aria-expanded={open}
+      onClick={onClick}
+      className="rounded px-1.5 text-sm leading-5 text-slate-600 hover:bg-slate-100"
+    >
+      ⋯
+    </button>
+  );
+}
+
+/** The actions menu of one message: what the hover bar offers, under the same permissions. */
+function RowMenu({
+  sheet,
+  actions,
+  content,
+  pinned,
+  close,
+  react,
+  startEdit,
+  morePicker,
+}: {
+  sheet: boolean;
+  actions: MessageActions;
+  content: string;
+  pinned: boolean;
+  close: (restoreFocus: boolean) => void;
+  react: (emoji: string) => void;
+  startEdit: () => void;
+  morePicker: () => void;
+}) {
+  const copy = (text: string) => {
+    void navigator.clipboard?.writeText(text).catch(() => undefined);
+    close(true);
+  };
+  const reactions: MenuItem[] = QUICK_REACTIONS.map((emoji) => ({
+    key: emoji,
+    label: `React ${emoji}`,
+    glyph: emoji,
+    onSelect: () => {
+      react(emoji);
+      close(true);
+    },
+  }));
+  const items: MenuItem[] = [
+    { key: "more", label: "More reactions…", testId: "menu-more-reactions", onSelect: () => (close(false), morePicker()) },
+    { key: "reply", label: "Reply", testId: "menu-reply", onSelect: () => (close(false), actions.onReply()) },
+  ];
+  if (actions.onTogglePin) items.push({ key: "pin", label: pinned ? "Unpin" : "Pin", testId: "menu-pin", onSelect: () => (actions.onTogglePin?.(), close(true)) });
+  if (actions.canEdit) items.push({ key: "edit", label: "Edit", testId: "menu-edit", onSelect: () => (close(false), startEdit()) });
+  items.push({ key: "copy-text", label: "Copy text", testId: "menu-copy-text", onSelect: () => copy(content) });
+  const link = actions.link;
+  if (link) items.push({ key: "copy-link", label: "Copy link", testId: "menu-copy-link", onSelect: () => copy(new URL(link, window.location.origin).href) });
+  if (actions.canDelete) {
+    items.push({
+      key: "delete",
+      label: "Delete",
+      testId: "menu-delete",
+      danger: true,
+      onSelect: () => {
+        const confirmed = window.confirm("Delete this message for everyone?");
+        close(true);
+        if (confirmed) actions.onDelete();
+      },
+    });
+  }
+  return <MessageActionsMenu sheet={sheet} onClose={close} reactions={reactions} items={items} />;
 }

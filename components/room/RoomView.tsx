@@ -24,6 +24,9 @@ import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
 import { PinnedMessages } from "./PinnedMessages";
 import { usePins } from "@/hooks/usePins";
+import { MemberSheet } from "./MemberSheet";
+import { sendWaitOf } from "./SendWait";
+import { useDirectBlock } from "./useDirectBlock";
 
 /** Mutes this far away are "indefinite" (the server stores them as a date a century ahead). */
 const INDEFINITE_AFTER_MS = 50 * 365 * 86_400_000;
@@ -55,6 +58,8 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   const detail = useQuery(roomQuery(roomId));
   const [joinRequested, setJoinRequested] = useState(false);
   const [showMembers, setShowMembers] = useState(true);
+  /** Below the `lg` breakpoint the member list opens as a sheet instead of a column. */
+  const [memberSheet, setMemberSheet] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [now, setNow] = useState(() => Date.now());
 
@@ -133,6 +138,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   const myRoleRaw = members.find((m) => m.id === me?.id)?.role ?? room?.role;
   const viewer = { role: isRole(myRoleRaw) ? myRoleRaw : null, siteAdmin: !!profile?.site_admin };
   const pins = usePins(roomId, !!room);
+  const directBlock = useDirectBlock(room, members, me?.id);
   const canPin = isMember && canModerate(viewer);
 
   const mentionSource = useMemo(
@@ -185,6 +191,17 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   const muted = muteText(state.mute, now);
   // Archived by a site admin (a room setting, kept live by `room_updated`): read-only for everyone.
   const archived = typeof current.settings?.archived_at === "string" ? "This room is archived and read-only." : null;
+  const memberList = (
+    <MemberList
+      members={members}
+      meId={me?.id}
+      footer={
+        current.visibility !== "direct" && (
+          <AssistantNotice info={profile?.assistant} roomEnabled={current.settings?.assistant !== false} canConfigure={canAdminister(viewer)} />
+        )
+      }
+    />
+  );
   return (
     <div className="flex min-h-0 flex-1">
       <section className="relative flex min-w-0 flex-1 flex-col" aria-label={title} {...files.dropProps}>
@@ -219,7 +236,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
           <PinnedMessages roomId={roomId} pins={pins.pins} error={pins.error} canPin={canPin} onUnpin={(id) => pins.toggle(id, true)} />
           <button
             type="button"
-            onClick={() => setShowMembers((v) => !v)}
+            onClick={() => (window.matchMedia("(min-width: 1024px)").matches ? setShowMembers((v) => !v) : setMemberSheet(true))}
             aria-pressed={showMembers}
             data-testid="member-count"
             className="rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100"
@@ -273,8 +290,9 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               roomName={title}
               onSend={sendWithReply}
               onTyping={setTyping}
-              blockedReason={archived ?? muted}
-              replyTo={replyTo ? { senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
+              blockedReason={archived ?? muted ?? directBlock}
+              wait={sendWaitOf(pending)}
+              replyTo={replyTo ? { id: replyTo.id, senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
               mentionSource={mentionSource}
               draft={me ? { user: me.id, room: roomId } : undefined}
@@ -297,19 +315,8 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
           </div>
         )}
       </section>
-      {showMembers && (
-        <div className="hidden lg:flex">
-          <MemberList
-            members={members}
-            meId={me?.id}
-            footer={
-              current.visibility !== "direct" && (
-                <AssistantNotice info={profile?.assistant} roomEnabled={current.settings?.assistant !== false} canConfigure={canAdminister(viewer)} />
-              )
-            }
-          />
-        </div>
-      )}
+      {showMembers && <div className="hidden lg:flex">{memberList}</div>}
+      {memberSheet && <MemberSheet onClose={() => setMemberSheet(false)}>{memberList}</MemberSheet>}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { formatFull } from "@/lib/format";
 import { messageHref, parseHighlight } from "@/lib/highlight";
 import { queryKeys } from "@/lib/queries";
 import type { SearchResult } from "@/protocol/rest";
+import { RoomMatches, useRoomMatches, type RoomMatch } from "./RoomSwitcher";
 
 /** Typing pauses this long before a query goes out (searches are rate limited per user). */
 const DEBOUNCE_MS = 250;
@@ -34,7 +35,7 @@ export function SearchButton() {
         className="flex w-full items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-left text-sm text-slate-600 hover:border-indigo-400 hover:text-slate-700"
       >
         <span aria-hidden>🔍</span>
-        <span className="flex-1">Search messages</span>
+        <span className="flex-1">Switch room or search</span>
         <kbd className="rounded border border-slate-200 px-1 text-[10px] text-slate-600">Ctrl K</kbd>
       </button>
       {open && <SearchDialog onClose={() => setOpen(false)} />}
@@ -81,6 +82,24 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
     },
     [onClose, router],
   );
+  const rooms = useRoomMatches(text);
+  const openRoom = useCallback(
+    (room: RoomMatch) => {
+      onClose();
+      router.push(`/rooms/${room.id}`);
+    },
+    [onClose, router],
+  );
+  const results = useRef<HTMLDivElement>(null);
+  /** Up/Down walk the input and every result button (rooms, then messages). */
+  const walk = (e: React.KeyboardEvent) => {
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    const stops = [input.current, ...(results.current?.querySelectorAll<HTMLElement>("button") ?? [])].filter((x): x is HTMLInputElement | HTMLElement => !!x);
+    const at = stops.indexOf(document.activeElement as HTMLElement);
+    const next = stops[Math.min(stops.length - 1, Math.max(0, at + (e.key === "ArrowDown" ? 1 : -1)))];
+    e.preventDefault();
+    next?.focus();
+  };
 
   return (
     <div
@@ -97,10 +116,11 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
         className="flex max-h-[75vh] w-full max-w-xl flex-col overflow-hidden rounded-lg bg-white shadow-2xl"
         onKeyDown={(e) => {
           if (e.key === "Escape") onClose();
+          walk(e);
         }}
       >
         <h2 id={titleId} className="sr-only">
-          Search messages
+          Switch room or search messages
         </h2>
         <input
           ref={input}
@@ -110,14 +130,17 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
             const first = groups[0]?.results[0];
-            if (e.key === "Enter" && first) open(first);
+            // A room whose name matches wins: switching rooms is the quick path.
+            if (e.key === "Enter" && text.trim() && rooms[0]) openRoom(rooms[0]);
+            else if (e.key === "Enter" && first) open(first);
           }}
-          placeholder="Search messages in your rooms…"
-          aria-label="Search messages"
+          placeholder="Jump to a room or search messages…"
+          aria-label="Jump to a room or search messages"
           data-testid="search-input"
           className="border-b border-slate-200 px-4 py-3 text-sm outline-none"
         />
-        <div className="overflow-y-auto" aria-live="polite">
+        <div ref={results} className="overflow-y-auto" aria-live="polite">
+          <RoomMatches matches={rooms} onPick={openRoom} />
           {search.error && (
             <p role="alert" className="px-4 py-3 text-sm text-rose-700">
               {errorMessage(search.error, "Search failed. Try again.")}

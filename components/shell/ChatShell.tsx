@@ -3,6 +3,7 @@ import { usePathname } from "next/navigation";
 import { ChatProvider } from "./ChatProvider";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { DesktopNotifications } from "./DesktopNotifications";
+import { KeyboardShortcuts } from "./KeyboardShortcuts";
 import { Notices } from "./Notices";
 import { Sidebar } from "./Sidebar";
 import { ThemeSync } from "@/components/theme/ThemeSync";
@@ -17,6 +18,7 @@ export function ChatShell({ user, children }: { user: { id: string; name: string
   return (
     <ChatProvider userId={user.id}>
       <div className="flex h-dvh flex-col">
+        <KeyboardShortcuts />
         <UpdateBanner />
         <ConnectionBanner />
         <DesktopNotifications />

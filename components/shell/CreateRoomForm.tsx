@@ -48,7 +48,18 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
   }
 
   return (
-    <form onSubmit={submit} className="space-y-2 rounded-lg border border-slate-200 bg-white p-3 shadow-sm" noValidate>
+    <form
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.stopPropagation();
+          onDone();
+        }
+      }}
+      data-testid="create-room-form"
+      className="space-y-2 rounded-lg border border-slate-200 bg-white p-3 shadow-sm"
+      noValidate
+    >
       <label className="block text-xs font-medium text-slate-600">
         Name
         <input

@@ -49,7 +49,13 @@ export function Sidebar({ username }: { username: string }) {
         <SearchButton />
         <section>
           {creating ? (
-            <CreateRoomForm onDone={() => setCreating(false)} />
+            <CreateRoomForm
+              onDone={() => {
+                setCreating(false);
+                // Focus goes back to where the form was opened, not to the top of the page.
+                requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="create-room-open"]')?.focus());
+              }}
+            />
           ) : (
             <button
               type="button"

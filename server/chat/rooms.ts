@@ -23,6 +23,7 @@ import { publishFrame, publishToUser, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
 import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
+import { hasBlocked } from "@/db/queries/blocks";
 import { getUserById } from "@/db/queries/users";
 import { assertCanRead, canJoin, type Standing } from "./permissions";
 import { assertRoomNameFree, nameConflict } from "./room-names";
@@ -84,9 +85,11 @@ export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string):
   // Site admins administer every room, so they see the detail of the rooms they manage.
   if (!standing.siteAdmin || banned) assertCanRead(room, membership, banned);
   const members = await listMembers(db, { roomId });
+  const dmBlocked = await directBlock(db, room.dmKey, actor.id);
   return {
     ...summary(room),
     ...(membership ? { role: membership.role } : {}),
+    ...(dmBlocked ? { dm_blocked: dmBlocked } : {}),
     settings: room.settings,
     members: members.map((m) => ({
       id: m.id,
@@ -99,6 +102,19 @@ export async function getRoomDetail({ db }: Deps, actor: Actor, roomId: string):
     })),
     created_at: room.createdAt.toISOString(),
   };
+}
+
+/**
+ * In a 1:1 conversation, who closed it with a block (the viewer first), so the composer can say
+ * why it is disabled instead of the send failing; null elsewhere or when nobody blocked.
+ */
+async function directBlock(db: Database, dmKey: string | null, actorId: string): Promise<"by_me" | "by_them" | null> {
+  const participants = dmKey?.split(":") ?? [];
+  const other = participants.length === 2 && participants.includes(actorId) ? participants.find((id) => id !== actorId) : undefined;
+  if (!other) return null;
+  if (await hasBlocked(db, { blockerId: actorId, blockedId: other })) return "by_me";
+  if (await hasBlocked(db, { blockerId: other, blockedId: actorId })) return "by_them";
+  return null;
 }
 
 /** A page of the room's members with their presence, for rooms too big for `joined` to list whole. */

@@ -119,4 +119,19 @@ describe("group DMs", () => {
     const refused = await sc.request({ type: "send", id: randomUUID(), room: pair.body.id, content: "hi" });
     assert.equal(refused.type, "error");
   });
+
+  test("a 1:1 room's detail says who closed it with a block; groups and open pairs say nothing", async () => {
+    const [a, b, c] = await people(3, "k");
+    const pair = await openDm(a!, { user: b!.id });
+    const group = await openDm(a!, { users: [b!.id, c!.id] });
+    const detail = (user: TestUser, room: string) => api<RoomDetail>(server.url, "GET", `/api/rooms/${room}`, { token: user.token });
+    assert.equal((await detail(a!, pair.body.id)).body.dm_blocked, undefined);
+    assert.equal((await api(server.url, "POST", "/api/blocks", { token: a!.token, body: { user: b!.id } })).status, 204);
+    assert.equal((await detail(a!, pair.body.id)).body.dm_blocked, "by_me");
+    assert.equal((await detail(b!, pair.body.id)).body.dm_blocked, "by_them");
+    assert.equal((await detail(c!, group.body.id)).body.dm_blocked, undefined, "a group goes on: nothing to say");
+    assert.equal((await detail(a!, group.body.id)).body.dm_blocked, undefined);
+    assert.equal((await api(server.url, "DELETE", `/api/blocks/${b!.id}`, { token: a!.token })).status, 204);
+    assert.equal((await detail(b!, pair.body.id)).body.dm_blocked, undefined);
+  });
 });

@@ -1,0 +1,38 @@
+"use client";
+import { useEffect, useState } from "react";
+import type { PendingMessage } from "@/lib/chat-store";
+
+/** A message the server asked to wait (lib/sync/outbox.ts resends it at `at`), and the server's reason. */
+export interface SendWaitInfo {
+  at: number;
+  reason?: string;
+}
+
+/** The last wait among the outbox's messages, or null when none is waiting. */
+export function sendWaitOf(pending: readonly PendingMessage[]): SendWaitInfo | null {
+  let latest: SendWaitInfo | null = null;
+  for (const p of pending) {
+    if (p.state !== "sending" || p.retryAt === undefined) continue;
+    // The last one to go out says when the composer is free again.
+    if (!latest || p.retryAt > latest.at) latest = { at: p.retryAt, reason: p.error };
+  }
+  return latest;
+}
+
+/** "Slow mode: you can send again in 7 s", counting down above the input. */
+export function SendWait({ wait }: { wait: SendWaitInfo }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.ceil((wait.at - now) / 1000));
+  const slow = /slow mode/i.test(wait.reason ?? "");
+  const when = seconds > 0 ? `in ${seconds} s` : "now";
+  const text = slow ? `Slow mode: you can send again ${when}` : `${wait.reason ? `${wait.reason} ` : ""}Your message goes out ${when}`;
+  return (
+    <p role="status" data-testid="composer-wait" data-slow-mode={slow ? "true" : undefined} className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      {text}
+    </p>
+  );
+}

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { reactionLabel } from "@/components/room/MessageActions";
+import { sendWaitOf } from "@/components/room/SendWait";
+import type { PendingMessage } from "@/lib/chat-store";
+
+describe("reactionLabel", () => {
+  it("names up to three people", () => {
+    assert.equal(reactionLabel(["alice"], 1, "👍"), "alice reacted with 👍");
+    assert.equal(reactionLabel(["You", "alice"], 2, "👍"), "You and alice reacted with 👍");
+    assert.equal(reactionLabel(["alice", "bob", "carol"], 3, "🎉"), "alice, bob and carol reacted with 🎉");
+  });
+
+  it("names two and counts the rest beyond three", () => {
+    assert.equal(reactionLabel(["alice", "bob", "carol", "dan", "eve"], 5, "👍"), "alice, bob and 3 others reacted with 👍");
+    assert.equal(reactionLabel(["alice", "bob", "carol", "dan"], 4, "👍"), "alice, bob and 2 others reacted with 👍");
+  });
+
+  it("counts reactors whose ids the server did not list", () => {
+    assert.equal(reactionLabel(["alice", "bob"], 4, "👍"), "alice, bob and 2 others reacted with 👍");
+    assert.equal(reactionLabel([], 1, "👍"), "1 person reacted with 👍");
+    assert.equal(reactionLabel([], 3, "👍"), "3 people reacted with 👍");
+  });
+});
+
+describe("sendWaitOf", () => {
+  const pending = (patch: Partial<PendingMessage>): PendingMessage => ({ id: "x", room: "r", content: "hi", createdAt: new Date(0).toISOString(), state: "sending", ...patch }) as PendingMessage;
+
+  it("is null when nothing waits", () => {
+    assert.equal(sendWaitOf([]), null);
+    assert.equal(sendWaitOf([pending({})]), null);
+    assert.equal(sendWaitOf([pending({ state: "failed", retryAt: 5 })]), null);
+  });
+
+  it("reports the last message's wait with the server's reason", () => {
+    const wait = sendWaitOf([pending({ retryAt: 1000, error: "Slow mode: one message every 5 s" }), pending({ id: "y", retryAt: 3000, error: "Slow mode: one message every 5 s" })]);
+    assert.deepEqual(wait, { at: 3000, reason: "Slow mode: one message every 5 s" });
+  });
+});
