@@ -5,6 +5,8 @@ import { useChat, useConnectionStatus, useRetryAt } from "@/hooks/useChatSocket"
 /** A short drop (a deploy, a network blip) heals unseen; past this it is announced. */
 export const BANNER_AFTER_MS = 2_000;
 const BACK_FOR_MS = 4_000;
+/** A page's first connection is not a drop: it gets longer before it is called trouble. */
+const FIRST_CONNECT_GRACE_MS = 3_000;
 
 type Shown = { state: "lost"; since: number } | { state: "back" } | null;
 
@@ -17,7 +19,7 @@ export function ConnectionBanner() {
   const status = useConnectionStatus();
   const retryAt = useRetryAt();
   const { client, store } = useChat();
-  const [lostSince, setLostSince] = useState<number | null>(() => (store.api.getState().status === "online" ? null : Date.now()));
+  const [lostSince, setLostSince] = useState<number | null>(() => (store.api.getState().status === "online" ? null : Date.now() + FIRST_CONNECT_GRACE_MS));
   const [shown, setShown] = useState<Shown>(null);
   const [now, setNow] = useState(() => Date.now());
 

@@ -20,6 +20,8 @@ export interface TestServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+const START_TIMEOUT_MS = 120_000;
+
 export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string } = {}): Promise<TestServer> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(path.join(root, "dist", "server.mjs"))) {
     throw new Error("no production build: run `npm run build` before the integration tests");
@@ -53,12 +55,14 @@ export async function startServer(env: Record<string, string> = {}, opts: { keep
   process.once("exit", killOnExit);
   void exited.then(() => process.removeListener("exit", killOnExit));
 
+  // Generous: the suites run in two parallel lanes on a 2-core machine, and a first start
+  // initialises an embedded database; a real hang still fails, only later.
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       // A server that never came up must not outlive the test (its pipes keep the runner alive).
       child.kill("SIGKILL");
-      reject(new Error(`server did not start in 60 s:\n${logs.join("\n")}`));
-    }, 60_000);
+      reject(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${logs.join("\n")}`));
+    }, START_TIMEOUT_MS);
     const onLine = (line: string) => {
       logs.push(line);
       if (logs.length > 2000) logs.shift();
