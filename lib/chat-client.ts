@@ -129,7 +129,7 @@ export class ChatClient {
     this.receipts.stop();
   }
 
-  /** The "Reconnect now" control: skips the wait of the backoff schedule. */
+  /** The connection banner's "Retry now": skips the wait of the backoff schedule. */
   reconnectNow(): void {
     if (this.started) this.transport.reconnectNow();
   }
