@@ -12,9 +12,21 @@ test("an admin exports a room: progress bar, then download links whose files hol
   seed.close();
   await owner.chat.sendAndWaitForAck(`<b>said in the browser</b> & kept`);
 
+  // The panel shows progress until it learns the export is done: answers that say "done" are
+  // held until the test has seen the bar, so a fast export (or a slow page) cannot skip it.
+  let release!: () => void;
+  const seenBar = new Promise<void>((resolve) => (release = resolve));
+  await owner.page.route(
+    (url) => new RegExp(`/api/rooms/${roomId}/exports(/[^/]+)?$`).test(url.pathname),
+    async (route) => {
+      const response = await route.fetch();
+      if (/"status":"done"/.test(await response.text())) await seenBar;
+      await route.fulfill({ response });
+    },
+  );
   const panel = new ManagePage(owner.page);
   await panel.open();
-  await panel.exportRoom();
+  await panel.exportRoom({ beforeDone: async () => release() });
   await expect(owner.page.getByTestId("export-ready")).toContainText(/Links expire/);
 
   const html = await panel.download("html");

@@ -1,13 +1,13 @@
 /**
  * Reconnecting after a drop: at once, then after 1, 2 and 4 s (then 8, then every 30 s), with a
- * "Reconnect now" control that skips the wait. A relay (page.routeWebSocket) refuses the
+ * "Retry now" control (the connection banner's) that skips the wait. A relay (page.routeWebSocket) refuses the
  * tab's connection attempts while the "server" is down and records when each one came.
  * Only lower bounds are checked: timers never fire early, however busy the machine is.
  */
 import type { WebSocketRoute } from "@playwright/test";
 import { expect, test } from "./fixtures";
 
-test("reconnects at once, then backs off 1, 2, 4 s; Reconnect now skips the wait", async ({ newUser }) => {
+test("reconnects at once, then backs off 1, 2, 4 s; Retry now skips the wait", async ({ newUser }) => {
   test.setTimeout(60_000);
   const user = await newUser("remy", { signUp: false });
   let down = false;
@@ -41,7 +41,7 @@ test("reconnects at once, then backs off 1, 2, 4 s; Reconnect now skips the wait
 
   // The next scheduled attempt is 8 s away; the control connects now.
   down = false;
-  await user.page.getByTestId("reconnect-now").click();
+  await user.page.getByTestId("connection-retry").click();
   await expect(user.chat.status).toHaveText("online", { timeout: 5_000 });
   expect(attempts.length).toBe(4);
 });

@@ -18,7 +18,7 @@ export function usePins(roomId: string, enabled: boolean) {
 
   useEffect(
     () =>
-      client.listen((frame) => {
+      client.subscribe((frame) => {
         if (!("room" in frame) || frame.room !== roomId) return;
         const touchesPin = (frame.type === "message_deleted" || frame.type === "message_updated") && ids.has(frame.message.id);
         if (frame.type === "pinned" || touchesPin) void queryClient.invalidateQueries({ queryKey: queryKeys.pins(roomId) });

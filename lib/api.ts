@@ -1,6 +1,6 @@
 /**
  * Browser-side REST client for the contract in DESIGN.md. Every failure becomes an ApiError
- * carrying the server's `{error: {code, message}}`, so forms can show the server's own words.
+ * carrying the server's `{error: {code, message, field?, reason?}}`, so forms can show the server's own words.
  */
 import type { Message } from "@/protocol";
 import type { AdminRoom, AdminUser, ArchiveStatus, ModerationBody, NotificationLevel, Pin, RoomDetail, RoomExport, RoomSummary, SearchResult, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
@@ -38,6 +38,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Why, where the server says (e.g. "banned" on FORBIDDEN): protocol `ErrorReason`. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -68,8 +70,8 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
     // A proxy error page or similar: reported below by status.
   }
   if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? "INTERNAL", error?.message ?? `Request failed (${res.status})`, error?.field);
+    const error = (data as { error?: { code?: string; message?: string; field?: string; reason?: string } } | null)?.error;
+    throw new ApiError(res.status, error?.code ?? "INTERNAL", error?.message ?? `Request failed (${res.status})`, error?.field, error?.reason);
   }
   return data as T;
 }

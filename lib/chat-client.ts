@@ -52,9 +52,14 @@ export function browserTransport(shareKey: string | undefined): Transport {
   return new SocketTransport();
 }
 
+/** When a frame subscriber runs: before the sync engine applies the frame, or after. */
+export type FramePhase = "before" | "after";
+export type FrameListener = (frame: ServerFrame) => void;
+
 export class ChatClient {
   private readonly transport: Transport;
-  private readonly observers = new Set<(frame: ServerFrame) => void>();
+  /** Frame subscribers by phase: called before, and after, the engine applies a frame. */
+  private readonly subscribers: Record<FramePhase, Set<FrameListener>> = { before: new Set(), after: new Set() };
   private ready = false;
   private started = false;
   private readonly quietRefs = new Set<string>();
@@ -62,7 +67,6 @@ export class ChatClient {
   private readonly outbox: Outbox;
   private readonly receipts: Receipts;
   private readonly presence: PresenceSync;
-  private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
 
   constructor(
     readonly store: ChatStore,
@@ -125,7 +129,7 @@ export class ChatClient {
     this.receipts.stop();
   }
 
-  /** The "Reconnect now" control: skips the wait of the backoff schedule. */
+  /** The connection banner's "Retry now": skips the wait of the backoff schedule. */
   reconnectNow(): void {
     if (this.started) this.transport.reconnectNow();
   }
@@ -231,28 +235,24 @@ export class ChatClient {
   // --- incoming -------------------------------------------------------------------------------
 
   /**
-   * Calls `listener` with every server frame after the sync engine applied it, for views that
-   * keep REST data live (e.g. the pinned list on `pinned`). Returns the unsubscribe.
+   * Calls `listener` with every server frame this tab receives. Phase `after` (the default):
+   * once the engine applied it, for views that keep REST data live (the pinned list on
+   * `pinned`). Phase `before`: while the state still is as the frame found it (desktop
+   * notifications tell news from a replay by the seq the directory already counts).
+   * Returns the unsubscribe.
    */
-  listen(listener: (frame: ServerFrame) => void): () => void {
-    this.frameListeners.add(listener);
-    return () => this.frameListeners.delete(listener);
-  }
-
-  /**
-   * Calls `observer` with every server frame this tab receives BEFORE the engine applies it, so
-   * it still sees the state the frame changes (desktop notifications tell news from a replay by
-   * the seq the directory already counts). Returns the unsubscribe.
-   */
-  observe(observer: (frame: ServerFrame) => void): () => void {
-    this.observers.add(observer);
-    return () => this.observers.delete(observer);
+  subscribe(listener: FrameListener, { phase = "after" }: { phase?: FramePhase } = {}): () => void {
+    const set = this.subscribers[phase];
+    // A wrapper, so the same function subscribed twice is two subscriptions, each removable.
+    const entry: FrameListener = (frame) => listener(frame);
+    set.add(entry);
+    return () => set.delete(entry);
   }
 
   private onFrame(frame: ServerFrame): void {
-    for (const observer of this.observers) observer(frame);
+    for (const listener of this.subscribers.before) listener(frame);
     this.applyFrame(frame);
-    for (const listener of this.frameListeners) listener(frame);
+    for (const listener of this.subscribers.after) listener(frame);
   }
 
   private applyFrame(frame: ServerFrame): void {

@@ -53,6 +53,16 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Extension: why an error happened, where a client acts on the cause rather than the code
+ * (`error.reason` on the socket, `{error: {reason}}` over REST). Absent when the code says it all.
+ */
+export const ErrorReason = {
+  /** FORBIDDEN because the user is banned from the room. */
+  BANNED: "banned",
+} as const;
+export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
+
 export const CloseCode = {
   NORMAL: 1000,
   GOING_AWAY: 1001,
@@ -500,6 +510,7 @@ export const ErrorFrame = z.object({
   retryable: z.boolean(),
   field: z.string().optional(),
   retry_after_ms: z.number().int().optional(),
+  reason: z.enum(Object.values(ErrorReason) as [ErrorReason, ...ErrorReason[]]).optional(),
 });
 
 export const ServerFrame = z.discriminatedUnion("type", [

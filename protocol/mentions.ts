@@ -46,6 +46,23 @@ export function parseMentions(content: string): MentionTokens {
 
 export const hasMentionTokens = (t: MentionTokens) => t.here || t.room || t.names.length > 0;
 
+/** Who reads a message, for deciding which of its mentions are theirs. */
+export interface MentionViewer {
+  username?: string;
+  /** Whether the server resolved the message as mentioning the viewer (`message.mentions`). */
+  mentioned?: boolean;
+}
+
+/**
+ * Whether a mention span (`mentionSpans`' lower-cased `mention`) is the viewer's: their
+ * username, or `@here`/`@room` in a message the server says mentions them (the server alone
+ * knows who was online or whether `@room` was allowed, so the keywords go by its answer).
+ */
+export function isViewerMention(mention: string, viewer: MentionViewer): boolean {
+  if (mention === HERE_MENTION || mention === ROOM_MENTION) return viewer.mentioned === true;
+  return viewer.username !== undefined && mention === viewer.username.toLowerCase();
+}
+
 /**
  * Splits content into plain text and mention spans, for highlighting. `isMine` decides which
  * spans mention the viewer (their username, or @here/@room when the server resolved them).

@@ -4,7 +4,7 @@
  * correlation id and reported to the client as INTERNAL without internals.
  */
 import { randomUUID } from "node:crypto";
-import { ErrorCode } from "@/protocol";
+import { ErrorCode, ErrorReason } from "@/protocol";
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -33,7 +33,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { field?: string; retryAfterMs?: number } = {},
+    readonly details: { field?: string; retryAfterMs?: number; reason?: ErrorReason } = {},
   ) {
     super(message);
     this.name = "AppError";
@@ -51,6 +51,18 @@ export class AppError extends Error {
 export const invalid = (message: string, field?: string) => new AppError("INVALID", message, { field });
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
 export const forbidden = (message: string) => new AppError("FORBIDDEN", message);
+/** Typed, so clients tell a ban from other refusals without reading the message. */
+export const bannedFromRoom = () => new AppError("FORBIDDEN", "you are banned from this room", { reason: ErrorReason.BANNED });
+
+/** The REST error body, `{error: {code, message, field?, reason?}}`, the same for every HTTP transport. */
+export const errorBody = (error: AppError) => ({
+  error: {
+    code: error.code,
+    message: error.message,
+    ...(error.details.field ? { field: error.details.field } : {}),
+    ...(error.details.reason ? { reason: error.details.reason } : {}),
+  },
+});
 
 export const isAppError = (err: unknown): err is AppError => typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
 

@@ -76,9 +76,8 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
         member_limit,
         guests_can_post: guests,
         system_joins: joinLines,
-        // Sent only when changed: an unset setting (on) written as `true` would read as a change.
-        ...(roomMentions !== (s.room_mentions !== false) ? { room_mentions: roomMentions } : {}),
-        ...(assistant !== (s.assistant !== false) ? { assistant } : {}),
+        room_mentions: roomMentions,
+        assistant,
       });
       setSaved(true);
     } catch (err) {

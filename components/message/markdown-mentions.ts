@@ -6,15 +6,11 @@
  * Code and links are left alone (an `@` there is not a mention).
  */
 import type { Element, ElementContent, Root, RootContent } from "hast";
-import { HERE_MENTION, mentionSpans, ROOM_MENTION } from "@/protocol/mentions";
-
-export type MentionViewer = { username?: string; mentioned?: boolean };
+import { isViewerMention, mentionSpans, type MentionViewer } from "@/protocol/mentions";
 
 const SKIP = new Set(["code", "pre", "a"]);
 
 export function rehypeMentions(viewer: MentionViewer) {
-  const mine = viewer.username?.toLowerCase();
-  const isMe = (mention: string) => mention === mine || (viewer.mentioned === true && (mention === HERE_MENTION || mention === ROOM_MENTION));
   const split = (parent: Root | Element): void => {
     parent.children = parent.children.flatMap((child: RootContent): RootContent[] => {
       if (child.type === "element") {
@@ -24,7 +20,7 @@ export function rehypeMentions(viewer: MentionViewer) {
       if (child.type !== "text" || !child.value.includes("@")) return [child];
       return mentionSpans(child.value).map((span): ElementContent => {
         if (span.mention === undefined) return { type: "text", value: span.text };
-        const me = isMe(span.mention);
+        const me = isViewerMention(span.mention, viewer);
         return {
           type: "element",
           tagName: "span",

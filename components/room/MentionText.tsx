@@ -4,7 +4,7 @@
  * (classes `mention` and, for the viewer, `mention-me`), and `mentionRowClass` marks a row that
  * mentions the viewer. Styles live in app/globals.css.
  */
-import { HERE_MENTION, mentionSpans, ROOM_MENTION } from "@/protocol/mentions";
+import { isViewerMention, mentionSpans, type MentionViewer } from "@/protocol/mentions";
 
 /** Whether the server resolved this message as mentioning `meId`. */
 export const mentionsViewer = (message: { mentions?: readonly string[] }, meId: string | undefined) => !!meId && message.mentions?.includes(meId) === true;
@@ -16,12 +16,11 @@ export const mentionRowClass = (mentionsMe: boolean | undefined) => (mentionsMe 
  * `content` with each `@token` in a span. A token is the viewer's when it is their username, or
  * `@here`/`@room` in a message the server says mentions them.
  */
-export function highlightMentions(content: string, viewer: { username?: string; mentioned?: boolean }): React.ReactNode {
+export function highlightMentions(content: string, viewer: MentionViewer): React.ReactNode {
   if (!content.includes("@")) return content;
-  const mine = viewer.username?.toLowerCase();
   return mentionSpans(content).map((span, i) => {
     if (span.mention === undefined) return span.text;
-    const isMe = span.mention === mine || (viewer.mentioned === true && (span.mention === HERE_MENTION || span.mention === ROOM_MENTION));
+    const isMe = isViewerMention(span.mention, viewer);
     return (
       <span key={i} data-testid={isMe ? "mention-me" : "mention"} className={isMe ? "mention mention-me" : "mention"}>
         {span.text}

@@ -11,7 +11,7 @@ import { type MuteState, selectRoom } from "@/lib/chat-store";
 import { directRoomName, formatFull } from "@/lib/format";
 import { roomQuery } from "@/lib/queries";
 import { canAdminister, canModerate, isRole } from "@/lib/roles";
-import type { Attachment, Message } from "@/protocol";
+import { ErrorReason, type Attachment, type Message } from "@/protocol";
 import { useRoomFiles } from "@/components/files/RoomFiles";
 import { kindOf } from "@/lib/files/upload";
 import type { RoomDetail } from "@/protocol/rest";
@@ -357,7 +357,7 @@ function TypingLine({ names }: { names: readonly string[] }) {
 function roomFailure(error: unknown): { title: string; detail: string } {
   if (!(error instanceof ApiError)) return { title: "Could not open this room", detail: "Check your connection and try again." };
   if (error.code === "NOT_FOUND") return { title: "Room not found", detail: "It may have been deleted, or the link is mistyped." };
-  if (error.code === "FORBIDDEN" && /banned/i.test(error.message)) return { title: "You are banned from this room", detail: "A moderator removed you; you cannot read or rejoin it." };
+  if (error.code === "FORBIDDEN" && error.reason === ErrorReason.BANNED) return { title: "You are banned from this room", detail: "A moderator removed you; you cannot read or rejoin it." };
   if (error.code === "FORBIDDEN") return { title: "This room is private", detail: "Ask one of its members for an invitation." };
   return { title: "Could not open this room", detail: sentence(error.message) };
 }

@@ -1,5 +1,5 @@
 "use client";
-import { useChat, useConnectionStatus } from "@/hooks/useChatSocket";
+import { useConnectionStatus } from "@/hooks/useChatSocket";
 import type { ConnectionStatus as Status } from "@/lib/chat-store";
 
 const STYLE: Record<Status, { dot: string; text: string; hint: string }> = {
@@ -9,10 +9,12 @@ const STYLE: Record<Status, { dot: string; text: string; hint: string }> = {
   offline: { dot: "bg-slate-400", text: "text-slate-600", hint: "Offline. Messages you send are kept and sent when you are back online." },
 };
 
-/** The socket's state in words; the text is exactly the status (e2e reads it). */
+/**
+ * The socket's state in words; the text is exactly the status (e2e reads it). State only: the
+ * one control that reconnects at once is the ConnectionBanner's "Retry now".
+ */
 export function ConnectionStatus() {
   const status = useConnectionStatus();
-  const { client } = useChat();
   const style = STYLE[status];
   return (
     <div className="flex items-center gap-1.5 text-xs font-medium" title={style.hint} role="status" aria-live="polite">
@@ -20,16 +22,6 @@ export function ConnectionStatus() {
       <span data-testid="connection-status" className={style.text}>
         {status}
       </span>
-      {status === "reconnecting" && (
-        <button
-          type="button"
-          onClick={() => client.reconnectNow()}
-          data-testid="reconnect-now"
-          className="rounded px-1 text-amber-800 underline hover:bg-amber-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-400"
-        >
-          Reconnect now
-        </button>
-      )}
     </div>
   );
 }

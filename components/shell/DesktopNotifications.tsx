@@ -29,10 +29,10 @@ export function DesktopNotifications() {
   useEffect(() => {
     if (!me) return;
     const tabs = new TabVisibility(me.id);
-    const stop = client.observe((frame) => {
+    const onFrame = (frame: ServerFrame) => {
       const incoming = incomingOf(frame, me.id);
       if (!incoming) return;
-      // Observed before the directory counts it: a seq it already knows is a replay, not news.
+      // A seq the directory already knows is a replay, not news.
       const room = directory.rooms().find((r) => r.id === incoming.room);
       if (!room || incoming.seq <= room.last_seq) return;
       const context = { me: me.id, level: room.notifications, status: readChoice(), anyTabVisible: tabs.anyVisible(), permission: notificationPermission() };
@@ -52,7 +52,9 @@ export function DesktopNotifications() {
           shown.close();
         };
       });
-    });
+    };
+    // Phase "before": the directory has not counted the frame yet.
+    const stop = client.subscribe(onFrame, { phase: "before" });
     return () => {
       stop();
       tabs.close();

@@ -15,9 +15,11 @@ export class ManagePage {
   }
 
   /** Starts an export and waits through its progress bar to the download links. */
-  async exportRoom(): Promise<void> {
+  /** `beforeDone`: runs once the progress bar is seen (a test that holds "done" answers releases them). */
+  async exportRoom({ beforeDone }: { beforeDone?: () => Promise<void> } = {}): Promise<void> {
     await this.page.getByTestId("export-start").click();
     await expect(this.page.getByTestId("export-progress").getByRole("progressbar")).toBeVisible();
+    await beforeDone?.();
     await expect(this.page.getByTestId("export-ready")).toBeVisible({ timeout: 30_000 });
     await expect(this.page.getByTestId("export-progress")).toHaveCount(0);
   }

@@ -24,7 +24,7 @@ export interface Transport {
   stop(): void;
   /** Writes a frame if a session is ready; returns false (sending nothing) otherwise. */
   send(frame: ClientFrame): boolean;
-  /** The "Reconnect now" control: skips the rest of the backoff wait. */
+  /** The connection banner's "Retry now": skips the rest of the backoff wait. */
   reconnectNow(): void;
   /** Drops the session and starts a new one on the backoff schedule (after an INTERNAL error). */
   restart(reason: string): void;

@@ -11,7 +11,7 @@ import { getUserById } from "@/db/queries/users";
 import type { RoomRole } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { publishFrame, type Bus } from "@/server/bus";
-import { AppError } from "@/server/errors";
+import { AppError, bannedFromRoom } from "@/server/errors";
 import { recordAudit } from "./moderation";
 import { assertMay, mayAttempt, mayInviteAs } from "./permissions";
 import { announceRoomAdded, assertRoomHasSpace, getRoomDetail, loadRoom } from "./rooms";
@@ -83,7 +83,7 @@ export async function acceptInvite({ db, bus, ...system }: Deps & SystemDeps, ac
   const invite = await getInviteByHash(db, { tokenHash: hashToken(token) });
   if (!invite) throw invalidInvite();
   const roomId = invite.roomId;
-  if (await isBanned(db, { roomId, userId: actor.id })) throw new AppError("FORBIDDEN", "you are banned from this room");
+  if (await isBanned(db, { roomId, userId: actor.id })) throw bannedFromRoom();
   if (await getMembership(db, { roomId, userId: actor.id })) return getRoomDetail({ db, bus }, actor, roomId);
   const room = await getRoomById(db, { id: roomId });
   if (!room) throw invalidInvite();

@@ -5,7 +5,7 @@
  */
 import type { MembershipRow, RoomRow } from "@/db/queries/rooms";
 import { mayAttempt, type Standing } from "@/protocol/roles";
-import { AppError } from "@/server/errors";
+import { AppError, bannedFromRoom } from "@/server/errors";
 
 export { grantableRoles, mayAttempt, mayInviteAs, mayModerate, type ModerationAction, type RoomAction, type Standing } from "@/protocol/roles";
 
@@ -25,7 +25,7 @@ export function canPost(room: Room, membership: Membership): boolean {
 }
 
 export function assertCanRead(room: Room, membership: Membership, banned = false): void {
-  if (banned) throw new AppError("FORBIDDEN", "you are banned from this room");
+  if (banned) throw bannedFromRoom();
   if (!canRead(room, membership)) throw new AppError("FORBIDDEN", "this room is private");
 }
 

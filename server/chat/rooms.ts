@@ -20,7 +20,7 @@ import { mergeStatuses } from "@/server/presence/status";
 import type { Config } from "@/server/config";
 import type { Limits } from "@/server/limits";
 import { publishFrame, publishToUser, roomTopic, type Bus } from "@/server/bus";
-import { AppError, notFound } from "@/server/errors";
+import { AppError, bannedFromRoom, notFound } from "@/server/errors";
 import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
 import { hasBlocked } from "@/db/queries/blocks";
@@ -152,7 +152,7 @@ export async function getMembersPage(
  */
 export async function joinRoom({ db, bus, ...system }: Deps & SystemDeps, actor: Actor, roomId: string) {
   const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
-  if (banned) throw new AppError("FORBIDDEN", "you are banned from this room");
+  if (banned) throw bannedFromRoom();
   if (!canJoin(room, membership)) throw new AppError("FORBIDDEN", "this room is private; you need an invitation");
   if (membership) return { room, membership, added: false };
   await assertRoomHasSpace(db, room);

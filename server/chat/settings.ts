@@ -4,6 +4,7 @@ import type { PatchRoomBody, RoomDetail } from "@/protocol/rest";
 import { publishFrame, type Bus } from "@/server/bus";
 import type { z } from "zod";
 import { invalid } from "@/server/errors";
+import { effectiveSetting, settingChanged } from "@/protocol/room-settings";
 import { recordAudit } from "./moderation";
 import { assertRoomNameFree, isRoomNameViolation, nameConflict } from "./room-names";
 import { assertMay, mayAttempt } from "./permissions";
@@ -52,10 +53,16 @@ export async function updateRoomSettings(
     topic: updated.topic,
     visibility: updated.visibility,
   });
-  // The patch as sent, and each field's value before and after, so the log can say what changed.
-  const before = (key: string): unknown => (key === "name" || key === "topic" || key === "visibility" ? room[key] : room.settings[key]) ?? null;
-  const changes = Object.entries(patch).map(([field, to]) => ({ field, from: before(field), to: to ?? null }));
-  await recordAudit(db, { roomId, actorId: actor.id, action: "settings", details: { ...patch, changes } });
+  // The patch as sent, and each field that really changed with its value before and after, so
+  // the log says what changed. Settings compare (and are logged) in effect: saving a default
+  // that was unset (the settings form sends every field) changes nothing and logs nothing.
+  const isColumn = (key: string): key is "name" | "topic" | "visibility" => key === "name" || key === "topic" || key === "visibility";
+  const changes = Object.keys(patch).flatMap((field) => {
+    if (isColumn(field)) return room[field] === updated[field] ? [] : [{ field, from: room[field] ?? null, to: updated[field] ?? null }];
+    if (!settingChanged(room.settings, updated.settings, field)) return [];
+    return [{ field, from: effectiveSetting(room.settings, field), to: effectiveSetting(updated.settings, field) }];
+  });
+  if (changes.length > 0) await recordAudit(db, { roomId, actorId: actor.id, action: "settings", details: { ...patch, changes } });
   // The assistant is a member exactly where it is enabled.
   if (ai && "assistant" in settings) await ai.settingsChanged(updated);
   const by = { id: actor.id, username: actor.username };

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { SystemMeta } from "@/protocol";
+import { settingChanged } from "@/protocol/room-settings";
 import { roomTopic, type Bus } from "@/server/bus";
 import type { Logger } from "@/server/log";
 import type { AppendQueue } from "./append-queue";
@@ -29,18 +30,8 @@ const SETTING_NAMES: Record<string, string> = {
   guests_can_post: "guest posting",
   system_joins: "join and leave lines",
   room_mentions: "@room mentions",
+  assistant: "the assistant",
 };
-
-/** What an absent setting means, so saving a default explicitly is not reported as a change. */
-const SETTING_DEFAULTS: Record<string, unknown> = {
-  files_allowed: true,
-  typing_indicators: true,
-  slow_mode_s: 0,
-  guests_can_post: false,
-  system_joins: true,
-  room_mentions: true,
-};
-const effective = (settings: Record<string, unknown>, key: string) => JSON.stringify(settings[key] ?? SETTING_DEFAULTS[key] ?? null);
 
 const because = (reason: string | null) => (reason ? `: ${reason}` : "");
 const article = (role: string) => (role === "admin" ? "an admin" : `a ${role}`);
@@ -130,7 +121,7 @@ export function roomChangeEvents(
     events.push({ event: "visibility", actor, from: before.visibility, to: after.visibility });
   }
   const keys = [...new Set([...Object.keys(before.settings), ...Object.keys(after.settings)])].sort();
-  const changed = keys.filter((key) => effective(before.settings, key) !== effective(after.settings, key));
+  const changed = keys.filter((key) => settingChanged(before.settings, after.settings, key));
   if (changed.length > 0) events.push({ event: "settings", actor, changed });
   return events;
 }

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken } from "@/server/auth/tokens";
-import { AppError, toAppError } from "@/server/errors";
+import { AppError, errorBody, toAppError } from "@/server/errors";
 import type { Runtime } from "@/server/runtime";
 import { thumbKey, uploadKey } from "./attachments";
 import { readableUpload } from "./download";
@@ -87,7 +87,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, runtime: Runtime, 
   }
   const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
   if (error.details.retryAfterMs !== undefined) headers["retry-after"] = String(Math.ceil(error.details.retryAfterMs / 1000));
-  const body = JSON.stringify({ error: { code: error.code, message: error.message, ...(error.details.field ? { field: error.details.field } : {}) } });
+  const body = JSON.stringify(errorBody(error));
   // A body we refused before reading it all: a small one is drained so the connection can be
   // reused; a big one (or one over the size limit) is not read on (see stopReading).
   const unread = req.method === "POST" && !req.readableEnded;

@@ -12,7 +12,7 @@ import type { Attachment } from "@/protocol";
 import { filesAllowed } from "@/server/chat/attachments";
 import { assertCanPost } from "@/server/chat/permissions";
 import { loadRoom } from "@/server/chat/rooms";
-import { AppError } from "@/server/errors";
+import { AppError, bannedFromRoom } from "@/server/errors";
 import type { Runtime } from "@/server/runtime";
 import { thumbKey, toWireAttachment, uploadKey } from "./attachments";
 import { processImage } from "./images";
@@ -32,7 +32,7 @@ const MULTIPART_OVERHEAD = 64 * 1024;
  */
 export async function admitUpload({ db, config, limits }: Deps, actor: Actor, roomId: string, declaredBytes: number | undefined): Promise<void> {
   const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
-  if (banned) throw new AppError("FORBIDDEN", "you are banned from this room");
+  if (banned) throw bannedFromRoom();
   assertCanPost(room, membership);
   if (!filesAllowed(room)) throw new AppError("FORBIDDEN", "file sharing is turned off in this room");
   await limits.consume("upload", actor.id);

@@ -1,12 +1,12 @@
 /**
  * The wrapper every REST route goes through: authentication (session cookie or Bearer
  * token), cross-site refusal for mutations, body/query validation, and one error shape
- * `{error: {code, message}}` with the socket's codes.
+ * `{error: {code, message, field?, reason?}}` with the socket's codes.
  */
 import type { z } from "zod";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
-import { AppError, invalid, toAppError } from "@/server/errors";
+import { AppError, errorBody, invalid, toAppError } from "@/server/errors";
 import { safeError } from "@/server/log";
 import { getRuntime, type Runtime } from "@/server/runtime";
 
@@ -74,10 +74,7 @@ export function errorResponse(err: unknown): Response {
   }
   const headers: Record<string, string> = {};
   if (error.details.retryAfterMs !== undefined) headers["retry-after"] = String(Math.ceil(error.details.retryAfterMs / 1000));
-  return Response.json(
-    { error: { code: error.code, message: error.message, ...(error.details.field ? { field: error.details.field } : {}) } },
-    { status: error.status, headers },
-  );
+  return Response.json(errorBody(error), { status: error.status, headers });
 }
 
 export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {

@@ -106,6 +106,7 @@ export class Connection implements RoomListener {
       retryable: error.retryable,
       ...(error.details.field ? { field: error.details.field } : {}),
       ...(error.details.retryAfterMs !== undefined ? { retry_after_ms: error.details.retryAfterMs } : {}),
+      ...(error.details.reason ? { reason: error.details.reason } : {}),
     });
   }
 

@@ -21,7 +21,7 @@ import { replaySince } from "@/server/chat/messages";
 import { assertCanRead } from "@/server/chat/permissions";
 import { loadRoom } from "@/server/chat/rooms";
 import { canSee, maskBlocked } from "@/server/chat/wire";
-import { AppError, notFound, toAppError } from "@/server/errors";
+import { AppError, errorBody, notFound, toAppError } from "@/server/errors";
 import { NON_PAGE_CSP } from "@/server/http/security-headers";
 import type { Message } from "@/protocol";
 import { DeltaOrder } from "@/server/realtime/delta-order";
@@ -180,7 +180,7 @@ export function attachRoomEvents(runtime: Runtime, registry: RoomRegistry): Room
           "content-security-policy": NON_PAGE_CSP,
           ...(error.details.retryAfterMs !== undefined ? { "retry-after": String(Math.ceil(error.details.retryAfterMs / 1000)) } : {}),
         });
-        res.end(JSON.stringify({ error: { code: error.code, message: error.message, ...(error.details.field ? { field: error.details.field } : {}) } }));
+        res.end(JSON.stringify(errorBody(error)));
       });
       return true;
     },

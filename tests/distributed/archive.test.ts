@@ -1,7 +1,8 @@
 /**
  * The compliance archive on real Postgres (run under scripts/with-services.sh): two worker
  * processes compete for the archive job through pg-boss while the web instance takes messages,
- * edits and deletes; the worker that is archiving is killed with SIGKILL mid-run. Afterwards
+ * edits and deletes; the worker that is archiving is killed with SIGKILL mid-run (held there by a
+ * lock the test takes on one room's archive cursor, released after the kill). Afterwards
  * every message, edit and delete is in exactly one archive file, the manifest lists exactly
  * the files on disk with matching checksums and counts, files are split by UTC day, and
  * retention (due for half the messages) deleted only what was already archived.
@@ -49,6 +50,32 @@ after(async () => {
   rmSync(shared, { recursive: true, force: true });
 });
 
+/**
+ * Locks a room's archive cursor row from a transaction of the test's own until `release`, so an
+ * archive batch of that room waits. `pid`: the holding backend, for pg_blocking_pids.
+ */
+async function holdCursor(room: string): Promise<{ pid: number; release: () => Promise<void> }> {
+  const conn = postgres(servicesEnv().DATABASE_URL, { max: 1, onnotice: () => {} });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: (pid: number) => void;
+  const pid = new Promise<number>((resolve) => (locked = resolve));
+  const done = conn.begin(async (tx) => {
+    await tx`select room_id from archive_cursors where room_id = ${room} for update`;
+    const [row] = await tx`select pg_backend_pid()::int as pid`;
+    locked(row!.pid as number);
+    await released;
+  });
+  return {
+    pid: await pid,
+    release: async () => {
+      release();
+      await done;
+      await conn.end();
+    },
+  };
+}
+
 const batchesBy = (s: TestServer) => s.logs.filter((l) => l.includes('"msg":"archive: batch written"')).length;
 
 describe("compliance archive across competing workers", () => {
@@ -91,15 +118,31 @@ describe("compliance archive across competing workers", () => {
     mkdirSync(path.dirname(stray), { recursive: true });
     writeFileSync(stray, "not a real part");
 
+    // The test holds one room's archive cursor row (what each batch locks), so whichever worker
+    // runs the archive blocks on that room mid-run, however fast or slow the machine: the kill
+    // below lands before the archive caught up by construction, not by timing. Each worker
+    // names its database connections (PGAPPNAME), so the blocked one is the one to kill.
+    const held = rooms[1]!;
+    await sql`insert into archive_cursors (room_id) values (${held}) on conflict do nothing`;
+    const hold = await holdCursor(held);
     const workerEnv = { ...env, CONFAB_ROLE: "worker" };
-    workers.push(await startServer(workerEnv), await startServer(workerEnv));
-    await waitFor(() => workers.some((w) => batchesBy(w) > 0), { timeoutMs: 30_000, what: "a worker to start archiving" });
-    const victim = workers.find((w) => batchesBy(w) > 0)!;
+    workers.push(await startServer({ ...workerEnv, PGAPPNAME: "archive-worker-0" }), await startServer({ ...workerEnv, PGAPPNAME: "archive-worker-1" }));
+    let blocked: string | undefined;
+    await waitFor(
+      async () => {
+        const rows = await sql`select application_name from pg_stat_activity where ${hold.pid}::int = any(pg_blocking_pids(pid)) and application_name like 'archive-worker-%'`;
+        blocked = rows[0]?.application_name as string | undefined;
+        return blocked !== undefined;
+      },
+      { timeoutMs: 30_000, what: "a worker's archive run to reach the held room" },
+    );
+    const victim = workers[Number(blocked!.slice("archive-worker-".length))]!;
     const survivor = workers.find((w) => w !== victim)!;
     victim.process.kill("SIGKILL");
     await victim.stop();
     const pending = await sql`select count(*)::int as n from rooms r left join archive_cursors c on c.room_id = r.id where r.id in ${sql(rooms)} and r.last_seq > coalesce(c.last_seq, 0)`;
     assert.ok(pending[0]!.n > 0, "the kill landed before the archive caught up");
+    await hold.release();
 
     // More traffic while the survivor takes over.
     const late: Message[] = [];

@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
 import { AiFixture } from "../support/ai-fixture";
 import { api, createRoom, registerUser, TestSocket, waitFor, type TestUser } from "../support/client";
+import { connect as connectTo, siteAdmin as siteAdminOf, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 
 type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
@@ -21,7 +22,6 @@ let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
 let siteAdmin: TestUser;
-const sockets: TestSocket[] = [];
 
 const aiEnv = () => ({
   AI_BASE_URL: fixture.url,
@@ -34,23 +34,18 @@ const aiEnv = () => ({
 before(async () => {
   fixture = await AiFixture.start();
   server = await startServer(aiEnv());
-  siteAdmin = await registerUser(server.url, "siteadmin");
-  [alice, bob, carol] = await Promise.all([registerUser(server.url, "alice"), registerUser(server.url, "bob"), registerUser(server.url, "carol")]);
+  siteAdmin = await siteAdminOf(server);
+  [alice, bob, carol] = await users(server, ["alice", "bob", "carol"]);
   const me = await api<{ assistant: { enabled: boolean; name: string; user: string } }>(server.url, "GET", "/api/me", { token: alice.token });
   assert.equal(me.body.assistant.enabled, true);
   bot = { name: me.body.assistant.name, user: me.body.assistant.user };
 });
 after(async () => {
-  await Promise.all(sockets.map((s) => s.close()));
   await server.stop();
   await fixture.close();
 });
 
-async function connect(user: TestUser, target = server): Promise<TestSocket> {
-  const socket = await TestSocket.connect(target.wsUrl, user);
-  sockets.push(socket);
-  return socket;
-}
+const connect = (user: TestUser, target = server): Promise<TestSocket> => connectTo(target, user);
 
 async function roomWith(owner: TestUser, ...others: TestUser[]) {
   const room = await createRoom(server.url, owner);

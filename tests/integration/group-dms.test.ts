@@ -7,29 +7,21 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
-import { api, registerUser, TestSocket, type TestUser } from "../support/client";
+import { api, type TestUser } from "../support/client";
+import { connect as connectTo, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
-const sockets: TestSocket[] = [];
 
 before(async () => {
   server = await startServer();
-  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
 });
-after(async () => {
-  await Promise.allSettled(sockets.map((s) => (s.closeCode === null ? s.close() : undefined)));
-  await server.stop();
-});
+after(() => server.stop());
 
 type Answer = RoomDetail & { error?: { code: string; message: string } };
 const openDm = (user: TestUser, body: Record<string, unknown>) => api<Answer>(server.url, "POST", "/api/dms", { token: user.token, body });
-const people = (n: number, prefix = "p") => Promise.all(Array.from({ length: n }, () => registerUser(server.url, prefix)));
-async function connect(user: TestUser) {
-  const s = await TestSocket.connect(server.wsUrl, user);
-  sockets.push(s);
-  return s;
-}
+const people = (n: number, prefix = "p") => users(server, Array.from({ length: n }, () => prefix));
+const connect = (user: TestUser) => connectTo(server, user);
 
 describe("group DMs", () => {
   test("the same set of people gets the same conversation, in any order, from any of them", async () => {

@@ -16,7 +16,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
-import { api, createRoom, registerUser, sleep, TestSocket, waitFor, type TestUser } from "../support/client";
+import { api, createRoom, registerUser, sleep, waitFor, type TestSocket, type TestUser } from "../support/client";
+import { connect, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 
 // ---------------------------------------------------------------------------------------------
@@ -154,22 +155,14 @@ async function assertRefused(s: TestServer, socket: TestSocket, roomId: string, 
 describe("link previews", () => {
   before(async () => {
     server = await startServer({ LINK_PREVIEW_ALLOW_HOSTS: "127.0.0.1" });
-    await registerUser(server.url, "root");
-    alice = await registerUser(server.url, "alice");
-    bob = await registerUser(server.url, "bob");
+    [alice, bob] = await users(server, ["alice", "bob"]);
     room = await createRoom(server.url, alice);
-    a = await TestSocket.connect(server.wsUrl, alice);
-    b = await TestSocket.connect(server.wsUrl, bob);
-    await a.join(room);
-    await b.join(room);
+    a = await connect(server, alice, { join: [room] });
+    b = await connect(server, bob, { join: [room] });
   });
 
   // Stopped before the next suite starts its own servers: the machine running the tests is small.
-  after(async () => {
-    await a?.close();
-    await b?.close();
-    await server?.stop();
-  });
+  after(() => server?.stop());
 
   test("a page on an allowed host becomes a preview every member gets as message_updated", async () => {
     const fromB = b.frames.length;
@@ -300,8 +293,7 @@ describe("link previews", () => {
 
   test("a blocked sender's preview is masked for the blocker", async () => {
     const carol = await registerUser(server.url, "carol");
-    const c = await TestSocket.connect(server.wsUrl, carol);
-    await c.join(room);
+    const c = await connect(server, carol, { join: [room] });
     assert.equal((await api(server.url, "POST", "/api/blocks", { token: carol.token, body: { user: alice.id } })).status, 204);
     const fromB = b.frames.length;
     const fromC = c.frames.length;
@@ -310,7 +302,6 @@ describe("link previews", () => {
     const masked = await c.next((f) => f.type === "message_updated" && f.message.id === sent.id, { fromIndex: fromC, timeoutMs: 15_000 });
     assert.ok(masked.type === "message_updated" && masked.message.blocked && masked.message.preview === undefined && masked.message.content === "");
     assert.equal((await historyMessage(carol, room, sent.id)).preview, undefined);
-    await c.close();
   });
 });
 
@@ -318,11 +309,9 @@ describe("link previews without the allow-list, and switched off", () => {
   test("loopback is refused when not allow-listed", async () => {
     const other = await startServer();
     try {
-      await registerUser(other.url, "root");
-      const user = await registerUser(other.url, "dora");
+      const [user] = await users(other, ["dora"]);
       const otherRoom = await createRoom(other.url, user);
-      const socket = await TestSocket.connect(other.wsUrl, user);
-      await socket.join(otherRoom);
+      const socket = await connect(other, user, { join: [otherRoom] });
       const loginAs = alice;
       alice = user; // assertRefused reads history as `alice`
       try {
@@ -342,11 +331,9 @@ describe("link previews without the allow-list, and switched off", () => {
     const off = await startServer({ LINK_PREVIEWS: "off", LINK_PREVIEW_ALLOW_HOSTS: "127.0.0.1" });
     try {
       assert.ok(parsed(off).some((l) => l.msg === "link previews" && l.linkPreviews === "off"));
-      await registerUser(off.url, "root");
-      const user = await registerUser(off.url, "erin");
+      const [user] = await users(off, ["erin"]);
       const offRoom = await createRoom(off.url, user);
-      const socket = await TestSocket.connect(off.wsUrl, user);
-      await socket.join(offRoom);
+      const socket = await connect(off, user, { join: [offRoom] });
       const sent = await send(socket, offRoom, `${webBase}/page/off`);
       await send(socket, offRoom, "a later message, acked after the first one's job would have been queued");
       // Nothing can be waited for when nothing happens: give a job ample time to show up.

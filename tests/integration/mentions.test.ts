@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
 import type { MembersPage, RoomSummary } from "@/protocol/rest";
-import { api, createRoom, registerUser, TestSocket, waitFor, type TestUser } from "../support/client";
+import { api, waitFor, type TestSocket, type TestUser } from "../support/client";
+import { connect as connectTo, roomWithMembers as roomOf, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -16,24 +17,14 @@ let owner: TestUser;
 let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
-const sockets: TestSocket[] = [];
 
 before(async () => {
   server = await startServer();
-  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
-  [owner, alice, bob, carol] = (await Promise.all(["owner", "alice", "bob", "carol"].map((p) => registerUser(server.url, p)))) as [TestUser, TestUser, TestUser, TestUser];
+  [owner, alice, bob, carol] = await users(server, ["owner", "alice", "bob", "carol"]);
 });
-after(async () => {
-  await Promise.allSettled(sockets.map((s) => (s.closeCode === null ? s.close() : undefined)));
-  await server.stop();
-});
+after(() => server.stop());
 
-const connect = async (user: TestUser) => {
-  const socket = await TestSocket.connect(server.wsUrl, user);
-  sockets.push(socket);
-  return socket;
-};
-const joinRest = async (room: string, user: TestUser) => assert.equal((await api(server.url, "POST", `/api/rooms/${room}/join`, { token: user.token })).status, 200);
+const connect = (user: TestUser) => connectTo(server, user);
 
 async function send(socket: TestSocket, room: string, content: string, extra: Record<string, unknown> = {}): Promise<ServerFrame> {
   return socket.request({ type: "send", id: randomUUID(), room, content, ...extra });
@@ -59,12 +50,7 @@ async function waitUntilOnline(room: string, user: TestUser) {
 }
 
 /** A room owned by `owner` with alice and bob as members (carol stays outside). */
-async function roomWithMembers() {
-  const room = await createRoom(server.url, owner);
-  await joinRest(room, alice);
-  await joinRest(room, bob);
-  return room;
-}
+const roomWithMembers = () => roomOf(server, owner, [alice, bob]);
 
 describe("mention resolution", () => {
   test("@name mentions members only: outsiders, unknown names, the sender and e-mail addresses are ignored", async () => {

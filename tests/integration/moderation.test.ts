@@ -105,11 +105,28 @@ describe("moderation", () => {
     assert.equal(after.type === "error" && after.code, "NOT_IN_ROOM");
     const rejoin = await s.request({ type: "join", room });
     assert.equal(rejoin.type === "error" && rejoin.code, "FORBIDDEN");
-    assert.equal((await api(server.url, "GET", `/api/rooms/${room}/messages`, { token: victim.token })).status, 403);
+    assert.equal(rejoin.type === "error" && rejoin.reason, "banned", "the socket error says why, typed");
+    const history = await api<{ error: { code: string; reason?: string } }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: victim.token });
+    assert.equal(history.status, 403);
+    assert.deepEqual([history.body.error.code, history.body.error.reason], ["FORBIDDEN", "banned"]);
+    const detail = await api<{ error: { reason?: string } }>(server.url, "GET", `/api/rooms/${room}`, { token: victim.token });
+    assert.deepEqual([detail.status, detail.body.error.reason], [403, "banned"], "the room view tells a ban by this");
     const audit = await api<{ entries: Array<{ action: string; target: { id: string }; reason: string }> }>(server.url, "GET", `/api/rooms/${room}/audit`, { token: owner.token });
     assert.deepEqual(audit.body.entries.map((e) => [e.action, e.target.id, e.reason]), [["ban", victim.id, "spam"]]);
     assert.equal((await moderate(room, { action: "unban", user: victim.id })).status, 200);
     assert.equal((await s.request({ type: "join", room })).type, "joined", "an unbanned user may join a public room again");
+    await s.close();
+  });
+
+  test("a refusal that is not a ban carries no reason", async () => {
+    const room = await createRoom(server.url, owner, "private");
+    const stranger = await registerUser(server.url, "stranger");
+    const s = await TestSocket.connect(server.wsUrl, stranger);
+    const join = await s.request({ type: "join", room });
+    assert.equal(join.type === "error" && join.code, "FORBIDDEN");
+    assert.equal(join.type === "error" && join.reason, undefined);
+    const detail = await api<{ error: { code: string; reason?: string } }>(server.url, "GET", `/api/rooms/${room}`, { token: stranger.token });
+    assert.deepEqual([detail.status, detail.body.error.code, detail.body.error.reason], [403, "FORBIDDEN", undefined]);
     await s.close();
   });
 

@@ -9,7 +9,8 @@ import { after, before, describe, test } from "node:test";
 import { pack, unpack } from "msgpackr";
 import WebSocket from "ws";
 import { MSGPACK_SUBPROTOCOL, type Message, type ServerFrame } from "@/protocol";
-import { createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
+import { createRoom, type TestUser } from "../support/client";
+import { connect, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 import { download, png } from "../support/uploads";
 
@@ -19,8 +20,7 @@ let bob: TestUser;
 
 before(async () => {
   server = await startServer();
-  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
-  [alice, bob] = await Promise.all([registerUser(server.url, "mpa"), registerUser(server.url, "mpb")]);
+  [alice, bob] = await users(server, ["mpa", "mpb"]);
 });
 after(() => server?.stop());
 
@@ -70,8 +70,7 @@ describe("confab.v1.msgpack", () => {
     const room = await createRoom(server.url, alice, "public");
     const packed = await PackSocket.connect(alice);
     assert.equal(packed.ws.protocol, MSGPACK_SUBPROTOCOL);
-    const text = await TestSocket.connect(server.wsUrl, bob);
-    await text.join(room);
+    const text = await connect(server, bob, { join: [room] });
     const joined = await packed.request({ type: "join", room });
     assert.equal(joined.type, "joined");
     const ack = await packed.request({ type: "send", room, content: "hello in msgpack" });
@@ -87,7 +86,6 @@ describe("confab.v1.msgpack", () => {
     assert.equal((relayed as Extract<ServerFrame, { type: "message" }>).message.content, "hello back in JSON");
     assert.equal((await packed.request({ type: "ping" })).type, "pong");
     packed.ws.close();
-    await text.close();
   });
 
   test("send carries an inline file, stored and served like an upload", async () => {
@@ -128,8 +126,7 @@ describe("confab.v1.msgpack", () => {
     assert.equal((refused as Extract<ServerFrame, { type: "error" }>).code, "INVALID");
     packed.ws.close();
 
-    const text = await TestSocket.connect(server.wsUrl, alice);
-    await text.join(room);
+    const text = await connect(server, alice, { join: [room] });
     const at = text.frames.length;
     text.ws.send(pack({ type: "ping" }));
     const binary = await text.next((f) => f.type === "error", { fromIndex: at });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { RoomSummary } from "@/protocol/rest";
 import { api, createRoom, registerUser, type TestUser } from "../support/client";
+import { roomWithMembers, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -14,8 +15,7 @@ let alice: TestUser;
 
 before(async () => {
   server = await startServer();
-  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
-  [owner, alice] = await Promise.all([registerUser(server.url, "owner"), registerUser(server.url, "alice")]);
+  [owner, alice] = await users(server, ["owner", "alice"]);
 });
 after(() => server.stop());
 
@@ -42,8 +42,7 @@ describe("notification levels", () => {
   });
 
   test("a member sets their own level; it shows in their summary only and survives a reload", async () => {
-    const room = await createRoom(server.url, owner);
-    await join(room, alice);
+    const room = await roomWithMembers(server, owner, [alice]);
     const res = await setLevel(room, alice, { level: "none" });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { room, level: "none" });

@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message, ServerFrame } from "@/protocol";
 import type { Pin } from "@/protocol/rest";
-import { api, createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
+import { api, createRoom, registerUser, type TestSocket, type TestUser } from "../support/client";
+import { connect, roomWithMembers, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -20,20 +21,13 @@ let memberSocket: TestSocket;
 
 before(async () => {
   server = await startServer();
-  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
-  [owner, mod, member] = await Promise.all([registerUser(server.url, "owner"), registerUser(server.url, "mod"), registerUser(server.url, "member")]);
-  room = await createRoom(server.url, owner, "public");
-  for (const u of [mod, member]) assert.equal((await api(server.url, "POST", `/api/rooms/${room}/join`, { token: u.token })).status, 200);
+  [owner, mod, member] = await users(server, ["owner", "mod", "member"]);
+  room = await roomWithMembers(server, owner, [mod, member]);
   assert.equal((await api(server.url, "POST", `/api/rooms/${room}/moderation`, { token: owner.token, body: { action: "role", user: mod.id, role: "moderator" } })).status, 200);
-  ownerSocket = await TestSocket.connect(server.wsUrl, owner);
-  memberSocket = await TestSocket.connect(server.wsUrl, member);
-  await ownerSocket.join(room);
-  await memberSocket.join(room);
+  ownerSocket = await connect(server, owner, { join: [room] });
+  memberSocket = await connect(server, member, { join: [room] });
 });
-after(async () => {
-  await Promise.allSettled([ownerSocket, memberSocket].map((s) => (s.closeCode === null ? s.close() : undefined)));
-  await server.stop();
-});
+after(() => server.stop());
 
 async function say(s: TestSocket, roomId: string, content: string, extra: Record<string, unknown> = {}): Promise<Message> {
   const ack = await s.request({ type: "send", id: randomUUID(), room: roomId, content, ...extra });
@@ -87,8 +81,7 @@ describe("pins", () => {
 
   test("another room's message is 404; private messages and a private room stay private", async () => {
     const other = await createRoom(server.url, owner, "private");
-    const otherSocket = await TestSocket.connect(server.wsUrl, owner);
-    await otherSocket.join(other);
+    const otherSocket = await connect(server, owner, { join: [other] });
     const elsewhere = await say(otherSocket, other, "from another room");
     const res = await pin(owner, room, elsewhere.id);
     assert.equal(res.status, 404);
@@ -134,8 +127,7 @@ describe("pins", () => {
 describe("pin cap", () => {
   test("a room holds at most 50 pins; a deleted pinned message frees its place", async () => {
     const capped = await createRoom(server.url, owner, "public");
-    const s = await TestSocket.connect(server.wsUrl, owner);
-    await s.join(capped);
+    const s = await connect(server, owner, { join: [capped] });
     const ids: string[] = [];
     for (let i = 0; i < 51; i++) ids.push((await say(s, capped, `pin candidate ${i}`)).id);
     for (const id of ids.slice(0, 50)) assert.equal((await pin(owner, capped, id)).status, 201);

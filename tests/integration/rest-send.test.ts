@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message } from "@/protocol";
-import { api, createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
+import { api, createRoom, registerUser, type TestUser } from "../support/client";
+import { connect, roomWithMembers, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 import { SseClient } from "../support/sse";
 
@@ -16,7 +17,7 @@ before(async () => {
   // A small per-user message budget, so the rate limit is reachable; every other test here
   // sends a few messages per fresh user.
   server = await startServer({ RATE_MESSAGES_PER_MIN: String(RATE) });
-  owner = await registerUser(server.url, "owner");
+  [owner] = await users(server, ["owner"]);
 });
 after(() => server.stop());
 
@@ -29,8 +30,7 @@ describe("REST send", () => {
   test("201 with the stored message; the same id again answers 200 with the same message and stores nothing new", async () => {
     const room = await createRoom(server.url, owner);
     const member = await registerUser(server.url, "member");
-    const watcher = await TestSocket.connect(server.wsUrl, owner);
-    await watcher.join(room);
+    const watcher = await connect(server, owner, { join: [room] });
     assert.equal((await join(room, member)).status, 200);
     const parent = await post(room, owner, { id: randomUUID(), content: "the question" });
     assert.equal(parent.status, 201);
@@ -65,13 +65,10 @@ describe("REST send", () => {
   });
 
   test("a private message (`to`) reaches only its two people", async () => {
-    const room = await createRoom(server.url, owner);
-    const [a, b] = await Promise.all([registerUser(server.url, "pa"), registerUser(server.url, "pb")]);
-    for (const u of [a, b]) assert.equal((await join(room, u)).status, 200);
-    const sb = await TestSocket.connect(server.wsUrl, b);
-    await sb.join(room);
-    const so = await TestSocket.connect(server.wsUrl, owner);
-    await so.join(room);
+    const [a, b] = await users(server, ["pa", "pb"]);
+    const room = await roomWithMembers(server, owner, [a, b]);
+    const sb = await connect(server, b, { join: [room] });
+    const so = await connect(server, owner, { join: [room] });
     const secret = await post(room, a, { id: randomUUID(), content: "psst", to: b.id });
     assert.equal(secret.status, 201);
     assert.equal(secret.body.to, b.id);
@@ -79,7 +76,6 @@ describe("REST send", () => {
     const marker = await post(room, a, { id: randomUUID(), content: "public" });
     await so.next((f) => f.type === "message" && f.message.id === marker.body.id);
     assert.ok(!so.messages(room).some((m) => m.id === secret.body.id));
-    await Promise.all([sb.close(), so.close()]);
   });
 
   test("the socket's rules and codes: not a member, muted, banned, slow mode", async () => {

@@ -8,23 +8,19 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message } from "@/protocol";
 import type { SearchResult } from "@/protocol/rest";
-import { api, createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
+import { api, createRoom, registerUser, type TestSocket, type TestUser } from "../support/client";
+import { connect, roomWithMembers, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 let owner: TestUser;
 let alice: TestUser;
-const sockets: TestSocket[] = [];
 
 before(async () => {
   server = await startServer();
-  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
-  [owner, alice] = await Promise.all([registerUser(server.url, "owner"), registerUser(server.url, "alice")]);
+  [owner, alice] = await users(server, ["owner", "alice"]);
 });
-after(async () => {
-  await Promise.allSettled(sockets.map((s) => (s.closeCode === null ? s.close() : undefined)));
-  await server.stop();
-});
+after(() => server.stop());
 
 /** A word no other test uses (letters only, so it is one token). */
 const word = (stem = "deploy") => `${stem}${randomUUID().replace(/[^a-f]/g, "").slice(0, 8)}`;
@@ -37,23 +33,11 @@ async function found(user: TestUser, q: string, extra: Record<string, string> = 
   return res.body.results!;
 }
 
-async function socketOf(user: TestUser, room: string) {
-  const s = await TestSocket.connect(server.wsUrl, user);
-  sockets.push(s);
-  await s.join(room);
-  return s;
-}
+const socketOf = (user: TestUser, room: string) => connect(server, user, { join: [room] });
 async function say(s: TestSocket, room: string, content: string, extra: Record<string, unknown> = {}): Promise<Message> {
   const ack = await s.request({ type: "send", room, content, ...extra });
   assert.equal(ack.type, "ack", JSON.stringify(ack));
   return (ack as { message: Message }).message;
-}
-async function joinPublic(room: string, user: TestUser) {
-  assert.equal((await api(server.url, "POST", `/api/rooms/${room}/join`, { token: user.token })).status, 200);
-}
-async function addToPrivate(room: string, user: TestUser) {
-  const invite = await api<{ token: string }>(server.url, "POST", `/api/rooms/${room}/invites`, { token: owner.token, body: {} });
-  assert.equal((await api(server.url, "POST", `/api/invites/${invite.body.token}/accept`, { token: user.token })).status, 200);
 }
 const moderate = (room: string, body: Record<string, unknown>) => api(server.url, "POST", `/api/rooms/${room}/moderation`, { token: owner.token, body });
 
@@ -113,9 +97,8 @@ describe("search", () => {
   });
 
   test("a kicked member stops finding the private room's messages", async () => {
-    const room = await createRoom(server.url, owner, "private");
     const bob = await registerUser(server.url, "bob");
-    await addToPrivate(room, bob);
+    const room = await roomWithMembers(server, owner, [bob], "private");
     const w = word();
     await say(await socketOf(owner, room), room, `${w} before the kick`);
     assert.equal((await found(bob, w)).length, 1);
@@ -124,9 +107,8 @@ describe("search", () => {
   });
 
   test("a banned user stops finding a public room's messages", async () => {
-    const room = await createRoom(server.url, owner, "public");
     const carl = await registerUser(server.url, "carl");
-    await joinPublic(room, carl);
+    const room = await roomWithMembers(server, owner, [carl]);
     const w = word();
     await say(await socketOf(owner, room), room, `${w} before the ban`);
     assert.equal((await found(carl, w)).length, 1);
@@ -135,9 +117,8 @@ describe("search", () => {
   });
 
   test("a private `to` message is found by its sender and recipient only", async () => {
-    const room = await createRoom(server.url, owner, "public");
-    const [dana, erin] = await Promise.all([registerUser(server.url, "dana"), registerUser(server.url, "erin")]);
-    await Promise.all([joinPublic(room, dana), joinPublic(room, erin), joinPublic(room, alice)]);
+    const [dana, erin] = await users(server, ["dana", "erin"]);
+    const room = await roomWithMembers(server, owner, [dana, erin, alice]);
     const w = word();
     const whisper = await say(await socketOf(dana, room), room, `${w} just for erin`, { to: erin.id });
     assert.deepEqual((await found(dana, w)).map((r) => r.message.id), [whisper.id]);
@@ -147,9 +128,8 @@ describe("search", () => {
   });
 
   test("a blocked sender's message is masked the way history masks it", async () => {
-    const room = await createRoom(server.url, owner, "public");
-    const [frank, gina] = await Promise.all([registerUser(server.url, "frank"), registerUser(server.url, "gina")]);
-    await Promise.all([joinPublic(room, frank), joinPublic(room, gina)]);
+    const [frank, gina] = await users(server, ["frank", "gina"]);
+    const room = await roomWithMembers(server, owner, [frank, gina]);
     const w = word();
     const said = await say(await socketOf(frank, room), room, `${w} from frank`);
     assert.equal((await found(gina, w))[0]?.message.content, `${w} from frank`);
@@ -177,18 +157,16 @@ describe("search", () => {
   });
 
   test("system lines are not results", async () => {
-    const room = await createRoom(server.url, owner, "public");
     const joiner = await registerUser(server.url, "sysline");
-    await joinPublic(room, joiner);
+    const room = await roomWithMembers(server, owner, [joiner]);
     const history = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: owner.token });
     assert.ok(history.body.messages.some((m) => m.kind === "system" && m.content.includes(joiner.username)), "the join line exists");
     assert.deepEqual(await found(owner, joiner.username), []);
   });
 
   test("room and from filters, and paging with before", async () => {
-    const [one, two] = [await createRoom(server.url, owner), await createRoom(server.url, owner)];
     const hank = await registerUser(server.url, "hank");
-    await joinPublic(one, hank);
+    const [one, two] = [await roomWithMembers(server, owner, [hank]), await createRoom(server.url, owner)];
     const w = word();
     const a = await say(await socketOf(owner, one), one, `${w} a`);
     const b = await say(await socketOf(hank, one), one, `${w} b`);

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Message } from "@/protocol";
 import { api, createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
+import { connect, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 import { SseClient } from "../support/sse";
 
@@ -13,7 +14,7 @@ before(async () => {
   // Short heartbeats so the heartbeat test waits a moment, not 15 s; they are comments, which
   // every other test's parser skips.
   server = await startServer({ SSE_HEARTBEAT_MS: "200", SSE_RETRY_MS: "1500" });
-  owner = await registerUser(server.url, "owner");
+  [owner] = await users(server, ["owner"]);
 });
 after(() => server.stop());
 
@@ -29,10 +30,8 @@ describe("room event stream", () => {
   test("headers, retry hint, and every event type with its id and the socket frame as data", async () => {
     const room = await createRoom(server.url, owner);
     const member = await registerUser(server.url, "member");
-    const o = await TestSocket.connect(server.wsUrl, owner);
-    await o.join(room);
-    const m = await TestSocket.connect(server.wsUrl, member);
-    await m.join(room);
+    const o = await connect(server, owner, { join: [room] });
+    const m = await connect(server, member, { join: [room] });
     const stream = await SseClient.open(server.url, room, { token: owner.token });
     try {
       assert.equal(stream.status, 200);
@@ -74,15 +73,13 @@ describe("room event stream", () => {
       );
     } finally {
       stream.close();
-      await Promise.all([o.close(), m.close()]);
     }
   });
 
   test("a private message reaches only its two people's streams", async () => {
     const room = await createRoom(server.url, owner);
-    const [a, b, c] = await Promise.all([registerUser(server.url, "pa"), registerUser(server.url, "pb"), registerUser(server.url, "pc")]);
-    const sockets = await Promise.all([a, b, c].map((u) => TestSocket.connect(server.wsUrl, u)));
-    for (const s of sockets) await s.join(room);
+    const [a, b, c] = await users(server, ["pa", "pb", "pc"]);
+    const sockets = await Promise.all([a, b, c].map((u) => connect(server, u, { join: [room] })));
     const [sb, sc] = await Promise.all([SseClient.open(server.url, room, { token: b.token }), SseClient.open(server.url, room, { token: c.token })]);
     try {
       const secret = await send(sockets[0]!, room, "for b only", { to: b.id });
@@ -94,14 +91,12 @@ describe("room event stream", () => {
     } finally {
       sb.close();
       sc.close();
-      await Promise.all(sockets.map((s) => s.close()));
     }
   });
 
   test("Last-Event-ID resumes exactly after that event: missed messages from the database, then live, none twice", async () => {
     const room = await createRoom(server.url, owner);
-    const o = await TestSocket.connect(server.wsUrl, owner);
-    await o.join(room);
+    const o = await connect(server, owner, { join: [room] });
     const first = await SseClient.open(server.url, room, { token: owner.token });
     await send(o, room, "one");
     const two = await send(o, room, "two");
@@ -156,8 +151,7 @@ describe("room event stream", () => {
 
     const byQuery = await SseClient.open(server.url, priv, { query: { token: owner.token } });
     assert.equal(byQuery.status, 200, "?token= authenticates");
-    const o = await TestSocket.connect(server.wsUrl, owner);
-    await o.join(priv);
+    const o = await connect(server, owner, { join: [priv] });
     const sent = await send(o, priv, "via query token");
     await byQuery.next((e) => e.data.type === "message" && e.data.message.id === sent.id);
     byQuery.close();

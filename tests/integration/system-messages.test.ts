@@ -122,6 +122,29 @@ describe("system messages", () => {
     assert.deepEqual(metas[6], { event: "settings", actor: { id: owner.id, username: owner.username }, changed: ["slow_mode_s"] }, "files_allowed: true is the default");
   });
 
+  test("saving every setting at its default on a room that never set them writes no line and no audit row", async () => {
+    const room = await createRoom(server.url, owner);
+    const defaults = { retention_days: null, files_allowed: true, typing_indicators: true, slow_mode_s: 0, member_limit: null, guests_can_post: false, system_joins: true, room_mentions: true, assistant: true };
+    assert.equal((await patchRoom(room, defaults)).status, 200);
+    assert.deepEqual(await history(room, owner), []);
+    const audit = await api<{ entries: Array<{ action: string }> }>(server.url, "GET", `/api/rooms/${room}/audit`, { token: owner.token });
+    assert.deepEqual(
+      audit.body.entries.filter((e) => e.action === "settings"),
+      [],
+    );
+
+    // A real change still logs both, naming only what changed.
+    assert.equal((await patchRoom(room, { ...defaults, assistant: false })).status, 200);
+    assert.deepEqual(
+      (await history(room, owner)).map((m) => m.meta),
+      [{ event: "settings", actor: { id: owner.id, username: owner.username }, changed: ["assistant"] }],
+    );
+    const after = await api<{ entries: Array<{ action: string; details: Record<string, unknown> | null }> }>(server.url, "GET", `/api/rooms/${room}/audit`, { token: owner.token });
+    const settings = after.body.entries.filter((e) => e.action === "settings");
+    assert.equal(settings.length, 1);
+    assert.deepEqual(settings[0]?.details?.changes, [{ field: "assistant", from: true, to: false }]);
+  });
+
   test("system lines are never unread, for the REST summary nor the watch answer, and send no room_activity", async () => {
     const room = await createRoom(server.url, owner);
     const [frank, grace] = await Promise.all([registerUser(server.url, "frank"), registerUser(server.url, "grace")]);

@@ -13,7 +13,8 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
 import type { Message, ServerFrame } from "@/protocol";
-import { api, createRoom, registerUser, TestSocket, waitFor, type TestUser } from "../support/client";
+import { api, createRoom, registerUser, waitFor, type TestSocket, type TestUser } from "../support/client";
+import { connect, roomWithMembers, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 import { download, jpegWithExif, png, upload } from "../support/uploads";
 
@@ -26,19 +27,11 @@ const MAX = 2 * 1024 * 1024;
 
 before(async () => {
   server = await startServer({ MAX_UPLOAD_BYTES: String(MAX), RATE_UPLOADS_PER_MIN: "1000" });
-  await registerUser(server.url, "siteadmin"); // the first user administers the site; keep the others plain
-  [owner, member, outsider] = await Promise.all([registerUser(server.url, "own"), registerUser(server.url, "mem"), registerUser(server.url, "out")]);
+  [owner, member, outsider] = await users(server, ["own", "mem", "out"]);
 });
 after(() => server?.stop());
 
-async function roomWith(...users: TestUser[]) {
-  const room = await createRoom(server.url, owner, "private");
-  for (const user of users) {
-    const invite = await api<{ token: string }>(server.url, "POST", `/api/rooms/${room}/invites`, { token: owner.token, body: {} });
-    assert.equal((await api(server.url, "POST", `/api/invites/${invite.body.token}/accept`, { token: user.token })).status, 200);
-  }
-  return room;
-}
+const roomWith = (...members: TestUser[]) => roomWithMembers(server, owner, members, "private");
 
 const filePath = (id: string, suffix = "") => path.join(server.dataDir, "files", "uploads", id.slice(0, 2), id + suffix);
 
@@ -256,7 +249,7 @@ describe("quota and rate", () => {
   after(() => limited?.stop());
 
   test("over UPLOAD_QUOTA_BYTES uploads get 413; over RATE_UPLOADS_PER_MIN, 429", async () => {
-    const [a, b] = await Promise.all([registerUser(limited.url, "quota"), registerUser(limited.url, "rate")]);
+    const [a, b] = await users(limited, ["quota", "rate"]);
     const roomA = await createRoom(limited.url, a, "private");
     assert.equal((await upload(limited.url, a.token, roomA, Buffer.alloc(60_000, 1))).status, 201);
     const over = await upload(limited.url, a.token, roomA, Buffer.alloc(60_000, 1));
@@ -304,8 +297,7 @@ const errorCode = (frame: ServerFrame) => {
 describe("attaching", () => {
   test("a send carries its uploads; the room sees them live and in history", async () => {
     const room = await roomWith(member);
-    const [alice, bob] = await Promise.all([TestSocket.connect(server.wsUrl, member), TestSocket.connect(server.wsUrl, owner)]);
-    await Promise.all([alice.join(room), bob.join(room)]);
+    const [alice, bob] = await Promise.all([connect(server, member, { join: [room] }), connect(server, owner, { join: [room] })]);
     const image = await uploaded(member, room, png(100, 50), "a.png");
     const doc = await uploaded(member, room, Buffer.from("%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n"), "doc.pdf");
     const message = ackMessage(await sendWith(alice, room, { attachments: [image.id, doc.id] }));
@@ -325,14 +317,12 @@ describe("attaching", () => {
     assert.equal(errorCode(await sendWith(alice, room, { content: "" })), "INVALID");
     const eleven = await Promise.all(Array.from({ length: 11 }, () => uploaded(member, room, Buffer.from("x"))));
     assert.equal(errorCode(await sendWith(alice, room, { attachments: eleven.map((u) => u.id) })), "INVALID");
-    await Promise.all([alice.close(), bob.close()]);
   });
 
   test("an upload is attached once, only by its uploader, only in its room", async () => {
     const room = await roomWith(member);
     const other = await roomWith(member);
-    const [alice, bob] = await Promise.all([TestSocket.connect(server.wsUrl, member), TestSocket.connect(server.wsUrl, owner)]);
-    await Promise.all([alice.join(room), bob.join(room), alice.join(other)]);
+    const [alice, bob] = await Promise.all([connect(server, member, { join: [room, other] }), connect(server, owner, { join: [room] })]);
     const up = await uploaded(member, room, Buffer.from("once"));
     assert.equal(errorCode(await sendWith(bob, room, { attachments: [up.id] })), "NOT_FOUND", "someone else's upload");
     assert.equal(errorCode(await sendWith(alice, other, { attachments: [up.id] })), "INVALID", "another room");
@@ -350,23 +340,20 @@ describe("attaching", () => {
     const seqs = after.body.messages.map((m) => m.seq);
     assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i), "no hole in seq");
     assert.equal(after.body.messages.filter((m) => m.attachments?.some((a) => a.id === raced.id)).length, 1);
-    await Promise.all([alice.close(), bob.close()]);
   });
 
   test("with file sharing off, attachments are refused", async () => {
     const room = await roomWith(member);
     const up = await uploaded(member, room, Buffer.from("soon off"));
     assert.equal((await api(server.url, "PATCH", `/api/rooms/${room}`, { token: owner.token, body: { files_allowed: false } })).status, 200);
-    const alice = await TestSocket.connect(server.wsUrl, member);
-    await alice.join(room);
+    const alice = await connect(server, member, { join: [room] });
     assert.equal(errorCode(await sendWith(alice, room, { attachments: [up.id] })), "FORBIDDEN");
-    await alice.close();
   });
 });
 
 describe("downloading", () => {
   test("members who can read the message get the bytes; everyone else 404 (outsider, kicked, banned, third party to a private message)", async () => {
-    const [kicked, banned, third] = await Promise.all([registerUser(server.url, "kick"), registerUser(server.url, "ban"), registerUser(server.url, "third")]);
+    const [kicked, banned, third] = await users(server, ["kick", "ban", "third"]);
     const room = await roomWith(member, kicked, banned, third);
     const up = await uploaded(member, room, png(30, 30), "secret.png");
     // Before it is attached only the uploader may fetch it.
@@ -374,8 +361,7 @@ describe("downloading", () => {
     assert.equal((await download(server.url, owner.token, up.url)).status, 404);
     assert.equal((await download(server.url, undefined, up.url)).status, 401);
 
-    const alice = await TestSocket.connect(server.wsUrl, member);
-    await alice.join(room);
+    const alice = await connect(server, member, { join: [room] });
     ackMessage(await sendWith(alice, room, { attachments: [up.id] }));
     for (const user of [owner, kicked, banned, third]) assert.equal((await download(server.url, user.token, up.url)).status, 200, user.username);
     assert.equal((await download(server.url, outsider.token, up.url)).status, 404);
@@ -396,7 +382,6 @@ describe("downloading", () => {
     assert.equal((await download(server.url, third.token, hidden.url)).status, 404);
     assert.equal((await download(server.url, member.token, "/api/uploads/00000000-0000-4000-8000-000000000000")).status, 404);
     assert.equal((await download(server.url, member.token, "/api/uploads/not-a-uuid")).status, 404);
-    await alice.close();
   });
 
   test("ETag revalidation, HEAD and byte ranges (206, 416)", async () => {
@@ -433,8 +418,7 @@ describe("downloading", () => {
 describe("deleting", () => {
   test("deleting a message deletes its attachments' bytes and thumbnails", async () => {
     const room = await roomWith(member);
-    const alice = await TestSocket.connect(server.wsUrl, member);
-    await alice.join(room);
+    const alice = await connect(server, member, { join: [room] });
     const up = await uploaded(member, room, png(50, 50), "gone.png");
     assert.ok(existsSync(filePath(up.id)) && existsSync(filePath(up.id, ".webp")));
     const message = ackMessage(await sendWith(alice, room, { attachments: [up.id] }));
@@ -443,7 +427,6 @@ describe("deleting", () => {
     assert.ok(!existsSync(filePath(up.id)), "original removed");
     assert.ok(!existsSync(filePath(up.id, ".webp")), "thumbnail removed");
     assert.equal((await download(server.url, member.token, up.url)).status, 404);
-    await alice.close();
   });
 });
 
@@ -457,8 +440,7 @@ describe("unattached uploads", () => {
   test("are deleted by the uploads-sweep job after UPLOAD_UNATTACHED_TTL_MS; attached ones stay", async () => {
     const user = await registerUser(quick.url, "sweep");
     const room = await createRoom(quick.url, user, "private");
-    const socket = await TestSocket.connect(quick.wsUrl, user);
-    await socket.join(room);
+    const socket = await connect(quick, user, { join: [room] });
     const kept = (await upload(quick.url, user.token, room, Buffer.from("kept"))).body.upload!;
     ackMessage(await socket.request({ type: "send", room, attachments: [kept.id] }));
     const dropped = (await upload(quick.url, user.token, room, Buffer.from("dropped"))).body.upload!;
@@ -468,6 +450,5 @@ describe("unattached uploads", () => {
     assert.equal((await download(quick.url, user.token, dropped.url)).status, 404);
     assert.ok(existsSync(where(kept.id)));
     assert.equal((await download(quick.url, user.token, kept.url)).status, 200);
-    await socket.close();
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { activeMention, applyMention, mentionOptions } from "@/lib/mention-autocomplete";
-import { mentionSpans, parseMentions } from "@/protocol/mentions";
+import { isViewerMention, mentionSpans, parseMentions } from "@/protocol/mentions";
 
 describe("parseMentions", () => {
   test("names are lower-cased, with a trailing-punctuation variant; keywords are flags, not names", () => {
@@ -54,5 +54,25 @@ describe("composer autocomplete", () => {
     const active = activeMention(value, 6)!;
     assert.deepEqual(applyMention(value, 6, active, "alice"), { value: "hi @alice how are you", caret: 10 });
     assert.deepEqual(applyMention("@b", 2, activeMention("@b", 2)!, "bob"), { value: "@bob ", caret: 5 });
+  });
+});
+
+describe("isViewerMention: the one rule for \"this mention is mine\" (plain-text and markdown highlighting)", () => {
+  const mine = (content: string, viewer: { username?: string; mentioned?: boolean }) =>
+    mentionSpans(content)
+      .filter((s) => s.mention !== undefined && isViewerMention(s.mention, viewer))
+      .map((s) => s.text);
+  test("the viewer's own username, in any case and before punctuation", () => {
+    assert.deepEqual(mine("hi @Alice, and @bob. @ALICE!", { username: "alice" }), ["@Alice", "@ALICE"]);
+  });
+  test("@here and @room are the viewer's only when the server resolved the message as mentioning them", () => {
+    assert.deepEqual(mine("@here @room @alice", { username: "alice", mentioned: true }), ["@here", "@room", "@alice"]);
+    assert.deepEqual(mine("@here @room @alice", { username: "alice", mentioned: false }), ["@alice"]);
+  });
+  test("a user named like a keyword does not own the keyword", () => {
+    assert.equal(isViewerMention("room", { username: "room", mentioned: false }), false);
+  });
+  test("no viewer, nothing is mine", () => {
+    assert.deepEqual(mine("@alice @here", {}), []);
   });
 });

@@ -428,3 +428,25 @@ test("a send with attachments carries their ids and kind, and every resend (reco
   items.set("outbox", JSON.stringify([{ ...storage.entries[0], attachments: [{ id: 1 }] }]));
   assert.deepEqual(session.load(), [], "an entry with malformed attachments is not restored");
 });
+
+test("frame subscribers: phase before sees the state the frame changes, after sees it applied; both unsubscribe", async (t) => {
+  const { store, transport, client } = await openJoined(t);
+  const seen: string[] = [];
+  const seqs = () => store.getRoom(ROOM).messages.map((m) => m.seq).join(",");
+  const stopAfter = client.subscribe((frame) => frame.type === "message" && seen.push(`after ${frame.message.seq}: ${seqs()}`));
+  const stopBefore = client.subscribe((frame) => frame.type === "message" && seen.push(`before ${frame.message.seq}: ${seqs()}`), { phase: "before" });
+  transport.deliver({ type: "message", room: ROOM, message: message(4) });
+  assert.deepEqual(seen, ["before 4: 1,2,3", "after 4: 1,2,3,4"]);
+
+  // The same function twice is two subscriptions; each unsubscribe removes its own.
+  const twice: number[] = [];
+  const count = (frame: ServerFrame) => void (frame.type === "message" && twice.push(frame.message.seq));
+  const first = client.subscribe(count);
+  client.subscribe(count);
+  first();
+  stopAfter();
+  stopBefore();
+  transport.deliver({ type: "message", room: ROOM, message: message(5) });
+  assert.deepEqual(seen, ["before 4: 1,2,3", "after 4: 1,2,3,4"], "unsubscribed listeners hear nothing more");
+  assert.deepEqual(twice, [5]);
+});

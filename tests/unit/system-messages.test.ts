@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { parseClientFrame, parseServerFrame, SystemMeta, systemMetaOf, type Message } from "@/protocol";
+import { RoomSettings } from "@/protocol/rest";
+import { effectiveSetting, ROOM_SETTING_DEFAULTS, settingChanged } from "@/protocol/room-settings";
 import { describeSystemEvent, roomChangeEvents } from "@/server/chat/system-messages";
 
 const alice = { id: randomUUID(), username: "alice" };
@@ -65,4 +67,19 @@ test("a room update gives one line per kind of real change, and none for default
     { event: "settings", actor: alice, changed: ["member_limit", "slow_mode_s"] },
   ]);
   assert.deepEqual(roomChangeEvents(alice, changed, { ...changed, settings: { slow_mode_s: 10 } }), [{ event: "settings", actor: alice, changed: ["member_limit"] }], "a removed setting is a change");
+});
+
+test("every setting has a default, so no setting saved at its default reads as a change", () => {
+  // The settings form sends every field on each save, the assistant and @room toggles included.
+  const allDefaults: Record<string, unknown> = { ...ROOM_SETTING_DEFAULTS };
+  assert.deepEqual(Object.keys(allDefaults).sort(), Object.keys(RoomSettings.shape).sort());
+  assert.deepEqual(roomChangeEvents(alice, room, { ...room, settings: allDefaults }), []);
+  assert.deepEqual(roomChangeEvents(alice, room, { ...room, settings: { assistant: true, room_mentions: true } }), []);
+  assert.deepEqual(roomChangeEvents(alice, room, { ...room, settings: { assistant: false } }), [{ event: "settings", actor: alice, changed: ["assistant"] }]);
+  assert.equal(describeSystemEvent({ event: "settings", actor: alice, changed: ["assistant"] }), "alice changed the assistant");
+  assert.equal(effectiveSetting({}, "assistant"), true);
+  assert.equal(effectiveSetting({ assistant: false }, "assistant"), false);
+  assert.equal(effectiveSetting({ retention_days: null }, "retention_days"), null);
+  assert.equal(settingChanged({}, { member_limit: null }, "member_limit"), false);
+  assert.equal(settingChanged({}, { member_limit: 10 }, "member_limit"), true);
 });
