@@ -202,6 +202,10 @@ const EnvSchema = z.object({
   AI_IDLE_CANCEL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /** How often a streaming reply's text so far is written to its message row. */
   AI_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Under load, a streaming reply's text goes out at most once per this many ms (0: every chunk at once). */
+  AI_DELTA_WINDOW_MS: z.coerce.number().int().min(0).max(2_000).default(100),
+  /** Coalescing applies while at least this many generations run on the instance. */
+  AI_COALESCE_FROM: z.coerce.number().int().min(1).max(100_000).default(4),
 }).superRefine((env, ctx) => {
   if (env.AI_BASE_URL && !env.AI_MODEL) ctx.addIssue({ code: "custom", path: ["AI_MODEL"], message: "is required when AI_BASE_URL is set" });
   if (env.S3_ENDPOINT && !env.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "must be set when S3_ENDPOINT is" });

@@ -1,163 +1,216 @@
 /**
- * The assistant's cost (issue 12), against a local OpenAI-compatible provider started here:
+ * The assistant's cost (issue 12), against a local OpenAI-compatible provider:
  *
  * 1. Added latency: the provider writes a chunk → a watching member's socket has it. The first
- *    chunk arrives as the reply's `message` frame, later ones as `delta` frames; both p50/p99.
+ *    chunk arrives as the reply's `message` frame, later ones in `delta` frames; both p50/p99.
  * 2. Load: `generations` replies stream at once (every member of `generations / members` rooms
  *    asks one), while one member per room sends plain messages; human send → delivery p99 with
  *    and without the replies running.
  *
- *   npm run build && node --import tsx bench/features/assistant.ts [generations=100] [members=20] [chunkMs=50]
+ *   npm run build && node --import tsx bench/features/assistant.ts [generations=100] [members=20] [chunkMs=50] [processes=2]
  *
- * Figures compare runs on one machine; the harness shares the CPU with the server.
+ * The provider runs in its own process and the rooms' sockets in `processes` child processes
+ * (assistant-members.ts), so the CPU of each part is measured apart (/proc): server, harness
+ * (this process and the members'), provider; next to the latencies come the server's own
+ * figures from GET /metrics (event-loop lag p99, fan-out and send→ack means).
  */
+import { fork, type ChildProcess } from "node:child_process";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Message } from "@/protocol";
-import { api, createRoom, registerUser, sleep, TestSocket, type TestUser } from "../../tests/support/client";
+import { api, createRoom, registerUser, TestSocket, type TestUser } from "../../tests/support/client";
 import { startServer } from "../../tests/support/server";
+import { Histogram } from "../lib/histogram";
+import { CpuMeter, processTree } from "../lib/proc";
+import { scrape, serverFigures, type ServerFigures } from "../lib/server-metrics";
+import type { MemberRoom, MembersCommand, PhaseResult } from "./assistant-members";
 
 const GENERATIONS = Number(process.argv[2] ?? 100);
 const MEMBERS = Number(process.argv[3] ?? 20);
 const CHUNK_MS = Number(process.argv[4] ?? 50);
+const PROCESSES = Number(process.argv[5] ?? 2);
 const LATENCY_SAMPLES = 30;
 const HUMAN_RATE_PER_ROOM = 5;
 const PHASE_MS = 8_000;
+const DRAIN_MS = 1_500;
+/** Extra server env for experiments (`BENCH_SERVER_ENV='{"AI_DELTA_WINDOW_MS":"0"}'`). */
+const EXTRA_ENV = JSON.parse(process.env.BENCH_SERVER_ENV ?? "{}") as Record<string, string>;
 
-/** When the provider wrote each chunk, by tag: `${tag}:${index}`. */
-const written = new Map<string, number>();
-const chunksFor = (tag: string) => (tag.startsWith("load") ? Math.ceil(PHASE_MS / CHUNK_MS) : 8);
+const wall = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-const provider = createServer(async (req, res: ServerResponse) => {
-  let raw = "";
-  for await (const chunk of req) raw += String(chunk);
-  const body = JSON.parse(raw) as { messages: Array<{ role: string; content: string }> };
-  const last = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? "";
-  const tag = /\[t:([\w-]+)\]/.exec(last)?.[1] ?? "untagged";
-  res.writeHead(200, { "content-type": "text/event-stream" });
-  const n = chunksFor(tag);
-  for (let i = 0; i < n && !res.destroyed; i++) {
-    const chunk = { id: "bench", object: "chat.completion.chunk", created: 0, model: "bench", choices: [{ index: 0, delta: { content: `tok${i} ` }, finish_reason: null }] };
-    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-    written.set(`${tag}:${i}`, performance.now());
-    await sleep(CHUNK_MS);
+/** A child process answering `{id, ok, result|error}` to `{id, ...command}`. */
+class Child {
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  constructor(readonly proc: ChildProcess) {
+    proc.on("message", (m: { id?: number; ok?: boolean; result?: unknown; error?: string }) => {
+      if (m.id === undefined) return;
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.ok) w?.resolve(m.result);
+      else w?.reject(new Error(m.error));
+    });
   }
-  res.end(`data: ${JSON.stringify({ id: "bench", object: "chat.completion.chunk", created: 0, model: "bench", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\ndata: [DONE]\n\n`);
-});
-await new Promise<void>((resolve) => provider.listen(0, "127.0.0.1", resolve));
-const providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}/v1`;
+  call<T>(command: MembersCommand): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.proc.send({ id, ...command });
+    });
+  }
+}
 
-const server = await startServer({ AI_BASE_URL: providerUrl, AI_MODEL: "bench", RATE_AI_PER_MIN: "100000", MAX_SOCKETS_PER_USER: "100", AI_IDLE_CANCEL_MS: "600000" });
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-};
-// Arrival times: every frame a socket gets is stamped as it arrives (TestSocket's own listener
-// ran first, so the newest frame is this one).
-const stamps = new WeakMap<object, number>();
-const stamp = (s: TestSocket) => void s.ws.on("message", () => stamps.set(s.frames.at(-1)!, performance.now()));
-const arrived = (f: object) => stamps.get(f) ?? NaN;
-const fmt = (values: number[]) => `p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms (n=${values.length})`;
+const written = new Map<string, number>();
+const provider = fork(here("./assistant-provider.ts"), [String(CHUNK_MS), String(PHASE_MS + 2_000)], { execArgv: ["--import", "tsx"] });
+const providerPort = await new Promise<number>((resolve) =>
+  provider.on("message", (m: { port?: number; tag?: string; index?: number; at?: number }) => {
+    if (m.port) resolve(m.port);
+    else if (m.tag !== undefined) written.set(`${m.tag}:${m.index}`, m.at!);
+  }),
+);
+
+const server = await startServer({
+  AI_BASE_URL: `http://127.0.0.1:${providerPort}/v1`,
+  AI_MODEL: "bench",
+  RATE_AI_PER_MIN: "100000",
+  RATE_MESSAGES_PER_MIN: "100000000",
+  MAX_SOCKETS_PER_USER: "100",
+  AI_IDLE_CANCEL_MS: "600000",
+  ...EXTRA_ENV,
+});
+const children: Child[] = [];
+const fmtMs = (v: number | null | undefined) => (v === null || v === undefined ? "–" : v.toFixed(1));
+const fmt = (h: Histogram) => `p50 ${fmtMs(h.quantile(0.5))} ms, p99 ${fmtMs(h.quantile(0.99))} ms (n=${h.count})`;
+
+interface PhaseReport {
+  label: string;
+  delivery: Histogram;
+  deltas: number;
+  serverCpu: number;
+  harnessCpu: number;
+  providerCpu: number;
+  figures: ServerFigures;
+  fanoutP99Ms: number | null;
+}
+
+/** p99 of a Prometheus histogram over an interval, from its cumulative buckets (upper edge, ms). */
+function promP99(before: Map<string, number>[], after: Map<string, number>[], name: string): number | null {
+  const buckets = new Map<number, number>();
+  for (const [i, sample] of after.entries()) {
+    for (const [key, value] of sample) {
+      const m = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\}$`).exec(key);
+      if (!m) continue;
+      const le = m[1] === "+Inf" ? Infinity : Number(m[1]);
+      buckets.set(le, (buckets.get(le) ?? 0) + value - (before[i]?.get(key) ?? 0));
+    }
+  }
+  const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
+  const total = sorted.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  const found = sorted.find(([, count]) => count >= 0.99 * total);
+  return found ? found[0] * 1000 : null;
+}
 
 try {
-  const me = await api<{ assistant: { name: string; user: string } }>(server.url, "GET", "/api/me", { token: (await registerUser(server.url, "probe")).token });
+  const probe = await registerUser(server.url, "probe");
+  const me = await api<{ assistant: { name: string; user: string } }>(server.url, "GET", "/api/me", { token: probe.token });
   const bot = me.body.assistant;
-  console.log(`assistant @${bot.name}; provider chunk every ${CHUNK_MS} ms`);
+  console.log(`assistant @${bot.name}; provider chunk every ${CHUNK_MS} ms; ${PROCESSES} member processes; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  if (Object.keys(EXTRA_ENV).length) console.log(`server env: ${JSON.stringify(EXTRA_ENV)}`);
 
-  // 1. Added latency, one request at a time.
+  // 1. Added latency, one request at a time, one watcher in this process.
   const asker = await registerUser(server.url, "asker");
   const watcher = await registerUser(server.url, "watcher");
   const room = await createRoom(server.url, asker);
   const a = await TestSocket.connect(server.wsUrl, asker);
   const w = await TestSocket.connect(server.wsUrl, watcher);
-  stamp(w);
+  const arrivals = new Map<string, number>();
+  w.ws.on("message", () => {
+    const f = w.frames.at(-1)!;
+    if (f.type === "message" && f.message.sender === bot.user) arrivals.set(`${f.message.id}:first`, wall());
+    // A delta covers provider chunks from index + 1 on; with coalescing it may cover several.
+    else if (f.type === "delta") arrivals.set(`${f.message}:${f.index}`, wall());
+  });
   await a.join(room);
   await w.join(room);
-  const firstToken: number[] = [];
-  const laterTokens: number[] = [];
+  const samples: Array<{ tag: string; reply: string; deltas: Array<{ index: number; chunks: number }> }> = [];
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
     const tag = `lat${i}`;
     const ack = await a.request({ type: "send", id: randomUUID(), room, content: `@${bot.name} hi [t:${tag}]` });
     if (ack.type !== "ack") throw new Error(`ask refused: ${JSON.stringify(ack)}`);
     const reply = await w.next((f) => f.type === "message" && f.message.reply_to === ack.message.id, { timeoutMs: 10_000 });
-    firstToken.push(arrived(reply) - written.get(`${tag}:0`)!);
     const replyId = reply.type === "message" ? reply.message.id : "";
-    const seen = new Set<number>();
-    while (seen.size < chunksFor(tag) - 1) {
-      const delta = await w.next((f) => f.type === "delta" && f.message === replyId && !seen.has(f.index), { timeoutMs: 10_000 });
-      if (delta.type !== "delta") break;
-      seen.add(delta.index);
-      // Delta `index` carries provider chunk `index + 1` (the first chunk created the message).
-      laterTokens.push(arrived(delta) - written.get(`${tag}:${delta.index + 1}`)!);
-    }
     await w.next((f) => f.type === "message_updated" && f.message.id === replyId && f.message.streaming === false, { timeoutMs: 10_000 });
+    const deltas = w.frames.flatMap((f) => (f.type === "delta" && f.message === replyId ? [{ index: f.index, chunks: f.text.split("tok").length - 1 }] : []));
+    samples.push({ tag, reply: replyId, deltas });
+  }
+  await sleep(300);
+  const firstToken = new Histogram();
+  const laterTokens = new Histogram();
+  for (const { tag, reply, deltas } of samples) {
+    firstToken.record(arrivals.get(`${reply}:first`)! - written.get(`${tag}:0`)!);
+    let chunk = 1;
+    for (const d of deltas) {
+      const at = arrivals.get(`${reply}:${d.index}`)!;
+      // Every chunk a delta carries waited from its own write until this delta arrived.
+      for (let c = 0; c < d.chunks; c++, chunk++) laterTokens.record(at - written.get(`${tag}:${chunk}`)!);
+    }
   }
   console.log(`added latency, provider chunk → watcher: first token ${fmt(firstToken)}; later tokens ${fmt(laterTokens)}`);
   await Promise.all([a.close(), w.close()]);
 
-  // 2. Human messages with and without concurrent replies.
+  // 2. Human messages with and without concurrent replies; sockets live in child processes.
   const roomsCount = Math.max(1, Math.ceil(GENERATIONS / MEMBERS));
-  const rooms: Array<{ id: string; members: TestUser[]; sockets: TestSocket[] }> = [];
+  const shares: MemberRoom[][] = Array.from({ length: PROCESSES }, () => []);
   for (let r = 0; r < roomsCount; r++) {
-    const members = await Promise.all(Array.from({ length: MEMBERS }, () => registerUser(server.url, "member")));
+    const members: TestUser[] = await Promise.all(Array.from({ length: MEMBERS }, () => registerUser(server.url, "member")));
     const id = await createRoom(server.url, members[0]!);
-    const sockets = await Promise.all(members.map((m) => TestSocket.connect(server.wsUrl, m)));
-    for (const s of sockets) await s.join(id);
-    rooms.push({ id, members, sockets });
+    shares[r % PROCESSES]!.push({ id, tokens: members.map((m) => m.token) });
   }
-  const humanPhase = async (label: string): Promise<number[]> => {
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    const listeners = rooms.flatMap((r) =>
-      r.sockets.slice(1).map((s) => {
-        const from = s.frames.length;
-        return { s, from };
-      }),
-    );
-    const until = performance.now() + PHASE_MS;
-    await Promise.all(
-      rooms.map(async (r) => {
-        let n = 0;
-        while (performance.now() < until) {
-          const content = `${label} ${r.id.slice(0, 4)} #${n++}`;
-          sentAt.set(content, performance.now());
-          r.sockets[0]!.ws.send(JSON.stringify({ type: "send", id: randomUUID(), room: r.id, content }));
-          await sleep(1000 / HUMAN_RATE_PER_ROOM);
-        }
-      }),
-    );
-    await sleep(1_000);
-    for (const { s, from } of listeners) {
-      for (const f of s.frames.slice(from)) {
-        if (f.type !== "message") continue;
-        const at = sentAt.get((f.message as Message).content);
-        if (at !== undefined) latencies.push(arrived(f) - at);
-      }
-    }
-    return latencies;
-  };
-  for (const r of rooms) r.sockets.forEach(stamp);
+  for (let i = 0; i < PROCESSES; i++) children.push(new Child(fork(here("./assistant-members.ts"), [], { execArgv: ["--import", "tsx"] })));
+  await Promise.all(children.map((c, i) => c.call({ cmd: "connect", wsUrl: server.wsUrl, rooms: shares[i]! })));
 
-  const quiet = await humanPhase("quiet");
-  let generating = 0;
-  for (const r of rooms) {
-    for (const [i, s] of r.sockets.entries()) {
-      if (generating >= GENERATIONS) break;
-      s.ws.send(JSON.stringify({ type: "send", id: randomUUID(), room: r.id, content: `@${bot.name} talk [t:load-${r.id.slice(0, 4)}-${i}]` }));
-      generating++;
-    }
-  }
+  const serverCpu = new CpuMeter(() => processTree(server.process.pid!));
+  const harnessCpu = new CpuMeter(() => [process.pid, ...children.map((c) => c.proc.pid!)]);
+  const providerCpu = new CpuMeter(() => [provider.pid!]);
+  const phase = async (label: string): Promise<PhaseReport> => {
+    const before = await scrape([server.url], 30_000);
+    for (const m of [serverCpu, harnessCpu, providerCpu]) m.start();
+    const untilWall = wall() + PHASE_MS;
+    const parts = await Promise.all(children.map((c) => c.call<PhaseResult>({ cmd: "phase", label, untilWall, ratePerRoom: HUMAN_RATE_PER_ROOM, drainMs: DRAIN_MS })));
+    const cpu = { serverCpu: serverCpu.stop(), harnessCpu: harnessCpu.stop(), providerCpu: providerCpu.stop() };
+    const after = await scrape([server.url], 30_000);
+    const delivery = new Histogram();
+    for (const p of parts) delivery.merge(p.delivery);
+    return {
+      label,
+      delivery,
+      deltas: parts.reduce((n, p) => n + p.deltas, 0),
+      ...cpu,
+      figures: serverFigures(before, after),
+      fanoutP99Ms: promP99(before, after, "confab_fanout_seconds"),
+    };
+  };
+
+  const quiet = await phase("quiet");
+  let asked = 0;
+  for (const c of children) asked += await c.call<number>({ cmd: "ask", bot: bot.name, limit: GENERATIONS - asked });
   await sleep(500);
-  const loaded = await humanPhase("loaded");
-  const deltas = rooms.reduce((sum, r) => sum + r.sockets.reduce((n, s) => n + s.frames.filter((f) => f.type === "delta").length, 0), 0);
-  console.log(`${roomsCount} rooms × ${MEMBERS} members, ${HUMAN_RATE_PER_ROOM} human msg/s per room`);
-  console.log(`human send → delivery, no replies:        ${fmt(quiet.filter(Number.isFinite))}`);
-  console.log(`human send → delivery, ${generating} replies streaming: ${fmt(loaded.filter(Number.isFinite))}`);
-  console.log(`p99 ratio loaded/quiet: ${(percentile(loaded.filter(Number.isFinite), 99) / percentile(quiet.filter(Number.isFinite), 99)).toFixed(2)}; delta frames received: ${deltas}`);
-  for (const r of rooms) await Promise.all(r.sockets.map((s) => s.close()));
+  const loaded = await phase("loaded");
+  console.log(`${roomsCount} rooms × ${MEMBERS} members, ${HUMAN_RATE_PER_ROOM} human msg/s per room, ${asked} replies asked; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  for (const r of [quiet, loaded]) {
+    const f = r.figures;
+    console.log(
+      `${r.label.padEnd(6)} human send → delivery ${fmt(r.delivery)}; deltas received ${r.deltas}; CPU % server ${r.serverCpu.toFixed(0)}, harness ${r.harnessCpu.toFixed(0)}, provider ${r.providerCpu.toFixed(0)}; ` +
+        `server event-loop lag p99 ${fmtMs(f.eventLoopLagP99Ms)} ms, fan-out mean ${fmtMs(f.fanoutMs)} ms / p99 ≤ ${fmtMs(r.fanoutP99Ms)} ms, send→ack mean ${fmtMs(f.sendAckMs)} ms`,
+    );
+  }
+  const ratio = (loaded.delivery.quantile(0.99) ?? NaN) / (quiet.delivery.quantile(0.99) ?? NaN);
+  console.log(`p99 ratio loaded/quiet: ${ratio.toFixed(2)}`);
 } finally {
+  await Promise.allSettled(children.map((c) => c.call({ cmd: "close" })));
   await server.stop();
-  provider.closeAllConnections();
-  provider.close();
+  provider.kill();
 }

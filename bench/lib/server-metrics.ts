@@ -17,11 +17,12 @@ export function parseProm(text: string): Sample {
   return out;
 }
 
-export async function scrape(urls: readonly string[]): Promise<Sample[]> {
+/** `timeoutMs`: a loaded server may answer late; an empty sample stands for no answer. */
+export async function scrape(urls: readonly string[], timeoutMs = 5_000): Promise<Sample[]> {
   return Promise.all(
     urls.map(async (url) => {
       try {
-        const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+        const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
         return res.ok ? parseProm(await res.text()) : new Map();
       } catch {
         return new Map();

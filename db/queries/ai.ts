@@ -39,6 +39,28 @@ export async function listStreamingIds(db: Executor, { roomId, botId }: { roomId
 }
 
 /**
+ * Writes the text so far of several streaming replies in one statement (the generating
+ * instance's periodic flush). Deleted rows are left alone; returns the ids written.
+ */
+export async function writeStreams(db: Executor, rows: ReadonlyArray<{ id: string; content: string; meta: Record<string, unknown> }>): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const content = sql`case ${messages.id} ${sql.join(
+    rows.map((r) => sql`when ${r.id}::uuid then ${r.content}::text`),
+    sql` `,
+  )} end`;
+  const meta = sql`case ${messages.id} ${sql.join(
+    rows.map((r) => sql`when ${r.id}::uuid then ${JSON.stringify(r.meta)}::jsonb`),
+    sql` `,
+  )} end`;
+  const written = await db
+    .update(messages)
+    .set({ content, meta })
+    .where(and(sql`${messages.id} in (${sql.join(rows.map((r) => sql`${r.id}::uuid`), sql`, `)})`, sql`${messages.deletedAt} is null`))
+    .returning({ id: messages.id });
+  return new Set(written.map((r) => r.id));
+}
+
+/**
  * Writes a reply's text so far (or its final text) and meta. Not an edit: `edited_at` stays
  * unset. A deleted reply stays deleted; returns whether a live row was written.
  */

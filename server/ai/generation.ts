@@ -1,8 +1,8 @@
 /**
  * One reply being generated, on the instance that stored its request. The reply is a normal
  * stored message created at the first token; every later piece of text is a `delta` frame on
- * the room's bus topic, and the text so far is written to the row every AI_FLUSH_MS so it
- * survives in the database. The generation ends with the final text in the row and a
+ * the room's bus topic, and the text so far is written to the row every AI_FLUSH_MS (batched
+ * over the instance's replies by the service) so it survives in the database. The generation ends with the final text in the row and a
  * `message_updated` carrying `streaming: false` and the `meta` of docs/ai.md.
  */
 import { randomUUID } from "node:crypto";
@@ -33,6 +33,13 @@ export interface GenerationContext {
   watchedHere(roomId: string, requesterId: string): boolean;
   /** Asks the other instances whether they have watchers (answers call `watched`). */
   askWatchers(generation: Generation): void;
+  /** Settles when the batched write of streaming texts in flight (if any) is done (service). */
+  flushing(): Promise<void>;
+  /**
+   * How long text may wait to be published with the text after it (ms, 0: every provider chunk
+   * is its own delta at once). Asked per chunk: coalescing applies while the instance is busy.
+   */
+  deltaWindowMs(): number;
 }
 
 /** The reply's meta while it streams: `stream_index` is the first delta its stored content lacks. */
@@ -57,8 +64,14 @@ export class Generation {
   private ttftMs: number | null = null;
   private lastWatched = Date.now();
   private flushedIndex = 0;
-  private writes: Promise<void> = Promise.resolve();
+  /** Set when the final text is about to be written: no batched flush writes this row any more. */
+  private finalizing = false;
   private readonly holder: Holder;
+  /** Provider text not yet published: it goes out as one delta when the window allows. */
+  private pending = "";
+  /** When the reply's text last went out (its `message`, or a delta). */
+  private lastSentAt = 0;
+  private sendTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: GenerationContext,
@@ -111,6 +124,11 @@ export class Generation {
     return this.deltaEnds[index] ?? null;
   }
 
+  /** `deltaEnd` of the delta `ref` names, when it is one of this generation's reply. */
+  static deltaEndOf(generation: Generation, ref: { seq: number; index: number } | undefined): number | null {
+    return ref && generation.reply?.seq === ref.seq ? generation.deltaEnd(ref.index) : null;
+  }
+
   async run(): Promise<void> {
     const { runtime } = this.ctx;
     const { config, metrics, log } = runtime;
@@ -118,7 +136,6 @@ export class Generation {
     const stopTyping = this.showTyping();
     const watchEvery = Math.max(50, Math.min(1_000, Math.floor(config.AI_IDLE_CANCEL_MS / 4)));
     const watch = setInterval(() => this.checkWatchers(), watchEvery);
-    const flush = setInterval(() => this.flush(), config.AI_FLUSH_MS);
     let idle: NodeJS.Timeout | undefined;
     const armIdle = () => {
       clearTimeout(idle);
@@ -157,9 +174,10 @@ export class Generation {
         }
       }
     } finally {
+      // Text held back by the window still reaches live viewers as a delta before the final update.
+      this.sendPending();
       clearTimeout(idle);
       clearInterval(watch);
-      clearInterval(flush);
       stopTyping();
       try {
         await this.complete();
@@ -171,12 +189,35 @@ export class Generation {
     }
   }
 
-  /** A piece of text from the provider: the reply's first (creating it) or the next delta. */
+  /**
+   * A piece of text from the provider: the reply's first creates it at once (time to first
+   * token is never delayed); later ones go out as the next delta, at most one per delta window
+   * (docs/ai.md, "Coalescing"): text that arrives within the window waits and joins the next.
+   */
   private async append(text: string): Promise<void> {
     if (!this.reply) return this.createReply(text, true);
+    this.pending += text;
+    if (this.sendTimer) return;
+    const wait = this.lastSentAt + this.ctx.deltaWindowMs() - performance.now();
+    if (wait <= 0) return this.sendPending();
+    this.sendTimer = setTimeout(() => this.sendPending(), wait);
+  }
+
+  /**
+   * Publishes the text held back as the next delta. `content`, `nextIndex` and `deltaEnds` only
+   * ever describe published text, so a snapshot taken meanwhile plus the deltas after it is
+   * exactly the reply's text.
+   */
+  private sendPending(): void {
+    if (this.sendTimer) clearTimeout(this.sendTimer);
+    this.sendTimer = null;
+    if (!this.reply || this.done || this.pending === "") return;
+    const text = this.pending;
+    this.pending = "";
     const index = this.nextIndex++;
     this.content += text;
     this.deltaEnds.push(this.content.length);
+    this.lastSentAt = performance.now();
     const frame: ServerFrame = { type: "delta", room: this.room.id, message: this.reply.id, seq: this.reply.seq, index, text };
     this.publish(publishFrame(this.ctx.runtime.bus, this.room.id, frame, this.audience));
   }
@@ -216,6 +257,7 @@ export class Generation {
     }
     this.reply = toWireMessage(result.message);
     this.content = result.message.content;
+    this.lastSentAt = performance.now();
     this.publish(runtime.bus.publish(roomTopic(this.room.id), { type: "message", room: this.room.id, message: this.reply }));
     this.publish(this.ctx.locks.update(this.requester.id, { ...this.holder, reply: this.reply.id }));
   }
@@ -225,20 +267,22 @@ export class Generation {
     work.catch((err: unknown) => this.ctx.runtime.log.warn({ err, room: this.room.id }, "ai: publish failed"));
   }
 
-  /** Writes the text so far to the row, so it is recoverable from the database. */
-  private flush(): void {
-    if (!this.reply || this.done || this.nextIndex === this.flushedIndex) return;
-    const index = this.nextIndex;
-    const content = this.content;
-    const id = this.reply.id;
-    this.flushedIndex = index;
-    this.writes = this.writes
-      .then(async () => {
-        const written = await writeStream(this.ctx.runtime.db, { id, content, meta: streamingMeta(this.ctx.provider.model, this.requester.id, index) });
-        if (!written) this.stop("cancelled", "The reply was deleted.", "deleted");
-      })
-      .catch((err: unknown) => this.ctx.runtime.log.warn({ err, message: id }, "ai: writing the text so far failed"));
+  /**
+   * The row's text so far, when it is behind, for the service's batched write every
+   * AI_FLUSH_MS (one statement for every reply generating here, not one each): the text is
+   * then recoverable from the database. Null when there is nothing new to write.
+   */
+  flushRow(): { id: string; content: string; meta: Record<string, unknown> } | null {
+    if (!this.reply || this.done || this.finalizing || this.nextIndex === this.flushedIndex) return null;
+    this.flushedIndex = this.nextIndex;
+    return { id: this.reply.id, content: this.content, meta: streamingMeta(this.ctx.provider.model, this.requester.id, this.nextIndex) };
   }
+
+  /** The batched write found the row deleted: the reply stops. */
+  rowGone(): void {
+    this.stop("cancelled", "The reply was deleted.", "deleted");
+  }
+
 
   /** Cancels a generation nobody has watched for AI_IDLE_CANCEL_MS. */
   private checkWatchers(): void {
@@ -289,7 +333,9 @@ export class Generation {
     };
     // An error with no text at all shows its note as the reply.
     const content = this.content === "" && finish === "error" ? (this.stopped?.note ?? "") : this.content;
-    await this.writes;
+    this.finalizing = true;
+    // A batched write with older text of this row must not land after the final one.
+    await this.ctx.flushing();
     this.done = true;
     const written = await writeStream(runtime.db, { id: this.reply.id, content, meta });
     if (!written) return;

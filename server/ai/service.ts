@@ -7,7 +7,7 @@
  * catch-up snapshots and "is anyone watching" checks.
  */
 import { randomUUID } from "node:crypto";
-import { addBotMember, ensureBotUser, listStreamingIds, writeStream } from "@/db/queries/ai";
+import { addBotMember, ensureBotUser, listStreamingIds, writeStream, writeStreams } from "@/db/queries/ai";
 import { getMessageById } from "@/db/queries/messages";
 import { removeMember, type RoomRow } from "@/db/queries/rooms";
 import type { Message, MessageKind } from "@/protocol";
@@ -22,9 +22,13 @@ import type { Runtime } from "@/server/runtime";
 import { Generation, type GenerationRoom } from "./generation";
 import { MemoryLocks, RedisLocks, type GenerationLocks, type Holder } from "./locks";
 import { createProvider, type Provider } from "./provider";
+import { deltaWindowMs } from "./coalesce";
 import { AI_TOPIC, type AiSignal } from "./signals";
 
 type Actor = { id: string; username: string };
+
+/** After a batched write of streaming texts that took d ms, the next waits at least this × d. */
+const FLUSH_DUTY_FACTOR = 4;
 
 /** How long a catch-up waits for the generating instance before trusting the database. */
 const SNAPSHOT_TIMEOUT_MS = 2_000;
@@ -32,8 +36,15 @@ const SNAPSHOT_TIMEOUT_MS = 2_000;
 /** What `GET /api/me` tells the UI about the assistant. */
 export type AiInfo = { enabled: false } | { enabled: true; name: string; user: string };
 
-/** A streaming reply as a catch-up delivers it: the text so far, and the first delta it lacks. */
-export type StreamingSnapshot = { message: Message; nextIndex: number };
+/**
+ * A streaming reply as a catch-up delivers it: the text so far, and the first delta it lacks.
+ * `deltaEnd`: where the delta asked for with `deltaEndOf` ends in that text, when the
+ * generating instance knew (an SSE resume's catch-up delta, on any instance).
+ */
+export type StreamingSnapshot = { message: Message; nextIndex: number; deltaEnd?: number | null };
+
+/** A delta of a reply, named by the reply's seq (as an SSE event id does). */
+export type DeltaRef = { seq: number; index: number };
 
 /** Held from a request's checks until it is stored (or refused). */
 export interface Reservation {
@@ -56,6 +67,12 @@ export class AiService {
   private readonly memberOf = new Set<string>();
   private readonly mention: RegExp;
   private registry: RoomRegistry | undefined;
+  /** The batched write of streaming texts in flight (resolved when none). */
+  private flushes: Promise<void> = Promise.resolve();
+  private flushInFlight = false;
+  /** performance.now() before which no batched write starts (see flushStreams). */
+  private nextFlushAt = 0;
+  private readonly flushTimer: NodeJS.Timeout;
 
   private constructor(
     private readonly runtime: Runtime,
@@ -65,6 +82,41 @@ export class AiService {
   ) {
     const name = bot.username.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     this.mention = new RegExp(`(?:^|[^\\w@])@${name}(?![\\w-])`, "i");
+    this.flushTimer = setInterval(() => this.flushStreams(), runtime.config.AI_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  /**
+   * Writes the text so far of every reply generating here whose row is behind, in one
+   * statement: with many replies at once, one write each per AI_FLUSH_MS would queue people's
+   * messages behind hundreds of updates a second. A tick that finds the last write still
+   * running skips (the next one writes the newer text), and after a write that took `d` the
+   * next waits at least FLUSH_DUTY_FACTOR × `d`: these writes (every row rewrites its search
+   * terms) never take more than a fifth of the database's time, whatever the load.
+   */
+  private flushStreams(): void {
+    if (this.flushInFlight || this.generations.size === 0 || performance.now() < this.nextFlushAt) return;
+    const rows: Array<{ generation: Generation; row: NonNullable<ReturnType<Generation["flushRow"]>> }> = [];
+    for (const generation of this.generations.values()) {
+      const row = generation.flushRow();
+      if (row) rows.push({ generation, row });
+    }
+    if (rows.length === 0) return;
+    this.flushInFlight = true;
+    const startedAt = performance.now();
+    this.flushes = writeStreams(
+      this.runtime.db,
+      rows.map((r) => r.row),
+    )
+      .then((written) => {
+        for (const { generation, row } of rows) if (!written.has(row.id)) generation.rowGone();
+      })
+      .catch((err: unknown) => this.runtime.log.warn({ err, replies: rows.length }, "ai: writing the text so far failed"))
+      .finally(() => {
+        this.flushInFlight = false;
+        const now = performance.now();
+        this.nextFlushAt = now + FLUSH_DUTY_FACTOR * (now - startedAt);
+      });
   }
 
   /** The assistant when AI_BASE_URL is set, otherwise undefined (off). */
@@ -166,6 +218,8 @@ export class AiService {
         ensureMember: (r) => this.ensureMember(r),
         watchedHere: (roomId, requesterId) => this.watchedHere(roomId, requesterId),
         askWatchers: (g) => this.signal(g.room.id, { op: "watch_request", generation: g.id, requester: g.requester.id }),
+        deltaWindowMs: () => deltaWindowMs(this.runtime.config, this.generations.size),
+        flushing: () => this.flushes,
       },
       request,
       requester,
@@ -198,10 +252,10 @@ export class AiService {
    * delta that text lacks. Call it after subscribing to the room: every delta from `nextIndex`
    * on reaches the subscriber live. Works on any instance.
    */
-  async streamingSnapshot(roomId: string): Promise<StreamingSnapshot[]> {
+  async streamingSnapshot(roomId: string, deltaEndOf?: DeltaRef): Promise<StreamingSnapshot[]> {
     const ids = new Set(await listStreamingIds(this.runtime.db, { roomId, botId: this.bot.id }));
     for (const generation of this.generations.values()) if (generation.room.id === roomId && generation.reply) ids.add(generation.reply.id);
-    const snapshots = await Promise.all([...ids].map((id) => this.snapshotOf(roomId, id)));
+    const snapshots = await Promise.all([...ids].map((id) => this.snapshotOf(roomId, id, deltaEndOf)));
     return snapshots.filter((s): s is StreamingSnapshot => s !== null).sort((a, b) => a.message.seq - b.message.seq);
   }
 
@@ -225,17 +279,18 @@ export class AiService {
   }
 
   /** The local generation of this reply, when this instance runs it. */
-  private localSnapshot(messageId: string): StreamingSnapshot | null | undefined {
+  private localSnapshot(messageId: string, deltaEndOf?: DeltaRef): StreamingSnapshot | null | undefined {
     for (const generation of this.generations.values()) {
       if (generation.reply?.id !== messageId) continue;
       const snapshot = generation.snapshot();
-      return snapshot?.streaming ? snapshot : null;
+      if (!snapshot?.streaming) return null;
+      return { ...snapshot, deltaEnd: Generation.deltaEndOf(generation, deltaEndOf) };
     }
     return undefined;
   }
 
-  private async snapshotOf(roomId: string, messageId: string): Promise<StreamingSnapshot | null> {
-    const local = this.localSnapshot(messageId);
+  private async snapshotOf(roomId: string, messageId: string, deltaEndOf?: DeltaRef): Promise<StreamingSnapshot | null> {
+    const local = this.localSnapshot(messageId, deltaEndOf);
     if (local !== undefined) return local;
     // In-process there is no other instance: a reply streaming in the database but not here is lost.
     const request = randomUUID();
@@ -249,17 +304,21 @@ export class AiService {
         this.snapshotWaiters.delete(request);
         resolve(a);
       });
-      this.signal(roomId, { op: "snapshot_request", message: messageId, request });
+      this.signal(roomId, { op: "snapshot_request", message: messageId, request, ...(deltaEndOf ? { delta_end_of: deltaEndOf } : {}) });
     });
     const row = await getMessageById(this.runtime.db, { id: messageId });
     if (!row || row.deletedAt || row.senderId !== this.bot.id) return null;
     // Created here since the first look (its row committed before the generation saw it).
-    const late = this.localSnapshot(messageId);
+    const late = this.localSnapshot(messageId, deltaEndOf);
     if (late !== undefined) return late;
     const stored = toWireMessage(row);
     if (answer) {
       if (!answer.streaming) return null;
-      return { message: { ...stored, content: answer.content, meta: { ...stored.meta, stream_index: answer.next_index } }, nextIndex: answer.next_index };
+      return {
+        message: { ...stored, content: answer.content, meta: { ...stored.meta, stream_index: answer.next_index } },
+        nextIndex: answer.next_index,
+        deltaEnd: answer.delta_end ?? null,
+      };
     }
     if (!stored.streaming) return null;
     await this.abandon(stored);
@@ -307,7 +366,15 @@ export class AiService {
           if (generation.reply?.id !== signal.message) continue;
           const snapshot = generation.snapshot();
           if (!snapshot) return;
-          this.signal(room, { op: "snapshot", message: signal.message, request: signal.request, streaming: snapshot.streaming, content: snapshot.message.content, next_index: snapshot.nextIndex });
+          this.signal(room, {
+            op: "snapshot",
+            message: signal.message,
+            request: signal.request,
+            streaming: snapshot.streaming,
+            content: snapshot.message.content,
+            next_index: snapshot.nextIndex,
+            ...(signal.delta_end_of ? { delta_end: Generation.deltaEndOf(generation, signal.delta_end_of) } : {}),
+          });
         }
         return;
       case "snapshot":
@@ -324,6 +391,7 @@ export class AiService {
 
   /** Shutdown: running generations end as cancelled with their text so far. */
   async close(): Promise<void> {
+    clearInterval(this.flushTimer);
     const running = [...this.generations.values()];
     for (const generation of running) generation.stop("cancelled", "The server restarted; the reply was stopped.", "shutdown");
     const deadline = Date.now() + 5_000;

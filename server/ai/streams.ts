@@ -5,16 +5,17 @@
  * message below it, apply the rest. Filter by what the reader may see (`canSee`) yourself.
  */
 import { getRuntime } from "@/server/runtime";
-import type { StreamingSnapshot } from "./service";
+import type { DeltaRef, StreamingSnapshot } from "./service";
 
-export type { StreamingSnapshot } from "./service";
+export type { DeltaRef, StreamingSnapshot } from "./service";
 
 /** Where delta `index` of a reply ends in its text, when this instance generates it (else null). */
 export function streamingDeltaEnd(messageId: string, index: number): number | null {
   return getRuntime().ai?.deltaEnd(messageId, index) ?? null;
 }
 
-export function streamingSnapshot(roomId: string): Promise<StreamingSnapshot[]> {
+/** `deltaEndOf`: also learn where that delta ends in its reply's text (`StreamingSnapshot.deltaEnd`). */
+export function streamingSnapshot(roomId: string, deltaEndOf?: DeltaRef): Promise<StreamingSnapshot[]> {
   const ai = getRuntime().ai;
-  return ai ? ai.streamingSnapshot(roomId) : Promise.resolve([]);
+  return ai ? ai.streamingSnapshot(roomId, deltaEndOf) : Promise.resolve([]);
 }

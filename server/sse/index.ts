@@ -121,8 +121,13 @@ export function attachRoomEvents(runtime: Runtime, registry: RoomRegistry): Room
       // Replies still streaming, with their text so far (read after joining the registry, so
       // every later delta arrives live); they stand in for their stored copy below.
       const streaming = new Map<string, Message>();
-      for (const { message } of await streamingSnapshot(room.id)) {
-        if (canSee(message, identity.userId)) streaming.set(message.id, blocked.includes(message.sender) ? maskBlocked(message, new Set(blocked)) : message);
+      // A resume from a delta also asks the generating instance, wherever it is, where that delta ends.
+      const deltaEndOf = resumeFrom?.index !== undefined ? { seq: resumeFrom.seq, index: resumeFrom.index } : undefined;
+      const deltaEnds = new Map<string, number>();
+      for (const { message, deltaEnd } of await streamingSnapshot(room.id, deltaEndOf)) {
+        if (!canSee(message, identity.userId)) continue;
+        streaming.set(message.id, blocked.includes(message.sender) ? maskBlocked(message, new Set(blocked)) : message);
+        if (typeof deltaEnd === "number") deltaEnds.set(message.id, deltaEnd);
       }
       if (start.seq < current.lastSeq) {
         const { messages, gap } = await replaySince(runtime, identity.userId, current, start.seq);
@@ -135,7 +140,7 @@ export function attachRoomEvents(runtime: Runtime, registry: RoomRegistry): Room
           else stream.replayMessage(message);
         }
       }
-      for (const message of streaming.values()) catchUp(stream, message, resumeFrom);
+      for (const message of streaming.values()) catchUp(stream, message, resumeFrom, deltaEnds.get(message.id) ?? null);
       stream.goLive(current.lastSeq);
     } catch (err) {
       // Headers are out: the client sees the stream end and reconnects with its Last-Event-ID.
@@ -150,14 +155,15 @@ export function attachRoomEvents(runtime: Runtime, registry: RoomRegistry): Room
    * message; a reader whose progress in it is unknown (resuming from another event) gets its
    * whole text so far as a `message_updated`, which replaces what it had.
    */
-  function catchUp(stream: RoomEventStream, message: Message, resumeFrom: StreamPosition | null): void {
+  function catchUp(stream: RoomEventStream, message: Message, resumeFrom: StreamPosition | null, knownEnd: number | null): void {
     if (!resumeFrom || message.seq > resumeFrom.seq) return stream.replayStreaming(message, "message");
     const next = DeltaOrder.startOf(message);
     if (resumeFrom.seq === message.seq && resumeFrom.index !== undefined && !message.blocked) {
       const have = resumeFrom.index + 1;
       if (have >= next) return stream.expectDeltas(message, have);
-      // The generating instance knows where each delta ends; elsewhere the bus-fed log may.
-      const end = streamingDeltaEnd(message.id, have - 1);
+      // The generating instance knows where each delta ends (its snapshot answer said, when it
+      // runs elsewhere); failing that, the bus-fed log may.
+      const end = knownEnd ?? streamingDeltaEnd(message.id, have - 1);
       const missed = end !== null && end <= message.content.length ? message.content.slice(end) : deltaLog.textOf(message.id, message.content, have, next);
       if (missed !== null) return stream.catchUpDelta(message, missed);
     }
