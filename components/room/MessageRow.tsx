@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState, type ReactNode } from "react";
+import { memo, useEffect, useState, type ReactNode } from "react";
 import { LinkPreview } from "@/components/message/LinkPreview";
 import { EmojiPicker } from "@/components/message/EmojiPicker";
 import { Markdown } from "@/components/message/Markdown";
@@ -27,6 +27,17 @@ export interface MessageActions {
   /** Moderators and above: pin or unpin (`pinned` says which). */
   onTogglePin?: () => void;
 }
+
+/** Where a row sits in the virtualized list: measured through `ref`, announced by position. */
+export interface ListItemAttrs {
+  ref: (el: HTMLLIElement | null) => void;
+  index: number;
+  posInSet?: number;
+  setSize?: number;
+}
+
+const listItemAttrs = (item: ListItemAttrs | undefined) =>
+  item ? { ref: item.ref, "data-index": item.index, "aria-posinset": item.posInSet, "aria-setsize": item.setSize } : {};
 
 /** The parent of a reply, as shown in the quote above it. */
 export type ReplyQuote = { id: string; senderName: string; snippet: string } | { id: string; missing: true };
@@ -74,20 +85,23 @@ export interface MessageRowProps {
   streaming?: boolean;
   /** Shown under the content (the assistant's reply status). */
   footer?: ReactNode;
+  /** Set by the virtualized MessageList. */
+  listItem?: ListItemAttrs;
 }
 
 /** One message. Content is sanitized markdown (components/message/Markdown.tsx); never raw HTML. */
-export function MessageRow(props: MessageRowProps) {
+export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   return props.kind === "system" ? <SystemLine {...props} /> : <ChatRow {...props} />;
-}
+});
 
 /**
  * A room event, as the server worded it: one centred grey line, no avatar, actions or
  * reactions. The time shows on hover and stays in the accessible text.
  */
-function SystemLine({ messageId, seq, content, createdAt, event, highlighted }: MessageRowProps) {
+function SystemLine({ messageId, seq, content, createdAt, event, highlighted, listItem }: MessageRowProps) {
   return (
     <li
+      {...listItemAttrs(listItem)}
       id={messageId ? `message-${messageId}` : undefined}
       data-testid="system-message"
       data-seq={seq}
@@ -122,6 +136,7 @@ function ChatRow(props: MessageRowProps) {
 
   return (
     <li
+      {...listItemAttrs(props.listItem)}
       id={props.messageId ? `message-${props.messageId}` : undefined}
       data-testid="message"
       data-state={state}

@@ -20,13 +20,17 @@ export interface TestServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string } = {}): Promise<TestServer> {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(path.join(root, "dist", "server.mjs"))) {
+/**
+ * `opts.root` runs another checkout's build (benches compare a branch against main's build).
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string; root?: string } = {}): Promise<TestServer> {
+  const cwd = opts.root ?? root;
+  if (!existsSync(path.join(cwd, ".next", "BUILD_ID")) || !existsSync(path.join(cwd, "dist", "server.mjs"))) {
     throw new Error("no production build: run `npm run build` before the integration tests");
   }
   const dataDir = opts.keepDataDir ?? mkdtempSync(path.join(tmpdir(), "confab-test-"));
   const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], {
-    cwd: root,
+    cwd,
     env: {
       ...process.env,
       NODE_ENV: "production",
