@@ -96,7 +96,8 @@ async function sendToConfirmed(page: Page, text: string): Promise<number> {
 
 const quantile = (v: number[], q: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * q))]!;
 
-const server = await startServer({}, { root: args.root });
+// A loaded shared machine can take minutes to start the server.
+const server = await startServer({}, { root: args.root, startTimeoutMs: 300_000 });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
 try {
   const user = await registerUser(server.url, "bigroom");

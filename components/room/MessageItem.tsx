@@ -29,7 +29,9 @@ export interface MessageItemProps {
   quote?: ReplyQuote;
   highlighted: boolean;
   pinned: boolean;
-  me: { id: string; username: string } | null;
+  /** The viewer (strings, not an object, so a re-created profile does not re-render every row). */
+  meId?: string;
+  viewerName?: string;
   /** The viewer is a member: edit/delete own messages, react, reply. */
   canAct: boolean;
   canPin: boolean;
@@ -41,8 +43,7 @@ export interface MessageItemProps {
 }
 
 /** A stored message in the list: builds MessageRow's props once per change of the message. */
-function MessageItemImpl({ message: m, me, canAct, canPin, canCancel, canDeleteAny, handlers, pinned, ...props }: MessageItemProps) {
-  const meId = me?.id;
+function MessageItemImpl({ message: m, meId, viewerName, canAct, canPin, canCancel, canDeleteAny, handlers, pinned, ...props }: MessageItemProps) {
   const actions = useMemo<MessageActions | undefined>(
     () =>
       canAct && meId
@@ -65,11 +66,11 @@ function MessageItemImpl({ message: m, me, canAct, canPin, canCancel, canDeleteA
       assistantReply ? (
         <AssistantReplyStatus
           message={m}
-          canStop={!!me && (m.meta?.requester === me.id || canDeleteAny)}
+          canStop={!!meId && (m.meta?.requester === meId || canDeleteAny)}
           onStop={canCancel ? () => handlers.cancel(m.id) : undefined}
         />
       ) : undefined,
-    [assistantReply, m, me, canDeleteAny, canCancel, handlers],
+    [assistantReply, m, meId, canDeleteAny, canCancel, handlers],
   );
   const onRemovePreview = useMemo(() => (meId === m.sender ? () => removeLinkPreview(m.room, m.id) : undefined), [meId, m.sender, m.room, m.id]);
 
@@ -98,7 +99,7 @@ function MessageItemImpl({ message: m, me, canAct, canPin, canCancel, canDeleteA
       preview={m.preview}
       onRemovePreview={onRemovePreview}
       mentionsMe={mentionsViewer(m, meId)}
-      viewerName={me?.username}
+      viewerName={viewerName}
       streaming={m.streaming === true && !m.blocked}
       footer={footer}
       listItem={props.listItem}

@@ -380,7 +380,8 @@ export function MessageList(props: Props) {
             quote={quoteOf(m.reply_to)}
             highlighted={highlight === m.id}
             pinned={pinnedIds?.has(m.id) ?? false}
-            me={me}
+            meId={me?.id}
+            viewerName={me?.username}
             canAct={canAct}
             canPin={!!props.onTogglePin}
             canCancel={!!props.onCancel}

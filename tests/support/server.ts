@@ -23,8 +23,9 @@ export interface TestServer {
 /**
  * `opts.root` runs another checkout's build (benches compare a branch against main's build).
  */
-export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string; root?: string } = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string; root?: string; startTimeoutMs?: number } = {}): Promise<TestServer> {
   const cwd = opts.root ?? root;
+  const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
   if (!existsSync(path.join(cwd, ".next", "BUILD_ID")) || !existsSync(path.join(cwd, "dist", "server.mjs"))) {
     throw new Error("no production build: run `npm run build` before the integration tests");
   }
@@ -61,8 +62,8 @@ export async function startServer(env: Record<string, string> = {}, opts: { keep
     const timer = setTimeout(() => {
       // A server that never came up must not outlive the test (its pipes keep the runner alive).
       child.kill("SIGKILL");
-      reject(new Error(`server did not start in 60 s:\n${logs.join("\n")}`));
-    }, 60_000);
+      reject(new Error(`server did not start in ${startTimeoutMs / 1000} s:\n${logs.join("\n")}`));
+    }, startTimeoutMs);
     const onLine = (line: string) => {
       logs.push(line);
       if (logs.length > 2000) logs.shift();
