@@ -139,10 +139,22 @@ export function MessageList(props: Props) {
     setUnseen(0);
   }, [virtualizer]);
 
+  /**
+   * Where the oldest loaded message sat on screen before older history was asked for. The
+   * virtualizer keeps the row under the reader in place by key on its own, but at the very top
+   * that row can be one that stays first (a day separator or the divider moving up): then this
+   * puts the previously oldest message back where it was.
+   */
+  const prependAnchor = useRef<{ id: string; offset: number } | null>(null);
+
   const requestOlder = useCallback(() => {
-    if (!hasOlder || loadingOlder || !loaded) return;
+    const el = scroller.current;
+    if (!el || !hasOlder || loadingOlder || !loaded) return;
+    const first = messages[0];
+    const row = first && virtualizer.measurementsCache[indexOf.get(first.id) ?? -1];
+    prependAnchor.current = first && row ? { id: first.id, offset: row.start - el.scrollTop } : null;
     onLoadOlder();
-  }, [hasOlder, loadingOlder, loaded, onLoadOlder]);
+  }, [hasOlder, loadingOlder, loaded, onLoadOlder, messages, indexOf, virtualizer]);
 
   const onScroll = useCallback(() => {
     const el = scroller.current;
@@ -166,6 +178,10 @@ export function MessageList(props: Props) {
   useEffect(() => () => {
     if (highlightTimer.current) clearTimeout(highlightTimer.current);
   }, []);
+
+  useEffect(() => {
+    if (!loadingOlder && !hasOlder) prependAnchor.current = null;
+  }, [loadingOlder, hasOlder]);
 
   /** Scrolls to a loaded message (mounted or not) and highlights it for a while; false when not loaded. */
   const showMessage = useCallback(
@@ -223,6 +239,13 @@ export function MessageList(props: Props) {
       scrollToBottom();
       return;
     }
+    const saved = prependAnchor.current;
+    if (saved && messages[0]?.id !== saved.id) {
+      prependAnchor.current = null;
+      const row = virtualizer.measurementsCache[indexOf.get(saved.id) ?? -1];
+      const target = row ? row.start - saved.offset : null;
+      if (target !== null && Math.abs((scroller.current?.scrollTop ?? target) - target) > 1) virtualizer.scrollToOffset(target);
+    }
     const news = newsSince(messages, previous.lastId);
     const ownNew = pending.length > previous.pending;
     if (ownNew || ((news > 0 || messages.at(-1)?.id !== previous.lastId || pending.length !== previous.pending) && atBottom.current)) {
@@ -230,7 +253,7 @@ export function MessageList(props: Props) {
     } else if (news > 0) {
       setUnseen((n) => n + news);
     }
-  }, [messages, pending, loaded, scrollToBottom]);
+  }, [messages, pending, loaded, scrollToBottom, indexOf, virtualizer]);
 
   const dividerIndex = indexOf.get(DIVIDER_KEY) ?? null;
   const firstUnread = useFirstUnread({
