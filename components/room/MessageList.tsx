@@ -112,8 +112,9 @@ export function MessageList(props: Props) {
   const hasSeenBy = !!props.seenBy;
   const items = useMemo(() => buildListItems({ messages, pending, dividerBefore, seenBy: hasSeenBy }), [messages, pending, dividerBefore, hasSeenBy]);
   const indexOf = useMemo(() => indexByKey(items), [items]);
-  const itemsRef = useRef<readonly ListItem[]>(items);
-  itemsRef.current = items;
+  // New only when the rows change, so scrolling does not recompute 10,000 row positions.
+  const getItemKey = useCallback((i: number) => items[i]?.key ?? i, [items]);
+  const estimate = useCallback((i: number) => estimateSize(items[i]), [items]);
 
   // The compiler skips this component; rows are memoized by hand (MessageItem) and receive only
   // the virtualizer's stable measureElement.
@@ -121,8 +122,8 @@ export function MessageList(props: Props) {
   const virtualizer = useVirtualizer<HTMLDivElement, HTMLLIElement>({
     count: loaded ? items.length : 0,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => estimateSize(itemsRef.current[i]),
-    getItemKey: (i) => itemsRef.current[i]?.key ?? i,
+    estimateSize: estimate,
+    getItemKey,
     overscan: OVERSCAN,
     paddingStart: STATUS_PX,
     paddingEnd: BOTTOM_PAD_PX,

@@ -7,7 +7,6 @@
  * Pure: no React, no DOM, so the placement rules are unit-tested (tests/unit/message-list-model.test.ts).
  */
 import type { PendingMessage } from "@/lib/chat-store";
-import { sameDay } from "@/lib/format";
 import type { Message } from "@/protocol";
 
 /** Messages from one sender within this window are grouped under one header. */
@@ -31,10 +30,26 @@ export function dividerBeforeId(messages: readonly Message[], readCursor: number
   return messages.find((m) => m.seq > readCursor && m.sender !== meId && m.kind !== "system")?.id;
 }
 
+/**
+ * A message's local day and time, parsed once per message object: the rows are rebuilt on every
+ * new message, and parsing 10,000 dates each time cost tens of milliseconds per send.
+ */
+const stamps = new WeakMap<Message, { day: string; at: number }>();
+function stampOf(m: Message) {
+  let stamp = stamps.get(m);
+  if (!stamp) {
+    const date = new Date(m.created_at);
+    stamp = { day: date.toDateString(), at: date.getTime() };
+    stamps.set(m, stamp);
+  }
+  return stamp;
+}
+
 /** Whether `m` continues `prev`'s group: same sender, same day, a moment later, neither a room event. */
 export function continuesGroup(prev: Message | undefined, m: Message): boolean {
-  if (!prev || prev.kind === "system" || prev.sender !== m.sender || !sameDay(prev.created_at, m.created_at)) return false;
-  return Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_WINDOW_MS;
+  if (!prev || prev.kind === "system" || prev.sender !== m.sender) return false;
+  const [before, now] = [stampOf(prev), stampOf(m)];
+  return before.day === now.day && now.at - before.at < GROUP_WINDOW_MS;
 }
 
 export interface BuildOptions {
@@ -50,7 +65,7 @@ export function buildListItems({ messages, pending, dividerBefore, seenBy }: Bui
   const items: ListItem[] = [];
   messages.forEach((m, i) => {
     const prev = messages[i - 1];
-    if (!prev || !sameDay(prev.created_at, m.created_at)) items.push({ kind: "day", key: `day-${m.id}`, iso: m.created_at });
+    if (!prev || stampOf(prev).day !== stampOf(m).day) items.push({ kind: "day", key: `day-${m.id}`, iso: m.created_at });
     if (m.id === dividerBefore) items.push({ kind: "divider", key: DIVIDER_KEY });
     items.push({ kind: "message", key: m.id, message: m, compact: m.id !== dividerBefore && continuesGroup(prev, m) });
   });
