@@ -48,8 +48,7 @@ test("a reply to a message older than the loaded history quotes it and jumps bac
   }
 
   await a.chat.openRoom(roomId);
-  const rows = a.page.locator('[data-testid="message"][data-state="sent"]');
-  await expect(rows).toHaveCount(50);
+  await expect(a.chat.messageList).toHaveAttribute("data-loaded-messages", "50");
   await expect(a.chat.messages("the very first proposal")).toHaveCount(0);
 
   // The quote comes from GET /api/rooms/:id/messages/:messageId, not from the loaded page.
@@ -62,7 +61,7 @@ test("a reply to a message older than the loaded history quotes it and jumps bac
   await expect(target).toHaveAttribute("data-highlighted", "true");
   await expect(target).toBeInViewport();
   // History was loaded back to the parent without holes: every seq from 1 up is there once.
-  const seqs = await rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-seq"))));
+  const seqs = await a.chat.loadedSeqs();
   expect(seqs[0]).toBe(1);
   expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
   expect(seqs.length).toBe(82);

@@ -46,8 +46,7 @@ test("search finds an old message by prefix and jumps to it, highlighted", async
   await expect(target).toHaveAttribute("data-highlighted", "true");
   await expect(target).toBeInViewport();
   // History was loaded back to it without holes: every seq from 1 up is there once.
-  const rows = a.page.locator('[data-testid="message"][data-state="sent"]');
-  const seqs = await rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-seq"))));
+  const seqs = await a.chat.loadedSeqs();
   expect(seqs).toEqual(Array.from({ length: 81 }, (_, i) => i + 1));
 });
 

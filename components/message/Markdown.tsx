@@ -6,6 +6,7 @@ import rehypeSanitize from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import { checkMarkdown } from "@/lib/markdown/limits";
 import { highlightMentions } from "@/components/room/MentionText";
+import { cachedMarkdown } from "./markdown-cache";
 import { rehypeMentions } from "./markdown-mentions";
 import { MESSAGE_SCHEMA, rehypeImagesAsLinks, rehypeRawAsText } from "./markdown-schema";
 
@@ -56,9 +57,9 @@ export const Markdown = memo(function Markdown({ content, viewerName, mentionsMe
       </p>
     );
   }
-  return (
-    <ReactMarkdown remarkPlugins={REMARK} rehypePlugins={rehype} components={COMPONENTS}>
-      {content}
-    </ReactMarkdown>
+  // The pipeline is synchronous and hook-free (react-markdown's `Markdown`): its output is cached
+  // per input, so a row that remounts while scrolling does not parse again.
+  return cachedMarkdown(`${viewerName ?? ""}\u0000${mentionsMe ? 1 : 0}\u0000${content}`, () =>
+    ReactMarkdown({ remarkPlugins: REMARK, rehypePlugins: rehype, components: COMPONENTS, children: content }),
   );
 });

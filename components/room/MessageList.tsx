@@ -1,21 +1,37 @@
 "use client";
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import type { PendingMessage } from "@/lib/chat-store";
-import { formatDay, sameDay } from "@/lib/format";
-import { systemMetaOf, type Message } from "@/protocol";
-import { removeLinkPreview } from "@/components/message/LinkPreview";
-import { mentionsViewer } from "./MentionText";
-import { AssistantReplyStatus, isAssistantReply, type AssistantInfo } from "./Assistant";
-import { MessageRow, type MessageActions, type ReplyQuote } from "./MessageRow";
+import { formatDay } from "@/lib/format";
+import type { Message } from "@/protocol";
+import type { AssistantInfo } from "./Assistant";
+import { MessageItem, type RowHandlers } from "./MessageItem";
+import { MessageRow, type ReplyQuote } from "./MessageRow";
 import { FIRST_UNREAD_ATTR, useFirstUnread } from "./useFirstUnread";
-import { useMessageKeyboard } from "./useMessageKeyboard";
-import { messageHref } from "@/lib/highlight";
+import { useMessageKeyboard, type RowTarget } from "./useMessageKeyboard";
+import { BOTTOM_SLACK_PX, DIVIDER_KEY, buildListItems, dividerBeforeId, estimateSize, indexByKey, isAtBottom, newsSince, type ListItem } from "./message-list-model";
 
-/** Within this distance of the bottom the user is "at the bottom" and follows new messages. */
-const BOTTOM_SLACK_PX = 48;
 /** Scrolling this close to the top asks for the previous page of history. */
 const TOP_TRIGGER_PX = 120;
-const GROUP_WINDOW_MS = 5 * 60_000;
+/** The "loading older / beginning of the room" line above the rows. */
+const STATUS_PX = 40;
+const BOTTOM_PAD_PX = 16;
+/** Rows mounted beyond each edge of the view: enough for smooth scrolling, few enough to stay light. */
+const OVERSCAN = 6;
+
+/**
+ * What MessageList lets its parent (and the keyboard navigation) do with rows that may not be
+ * mounted: only the rows near the view are in the DOM.
+ */
+export interface MessageListHandle {
+  /**
+   * Scrolls a loaded message into view and resolves with its row element once mounted (null when
+   * the message is not loaded or did not mount within a second).
+   */
+  scrollToMessage(id: string, align?: "start" | "center" | "end" | "auto"): Promise<HTMLElement | null>;
+  /** The loaded message `delta` rows away from `id` (−1 the one above), or null past either end. */
+  adjacentMessageId(id: string, delta: number): string | null;
+}
 
 interface Props {
   messages: readonly Message[];
@@ -63,46 +79,89 @@ interface Props {
   onTogglePin?: (message: string, pinned: boolean) => void;
   /** A message to show once history is loaded (search results, pins): scrolled to and highlighted. */
   focus?: { id: string; seq: number } | null;
+  ref?: Ref<MessageListHandle>;
+}
+
+/** Calls `attempt` on following frames until it returns true, at most `frames` times. */
+function untilTrue(attempt: () => boolean, frames: number) {
+  let left = frames;
+  const step = () => {
+    if (!attempt() && --left > 0) requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
 }
 
 /**
- * The scrolling message column. Keeps the reader's place when older history is prepended,
+ * The scrolling message column, virtualized: only the rows near the view are mounted, measured
+ * as they render (markdown, previews and images change their height). Keeps the reader's place
+ * when older history is prepended (the virtualizer anchors on the row under the reader, by key),
  * follows new messages only when the reader is already at the bottom (or just sent one), and
- * otherwise offers a "new messages" jump.
+ * otherwise offers a "new messages" jump. Row order and grouping live in message-list-model.ts.
  */
 export function MessageList(props: Props) {
   const { messages, pending, me, names, loaded, hasOlder, loadingOlder, onLoadOlder } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  useMessageKeyboard(scroller);
   const atBottom = useRef(true);
-  /** Scroll geometry captured before prepending older messages, to restore the reader's place. */
-  const anchor = useRef<{ height: number; top: number; firstId: string | undefined } | null>(null);
   const initialScrollDone = useRef(false);
   const [unseen, setUnseen] = useState(0);
   const [highlight, setHighlight] = useState<string | null>(null);
   const highlightTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const { onViewedLatest, onRendered } = props;
-  const lastCount = useRef({ messages: messages.length, pending: pending.length, lastId: messages.at(-1)?.id });
+  const { onViewedLatest, onRendered, readCursor, pinnedIds, canDeleteAny } = props;
+  const lastSeen = useRef({ pending: pending.length, lastId: messages.at(-1)?.id });
+
+  const dividerBefore = dividerBeforeId(messages, readCursor, me?.id);
+  const hasSeenBy = !!props.seenBy;
+  const items = useMemo(() => buildListItems({ messages, pending, dividerBefore, seenBy: hasSeenBy }), [messages, pending, dividerBefore, hasSeenBy]);
+  const indexOf = useMemo(() => indexByKey(items), [items]);
+  // New only when the rows change, so scrolling does not recompute 10,000 row positions.
+  const getItemKey = useCallback((i: number) => items[i]?.key ?? i, [items]);
+  const estimate = useCallback((i: number) => estimateSize(items[i]), [items]);
+
+  // The compiler skips this component; rows are memoized by hand (MessageItem) and receive only
+  // the virtualizer's stable measureElement.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLLIElement>({
+    count: loaded ? items.length : 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: estimate,
+    getItemKey,
+    overscan: OVERSCAN,
+    paddingStart: STATUS_PX,
+    paddingEnd: BOTTOM_PAD_PX,
+    // Chat: prepends keep the row under the reader in place, growth at the bottom keeps a reader
+    // who is at the bottom there, and appends follow only a reader at the bottom.
+    anchorTo: "end",
+    followOnAppend: true,
+    scrollEndThreshold: BOTTOM_SLACK_PX,
+  });
 
   const scrollToBottom = useCallback(() => {
-    const el = scroller.current;
-    if (!el) return;
-    el.scrollTop = el.scrollHeight;
+    virtualizer.scrollToEnd();
     atBottom.current = true;
     setUnseen(0);
-  }, []);
+  }, [virtualizer]);
+
+  /**
+   * Where the oldest loaded message sat on screen before older history was asked for. The
+   * virtualizer keeps the row under the reader in place by key on its own, but at the very top
+   * that row can be one that stays first (a day separator or the divider moving up): then this
+   * puts the previously oldest message back where it was.
+   */
+  const prependAnchor = useRef<{ id: string; offset: number } | null>(null);
 
   const requestOlder = useCallback(() => {
     const el = scroller.current;
     if (!el || !hasOlder || loadingOlder || !loaded) return;
-    anchor.current = { height: el.scrollHeight, top: el.scrollTop, firstId: messages[0]?.id };
+    const first = messages[0];
+    const row = first && virtualizer.measurementsCache[indexOf.get(first.id) ?? -1];
+    prependAnchor.current = first && row ? { id: first.id, offset: row.start - el.scrollTop } : null;
     onLoadOlder();
-  }, [hasOlder, loadingOlder, loaded, messages, onLoadOlder]);
+  }, [hasOlder, loadingOlder, loaded, onLoadOlder, messages, indexOf, virtualizer]);
 
   const onScroll = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
+    atBottom.current = isAtBottom(el);
     if (atBottom.current) {
       setUnseen(0);
       onViewedLatest?.();
@@ -122,17 +181,26 @@ export function MessageList(props: Props) {
     if (highlightTimer.current) clearTimeout(highlightTimer.current);
   }, []);
 
-  /** Scrolls to a message on screen and highlights it for a while; false when it is not rendered. */
-  const showMessage = useCallback((id: string, highlightMs = 2000) => {
-    const row = document.getElementById(`message-${id}`);
-    if (!row) return false;
-    row.scrollIntoView({ block: "center" });
-    atBottom.current = false;
-    setHighlight(id);
-    if (highlightTimer.current) clearTimeout(highlightTimer.current);
-    highlightTimer.current = setTimeout(() => setHighlight(null), highlightMs);
-    return true;
-  }, []);
+  useEffect(() => {
+    if (!loadingOlder && !hasOlder) prependAnchor.current = null;
+  }, [loadingOlder, hasOlder]);
+
+  /** Scrolls to a loaded message (mounted or not) and highlights it for a while; false when not loaded. */
+  const showMessage = useCallback(
+    (id: string, highlightMs = 2000) => {
+      const index = indexOf.get(id);
+      if (index === undefined) return false;
+      virtualizer.scrollToIndex(index, { align: "center" });
+      atBottom.current = false;
+      setHighlight(id);
+      if (highlightTimer.current) clearTimeout(highlightTimer.current);
+      highlightTimer.current = setTimeout(() => setHighlight(null), highlightMs);
+      return true;
+    },
+    [indexOf, virtualizer],
+  );
+  const showMessageRef = useRef(showMessage);
+  showMessageRef.current = showMessage;
 
   const { quotes, onNeedQuote, onLoadBackTo } = props;
 
@@ -143,13 +211,8 @@ export function MessageList(props: Props) {
       const parent = quotes?.[id];
       if (!parent || !onLoadBackTo) return;
       void onLoadBackTo(parent.seq).then((ok) => {
-        if (!ok) return;
         // The loaded page renders on a following frame: wait for the row (bounded).
-        let frames = 0;
-        const attempt = () => {
-          if (!showMessage(id) && ++frames < 60) requestAnimationFrame(attempt);
-        };
-        requestAnimationFrame(attempt);
+        if (ok) untilTrue(() => showMessageRef.current(id), 60);
       });
     },
     [showMessage, quotes, onLoadBackTo],
@@ -165,54 +228,87 @@ export function MessageList(props: Props) {
     const SEARCH_HIGHLIGHT_MS = 6000;
     if (showMessage(focus.id, SEARCH_HIGHLIGHT_MS) || !onLoadBackTo) return;
     void onLoadBackTo(focus.seq).then((ok) => {
-      if (!ok) return;
-      let frames = 0;
-      const attempt = () => {
-        if (!showMessage(focus.id, SEARCH_HIGHLIGHT_MS) && ++frames < 120) requestAnimationFrame(attempt);
-      };
-      requestAnimationFrame(attempt);
+      if (ok) untilTrue(() => showMessageRef.current(focus.id, SEARCH_HIGHLIGHT_MS), 120);
     });
   }, [focus, loaded, showMessage, onLoadBackTo]);
 
   useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el || !loaded) return;
-    const previous = lastCount.current;
-    const lastId = messages.at(-1)?.id;
-    lastCount.current = { messages: messages.length, pending: pending.length, lastId };
-
+    if (!loaded) return;
+    const previous = lastSeen.current;
+    lastSeen.current = { pending: pending.length, lastId: messages.at(-1)?.id };
     if (!initialScrollDone.current) {
       initialScrollDone.current = true;
       scrollToBottom();
       return;
     }
-    const saved = anchor.current;
-    if (saved && messages[0]?.id !== saved.firstId) {
-      // Older page prepended: keep the same message under the reader's eyes.
-      anchor.current = null;
-      el.scrollTop = el.scrollHeight - saved.height + saved.top;
-      return;
+    const saved = prependAnchor.current;
+    if (saved && messages[0]?.id !== saved.id) {
+      prependAnchor.current = null;
+      const row = virtualizer.measurementsCache[indexOf.get(saved.id) ?? -1];
+      const target = row ? row.start - saved.offset : null;
+      if (target !== null && Math.abs((scroller.current?.scrollTop ?? target) - target) > 1) virtualizer.scrollToOffset(target);
     }
-    const appended = lastId !== previous.lastId && messages.length > previous.messages;
+    const news = newsSince(messages, previous.lastId);
     const ownNew = pending.length > previous.pending;
-    if (ownNew || ((appended || pending.length !== previous.pending) && atBottom.current)) {
+    if (ownNew || ((news > 0 || messages.at(-1)?.id !== previous.lastId || pending.length !== previous.pending) && atBottom.current)) {
       scrollToBottom();
-    } else if (appended) {
-      // Room events (joins, kicks…) are not news to jump to.
-      const news = messages.slice(previous.messages).filter((m) => m.kind !== "system").length;
-      if (news > 0) setUnseen((n) => n + news);
+    } else if (news > 0) {
+      setUnseen((n) => n + news);
     }
-  }, [messages, pending, loaded, scrollToBottom]);
+  }, [messages, pending, loaded, scrollToBottom, indexOf, virtualizer]);
 
+  const dividerIndex = indexOf.get(DIVIDER_KEY) ?? null;
   const firstUnread = useFirstUnread({
+    virtualizer,
     scrollerRef: scroller,
     atBottomRef: atBottom,
     loaded,
-    rows: messages.length,
-    readCursor: props.readCursor,
+    rows: items.length,
+    dividerIndex,
+    dividerSeq: dividerIndex === null ? null : (messages.find((m) => m.id === dividerBefore)?.seq ?? null),
+    readCursor,
     unreadUntil: props.unreadUntil,
     lastSeq,
   });
+
+  useImperativeHandle(
+    props.ref,
+    () => ({
+      scrollToMessage(id, align = "auto") {
+        const index = indexOf.get(id);
+        if (index === undefined) return Promise.resolve(null);
+        virtualizer.scrollToIndex(index, { align });
+        atBottom.current = false;
+        return new Promise((resolve) => {
+          let frames = 60;
+          const step = () => {
+            const row = scroller.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`);
+            if (row || --frames <= 0) resolve(row ?? null);
+            else requestAnimationFrame(step);
+          };
+          requestAnimationFrame(step);
+        });
+      },
+      adjacentMessageId(id, delta) {
+        const at = messages.findIndex((m) => m.id === id);
+        return at < 0 ? null : (messages[at + delta]?.id ?? null);
+      },
+    }),
+    [indexOf, virtualizer, messages],
+  );
+
+  // Arrow keys move focus between rows; a row that is not mounted yet is scrolled into the DOM first.
+  const reveal = useCallback(
+    (from: string | null, target: RowTarget) => {
+      const at = from === null ? -1 : messages.findIndex((m) => m.id === from);
+      const next =
+        target === "first" ? messages[0] : target === "last" ? messages.at(-1) : at < 0 ? undefined : messages[at + (target === "next" ? 1 : -1)];
+      const index = next ? indexOf.get(next.id) : undefined;
+      if (index !== undefined) virtualizer.scrollToIndex(index, { align: "auto" });
+    },
+    [messages, indexOf, virtualizer],
+  );
+  useMessageKeyboard(scroller, { reveal });
 
   // Replies whose parent is older than the loaded history: fetch the parent by id for the quote.
   useEffect(() => {
@@ -224,143 +320,158 @@ export function MessageList(props: Props) {
   }, [messages, pending, quotes, onNeedQuote]);
 
   // A first page shorter than the viewport cannot be scrolled up: fetch more right away.
+  const totalSize = virtualizer.getTotalSize();
   useEffect(() => {
     const el = scroller.current;
     if (el && loaded && hasOlder && !loadingOlder && el.scrollHeight <= el.clientHeight) requestOlder();
-  }, [loaded, hasOlder, loadingOlder, messages.length, requestOlder]);
+  }, [loaded, hasOlder, loadingOlder, totalSize, requestOlder]);
 
-  useEffect(() => {
-    if (!loadingOlder && anchor.current && !hasOlder) anchor.current = null;
-  }, [loadingOlder, hasOlder]);
+  // One object for the list's life: memoized rows keep their props while the room view re-renders.
+  const latest = useRef(props);
+  latest.current = props;
+  const jumpRef = useRef(jumpTo);
+  jumpRef.current = jumpTo;
+  const handlers = useMemo<RowHandlers>(
+    () => ({
+      edit: (id, content) => latest.current.onEdit?.(id, content) ?? false,
+      remove: (id) => latest.current.onDelete?.(id) ?? false,
+      react: (id, emoji, op) => latest.current.onReact?.(id, emoji, op) ?? false,
+      reply: (m) => latest.current.onReply?.(m),
+      togglePin: (id, pinned) => latest.current.onTogglePin?.(id, pinned),
+      cancel: (id) => latest.current.onCancel?.(id) ?? false,
+      jump: (id) => jumpRef.current(id),
+      nameOf: (id) => latest.current.shown?.get(id) ?? latest.current.names.get(id) ?? "someone",
+    }),
+    [],
+  );
 
   const nameOf = (id: string, fallback?: string) => fallback ?? names.get(id) ?? "unknown";
   /** The display name where the sender set one, with their username as the handle beside it. */
   const senderOf = (m: Message) => (m.sender_display ? { name: m.sender_display, handle: nameOf(m.sender, m.sender_name) } : { name: nameOf(m.sender, m.sender_name) });
-  const { onEdit, onDelete, onReact, onReply, canDeleteAny, readCursor, pinnedIds, onTogglePin } = props;
-  const actionsFor = (m: Message): MessageActions | undefined =>
-    me && onEdit && onDelete && onReact && onReply
-      ? {
-          meId: me.id,
-          canEdit: m.sender === me.id,
-          canDelete: m.sender === me.id || !!canDeleteAny,
-          onEdit: (content) => onEdit(m.id, content),
-          onDelete: () => onDelete(m.id),
-          onReact: (emoji, op) => onReact(m.id, emoji, op),
-          onReply: () => onReply(m),
-          link: messageHref(m.room, m),
-          nameOf: (id) => props.shown?.get(id) ?? names.get(id) ?? "someone",
-          ...(onTogglePin && !m.to && !m.deleted ? { onTogglePin: () => onTogglePin(m.id, pinnedIds?.has(m.id) ?? false) } : {}),
-        }
-      : undefined;
-  const byId = new Map(messages.map((m) => [m.id, m] as const));
   const quoteOf = (id: string | null | undefined): ReplyQuote | undefined => {
     if (!id) return undefined;
-    const parent = byId.get(id) ?? quotes?.[id];
+    const held = indexOf.get(id);
+    const heldItem = held === undefined ? undefined : items[held];
+    const parent = heldItem?.kind === "message" ? heldItem.message : quotes?.[id];
     if (!parent) return { id, missing: true };
     const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : parent.content.slice(0, 120);
     return { id, senderName: senderOf(parent).name, snippet };
   };
-  // The divider goes above the first message from someone else after the read cursor.
-  const dividerBefore =
-    readCursor === null || readCursor === undefined ? undefined : messages.find((m) => m.seq > readCursor && m.sender !== me?.id && m.kind !== "system")?.id;
+  const canAct = !!(me && props.onEdit && props.onDelete && props.onReact && props.onReply);
+  const lastPosition = (lastSeq ?? 0) + pending.length;
+  const measure = virtualizer.measureElement;
 
+  const renderItem = (item: ListItem, index: number) => {
+    switch (item.kind) {
+      case "day":
+        return <DaySeparator key={item.key} index={index} measure={measure} iso={item.iso} />;
+      case "divider":
+        return (
+          <li
+            key={item.key}
+            ref={measure}
+            data-index={index}
+            data-testid="new-messages-divider"
+            {...{ [FIRST_UNREAD_ATTR]: "" }}
+            className="flex items-center gap-3 px-4 pt-3 pb-1 text-[11px] font-semibold uppercase tracking-wide text-rose-600"
+          >
+            <span className="h-px flex-1 bg-rose-300" />
+            New messages
+            <span className="h-px flex-1 bg-rose-300" />
+          </li>
+        );
+      case "seen-by":
+        return (
+          <li key={item.key} ref={measure} data-index={index} data-testid="seen-by" title={props.seenBy?.title} className="px-4 pt-1 text-right text-[11px] text-slate-600">
+            {props.seenBy?.label}
+          </li>
+        );
+      case "pending": {
+        const p = item.pending;
+        return (
+          <MessageRow
+            key={item.key}
+            senderId={me?.id ?? "me"}
+            senderName={(me && props.shown?.get(me.id)) || me?.username || "you"}
+            content={p.content}
+            createdAt={p.createdAt}
+            attachments={p.attachments}
+            kind={p.kind}
+            compact={false}
+            state={p.state}
+            reply={quoteOf(p.replyTo)}
+            error={p.error}
+            retryAt={p.retryAt}
+            onRetry={p.state === "failed" ? () => props.onRetry(p.id) : undefined}
+            onDiscard={p.state === "failed" ? () => props.onDiscard(p.id) : undefined}
+            listItem={{ ref: measure, index, posInSet: lastPosition - pending.length + pending.indexOf(p) + 1, setSize: lastPosition }}
+          />
+        );
+      }
+      case "message": {
+        const m = item.message;
+        const sender = senderOf(m);
+        return (
+          <MessageItem
+            key={item.key}
+            message={m}
+            compact={item.compact}
+            senderName={sender.name}
+            senderHandle={sender.handle}
+            quote={quoteOf(m.reply_to)}
+            highlighted={highlight === m.id}
+            pinned={pinnedIds?.has(m.id) ?? false}
+            meId={me?.id}
+            viewerName={me?.username}
+            canAct={canAct}
+            canPin={!!props.onTogglePin}
+            canCancel={!!props.onCancel}
+            canDeleteAny={!!canDeleteAny}
+            assistant={props.assistant}
+            handlers={handlers}
+            // Seqs number a room's messages from 1 without gaps: a row's position in the whole room.
+            listItem={{ ref: measure, index, posInSet: m.seq, setSize: lastPosition }}
+          />
+        );
+      }
+    }
+  };
+
+  const rendered = virtualizer.getVirtualItems();
   return (
     <div className="relative min-h-0 flex-1">
       {/* A log region: screen readers announce new messages politely, without moving focus. */}
-      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto" data-testid="message-scroller" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        className="h-full overflow-y-auto [overflow-anchor:none]"
+        data-testid="message-scroller"
+        role="log"
+        aria-label="Messages"
+        aria-live="polite"
+        aria-relevant="additions"
+      >
         {!loaded ? (
           <p className="p-6 text-center text-sm text-slate-600">Loading messages…</p>
         ) : (
-          <ol className="pb-4" aria-label="Messages">
-            <li className="px-4 py-3 text-center text-xs text-slate-600" aria-hidden={!loadingOlder}>
+          <div className="relative w-full" style={{ height: Math.max(totalSize, STATUS_PX + BOTTOM_PAD_PX) }}>
+            <p className="absolute inset-x-0 top-0 flex items-center justify-center px-4 text-xs text-slate-600" style={{ height: STATUS_PX }} aria-hidden={!loadingOlder}>
               {loadingOlder ? "Loading older messages…" : hasOlder ? "" : messages.length ? "This is the beginning of the room." : ""}
-            </li>
-            {messages.length === 0 && pending.length === 0 && (
-              <li className="px-4 py-10 text-center text-sm text-slate-600">No messages yet. Say hello!</li>
-            )}
-            {messages.map((m, i) => {
-              const prev = messages[i - 1];
-              const newDay = !prev || !sameDay(prev.created_at, m.created_at);
-              const compact =
-                !newDay &&
-                !!prev &&
-                prev.kind !== "system" &&
-                prev.sender === m.sender &&
-                Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_WINDOW_MS;
-              return (
-                <Fragment key={m.id}>
-                  {newDay && <DaySeparator iso={m.created_at} />}
-                  {m.id === dividerBefore && (
-                    <li data-testid="new-messages-divider" {...{ [FIRST_UNREAD_ATTR]: "" }} className="flex items-center gap-3 px-4 pt-3 pb-1 text-[11px] font-semibold uppercase tracking-wide text-rose-600">
-                      <span className="h-px flex-1 bg-rose-300" />
-                      New messages
-                      <span className="h-px flex-1 bg-rose-300" />
-                    </li>
-                  )}
-                  <MessageRow
-                    kind={m.kind}
-                    event={systemMetaOf(m)?.event}
-                    messageId={m.id}
-                    seq={m.seq}
-                    senderId={m.sender}
-                    senderName={senderOf(m).name}
-                    senderHandle={senderOf(m).handle}
-                    content={m.content}
-                    createdAt={m.created_at}
-                    compact={compact && m.id !== dividerBefore}
-                    state="sent"
-                    reply={quoteOf(m.reply_to)}
-                    highlighted={highlight === m.id}
-                    pinned={pinnedIds?.has(m.id)}
-                    onJump={jumpTo}
-                    edited={!!m.edited_at}
-                    deleted={m.deleted}
-                    blocked={m.blocked}
-                    reactions={m.reactions}
-                    actions={actionsFor(m)}
-                    preview={m.preview}
-                    attachments={m.attachments}
-                    onRemovePreview={me?.id === m.sender ? () => removeLinkPreview(m.room, m.id) : undefined}
-                    mentionsMe={mentionsViewer(m, me?.id)}
-                    viewerName={me?.username}
-                    streaming={m.streaming === true && !m.blocked}
-                    footer={
-                      isAssistantReply(m, props.assistant) && !m.deleted && !m.blocked ? (
-                        <AssistantReplyStatus
-                          message={m}
-                          canStop={!!me && (m.meta?.requester === me.id || !!canDeleteAny)}
-                          onStop={props.onCancel ? () => props.onCancel?.(m.id) : undefined}
-                        />
-                      ) : undefined
-                    }
-                  />
-                </Fragment>
-              );
-            })}
-            {props.seenBy && (
-              <li data-testid="seen-by" title={props.seenBy.title} className="px-4 pt-1 text-right text-[11px] text-slate-600">
-                {props.seenBy.label}
-              </li>
-            )}
-            {pending.map((p) => (
-              <MessageRow
-                key={p.id}
-                senderId={me?.id ?? "me"}
-                senderName={(me && props.shown?.get(me.id)) || me?.username || "you"}
-                content={p.content}
-                createdAt={p.createdAt}
-                attachments={p.attachments}
-                kind={p.kind}
-                compact={false}
-                state={p.state}
-                reply={quoteOf(p.replyTo)}
-                error={p.error}
-                retryAt={p.retryAt}
-                onRetry={p.state === "failed" ? () => props.onRetry(p.id) : undefined}
-                onDiscard={p.state === "failed" ? () => props.onDiscard(p.id) : undefined}
-              />
-            ))}
-          </ol>
+            </p>
+            <ol
+              className="absolute inset-x-0 top-0"
+              style={{ transform: `translateY(${rendered[0]?.start ?? STATUS_PX}px)` }}
+              aria-label="Messages"
+              data-testid="message-list"
+              data-loaded-messages={messages.length}
+            >
+              {items.length === 0 && <li className="px-4 py-10 text-center text-sm text-slate-600">No messages yet. Say hello!</li>}
+              {rendered.map((v) => {
+                const item = items[v.index];
+                return item ? renderItem(item, v.index) : null;
+              })}
+            </ol>
+          </div>
         )}
       </div>
       {firstUnread.showJump && (
@@ -387,9 +498,9 @@ export function MessageList(props: Props) {
   );
 }
 
-function DaySeparator({ iso }: { iso: string }) {
+function DaySeparator({ iso, index, measure }: { iso: string; index: number; measure: (el: HTMLLIElement | null) => void }) {
   return (
-    <li className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-medium text-slate-600" aria-hidden>
+    <li ref={measure} data-index={index} className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-medium text-slate-600" aria-hidden>
       <span className="h-px flex-1 bg-slate-200" />
       {formatDay(iso)}
       <span className="h-px flex-1 bg-slate-200" />

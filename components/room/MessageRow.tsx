@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { LinkPreview } from "@/components/message/LinkPreview";
 import { EmojiPicker } from "@/components/message/EmojiPicker";
 import { Markdown } from "@/components/message/Markdown";
@@ -33,6 +33,18 @@ export interface MessageActions {
   /** What to call a reactor in the reaction tooltip. */
   nameOf?: (userId: string) => string;
 }
+
+/** Where a row sits in the virtualized list: measured through `ref`, announced by position. */
+export interface ListItemAttrs {
+  ref: (el: HTMLLIElement | null) => void;
+  index: number;
+  posInSet?: number;
+  setSize?: number;
+}
+
+/** `withRef: false` when the row also needs the element itself and merges the ref (ChatRow). */
+const listItemAttrs = (item: ListItemAttrs | undefined, withRef = true) =>
+  item ? { ...(withRef ? { ref: item.ref } : {}), "data-index": item.index, "aria-posinset": item.posInSet, "aria-setsize": item.setSize } : {};
 
 /** The parent of a reply, as shown in the quote above it. */
 export type ReplyQuote = { id: string; senderName: string; snippet: string } | { id: string; missing: true };
@@ -82,20 +94,23 @@ export interface MessageRowProps {
   footer?: ReactNode;
   /** Uploaded files (components/files/Attachments.tsx). */
   attachments?: readonly Attachment[];
+  /** Set by the virtualized MessageList. */
+  listItem?: ListItemAttrs;
 }
 
 /** One message. Content is sanitized markdown (components/message/Markdown.tsx); never raw HTML. */
-export function MessageRow(props: MessageRowProps) {
+export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   return props.kind === "system" ? <SystemLine {...props} /> : <ChatRow {...props} />;
-}
+});
 
 /**
  * A room event, as the server worded it: one centred grey line, no avatar, actions or
  * reactions. The time shows on hover and stays in the accessible text.
  */
-function SystemLine({ messageId, seq, content, createdAt, event, highlighted }: MessageRowProps) {
+function SystemLine({ messageId, seq, content, createdAt, event, highlighted, listItem }: MessageRowProps) {
   return (
     <li
+      {...listItemAttrs(listItem)}
       id={messageId ? `message-${messageId}` : undefined}
       data-testid="system-message"
       data-seq={seq}
@@ -121,7 +136,16 @@ function ChatRow(props: MessageRowProps) {
   const [pickingAll, setPickingAll] = useState(false);
   const interactive = state === "sent" && !props.deleted && !props.blocked && actions;
   const showHeader = !compact || !!reply;
-  const row = useRef<HTMLLIElement>(null);
+  const row = useRef<HTMLLIElement | null>(null);
+  // The row is both focused (keyboard, menu) and measured by the virtualized list.
+  const measure = props.listItem?.ref;
+  const rowRef = useCallback(
+    (el: HTMLLIElement | null) => {
+      row.current = el;
+      measure?.(el);
+    },
+    [measure],
+  );
   const coarse = useCoarsePointer();
   /** The actions menu (keyboard, "⋯", long-press); `sheet` on phones. */
   const [menu, setMenu] = useState<{ sheet: boolean } | null>(null);
@@ -143,8 +167,9 @@ function ChatRow(props: MessageRowProps) {
 
   return (
     <li
-      ref={row}
+      ref={rowRef}
       {...longPress}
+      {...listItemAttrs(props.listItem, false)}
       id={props.messageId ? `message-${props.messageId}` : undefined}
       data-testid="message"
       data-state={state}

@@ -96,4 +96,30 @@ export class ChatPage {
     await row.hover();
     await row.getByRole("button", { name: `React ${emoji}` }).first().click();
   }
+
+  /** The message list; `data-loaded-messages` counts the messages it holds, mounted or not. */
+  get messageList(): Locator {
+    return this.page.getByTestId("message-list");
+  }
+
+  /**
+   * The `data-seq` of every sent message the list holds, top to bottom. The list is virtualized
+   * (only rows near the view are in the DOM), so this scrolls through it like a reader would,
+   * from the top (which may load older history) to the bottom.
+   */
+  async loadedSeqs(): Promise<number[]> {
+    return this.page.getByTestId("message-scroller").evaluate(async (el) => {
+      const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const seen = new Set<number>();
+      el.scrollTop = 0;
+      await frames();
+      for (let guard = 0; guard < 10_000; guard++) {
+        for (const row of el.querySelectorAll<HTMLElement>('[data-testid="message"][data-state="sent"]')) seen.add(Number(row.dataset.seq));
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) break;
+        el.scrollTop += Math.max(1, Math.floor(el.clientHeight / 2));
+        await frames();
+      }
+      return [...seen].sort((a, b) => a - b);
+    });
+  }
 }

@@ -22,13 +22,18 @@ export interface TestServer {
 
 const START_TIMEOUT_MS = 120_000;
 
-export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string } = {}): Promise<TestServer> {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(path.join(root, "dist", "server.mjs"))) {
+/**
+ * `opts.root` runs another checkout's build (benches compare a branch against main's build).
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string; root?: string; startTimeoutMs?: number } = {}): Promise<TestServer> {
+  const cwd = opts.root ?? root;
+  const startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
+  if (!existsSync(path.join(cwd, ".next", "BUILD_ID")) || !existsSync(path.join(cwd, "dist", "server.mjs"))) {
     throw new Error("no production build: run `npm run build` before the integration tests");
   }
   const dataDir = opts.keepDataDir ?? mkdtempSync(path.join(tmpdir(), "confab-test-"));
   const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], {
-    cwd: root,
+    cwd,
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -61,8 +66,8 @@ export async function startServer(env: Record<string, string> = {}, opts: { keep
     const timer = setTimeout(() => {
       // A server that never came up must not outlive the test (its pipes keep the runner alive).
       child.kill("SIGKILL");
-      reject(new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${logs.join("\n")}`));
-    }, START_TIMEOUT_MS);
+      reject(new Error(`server did not start in ${startTimeoutMs / 1000} s:\n${logs.join("\n")}`));
+    }, startTimeoutMs);
     const onLine = (line: string) => {
       logs.push(line);
       if (logs.length > 2000) logs.shift();
