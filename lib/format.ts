@@ -49,3 +49,15 @@ export function directRoomName(name: string, me: string | undefined, members?: r
   if (parts.length > 2 && me) return parts.filter((p) => p !== me).join(", ");
   return parts.length === 2 && me ? (parts[0] === me ? parts[1]! : parts[0]!) : name;
 }
+
+/**
+ * A message in one line (reply quotes, pins, notifications): its text, or what it carries when
+ * it has none (a voice note, files).
+ */
+export function messageSummary(m: { content: string; kind?: string; attachments?: readonly { name: string }[] }): string {
+  const files = m.attachments ?? [];
+  if (m.content.trim() !== "" || files.length === 0) return m.content;
+  if (m.kind === "voice") return "🎤 Voice message";
+  const [first] = files;
+  return files.length === 1 ? `📎 ${first!.name}` : `📎 ${first!.name} and ${files.length - 1} more`;
+}

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { PendingMessage } from "@/lib/chat-store";
-import { formatDay } from "@/lib/format";
+import { formatDay, messageSummary } from "@/lib/format";
 import type { Message } from "@/protocol";
 import type { AssistantInfo } from "./Assistant";
 import { MessageItem, type RowHandlers } from "./MessageItem";
@@ -354,7 +354,7 @@ export function MessageList(props: Props) {
     const heldItem = held === undefined ? undefined : items[held];
     const parent = heldItem?.kind === "message" ? heldItem.message : quotes?.[id];
     if (!parent) return { id, missing: true };
-    const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : parent.content.slice(0, 120);
+    const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : messageSummary(parent).slice(0, 120);
     return { id, senderName: senderOf(parent).name, snippet };
   };
   const canAct = !!(me && props.onEdit && props.onDelete && props.onReact && props.onReply);

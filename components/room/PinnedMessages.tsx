@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { errorMessage } from "@/lib/api";
-import { formatFull } from "@/lib/format";
+import { formatFull, messageSummary } from "@/lib/format";
 import { messageHref } from "@/lib/highlight";
 import type { Pin } from "@/protocol/rest";
 
@@ -62,7 +62,7 @@ export function PinnedMessages({
                     <span className="font-semibold text-slate-700">{p.message.sender_display || p.message.sender_name || "unknown"}</span> · {formatFull(p.message.created_at)}
                   </span>
                   <span data-testid="pinned-content" className="line-clamp-3 block text-sm break-words whitespace-pre-wrap text-slate-800">
-                    {p.message.blocked ? "Hidden message from a blocked user" : p.message.content}
+                    {p.message.blocked ? "Hidden message from a blocked user" : messageSummary(p.message)}
                   </span>
                   {p.pinned_by && <span className="block text-[10px] text-slate-600">pinned by {p.pinned_by.username}</span>}
                 </button>

@@ -8,7 +8,7 @@ import { useProfile } from "@/hooks/useProfile";
 import { useRoom } from "@/hooks/useRoom";
 import { ApiError, sentence } from "@/lib/api";
 import { type MuteState, selectRoom } from "@/lib/chat-store";
-import { directRoomName, formatFull } from "@/lib/format";
+import { directRoomName, formatFull, messageSummary } from "@/lib/format";
 import { roomQuery } from "@/lib/queries";
 import { canAdminister, canModerate, isRole } from "@/lib/roles";
 import { ErrorReason, type Attachment, type Message } from "@/protocol";
@@ -292,7 +292,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               onTyping={setTyping}
               blockedReason={archived ?? muted ?? directBlock}
               wait={sendWaitOf(pending)}
-              replyTo={replyTo ? { id: replyTo.id, senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: replyTo.content.slice(0, 120) } : null}
+              replyTo={replyTo ? { id: replyTo.id, senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: messageSummary(replyTo).slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
               mentionSource={mentionSource}
               draft={me ? { user: me.id, room: roomId } : undefined}

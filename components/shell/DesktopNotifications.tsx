@@ -9,7 +9,7 @@ import { useEffect, useSyncExternalStore } from "react";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { readChoice } from "@/hooks/usePresence";
 import type { ChatStore } from "@/lib/chat-store";
-import { directRoomName } from "@/lib/format";
+import { directRoomName, messageSummary } from "@/lib/format";
 import { notificationKey, notificationText, shouldNotify, tabTitle, totalUnread, type Incoming } from "@/lib/notify";
 import { claimOnce, notificationPermission, TabVisibility } from "@/lib/notify-browser";
 import type { ServerFrame } from "@/protocol";
@@ -40,7 +40,7 @@ export function DesktopNotifications() {
       const text = notificationText({
         roomLabel: labelOf(room, store, me),
         senderName: frame.type === "message" ? frame.message.sender_display || frame.message.sender_name || null : memberName(store, incoming.room, incoming.sender),
-        content: frame.type === "message" ? frame.message.content : null,
+        content: frame.type === "message" ? messageSummary(frame.message) : null,
         mention: incoming.mention,
       });
       const key = notificationKey(incoming);
