@@ -136,8 +136,8 @@ test("with two hidden tabs of the same user, each message notifies once", async 
 
   await a.chat.sendAndWaitForAck("only once");
   await a.chat.sendAndWaitForAck("barrier");
-  // Both tabs took the first message's claim before the second's (locks are granted in request
-  // order), so once "barrier" was shown somewhere, every claim for "only once" was settled.
+  // Each tab claims "only once" before "barrier" (one IndexedDB connection runs its transactions
+  // in order), so once "barrier" was shown somewhere, "only once" was settled.
   const all = async () => [...(await bodies(b.page)), ...(await bodies(second))];
   await expect.poll(async () => (await all()).filter((t) => t === "barrier").length).toBe(1);
   await expect(second).toHaveTitle(/^\(2\) /);

@@ -65,14 +65,3 @@ export function notificationText(
   const body = input.content === null ? "New message" : input.content.length > 200 ? `${input.content.slice(0, 199)}…` : input.content;
   return { title, body };
 }
-
-/**
- * A bounded list of handled keys, stored as one string (localStorage): the tabs of one browser
- * share it, so the second tab to look at a message sees the first one handled it.
- */
-export function rememberKey(stored: string | null, key: string, max = 200): { seen: boolean; next: string } {
-  const keys = stored ? stored.split("\n").filter(Boolean) : [];
-  if (keys.includes(key)) return { seen: true, next: keys.join("\n") };
-  keys.push(key);
-  return { seen: false, next: keys.slice(-max).join("\n") };
-}

@@ -129,9 +129,12 @@ export function MessageList(props: Props) {
     paddingStart: STATUS_PX,
     paddingEnd: BOTTOM_PAD_PX,
     // Chat: prepends keep the row under the reader in place, growth at the bottom keeps a reader
-    // who is at the bottom there, and appends follow only a reader at the bottom.
+    // who is at the bottom there, and appends follow only a reader at the bottom. "At the bottom"
+    // is the list's own flag, not the virtualizer's: the virtualizer learns of a programmatic
+    // scroll (landing on the first unread) only from the scroll event, and a replay batch
+    // rendered before that event would otherwise be followed to the end.
     anchorTo: "end",
-    followOnAppend: true,
+    followOnAppend: atBottom.current,
     scrollEndThreshold: BOTTOM_SLACK_PX,
   });
 

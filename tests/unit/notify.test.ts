@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { notificationText, rememberKey, shouldNotify, tabTitle, totalUnread, type Incoming, type NotifyContext } from "@/lib/notify";
+import { notificationText, shouldNotify, tabTitle, totalUnread, type Incoming, type NotifyContext } from "@/lib/notify";
 
 const message: Incoming = { room: "r", seq: 5, sender: "bob", mention: false, system: false };
 const ctx: NotifyContext = { me: "me", level: "all", status: "online", anyTabVisible: false, permission: "granted" };
@@ -40,18 +40,10 @@ describe("tab title", () => {
   });
 });
 
-describe("notification text and the handled list", () => {
+describe("notification text", () => {
   test("mentions say so; long text is cut; unknown content is generic", () => {
     assert.deepEqual(notificationText({ roomLabel: "#dev", senderName: "Bob", content: "hi", mention: true }), { title: "Bob mentioned you in #dev", body: "hi" });
     assert.equal(notificationText({ roomLabel: "#dev", senderName: null, content: null, mention: false }).title, "Someone in #dev");
     assert.equal(notificationText({ roomLabel: "#dev", senderName: "B", content: "x".repeat(500), mention: false }).body.length, 200);
-  });
-  test("a key is handled once and the list stays bounded", () => {
-    const first = rememberKey(null, "r:1");
-    assert.equal(first.seen, false);
-    assert.equal(rememberKey(first.next, "r:1").seen, true);
-    let stored: string | null = null;
-    for (let i = 0; i < 10; i++) stored = rememberKey(stored, `r:${i}`, 3).next;
-    assert.deepEqual(stored!.split("\n"), ["r:7", "r:8", "r:9"]);
   });
 });
