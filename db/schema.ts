@@ -49,6 +49,8 @@ export const users = pgTable(
     bot: boolean("bot").notNull().default(false),
     /** Colour theme chosen in Settings, applied on every device the user signs in on; 'system' follows the OS. */
     theme: text("theme", { enum: ["system", "light", "dark"] }).notNull().default("system"),
+    /** Interface language chosen in Settings (i18n/config.ts); null follows the browser's languages. */
+    locale: text("locale"),
   },
   (t) => [uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`)],
 );

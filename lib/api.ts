@@ -4,6 +4,7 @@
  */
 import type { Message } from "@/protocol";
 import type { AdminRoom, AdminUser, ArchiveStatus, ModerationBody, NotificationLevel, Pin, RoomDetail, RoomExport, RoomSummary, SearchResult, Series as MetricsSeries, SiteAuditEntry } from "@/protocol/rest";
+import type { Locale } from "@/i18n/config";
 
 export type Invite = { id: string; role: string; expires_at: string; max_uses: number | null; uses: number; revoked: boolean; created_at: string };
 export type AuditEntry = {
@@ -24,6 +25,8 @@ export type Profile = {
   created_at: string;
   /** The colour theme picked in Settings, followed on every device. */
   theme: "system" | "light" | "dark";
+  /** The interface language picked in Settings; null follows the browser's languages. */
+  locale: Locale | null;
   /** Whether the AI assistant is on, its name and user id (docs/ai.md). */
   assistant?: { enabled: false } | { enabled: true; name: string; user: string };
 };
@@ -99,7 +102,7 @@ export const api = {
   /** One message by id (404 when it does not exist or is not visible to the viewer). */
   getMessage: (id: string, messageId: string) => apiFetch<{ message: Message }>(`/api/rooms/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`),
   me: () => apiFetch<Profile>("/api/me"),
-  updateMe: (body: { display_name?: string | null; theme?: "system" | "light" | "dark" }) => apiFetch<Profile>("/api/me", { method: "PATCH", body }),
+  updateMe: (body: { display_name?: string | null; theme?: "system" | "light" | "dark"; locale?: Locale | null }) => apiFetch<Profile>("/api/me", { method: "PATCH", body }),
   updateRoom: (id: string, body: Record<string, unknown>) => apiFetch<RoomDetail>(`/api/rooms/${enc(id)}`, { method: "PATCH", body }),
   setNotifications: (id: string, level: NotificationLevel) =>
     apiFetch<{ room: string; level: NotificationLevel }>(`/api/rooms/${enc(id)}/notifications`, { method: "PATCH", body: { level } }),

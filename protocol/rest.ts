@@ -1,6 +1,7 @@
 /** Request bodies and query strings of the REST contract, shared by route handlers and forms. */
 import { z } from "zod";
 import { refineSend, SendFrameFields, storableText, type Message, type PresenceStatus } from "./index";
+import { LOCALES } from "@/i18n/config";
 
 export const Username = storableText()
   .trim()
@@ -18,11 +19,17 @@ export const DisplayName = storableText().trim().min(1, "display name is empty")
 /** The colour theme a user picked in Settings; 'system' follows the operating system's setting. */
 export const ThemePreference = z.enum(["system", "light", "dark"]);
 export type ThemePreference = z.infer<typeof ThemePreference>;
-/** PATCH /api/me: either field or both; a body with neither is refused (naming display_name, the original field). */
+/** The interface language a user picked in Settings (i18n/config.ts); null follows the browser's languages. */
+export const LocalePreference = z.enum(LOCALES).nullable();
+export type LocalePreference = z.infer<typeof LocalePreference>;
+/** PATCH /api/me: any of the fields; a body with none is refused (naming display_name, the original field). */
 export const UpdateMeBody = z
-  .object({ display_name: DisplayName.nullable().optional(), theme: ThemePreference.optional() })
+  .object({ display_name: DisplayName.nullable().optional(), theme: ThemePreference.optional(), locale: LocalePreference.optional() })
   .strict()
-  .refine((b) => b.display_name !== undefined || b.theme !== undefined, { message: "display_name or theme is required", path: ["display_name"] });
+  .refine((b) => b.display_name !== undefined || b.theme !== undefined || b.locale !== undefined, {
+    message: "display_name, theme or locale is required",
+    path: ["display_name"],
+  });
 export const TokenBody = z.object({ username: storableText().min(1).max(64), password: storableText().min(1).max(200) });
 
 export const RoomName = storableText().trim().min(1, "name is required").max(80, "name must be at most 80 characters");

@@ -23,7 +23,7 @@ export async function getUserByUsername(db: Executor, { username }: { username: 
 
 export async function getUserById(db: Executor, { id }: { id: string }) {
   const [row] = await db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, siteAdmin: users.siteAdmin, createdAt: users.createdAt, theme: users.theme })
+    .select({ id: users.id, username: users.username, displayName: users.displayName, siteAdmin: users.siteAdmin, createdAt: users.createdAt, theme: users.theme, locale: users.locale })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
@@ -65,6 +65,16 @@ export async function setTheme(db: Executor, { id, theme }: { id: string; theme:
   const rows = await db
     .update(users)
     .set({ theme })
+    .where(and(eq(users.id, id), isNull(users.deletedAt)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Sets or clears (null: follow the browser) a live account's interface language. */
+export async function setLocale(db: Executor, { id, locale }: { id: string; locale: string | null }): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ locale })
     .where(and(eq(users.id, id), isNull(users.deletedAt)))
     .returning({ id: users.id });
   return rows.length > 0;

@@ -4,9 +4,10 @@
  * (and their own sockets); history reads the name at read time, so old messages show it too.
  */
 import type { Database } from "@/db/client";
-import { getUserById, listRoomIdsOf, setDisplayName, setTheme } from "@/db/queries/users";
+import { getUserById, listRoomIdsOf, setDisplayName, setLocale, setTheme } from "@/db/queries/users";
+import { isLocale } from "@/i18n/config";
 import type { ServerFrameOf } from "@/protocol";
-import type { ThemePreference } from "@/protocol/rest";
+import type { LocalePreference, ThemePreference } from "@/protocol/rest";
 import { publishFrame, publishToUser, type Bus } from "@/server/bus";
 import { notFound } from "@/server/errors";
 import type { Logger } from "@/server/log";
@@ -17,6 +18,7 @@ type Deps = { db: Database; bus: Bus; log: Logger };
 /**
  * `assistant`: whether the AI assistant is on, and its name and user id (docs/ai.md).
  * `theme`: the colour theme picked in Settings, followed on every device (docs/ui.md).
+ * `locale`: the interface language picked in Settings, null to follow the browser (docs/i18n.md).
  */
 export type Me = {
   id: string;
@@ -25,6 +27,7 @@ export type Me = {
   site_admin: boolean;
   created_at: string;
   theme: ThemePreference;
+  locale: LocalePreference;
   assistant: AiInfo;
 };
 
@@ -38,6 +41,7 @@ export async function getMe({ db, ai }: Pick<Deps, "db"> & { ai?: Pick<AiService
     site_admin: user.siteAdmin,
     created_at: user.createdAt.toISOString(),
     theme: user.theme,
+    locale: isLocale(user.locale) ? user.locale : null,
     assistant: ai?.info() ?? { enabled: false },
   };
 }
@@ -53,6 +57,12 @@ export async function updateDisplayName({ db, bus, log, ai }: Deps & { ai?: Pick
   await Promise.all([...rooms.map((room) => publishFrame(bus, room, frame(room))), publishToUser(bus, actor.id, frame())]).catch((err: unknown) =>
     log.warn({ err, user: actor.id }, "profile: announcing the new display name failed"),
   );
+  return getMe({ db, ai }, actor);
+}
+
+/** Stores the actor's interface language (null: follow the browser); pages render in it from the next load. */
+export async function updateLocale({ db, ai }: Pick<Deps, "db"> & { ai?: Pick<AiService, "info"> }, actor: { id: string }, locale: LocalePreference): Promise<Me> {
+  if (!(await setLocale(db, { id: actor.id, locale }))) throw notFound("user");
   return getMe({ db, ai }, actor);
 }
 
