@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useProfile, useSetProfile } from "@/hooks/useProfile";
 import { LOCALE_NAMES, LOCALES, isLocale, type Locale } from "@/i18n/config";
-import { api, errorMessage } from "@/lib/api";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { api } from "@/lib/api";
 
 const BROWSER = "browser";
 
@@ -18,6 +19,7 @@ export function LanguagePicker() {
   const profile = useProfile();
   const setProfile = useSetProfile();
   const router = useRouter();
+  const errorMessage = useErrorMessage();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const current = profile ? (profile.locale ?? BROWSER) : BROWSER;
