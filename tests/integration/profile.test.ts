@@ -18,7 +18,7 @@ before(async () => {
 });
 after(() => server.stop());
 
-type Me = { id: string; username: string; display_name: string | null; theme: string };
+type Me = { id: string; username: string; display_name: string | null; theme: string; locale: string | null };
 type ErrorBody = { error: { code: string; field?: string } };
 
 const patchMe = (user: TestUser, body: unknown) => api<Me & ErrorBody>(server.url, "PATCH", "/api/me", { token: user.token, body });
@@ -170,5 +170,37 @@ describe("theme preference", () => {
     assert.equal((await getMe(frank)).theme, "light", "a refused change changes nothing");
     assert.equal((await patchMe(frank, { theme: "system" })).body.theme, "system");
     assert.equal((await api(server.url, "PATCH", "/api/me", { body: { theme: "dark" } })).status, 401);
+  });
+});
+
+describe("interface language", () => {
+  test("follows the browser until chosen, is stored per user, can be cleared, and refuses unknown languages", async () => {
+    const hana = await registerUser(server.url, "hana");
+    assert.equal((await getMe(hana)).locale, null, "a new user follows the browser");
+
+    const set = await patchMe(hana, { locale: "de" });
+    assert.equal(set.status, 200);
+    assert.equal(set.body.locale, "de");
+    assert.equal(set.body.theme, "system", "setting the language leaves the theme alone");
+    const login = await api<{ token: string }>(server.url, "POST", "/api/token", { body: { username: hana.username, password: hana.password } });
+    assert.equal((await getMe({ ...hana, token: login.body.token })).locale, "de", "another device reads the choice");
+
+    for (const body of [{ locale: "fr" }, { locale: "DE" }, { locale: "" }, { locale: 1 }]) {
+      const res = await patchMe(hana, body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.body.error.field, "locale", JSON.stringify(body));
+    }
+    assert.equal((await getMe(hana)).locale, "de", "a refused change changes nothing");
+    assert.equal((await patchMe(hana, { locale: null })).body.locale, null, "null goes back to the browser's languages");
+  });
+
+  test("a signed-out page renders in the browser's language", async () => {
+    const page = async (acceptLanguage: string) => {
+      const res = await fetch(`${server.url}/signin`, { headers: { "accept-language": acceptLanguage } });
+      assert.equal(res.status, 200);
+      return /<html[^>]*\blang="([^"]+)"/.exec(await res.text())?.[1];
+    };
+    assert.equal(await page("de-AT,de;q=0.9,en;q=0.5"), "de");
+    assert.equal(await page("fr-FR,en;q=0.5"), "en");
   });
 });
