@@ -2,7 +2,8 @@
  * Accessibility sweep (issue 13): axe-core with the WCAG 2.1 A/AA rules finds nothing on any
  * page, in the light theme and in the dark one. The theme comes from the browser's colour scheme
  * (the users here keep the default "system" choice), so this also covers following the system.
- * Every page also has one main landmark and an h1.
+ * Every page also has one main landmark and an h1. The pages people use on a phone are scanned
+ * again at 390×844 with touch, in both themes.
  *
  * The room is seeded to show what a real one does: messages from two people with markdown and
  * code, reactions, a reply, system lines (joins), and the member list open.
@@ -124,9 +125,10 @@ const ROUTES: Route[] = [
       await expect(page.getByTestId("connection-status")).toHaveText("online");
       await expect(page.getByTestId("message").filter({ hasText: "Replying to the welcome" })).toBeVisible();
       await expect(page.getByTestId("system-message").first()).toBeVisible();
-      const members = page.getByTestId("member-count");
-      if ((await members.getAttribute("aria-pressed")) !== "true") await members.click();
-      await expect(page.getByTestId("member-list")).toBeVisible();
+      // Beside the messages on a wide screen, in a sheet on a phone.
+      const list = page.getByTestId("member-list").filter({ visible: true });
+      if ((await list.count()) === 0) await page.getByTestId("member-count").click();
+      await expect(list).toBeVisible();
     },
   },
   {
@@ -172,9 +174,22 @@ const ROUTES: Route[] = [
   },
 ];
 
-async function scan(browser: Browser, baseURL: string, cspWatch: CspWatch, route: Route, theme: "light" | "dark", shot: string): Promise<void> {
+type ContextOptions = NonNullable<Parameters<Browser["newContext"]>[0]>;
+
+/** A phone: the layout where the sidebar, member list and message actions change shape. */
+const PHONE: ContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
+
+async function scan(
+  browser: Browser,
+  baseURL: string,
+  cspWatch: CspWatch,
+  route: Route,
+  theme: "light" | "dark",
+  shot: string,
+  device: ContextOptions = {},
+): Promise<void> {
   const s = await seed(browser, baseURL);
-  const context = await browser.newContext({ colorScheme: theme, ...(route.signedIn ? { storageState: s.signedIn } : {}) });
+  const context = await browser.newContext({ ...device, colorScheme: theme, ...(route.signedIn ? { storageState: s.signedIn } : {}) });
   await cspWatch.attach(context);
   try {
     const page = await context.newPage();
@@ -198,6 +213,19 @@ for (const theme of ["light", "dark"] as const) {
     for (const route of ROUTES) {
       test(`${route.name} has no WCAG A/AA violations`, async ({ browser, baseURL, cspWatch }, testInfo) => {
         await scan(browser, baseURL!, cspWatch, route, theme, testInfo.outputPath("page.png"));
+      });
+    }
+  });
+}
+
+// The phone layout in both themes, over the pages people use on a phone (the admin console is a
+// desktop tool and is covered above).
+const PHONE_ROUTES = new Set(["sign in", "sign up", "home", "room", "manage", "settings", "invite", "404"]);
+for (const theme of ["light", "dark"] as const) {
+  test.describe(`phone, ${theme} theme`, () => {
+    for (const route of ROUTES.filter((r) => PHONE_ROUTES.has(r.name))) {
+      test(`${route.name} has no WCAG A/AA violations`, async ({ browser, baseURL, cspWatch }, testInfo) => {
+        await scan(browser, baseURL!, cspWatch, route, theme, testInfo.outputPath("page.png"), PHONE);
       });
     }
   });

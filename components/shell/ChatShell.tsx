@@ -1,5 +1,6 @@
 "use client";
 import { usePathname } from "next/navigation";
+import { useMediaQuery } from "@/hooks/useMediaQuery";
 import { ChatProvider } from "./ChatProvider";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { DesktopNotifications } from "./DesktopNotifications";
@@ -15,6 +16,9 @@ import { UpdateBanner } from "./UpdateBanner";
  */
 export function ChatShell({ user, children }: { user: { id: string; name: string }; children: React.ReactNode }) {
   const inRoom = (usePathname() ?? "/") !== "/";
+  // On a phone's home page the sidebar is the whole page (the main column is hidden), so it is
+  // the page's main landmark there.
+  const sidebarIsPage = !useMediaQuery("(min-width: 768px)", true) && !inRoom;
   return (
     <ChatProvider userId={user.id}>
       <div className="flex h-dvh flex-col">
@@ -24,7 +28,7 @@ export function ChatShell({ user, children }: { user: { id: string; name: string
         <DesktopNotifications />
         <ThemeSync />
         <div className="flex min-h-0 flex-1 overflow-hidden">
-          <div className={`${inRoom ? "hidden md:flex" : "flex"} w-full shrink-0 md:w-auto`}>
+          <div role={sidebarIsPage ? "main" : undefined} className={`${inRoom ? "hidden md:flex" : "flex"} w-full shrink-0 md:w-auto`}>
             <Sidebar username={user.name} />
           </div>
           <main className={`${inRoom ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col bg-white`}>{children}</main>
