@@ -12,8 +12,8 @@ const STYLE: Record<Status, { dot: string; text: string }> = {
 
 /**
  * The socket's state in words; in English the text is exactly the status (e2e reads it), and
- * `data-status` carries it in every language. State only: the
- * one control that reconnects at once is the ConnectionBanner's "Retry now".
+ * `data-status` carries it in every language. State only: the one control that reconnects at
+ * once is the ConnectionBanner's "Retry now".
  */
 export function ConnectionStatus() {
   const status = useConnectionStatus();
