@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { IntlProvider } from "@/components/i18n/IntlProvider";
 import { Providers } from "@/components/Providers";
 import { ThemeProvider } from "@/components/theme/ThemeProvider";
@@ -11,7 +12,10 @@ import { storedTheme } from "@/server/chat/theme";
 import { findRuntime } from "@/server/runtime";
 import "./globals.css";
 
-export const metadata: Metadata = { title: "Confab", description: "Self-hosted real-time chat" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("shell.meta");
+  return { title: "Confab", description: t("description") };
+}
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const session = await getServerSession(authOptions);

@@ -1,12 +1,17 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { ErrorPage } from "@/components/errors/ErrorPage";
 
-export const metadata: Metadata = { title: "Page not found · Confab" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("errors.notFound");
+  return { title: t("meta") };
+}
 
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getTranslations("errors.notFound");
   return (
-    <ErrorPage code="404" title="This page does not exist">
-      The link may be mistyped, or what it pointed to was moved or deleted.
+    <ErrorPage code="404" title={t("title")}>
+      {t("body")}
     </ErrorPage>
   );
 }

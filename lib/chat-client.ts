@@ -142,7 +142,7 @@ export class ChatClient {
     this.presence.onClosed();
     this.rooms.onClosed();
     if (code === CloseCode.UNAUTHENTICATED) {
-      this.store.pushNotice("UNAUTHENTICATED", "Your session has expired. Sign in again to keep chatting.");
+      this.store.pushNotice("UNAUTHENTICATED", "Your session has expired. Sign in again to keep chatting.", { key: "sessionExpired" });
       this.options.onUnauthenticated?.();
     }
     if (code === CloseCode.UNSUPPORTED_PROTOCOL) this.store.setUpdate("required");
@@ -184,7 +184,7 @@ export class ChatClient {
 
   private transmitOrWarn(frame: ClientFrame & { room: string }): boolean {
     if (this.rooms.isJoined(frame.room) && this.ready && this.transport.send(frame)) return true;
-    this.store.pushNotice("OFFLINE", "You are offline: try again once connected.");
+    this.store.pushNotice("OFFLINE", "You are offline: try again once connected.", { key: "offline" });
     return false;
   }
 

@@ -84,7 +84,19 @@ export type AttachmentKind = "image" | "file" | "voice";
 export interface Notice {
   readonly id: string;
   readonly code: string;
+  /** English, as the client or the server wrote it: the text when `text` is absent, and for logs. */
   readonly message: string;
+  /** What to say in the reader's language (components/shell/Notices.tsx); absent for server error frames. */
+  readonly text?: NoticeText;
+}
+
+/**
+ * A client-made notice by its key in the `shell` namespace's `notices`, with the failure it
+ * reports (`{error}`): its English words and the API error code the UI may know a sentence for.
+ */
+export interface NoticeText {
+  readonly key: "sessionExpired" | "offline" | "olderFailed" | "someFailed";
+  readonly error?: { readonly code: string | null; readonly message: string };
 }
 
 export const EMPTY_ROOM: RoomState = Object.freeze({
@@ -383,11 +395,11 @@ export class ChatStore {
     );
   }
 
-  pushNotice(code: string, message: string): void {
+  pushNotice(code: string, message: string, text?: NoticeText): void {
     const notices = this.state.notices;
     // The same error repeated (e.g. every reconnect) is shown once.
     if (notices.some((n) => n.code === code && n.message === message)) return;
-    const notice = { id: `n${++this.noticeCounter}`, code, message };
+    const notice: Notice = { id: `n${++this.noticeCounter}`, code, message, ...(text && { text }) };
     this.set({ notices: [...notices, notice].slice(-MAX_NOTICES) });
   }
 

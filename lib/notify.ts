@@ -50,18 +50,24 @@ export function totalUnread(rooms: ReadonlyArray<Pick<RoomSummary, "id" | "unrea
   return total;
 }
 
+/** The `shell` namespace's keys for notifications and the tab title. */
+export type NotifyKey = "tab.room" | "tab.unread" | "notifications.someone" | "notifications.mentioned" | "notifications.message" | "notifications.newMessage";
+/** The `shell` namespace's translator (next-intl's `t` fits); tests pass one made by `createTranslator`. */
+export type NotifyText = (key: NotifyKey, values?: Record<string, string | number>) => string;
+
 /** `(3) #general · Confab`, `#general · Confab`, `(3) Confab` or `Confab`. */
-export function tabTitle(unread: number, roomLabel: string | null): string {
-  const base = roomLabel ? `${roomLabel} · Confab` : "Confab";
-  return unread > 0 ? `(${unread > 999 ? "999+" : unread}) ${base}` : base;
+export function tabTitle(unread: number, roomLabel: string | null, t: NotifyText): string {
+  const base = roomLabel ? t("tab.room", { room: roomLabel }) : "Confab";
+  return unread > 0 ? t("tab.unread", { count: unread > 999 ? "999+" : String(unread), title: base }) : base;
 }
 
 /** What a notification says: who and where, and the text when the tab has it. */
 export function notificationText(
   input: { roomLabel: string; senderName: string | null; content: string | null; mention: boolean },
+  t: NotifyText,
 ): { title: string; body: string } {
-  const who = input.senderName ?? "Someone";
-  const title = input.mention ? `${who} mentioned you in ${input.roomLabel}` : `${who} in ${input.roomLabel}`;
-  const body = input.content === null ? "New message" : input.content.length > 200 ? `${input.content.slice(0, 199)}…` : input.content;
+  const values = { who: input.senderName ?? t("notifications.someone"), room: input.roomLabel };
+  const title = input.mention ? t("notifications.mentioned", values) : t("notifications.message", values);
+  const body = input.content === null ? t("notifications.newMessage") : input.content.length > 200 ? `${input.content.slice(0, 199)}…` : input.content;
   return { title, body };
 }

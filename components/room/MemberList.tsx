@@ -6,7 +6,7 @@ import { useChat } from "@/hooks/useChatSocket";
 import { useNow, usePresenceMap, useShownStatus } from "@/hooks/usePresence";
 import { useBlocks } from "@/hooks/useProfile";
 import { api, errorMessage } from "@/lib/api";
-import { formatAgo } from "@/lib/format";
+import { useFormatText } from "@/hooks/useFormatText";
 import { MAX_GROUP_DM_OTHERS } from "@/protocol/rest";
 
 type Member = { id: string; username: string; display_name?: string | null; role: string };
@@ -18,6 +18,7 @@ const ROLE_ORDER = ["owner", "admin", "moderator", "member", "guest"];
  * group": picked members can be messaged together in one group conversation.
  */
 export function MemberList({ members, meId, footer }: { members: readonly Member[]; meId: string | undefined; footer?: ReactNode }) {
+  const formatText = useFormatText();
   const presence = usePresenceMap();
   const shown = useShownStatus();
   const now = useNow();
@@ -59,7 +60,7 @@ export function MemberList({ members, meId, footer }: { members: readonly Member
                   </span>
                   {status === "offline" && p?.last_seen && (
                     <span data-testid="member-last-seen" className="block text-[10px] text-slate-600">
-                      last seen {formatAgo(p.last_seen, now)}
+                      last seen {formatText.ago(p.last_seen, now)}
                     </span>
                   )}
                 </span>

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { PendingMessage } from "@/lib/chat-store";
-import { formatDay, messageSummary } from "@/lib/format";
+import { useFormatText } from "@/hooks/useFormatText";
 import type { Message } from "@/protocol";
 import type { AssistantInfo } from "./Assistant";
 import { MessageItem, type RowHandlers } from "./MessageItem";
@@ -99,6 +99,7 @@ function untilTrue(attempt: () => boolean, frames: number) {
  * otherwise offers a "new messages" jump. Row order and grouping live in message-list-model.ts.
  */
 export function MessageList(props: Props) {
+  const formatText = useFormatText();
   const { messages, pending, me, names, loaded, hasOlder, loadingOlder, onLoadOlder } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -357,7 +358,7 @@ export function MessageList(props: Props) {
     const heldItem = held === undefined ? undefined : items[held];
     const parent = heldItem?.kind === "message" ? heldItem.message : quotes?.[id];
     if (!parent) return { id, missing: true };
-    const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : messageSummary(parent).slice(0, 120);
+    const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : formatText.summary(parent).slice(0, 120);
     return { id, senderName: senderOf(parent).name, snippet };
   };
   const canAct = !!(me && props.onEdit && props.onDelete && props.onReact && props.onReply);
@@ -502,10 +503,11 @@ export function MessageList(props: Props) {
 }
 
 function DaySeparator({ iso, index, measure }: { iso: string; index: number; measure: (el: HTMLLIElement | null) => void }) {
+  const formatText = useFormatText();
   return (
     <li ref={measure} data-index={index} className="flex items-center gap-3 px-4 pt-4 pb-1 text-[11px] font-medium text-slate-600" aria-hidden>
       <span className="h-px flex-1 bg-slate-200" />
-      {formatDay(iso)}
+      {formatText.day(iso)}
       <span className="h-px flex-1 bg-slate-200" />
     </li>
   );

@@ -2,7 +2,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { errorMessage } from "@/lib/api";
-import { formatFull, messageSummary } from "@/lib/format";
+import { formatFull } from "@/lib/format";
+import { useFormatText } from "@/hooks/useFormatText";
 import { messageHref } from "@/lib/highlight";
 import type { Pin } from "@/protocol/rest";
 
@@ -23,6 +24,7 @@ export function PinnedMessages({
   canPin: boolean;
   onUnpin: (message: string) => void;
 }) {
+  const formatText = useFormatText();
   const router = useRouter();
   const [open, setOpen] = useState(false);
   return (
@@ -62,7 +64,7 @@ export function PinnedMessages({
                     <span className="font-semibold text-slate-700">{p.message.sender_display || p.message.sender_name || "unknown"}</span> · {formatFull(p.message.created_at)}
                   </span>
                   <span data-testid="pinned-content" className="line-clamp-3 block text-sm break-words whitespace-pre-wrap text-slate-800">
-                    {p.message.blocked ? "Hidden message from a blocked user" : messageSummary(p.message)}
+                    {p.message.blocked ? "Hidden message from a blocked user" : formatText.summary(p.message)}
                   </span>
                   {p.pinned_by && <span className="block text-[10px] text-slate-600">pinned by {p.pinned_by.username}</span>}
                 </button>

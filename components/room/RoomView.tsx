@@ -8,7 +8,8 @@ import { useProfile } from "@/hooks/useProfile";
 import { useRoom } from "@/hooks/useRoom";
 import { ApiError, sentence } from "@/lib/api";
 import { type MuteState, selectRoom } from "@/lib/chat-store";
-import { directRoomName, formatFull, messageSummary } from "@/lib/format";
+import { directRoomName, formatFull } from "@/lib/format";
+import { useFormatText } from "@/hooks/useFormatText";
 import { roomQuery } from "@/lib/queries";
 import { canAdminister, canModerate, isRole } from "@/lib/roles";
 import { ErrorReason, type Attachment, type Message } from "@/protocol";
@@ -52,6 +53,7 @@ export function seenByText(names: readonly string[]): { label: string; title: st
  * read-only preview with a Join button.
  */
 export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { id: string; seq: number } | null }) {
+  const formatText = useFormatText();
   const { directory, store } = useChat();
   const me = useMe();
   const profile = useProfile();
@@ -292,7 +294,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               onTyping={setTyping}
               blockedReason={archived ?? muted ?? directBlock}
               wait={sendWaitOf(pending)}
-              replyTo={replyTo ? { id: replyTo.id, senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: messageSummary(replyTo).slice(0, 120) } : null}
+              replyTo={replyTo ? { id: replyTo.id, senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: formatText.summary(replyTo).slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
               mentionSource={mentionSource}
               draft={me ? { user: me.id, room: roomId } : undefined}

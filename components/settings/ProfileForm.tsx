@@ -1,7 +1,9 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useProfile, useSetProfile } from "@/hooks/useProfile";
-import { api, errorMessage } from "@/lib/api";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { api } from "@/lib/api";
 
 const MAX = 64;
 
@@ -10,6 +12,9 @@ const MAX = 64;
  * handle, shown beside it). Empty means "show my username". Avatars come with uploads.
  */
 export function ProfileForm() {
+  const t = useTranslations("settings.profile");
+  const common = useTranslations("common");
+  const errorMessage = useErrorMessage();
   const profile = useProfile();
   const setProfile = useSetProfile();
   /** What the user typed; null until they type, showing the saved name. */
@@ -25,9 +30,9 @@ export function ProfileForm() {
       const updated = await api.updateMe({ display_name: displayName });
       setProfile(updated);
       setDraft(null);
-      setNote({ kind: "ok", text: updated.display_name ? "Display name saved." : "Display name cleared; people see your username." });
+      setNote({ kind: "ok", text: updated.display_name ? t("saved") : t("cleared") });
     } catch (err) {
-      setNote({ kind: "error", text: errorMessage(err, "Could not save your display name.") });
+      setNote({ kind: "error", text: errorMessage(err, t("saveFailed")) });
     } finally {
       setSaving(false);
     }
@@ -45,10 +50,10 @@ export function ProfileForm() {
       className="space-y-2"
     >
       <p className="text-sm text-slate-600">
-        Signed in as <span className="font-medium text-slate-800">@{profile?.username ?? "…"}</span>
+        {t.rich("signedInAs", { username: profile?.username ?? "…", b: (chunks) => <span className="font-medium text-slate-800">{chunks}</span> })}
       </p>
       <label htmlFor="display-name" className="block text-sm font-medium text-slate-700">
-        Display name
+        {t("displayName")}
       </label>
       <div className="flex gap-2">
         <input
@@ -66,7 +71,7 @@ export function ProfileForm() {
           disabled={saving || !profile || unchanged}
           className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
         >
-          Save
+          {common("save")}
         </button>
         {profile?.display_name && (
           <button
@@ -76,11 +81,11 @@ export function ProfileForm() {
             onClick={() => void save(null)}
             className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-50"
           >
-            Use my username
+            {t("useUsername")}
           </button>
         )}
       </div>
-      <p className="text-xs text-slate-600">Up to {MAX} characters. Leave empty to show your username. Profile pictures will come with file uploads.</p>
+      <p className="text-xs text-slate-600">{t("hint", { max: MAX })}</p>
       {note && (
         <p role={note.kind === "error" ? "alert" : "status"} data-testid="display-name-note" className={`text-sm ${note.kind === "error" ? "text-rose-700" : "text-emerald-700"}`}>
           {note.text}

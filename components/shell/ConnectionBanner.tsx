@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { useChat, useConnectionStatus, useRetryAt } from "@/hooks/useChatSocket";
 
@@ -16,6 +17,7 @@ type Shown = { state: "lost"; since: number } | { state: "back" } | null;
  * quiet; the sidebar's status shows them anyway.
  */
 export function ConnectionBanner() {
+  const t = useTranslations("shell.connection");
   const status = useConnectionStatus();
   const retryAt = useRetryAt();
   const { client, store } = useChat();
@@ -58,7 +60,7 @@ export function ConnectionBanner() {
   if (shown.state === "back") {
     return (
       <div role="status" data-testid="connection-banner" data-state="back" className="bg-emerald-50 px-4 py-2 text-center text-sm font-medium text-emerald-900">
-        You&apos;re back online. Everything you missed has been caught up.
+        {t("back")}
       </div>
     );
   }
@@ -67,9 +69,9 @@ export function ConnectionBanner() {
   return (
     <div role="alert" data-testid="connection-banner" data-state={offline ? "offline" : "reconnecting"} className="flex flex-wrap items-center justify-center gap-x-3 gap-y-1 bg-amber-100 px-4 py-2 text-sm text-amber-950">
       <p>
-        <strong>{offline ? "You're offline." : "Connection lost."}</strong>{" "}
-        {offline ? "Messages you send are kept and sent when you're back." : seconds > 0 ? <span data-testid="connection-retry-in">Reconnecting in {seconds} s…</span> : "Reconnecting…"}{" "}
-        <span className="text-amber-900">Presence shown may be out of date.</span>
+        <strong>{offline ? t("offline") : t("lost")}</strong>{" "}
+        {offline ? t("keptOffline") : seconds > 0 ? <span data-testid="connection-retry-in">{t("retryIn", { seconds })}</span> : t("reconnecting")}{" "}
+        <span className="text-amber-900">{t("stalePresence")}</span>
       </p>
       {!offline && (
         <button
@@ -78,7 +80,7 @@ export function ConnectionBanner() {
           data-testid="connection-retry"
           className="rounded-md bg-amber-900 px-3 py-1 font-medium text-amber-50 hover:bg-amber-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-500 focus-visible:ring-offset-2"
         >
-          Retry now
+          {t("retryNow")}
         </button>
       )}
     </div>

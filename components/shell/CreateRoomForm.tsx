@@ -1,13 +1,19 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useChat } from "@/hooks/useChatSocket";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { ApiError, api, sentence } from "@/lib/api";
 import { CreateRoomBody } from "@/protocol/rest";
 import { FieldError } from "@/components/ui/FieldError";
 
 /** Creates a room (the creator becomes its owner) and opens it. */
 export function CreateRoomForm({ onDone }: { onDone: () => void }) {
+  const t = useTranslations("shell.createRoom");
+  const common = useTranslations("common");
+  const locale = useLocale();
+  const errorMessage = useErrorMessage();
   const router = useRouter();
   const { directory } = useChat();
   const [name, setName] = useState("");
@@ -25,7 +31,9 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
     setNameError(null);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const message = sentence(issue?.message ?? "Check the form");
+      // The schema's words are English; other languages get the form's own sentence for the case.
+      const translated = issue?.path[0] !== "name" ? t("checkForm") : name.trim() === "" ? t("nameRequired") : t("nameTooLong");
+      const message = locale === "en" ? sentence(issue?.message ?? "Check the form") : translated;
       if (issue?.path[0] === "name") setNameError(message);
       else setError(message);
       return;
@@ -40,8 +48,8 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
       onDone();
       router.push(`/rooms/${room.id}`);
     } catch (err) {
-      if (err instanceof ApiError && err.field === "name") setNameError(sentence(err.message.replace(/^name: /, "")));
-      else setError(err instanceof ApiError ? sentence(err.message) : "Could not create the room.");
+      if (err instanceof ApiError && err.field === "name") setNameError(locale === "en" ? sentence(err.message.replace(/^name: /, "")) : errorMessage(err));
+      else setError(errorMessage(err, t("failed")));
     } finally {
       setBusy(false);
     }
@@ -61,7 +69,7 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
       noValidate
     >
       <label className="block text-xs font-medium text-slate-600">
-        Name
+        {t("name")}
         <input
           data-testid="create-room-name"
           value={name}
@@ -75,23 +83,23 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
           aria-invalid={nameError ? true : undefined}
           aria-describedby={nameError ? "create-room-name-error" : undefined}
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-900 focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
-          placeholder="e.g. design-review"
+          placeholder={t("namePlaceholder")}
         />
         <FieldError id="create-room-name-error" testId="create-room-name-error" message={nameError} />
       </label>
       <label className="block text-xs font-medium text-slate-600">
-        Topic <span className="font-normal text-slate-600">(optional)</span>
+        {t.rich("topic", { optional: (chunks) => <span className="font-normal text-slate-600">{chunks}</span> })}
         <input
           data-testid="create-room-topic"
           value={topic}
           onChange={(e) => setTopic(e.target.value)}
           maxLength={500}
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm text-slate-900 focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
-          placeholder="What is this room about?"
+          placeholder={t("topicPlaceholder")}
         />
       </label>
       <fieldset className="flex gap-4 text-xs text-slate-700">
-        <legend className="sr-only">Visibility</legend>
+        <legend className="sr-only">{t("visibility")}</legend>
         {(["public", "private"] as const).map((v) => (
           <label key={v} className="flex items-center gap-1.5">
             <input
@@ -103,7 +111,7 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
               onChange={() => setVisibility(v)}
               className="accent-indigo-600"
             />
-            {v === "public" ? "Public" : "Private"}
+            {t(v)}
           </label>
         ))}
       </fieldset>
@@ -114,7 +122,7 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
       )}
       <div className="flex justify-end gap-2">
         <button type="button" onClick={onDone} className="rounded-md px-2.5 py-1.5 text-xs font-medium text-slate-600 hover:bg-slate-100">
-          Cancel
+          {common("cancel")}
         </button>
         <button
           type="submit"
@@ -122,7 +130,7 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
           disabled={busy}
           className="rounded-md bg-indigo-600 px-3 py-1.5 text-xs font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
         >
-          {busy ? "Creating…" : "Create room"}
+          {busy ? t("creating") : t("submit")}
         </button>
       </div>
     </form>

@@ -4,12 +4,14 @@
  * user is visible (one tab shows each), the unread total in the tab title, and the prompt that
  * asks for the browser's permission only when the user clicks it.
  */
+import { useTranslations } from "next-intl";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useSyncExternalStore } from "react";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { readChoice } from "@/hooks/usePresence";
 import type { ChatStore } from "@/lib/chat-store";
-import { directRoomName, messageSummary } from "@/lib/format";
+import { directRoomName } from "@/lib/format";
+import { useFormatText } from "@/hooks/useFormatText";
 import { notificationKey, notificationText, shouldNotify, tabTitle, totalUnread, type Incoming } from "@/lib/notify";
 import { claimOnce, notificationPermission, TabVisibility } from "@/lib/notify-browser";
 import type { ServerFrame } from "@/protocol";
@@ -21,6 +23,8 @@ const activeRoomOf = (pathname: string | null) => /^\/rooms\/([^/]+)$/.exec(path
 
 export function DesktopNotifications() {
   const { client, store, directory } = useChat();
+  const t = useTranslations("shell");
+  const formatText = useFormatText();
   const me = useMe();
   const router = useRouter();
   const activeRoom = activeRoomOf(usePathname());
@@ -40,9 +44,9 @@ export function DesktopNotifications() {
       const text = notificationText({
         roomLabel: labelOf(room, store, me),
         senderName: frame.type === "message" ? frame.message.sender_display || frame.message.sender_name || null : memberName(store, incoming.room, incoming.sender),
-        content: frame.type === "message" ? messageSummary(frame.message) : null,
+        content: frame.type === "message" ? formatText.summary(frame.message) : null,
         mention: incoming.mention,
-      });
+      }, t);
       const key = notificationKey(incoming);
       void claimOnce(me.id, key, () => {
         const shown = new Notification(text.title, { body: text.body, tag: key, data: { room: incoming.room } });
@@ -59,10 +63,10 @@ export function DesktopNotifications() {
       stop();
       tabs.close();
     };
-  }, [client, directory, me, router, store]);
+  }, [client, directory, me, router, store, t, formatText]);
 
   const active = activeRoom ? rooms.find((r) => r.id === activeRoom) : undefined;
-  useDocumentTitle(tabTitle(totalUnread(rooms, null), active ? labelOf(active, store, me) : null));
+  useDocumentTitle(tabTitle(totalUnread(rooms, null), active ? labelOf(active, store, me) : null, t));
 
   return <NotificationPrompt />;
 }
@@ -107,24 +111,25 @@ function useDocumentTitle(title: string) {
 
 /** "Enable desktop notifications": the permission is requested only from this click. */
 function NotificationPrompt() {
+  const t = useTranslations("shell.notifications");
   // Server render: no prompt (the browser decides after hydration).
   const permission = useSyncExternalStore(subscribePrompt, notificationPermission, () => null);
   const dismissed = useSyncExternalStore(subscribePrompt, () => localStorage.getItem(PROMPT_DISMISSED_KEY) === "1", () => true);
   if (permission !== "default" || dismissed) return null;
   return (
-    <div role="region" aria-label="Desktop notifications" data-testid="notifications-prompt" className="flex items-center gap-3 border-b border-indigo-200 bg-indigo-50 px-4 py-2 text-sm text-indigo-900">
-      <span className="flex-1">Get a desktop notification when someone mentions you while Confab is in the background.</span>
+    <div role="region" aria-label={t("region")} data-testid="notifications-prompt" className="flex items-center gap-3 border-b border-indigo-200 bg-indigo-50 px-4 py-2 text-sm text-indigo-900">
+      <span className="flex-1">{t("prompt")}</span>
       <button
         type="button"
         data-testid="notifications-enable"
         onClick={() => void Notification.requestPermission().then(promptChanged)}
         className="rounded-md bg-indigo-600 px-3 py-1 text-xs font-semibold text-white hover:bg-indigo-500"
       >
-        Enable desktop notifications
+        {t("enable")}
       </button>
       <button
         type="button"
-        aria-label="Not now"
+        aria-label={t("notNow")}
         onClick={() => {
           localStorage.setItem(PROMPT_DISMISSED_KEY, "1");
           promptChanged();

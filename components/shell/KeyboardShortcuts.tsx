@@ -1,21 +1,11 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { focusMessageList } from "@/components/room/useMessageKeyboard";
 
-/** Every shortcut of the app, as the `?` dialog lists them. */
-export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
-  { keys: "Ctrl+K / ⌘K", what: "Switch room or search messages" },
-  { keys: "Alt+↑ / Alt+↓", what: "Previous / next room in the sidebar" },
-  { keys: "Alt+Shift+↑ / Alt+Shift+↓", what: "Previous / next room with unread messages" },
-  { keys: "↑ / ↓", what: "In the message list: previous / next message" },
-  { keys: "Home / End", what: "In the message list: first / last loaded message" },
-  { keys: "Enter, Shift+F10 or the menu key", what: "On a message: open its actions (react, reply, edit, delete…)" },
-  { keys: "Escape", what: "Close a menu or dialog; cancel a reply or an edit" },
-  { keys: "↑ in an empty composer", what: "Edit your last message" },
-  { keys: "Enter / Shift+Enter", what: "Send / new line" },
-  { keys: "?", what: "Show this list" },
-];
+/** Every shortcut of the app, in the order the `?` dialog lists them (keys and words in `shell.shortcuts.list`). */
+export const SHORTCUTS = ["switcher", "rooms", "unread", "messages", "ends", "actions", "escape", "editLast", "send", "help"] as const;
 
 /** The sidebar's room links (my rooms, then direct messages), in the order shown. */
 const ROOM_LINKS = '[data-testid="room-link"], [data-testid="dm-link"]';
@@ -45,6 +35,7 @@ function roomHref(step: 1 | -1, unreadOnly: boolean): string | null {
  * lives with the search button), and the skip links at the top of the page.
  */
 export function KeyboardShortcuts() {
+  const t = useTranslations("shell.shortcuts");
   const router = useRouter();
   const [help, setHelp] = useState(false);
   useEffect(() => {
@@ -77,7 +68,7 @@ export function KeyboardShortcuts() {
           }}
           className="rounded-md bg-indigo-700 px-3 py-2 text-sm font-semibold text-white shadow-lg"
         >
-          Skip to composer
+          {t("skipToComposer")}
         </a>
         <a
           href="#messages"
@@ -88,7 +79,7 @@ export function KeyboardShortcuts() {
           }}
           className="rounded-md bg-indigo-700 px-3 py-2 text-sm font-semibold text-white shadow-lg"
         >
-          Skip to messages
+          {t("skipToMessages")}
         </a>
       </div>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
@@ -97,6 +88,8 @@ export function KeyboardShortcuts() {
 }
 
 function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  const t = useTranslations("shell.shortcuts");
+  const common = useTranslations("common");
   const titleId = useId();
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -126,17 +119,17 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
       >
         <div className="mb-3 flex items-center justify-between">
           <h2 id={titleId} className="text-base font-semibold text-slate-900">
-            Keyboard shortcuts
+            {t("title")}
           </h2>
-          <button ref={close} type="button" data-testid="shortcut-help-close" onClick={onClose} aria-label="Close" className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100">
+          <button ref={close} type="button" data-testid="shortcut-help-close" onClick={onClose} aria-label={common("close")} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100">
             ✕
           </button>
         </div>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
           {SHORTCUTS.map((s) => (
-            <div key={s.keys} className="contents" data-testid="shortcut">
-              <dt className="font-mono text-xs whitespace-nowrap text-slate-800">{s.keys}</dt>
-              <dd className="text-slate-700">{s.what}</dd>
+            <div key={s} className="contents" data-testid="shortcut">
+              <dt className="font-mono text-xs whitespace-nowrap text-slate-800">{t(`list.${s}.keys`)}</dt>
+              <dd className="text-slate-700">{t(`list.${s}.what`)}</dd>
             </div>
           ))}
         </dl>

@@ -1,11 +1,42 @@
 "use client";
 import Link from "next/link";
 import { signOut } from "next-auth/react";
-import { useEffect } from "react";
+import { useLocale, useTranslations } from "next-intl";
+import { useCallback, useEffect } from "react";
 import { useNotices } from "@/hooks/useChatSocket";
+import type { Notice } from "@/lib/chat-store";
+
+/**
+ * A notice in the reader's language. English readers get the words as written (the server's
+ * are precise); other languages get the notice's own sentence, and a server error by its code
+ * when the `errors` namespace knows it.
+ */
+function useNoticeText(): (notice: Notice) => string {
+  const t = useTranslations("shell.notices");
+  const te = useTranslations("errors");
+  const locale = useLocale();
+  return useCallback(
+    (notice) => {
+      if (locale === "en") return notice.message;
+      const known = (code: string | null | undefined): string | null => {
+        const key = `codes.${code}` as Parameters<typeof te>[0];
+        return code && te.has(key) ? te(key) : null;
+      };
+      const { text } = notice;
+      if (!text) return known(notice.code) ?? notice.message;
+      if (text.key === "olderFailed" || text.key === "someFailed") {
+        return t(text.key, { error: known(text.error?.code) ?? text.error?.message ?? te("generic") });
+      }
+      return t(text.key);
+    },
+    [t, te, locale],
+  );
+}
 
 /** Error frames and background failures as dismissable toasts. */
 export function Notices() {
+  const t = useTranslations("shell.notices");
+  const say = useNoticeText();
   const { notices, dismiss } = useNotices();
   // The server refused our credentials (expired, or the account was disabled or deleted): the
   // session cookie is useless, so end it here rather than leave a dead app on screen.
@@ -25,10 +56,10 @@ export function Notices() {
           className="pointer-events-auto flex w-full max-w-lg items-start gap-3 rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900 shadow-lg"
         >
           <div className="flex-1">
-            <p>{notice.message}</p>
+            <p>{say(notice)}</p>
             {notice.code === "UNAUTHENTICATED" && (
               <Link href="/signin" className="mt-1 inline-block font-medium underline">
-                Sign in
+                {t("signIn")}
               </Link>
             )}
           </div>
@@ -36,7 +67,7 @@ export function Notices() {
             type="button"
             onClick={() => dismiss(notice.id)}
             className="rounded px-1 text-rose-700 hover:bg-rose-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-rose-400"
-            aria-label="Dismiss"
+            aria-label={t("dismiss")}
             data-testid="notice-dismiss"
           >
             ✕

@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { useStore } from "zustand";
@@ -26,6 +27,7 @@ function activeRoomId(pathname: string | null): string | null {
 const roomIcon = (room: RoomSummary) => (room.visibility === "private" ? "🔒" : room.visibility === "direct" ? "@" : "#");
 
 export function Sidebar({ username }: { username: string }) {
+  const t = useTranslations("shell.sidebar");
   const pathname = usePathname();
   const active = activeRoomId(pathname);
   const mine = useMyRooms();
@@ -37,7 +39,7 @@ export function Sidebar({ username }: { username: string }) {
   const directs = mine.rooms.filter((r) => r.visibility === "direct");
 
   return (
-    <nav className="flex h-full w-full flex-col border-r border-slate-200 bg-slate-100/80 md:w-72" aria-label="Rooms">
+    <nav className="flex h-full w-full flex-col border-r border-slate-200 bg-slate-100/80 md:w-72" aria-label={t("label")}>
       <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
         <Link href="/" className="text-lg font-bold tracking-tight text-indigo-700">
           Confab
@@ -63,14 +65,14 @@ export function Sidebar({ username }: { username: string }) {
               onClick={() => setCreating(true)}
               className="w-full rounded-md border border-dashed border-slate-300 px-3 py-2 text-left text-sm font-medium text-slate-600 hover:border-indigo-400 hover:bg-white hover:text-indigo-700"
             >
-              + Create room
+              {t("createRoom")}
             </button>
           )}
         </section>
 
-        <Section id="my-rooms" title="My rooms">
+        <Section id="my-rooms" title={t("myRooms")}>
           {mine.error && <p className="px-2 text-xs text-rose-700">{mine.error}</p>}
-          {mine.loaded && groups.length === 0 && !mine.error && <p className="px-2 text-xs text-slate-600">No rooms yet. Create one or join a public room.</p>}
+          {mine.loaded && groups.length === 0 && !mine.error && <p className="px-2 text-xs text-slate-600">{t("noRooms")}</p>}
           <ul className="space-y-0.5" data-testid="my-rooms">
             {groups.map((room) => {
               const isActive = room.id === active;
@@ -104,7 +106,7 @@ export function Sidebar({ username }: { username: string }) {
         </Section>
 
         {directs.length > 0 && (
-          <Section id="direct-messages" title="Direct messages">
+          <Section id="direct-messages" title={t("directMessages")}>
             <ul className="space-y-0.5" data-testid="direct-rooms">
               {directs.map((room) => (
                 <DirectLink key={room.id} room={room} active={room.id === active} username={username} />
@@ -113,19 +115,19 @@ export function Sidebar({ username }: { username: string }) {
           </Section>
         )}
 
-        <Section id="browse-public" title="Browse public">
+        <Section id="browse-public" title={t("browsePublic")}>
           <input
             type="search"
             data-testid="public-room-search"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
-            placeholder="Search public rooms"
-            aria-label="Search public rooms"
+            placeholder={t("searchPublic")}
+            aria-label={t("searchPublic")}
             className="mb-1.5 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
           />
           {publicRooms.error && <p className="px-2 text-xs text-rose-700">{publicRooms.error}</p>}
           {!publicRooms.loading && publicRooms.rooms.length === 0 && !publicRooms.error && (
-            <p className="px-2 text-xs text-slate-600">{query.trim() ? "No public rooms match." : "No public rooms yet."}</p>
+            <p className="px-2 text-xs text-slate-600">{query.trim() ? t("noPublicMatch") : t("noPublicRooms")}</p>
           )}
           <ul className="space-y-0.5" aria-busy={publicRooms.loading}>
             {/* Rooms to discover first; the ones already joined are marked and listed last. */}
@@ -140,11 +142,9 @@ export function Sidebar({ username }: { username: string }) {
                   <span className="flex items-center gap-2">
                     <span className="flex-1 truncate text-slate-800">{room.name}</span>
                     {room.joined ? (
-                      <span className="text-[10px] font-medium uppercase text-emerald-800">joined</span>
+                      <span className="text-[10px] font-medium uppercase text-emerald-800">{t("joined")}</span>
                     ) : (
-                      <span className="text-[10px] text-slate-600">
-                        {room.member_count ?? 0} member{room.member_count === 1 ? "" : "s"}
-                      </span>
+                      <span className="text-[10px] text-slate-600">{t("members", { count: room.member_count ?? 0 })}</span>
                     )}
                   </span>
                   {room.topic && <span className="block truncate text-xs text-slate-600">{room.topic}</span>}
@@ -166,11 +166,11 @@ export function Sidebar({ username }: { username: string }) {
           <StatusPicker />
           <span className="flex gap-2">
             <Link href="/settings" data-testid="settings-link" className="text-slate-600 hover:text-indigo-700 hover:underline">
-              Settings
+              {t("settings")}
             </Link>
             {profile?.site_admin && (
               <Link href="/admin" data-testid="admin-link" className="text-slate-600 hover:text-indigo-700 hover:underline">
-                Admin
+                {t("admin")}
               </Link>
             )}
           </span>

@@ -1,8 +1,10 @@
 "use client";
 import { signOut } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 export function SignOutButton() {
+  const t = useTranslations("shell.signOut");
   const [busy, setBusy] = useState(false);
   return (
     <button
@@ -15,7 +17,7 @@ export function SignOutButton() {
       }}
       className="rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-200 hover:text-slate-900 disabled:opacity-50"
     >
-      {busy ? "Signing out…" : "Sign out"}
+      {busy ? t("busy") : t("label")}
     </button>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useUpdateState } from "@/hooks/useChatSocket";
 
 /**
@@ -7,6 +8,7 @@ import { useUpdateState } from "@/hooks/useChatSocket";
  * the socket stays closed and the banner says why.
  */
 export function UpdateBanner() {
+  const t = useTranslations("shell.update");
   const update = useUpdateState();
   if (update === "none") return null;
   const required = update === "required";
@@ -17,17 +19,13 @@ export function UpdateBanner() {
       data-update={update}
       className={`flex items-center justify-center gap-3 px-4 py-2 text-sm ${required ? "bg-amber-100 text-amber-950" : "bg-sky-50 text-sky-950"}`}
     >
-      <p>
-        {required
-          ? "A new version of Confab is available and this tab can no longer connect. Reload to keep chatting."
-          : "A new version of Confab is available."}
-      </p>
+      <p>{required ? t("required") : t("available")}</p>
       <button
         type="button"
         onClick={() => window.location.reload()}
         className="rounded-md bg-slate-900 px-3 py-1 font-medium text-slate-50 hover:bg-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
       >
-        Reload
+        {t("reload")}
       </button>
     </div>
   );

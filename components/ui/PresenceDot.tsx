@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { PresenceState } from "@/lib/chat-store";
 
 /** What a dot can say: a known status, or "unknown" while this tab is not connected. */
@@ -13,27 +14,19 @@ const COLORS: Record<ShownStatus, string> = {
   unknown: "bg-white border border-dashed border-slate-500",
 };
 
-export const STATUS_LABEL: Record<ShownStatus, string> = {
-  online: "Online",
-  idle: "Idle",
-  away: "Away",
-  dnd: "Do not disturb",
-  offline: "Offline",
-  unknown: "Status unknown while disconnected",
-};
-
 /**
  * A small coloured dot: online green, idle/away yellow, dnd red, offline grey, hollow when
  * unknown. The status is also its accessible name, so colour is never the only signal.
  */
 export function PresenceDot({ status, className = "" }: { status: ShownStatus; className?: string }) {
+  const label = useTranslations("shell.status")(status);
   return (
     <span
       role="img"
-      aria-label={STATUS_LABEL[status]}
+      aria-label={label}
       data-testid="presence-dot"
       data-status={status}
-      title={STATUS_LABEL[status]}
+      title={label}
       className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ring-2 ring-white ${COLORS[status]} ${className}`}
     />
   );

@@ -12,10 +12,13 @@
  * - A room the user was kicked or banned from is never re-joined by itself.
  */
 import type { ClientFrame, Message, ServerFrameOf } from "@/protocol";
-import { sentence } from "../api";
+import { ApiError, sentence } from "../api";
 import type { RoomState } from "../chat-store";
 import { errorText, type SyncContext } from "./context";
 import { StreamingText } from "./deltas";
+
+/** A failed request for a notice: its English words, and its code for the reader's language. */
+const failure = (err: unknown) => ({ code: err instanceof ApiError ? err.code : null, message: errorText(err) });
 
 /** Page size for history requests (latest page and scroll-up pages). */
 export const HISTORY_PAGE = 50;
@@ -235,7 +238,7 @@ export class RoomSync {
       store.patchRoom(room, { loadingOlder: false, hasOlder: messages.length === HISTORY_PAGE });
     } catch (err) {
       store.patchRoom(room, { loadingOlder: false });
-      store.pushNotice("HISTORY", `Could not load older messages: ${errorText(err)}`);
+      store.pushNotice("HISTORY", `Could not load older messages: ${errorText(err)}`, { key: "olderFailed", error: failure(err) });
     }
   }
 
@@ -280,7 +283,7 @@ export class RoomSync {
       store.patchRoom(room, { loadingOlder: false, hasOlder: seq > 1 && store.getRoom(room).hasOlder });
     } catch (err) {
       store.patchRoom(room, { loadingOlder: false });
-      store.pushNotice("HISTORY", `Could not load older messages: ${errorText(err)}`);
+      store.pushNotice("HISTORY", `Could not load older messages: ${errorText(err)}`, { key: "olderFailed", error: failure(err) });
       return false;
     }
     return (store.minSeq(room) ?? Infinity) <= seq;
@@ -304,7 +307,7 @@ export class RoomSync {
         });
         return this.fillRange(room, from, Math.min(to, before - 1), attempt + 1);
       }
-      this.ctx.store.pushNotice("HISTORY", `Some messages could not be loaded: ${errorText(err)}`);
+      this.ctx.store.pushNotice("HISTORY", `Some messages could not be loaded: ${errorText(err)}`, { key: "someFailed", error: failure(err) });
     }
   }
 

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { Suspense } from "react";
 import { AuthForm } from "@/components/auth/AuthForm";
 import { authOptions } from "@/server/auth/options";
 
-export const metadata: Metadata = { title: "Create account · Confab" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("shell.meta");
+  return { title: t("signup") };
+}
 
 export default async function SignUpPage() {
   if (await getServerSession(authOptions)) redirect("/");

@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { RoomView } from "@/components/room/RoomView";
 
-export const metadata: Metadata = { title: "Room · Confab" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("shell.meta");
+  return { title: t("room") };
+}
 
 type Search = Record<string, string | string[] | undefined>;
 
