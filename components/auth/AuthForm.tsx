@@ -2,7 +2,9 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { signIn } from "next-auth/react";
+import { useLocale, useTranslations } from "next-intl";
 import { useState, useSyncExternalStore } from "react";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { ApiError, api, sentence } from "@/lib/api";
 import { RegisterBody } from "@/protocol/rest";
 
@@ -40,6 +42,9 @@ export function AuthForm({
   /** Embedded only: switches between sign-up and sign-in in place. */
   onSwitch?: () => void;
 }) {
+  const t = useTranslations("auth.form");
+  const locale = useLocale();
+  const errorMessage = useErrorMessage();
   const router = useRouter();
   const params = useSearchParams();
   const [username, setUsername] = useState("");
@@ -50,6 +55,24 @@ export function AuthForm({
   const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
   const id = (field: string) => `${mode}-${field}`;
 
+  /**
+   * A field's validation problem in the reader's language. English keeps the schema's own words
+   * (the same the server sends); other languages name the rule that failed by its zod issue code.
+   */
+  function fieldIssue(field: "username" | "password", code: string, message: string): string {
+    if (locale === "en") return sentence(message);
+    if (code === "too_small") return field === "username" ? t("errors.usernameShort") : t("errors.passwordShort");
+    if (code === "too_big") return field === "username" ? t("errors.usernameLong") : t("errors.passwordLong");
+    if (code === "invalid_format") return t("errors.usernameCharacters");
+    return field === "username" ? t("errors.usernameInvalid") : t("errors.passwordInvalid");
+  }
+
+  /** The server refused one field: its words for English readers, the field's sentence otherwise. */
+  function serverFieldError(err: ApiError, field: "username" | "password"): string {
+    if (locale === "en") return sentence(err.message.replace(new RegExp(`^${field}: `), ""));
+    return field === "username" ? t("errors.usernameInvalid") : t("errors.passwordInvalid");
+  }
+
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     setErrors({});
@@ -59,13 +82,13 @@ export function AuthForm({
         const next: FieldErrors = {};
         for (const issue of parsed.error.issues) {
           const field = issue.path[0] === "password" ? "password" : "username";
-          next[field] ??= sentence(issue.message);
+          next[field] ??= fieldIssue(field, issue.code, issue.message);
         }
         setErrors(next);
         return;
       }
     } else if (!username.trim() || !password) {
-      setErrors({ form: "Enter your username and password." });
+      setErrors({ form: t("errors.missing") });
       return;
     }
 
@@ -76,12 +99,12 @@ export function AuthForm({
           await api.register({ username: username.trim(), password });
         } catch (err) {
           if (err instanceof ApiError) {
-            if (err.code === "CONFLICT" || err.status === 409) setErrors({ username: "That username is taken. Try another one." });
-            else if (err.field === "password") setErrors({ password: sentence(err.message.replace(/^password: /, "")) });
-            else if (err.field === "username") setErrors({ username: sentence(err.message.replace(/^username: /, "")) });
-            else setErrors({ form: sentence(err.message) });
+            if (err.code === "CONFLICT" || err.status === 409) setErrors({ username: t("errors.taken") });
+            else if (err.field === "password") setErrors({ password: serverFieldError(err, "password") });
+            else if (err.field === "username") setErrors({ username: serverFieldError(err, "username") });
+            else setErrors({ form: errorMessage(err) });
           } else {
-            setErrors({ form: "Could not create your account. Try again." });
+            setErrors({ form: t("errors.registerFailed") });
           }
           return;
         }
@@ -91,10 +114,10 @@ export function AuthForm({
         setErrors({
           form:
             result?.error === "CredentialsSignin"
-              ? "Wrong username or password."
+              ? t("errors.wrongCredentials")
               : mode === "signup"
-                ? "Your account was created, but signing in failed. Try signing in."
-                : "Could not sign in. Try again.",
+                ? t("errors.signInAfterSignUpFailed")
+                : t("errors.signInFailed"),
         });
         return;
       }
@@ -114,7 +137,7 @@ export function AuthForm({
         <form onSubmit={submit} noValidate className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           <div>
             <label htmlFor={id("username")} className="block text-sm font-medium text-slate-700">
-              Username
+              {t("username")}
             </label>
             <input
               id={id("username")}
@@ -136,7 +159,7 @@ export function AuthForm({
           </div>
           <div>
             <label htmlFor={id("password")} className="block text-sm font-medium text-slate-700">
-              Password
+              {t("password")}
             </label>
             <input
               id={id("password")}
@@ -157,7 +180,7 @@ export function AuthForm({
             ) : (
               isSignup && (
                 <p id={id("password-hint")} className="mt-1 text-xs text-slate-600">
-                  At least 8 characters.
+                  {t("passwordHint")}
                 </p>
               )
             )}
@@ -173,7 +196,7 @@ export function AuthForm({
             disabled={busy || !hydrated}
             className="w-full rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
           >
-            {busy ? (isSignup ? "Creating account…" : "Signing in…") : isSignup ? "Create account" : "Sign in"}
+            {busy ? (isSignup ? t("creating") : t("signingIn")) : isSignup ? t("create") : t("signIn")}
           </button>
         </form>
   );
@@ -182,10 +205,21 @@ export function AuthForm({
       <div>
         {form}
         <p className="mt-3 text-center text-sm text-slate-600">
-          {isSignup ? "Already have an account? " : "New to Confab? "}
-          <button type="button" data-testid={isSignup ? "switch-to-signin" : "switch-to-signup"} onClick={onSwitch} className="font-medium text-indigo-600 hover:underline">
-            {isSignup ? "Sign in" : "Create an account"}
-          </button>
+          {isSignup
+            ? t.rich("haveAccount", {
+                link: (chunks) => (
+                  <button type="button" data-testid="switch-to-signin" onClick={onSwitch} className="font-medium text-indigo-600 hover:underline">
+                    {chunks}
+                  </button>
+                ),
+              })
+            : t.rich("newHere", {
+                link: (chunks) => (
+                  <button type="button" data-testid="switch-to-signup" onClick={onSwitch} className="font-medium text-indigo-600 hover:underline">
+                    {chunks}
+                  </button>
+                ),
+              })}
         </p>
       </div>
     );
@@ -195,14 +229,17 @@ export function AuthForm({
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">
           <p className="text-2xl font-bold tracking-tight text-indigo-700">Confab</p>
-          <h1 className="mt-2 text-lg font-semibold text-slate-900">{isSignup ? "Create your account" : "Sign in to Confab"}</h1>
+          <h1 className="mt-2 text-lg font-semibold text-slate-900">{isSignup ? t("signUpTitle") : t("signInTitle")}</h1>
         </div>
         {form}
         <p className="mt-4 text-center text-sm text-slate-600">
-          {isSignup ? "Already have an account? " : "New to Confab? "}
-          <Link href={isSignup ? "/signin" : "/signup"} className="font-medium text-indigo-600 hover:underline">
-            {isSignup ? "Sign in" : "Create an account"}
-          </Link>
+          {t.rich(isSignup ? "haveAccount" : "newHere", {
+            link: (chunks) => (
+              <Link href={isSignup ? "/signin" : "/signup"} className="font-medium text-indigo-600 hover:underline">
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       </div>
     </main>

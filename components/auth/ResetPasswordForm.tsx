@@ -1,11 +1,15 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
-import { api, errorMessage } from "@/lib/api";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { api } from "@/lib/api";
 import { primaryClass, inputClass } from "@/components/manage/ui";
 
 /** Sets a new password with a one-time link a site admin handed out. */
 export function ResetPasswordForm({ token }: { token: string }) {
+  const t = useTranslations("auth.reset");
+  const errorMessage = useErrorMessage();
   const [state, setState] = useState<{ kind: "loading" } | { kind: "invalid" } | { kind: "ready"; username: string } | { kind: "done"; username: string }>({ kind: "loading" });
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +30,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
       const { username } = await api.completeReset(token, password);
       setState({ kind: "done", username });
     } catch (err) {
-      setError(errorMessage(err, "This link is invalid, expired or already used."));
+      setError(errorMessage(err, t("linkInvalid")));
     } finally {
       setBusy(false);
     }
@@ -34,29 +38,34 @@ export function ResetPasswordForm({ token }: { token: string }) {
 
   return (
     <main className="m-auto w-full max-w-sm px-6 py-10">
-      <h1 className="mb-4 text-lg font-semibold text-slate-900">Set a new password</h1>
-      {state.kind === "loading" && <p className="text-sm text-slate-600">Checking the link…</p>}
+      <h1 className="mb-4 text-lg font-semibold text-slate-900">{t("title")}</h1>
+      {state.kind === "loading" && <p className="text-sm text-slate-600">{t("checking")}</p>}
       {state.kind === "invalid" && (
         <p role="alert" data-testid="reset-invalid" className="text-sm text-rose-700">
-          This link is invalid, expired or already used. Ask a site administrator for a new one.
+          {t("invalid")}
         </p>
       )}
       {state.kind === "done" && (
         <p data-testid="reset-done" className="text-sm text-emerald-800">
-          The password of <strong>{state.username}</strong> was changed.{" "}
-          <Link href="/signin" className="font-medium text-indigo-600 hover:underline">
-            Sign in
-          </Link>
+          {t.rich("done", {
+            username: state.username,
+            strong: (chunks) => <strong>{chunks}</strong>,
+            link: (chunks) => (
+              <Link href="/signin" className="font-medium text-indigo-600 hover:underline">
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       )}
       {state.kind === "ready" && (
         <form onSubmit={(e) => void submit(e)} className="space-y-3">
           <p className="text-sm text-slate-600">
-            For <strong data-testid="reset-username">{state.username}</strong>. The link works once.
+            {t.rich("for", { username: state.username, strong: (chunks) => <strong data-testid="reset-username">{chunks}</strong> })}
           </p>
           <input
             type="password"
-            aria-label="New password"
+            aria-label={t("newPassword")}
             autoComplete="new-password"
             minLength={8}
             required
@@ -71,7 +80,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
             </p>
           )}
           <button type="submit" disabled={busy} data-testid="reset-submit" className={`${primaryClass} w-full`}>
-            Set password
+            {t("submit")}
           </button>
         </form>
       )}

@@ -4,6 +4,7 @@
  * load, so history never jumps) that open a lightbox, audio as a player, anything else as a
  * card with a download link.
  */
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { Attachment, MessageKind } from "@/protocol";
 import { isAudio, isImage } from "@/lib/files/upload";
@@ -21,6 +22,7 @@ export function thumbBox(a: Pick<Attachment, "width" | "height">): { width: numb
 }
 
 export function Attachments({ attachments, kind }: { attachments: readonly Attachment[]; kind?: MessageKind }) {
+  const t = useTranslations("files.attachments");
   const [open, setOpen] = useState<number | null>(null);
   if (attachments.length === 0) return null;
   const images = attachments.filter(isImage);
@@ -37,7 +39,7 @@ export function Attachments({ attachments, kind }: { attachments: readonly Attac
                 type="button"
                 data-testid="attachment-image"
                 onClick={() => setOpen(i)}
-                aria-label={`Open image ${img.name}`}
+                aria-label={t("openImage", { name: img.name })}
                 className="overflow-hidden rounded-lg border border-slate-200 bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
                 style={{ width: box.width, height: box.height }}
               >

@@ -3,11 +3,13 @@
  * An image at full size over the page. Escape closes; Left and Right go through the images
  * it was opened among; Tab stays inside; focus goes back to the thumbnail that opened it.
  */
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, type KeyboardEvent } from "react";
 import { createPortal } from "react-dom";
 import type { Attachment } from "@/protocol";
 
 export function Lightbox({ images, index, onIndex, onClose }: { images: readonly Attachment[]; index: number; onIndex: (i: number) => void; onClose: () => void }) {
+  const t = useTranslations("files.lightbox");
   const dialog = useRef<HTMLDivElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   const image = images[index];
@@ -52,7 +54,7 @@ export function Lightbox({ images, index, onIndex, onClose }: { images: readonly
       ref={dialog}
       role="dialog"
       aria-modal="true"
-      aria-label={`Image ${index + 1} of ${images.length}: ${image.name}`}
+      aria-label={t("label", { position: index + 1, total: images.length, name: image.name })}
       data-testid="lightbox"
       data-index={index}
       tabIndex={-1}
@@ -64,18 +66,18 @@ export function Lightbox({ images, index, onIndex, onClose }: { images: readonly
     >
       <div className="flex w-full max-w-5xl items-center gap-3 text-sm text-white">
         <span data-testid="lightbox-caption" className="min-w-0 flex-1 truncate">
-          {image.name} · {index + 1} / {images.length}
+          {t("caption", { name: image.name, position: index + 1, total: images.length })}
         </span>
         <a href={image.url} download={image.name} className="rounded-md border border-white/50 px-2 py-1 text-xs font-medium hover:bg-white/10">
-          Download
+          {t("download")}
         </a>
-        <button ref={closeButton} type="button" data-testid="lightbox-close" onClick={onClose} aria-label="Close" className="rounded-md px-2 py-1 text-lg hover:bg-white/10">
+        <button ref={closeButton} type="button" data-testid="lightbox-close" onClick={onClose} aria-label={t("close")} className="rounded-md px-2 py-1 text-lg hover:bg-white/10">
           ✕
         </button>
       </div>
       <div className="flex min-h-0 w-full max-w-5xl flex-1 items-center justify-center gap-3">
         {images.length > 1 && (
-          <button type="button" data-testid="lightbox-prev" onClick={() => go(-1)} aria-label="Previous image" className="rounded-full px-3 py-2 text-2xl text-white hover:bg-white/10">
+          <button type="button" data-testid="lightbox-prev" onClick={() => go(-1)} aria-label={t("previous")} className="rounded-full px-3 py-2 text-2xl text-white hover:bg-white/10">
             ‹
           </button>
         )}
@@ -89,7 +91,7 @@ export function Lightbox({ images, index, onIndex, onClose }: { images: readonly
           className="max-h-full min-h-0 max-w-full object-contain"
         />
         {images.length > 1 && (
-          <button type="button" data-testid="lightbox-next" onClick={() => go(1)} aria-label="Next image" className="rounded-full px-3 py-2 text-2xl text-white hover:bg-white/10">
+          <button type="button" data-testid="lightbox-next" onClick={() => go(1)} aria-label={t("next")} className="rounded-full px-3 py-2 text-2xl text-white hover:bg-white/10">
             ›
           </button>
         )}

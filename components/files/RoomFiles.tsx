@@ -5,6 +5,7 @@
  * setting is off (kept live by `room_updated`) the buttons are gone and drops and pastes are
  * ignored; the server refuses uploads there anyway.
  */
+import { useTranslations } from "next-intl";
 import { useRef, useState, type ClipboardEvent, type DragEvent, type ReactNode } from "react";
 import type { Attachment } from "@/protocol";
 import type { OutgoingFiles } from "@/lib/sync/outbox";
@@ -38,6 +39,7 @@ export interface RoomFiles {
 const carriesFiles = (e: DragEvent<HTMLElement>) => Array.from(e.dataTransfer?.types ?? []).includes("Files");
 
 export function useRoomFiles(roomId: string, allowed: boolean, send: (content: string, files: OutgoingFiles) => void): RoomFiles {
+  const t = useTranslations("files.room");
   const uploads = useUploads(roomId);
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
@@ -61,8 +63,8 @@ export function useRoomFiles(roomId: string, allowed: boolean, send: (content: s
         type="button"
         data-testid="attach-button"
         onClick={() => input.current?.click()}
-        aria-label="Attach files"
-        title="Attach files"
+        aria-label={t("attach")}
+        title={t("attach")}
         className="rounded-md px-1.5 py-1 text-base text-slate-600 hover:bg-slate-100"
       >
         📎
@@ -119,7 +121,7 @@ export function useRoomFiles(roomId: string, allowed: boolean, send: (content: s
           aria-hidden
           className="pointer-events-none absolute inset-2 z-30 flex items-center justify-center rounded-xl border-2 border-dashed border-indigo-500 bg-white/90 text-base font-semibold text-indigo-700"
         >
-          Drop files to attach them
+          {t("drop")}
         </div>
       ) : null,
   };

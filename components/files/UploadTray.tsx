@@ -1,9 +1,12 @@
 "use client";
-import { formatBytes } from "@/lib/files/upload";
+import { useTranslations } from "next-intl";
+import { useFileText } from "./useFileText";
 import type { Uploads } from "./useUploads";
 
 /** The files waiting to go with the next message, above the composer. */
 export function UploadTray({ uploads }: { uploads: Uploads }) {
+  const t = useTranslations("files.tray");
+  const { bytes } = useFileText();
   if (uploads.items.length === 0 && !uploads.notice) return null;
   return (
     <div data-testid="upload-tray" className="mb-2 flex flex-col gap-1.5">
@@ -41,7 +44,7 @@ export function UploadTray({ uploads }: { uploads: Uploads }) {
                 <div
                   role="progressbar"
                   data-testid="upload-progress"
-                  aria-label={`Uploading ${item.name}`}
+                  aria-label={t("uploading", { name: item.name })}
                   aria-valuemin={0}
                   aria-valuemax={100}
                   aria-valuenow={Math.round(item.progress * 100)}
@@ -50,14 +53,14 @@ export function UploadTray({ uploads }: { uploads: Uploads }) {
                   <div className="h-full bg-indigo-600 transition-[width]" style={{ width: `${Math.round(item.progress * 100)}%` }} />
                 </div>
               ) : (
-                <p className="text-slate-600">{formatBytes(item.upload?.size ?? item.size)} · ready</p>
+                <p data-testid="upload-size" className="text-slate-600">{t("ready", { size: bytes(item.upload?.size ?? item.size) })}</p>
               )}
             </div>
             <button
               type="button"
               data-testid="upload-cancel"
               onClick={() => uploads.remove(item.key)}
-              aria-label={item.state === "uploading" ? `Cancel upload of ${item.name}` : `Remove ${item.name}`}
+              aria-label={item.state === "uploading" ? t("cancel", { name: item.name }) : t("remove", { name: item.name })}
               className="rounded px-1 text-slate-600 hover:bg-slate-200"
             >
               ✕

@@ -5,10 +5,12 @@
  * leading and trailing silence (lib/files/voice.ts), previewed as a waveform with a player,
  * then uploaded and sent as a `voice` message, or discarded.
  */
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import type { Attachment } from "@/protocol";
-import { formatDuration, UploadError, uploadFile, type UploadHandle } from "@/lib/files/upload";
+import { formatDuration, uploadFile, type UploadHandle } from "@/lib/files/upload";
 import { decodeMono, encodeWav, peaks, trimSilence, type TrimMethod } from "@/lib/files/voice";
+import { useFileText } from "./useFileText";
 
 /** A press held at least this long is "hold to record": letting go stops. Shorter is a click. */
 const HOLD_MS = 400;
@@ -23,15 +25,18 @@ type State =
   | { step: "uploading"; wav: Blob; url: string; durationMs: number; bars: number[]; method: TrimMethod; progress: number }
   | { step: "error"; message: string };
 
-function microphoneError(err: unknown): string {
+/** Which sentence in `files.voice.microphone` explains why the microphone did not start. */
+function microphoneError(err: unknown): "denied" | "missing" | "busy" | "failed" {
   const name = err instanceof DOMException ? err.name : "";
-  if (name === "NotAllowedError" || name === "SecurityError") return "Microphone access was denied. Allow it in your browser's site settings to record a voice message.";
-  if (name === "NotFoundError" || name === "OverconstrainedError") return "No microphone was found. Connect one and try again.";
-  if (name === "NotReadableError") return "The microphone is in use by another application.";
-  return "The microphone could not be started.";
+  if (name === "NotAllowedError" || name === "SecurityError") return "denied";
+  if (name === "NotFoundError" || name === "OverconstrainedError") return "missing";
+  if (name === "NotReadableError") return "busy";
+  return "failed";
 }
 
 export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upload: Attachment) => void }) {
+  const t = useTranslations("files.voice");
+  const { refusal } = useFileText();
   const [state, setState] = useState<State>({ step: "idle" });
   const [now, setNow] = useState(0);
   const recorder = useRef<MediaRecorder | null>(null);
@@ -64,7 +69,7 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
 
   async function start() {
     if (typeof navigator === "undefined" || !navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === "undefined") {
-      setState({ step: "error", message: "This browser cannot record audio." });
+      setState({ step: "error", message: t("unsupported") });
       return;
     }
     setState({ step: "starting" });
@@ -73,7 +78,7 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
       stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
     } catch (err) {
       pressedAt.current = null;
-      setState({ step: "error", message: microphoneError(err) });
+      setState({ step: "error", message: t(`microphone.${microphoneError(err)}`) });
       return;
     }
     const chunks: Blob[] = [];
@@ -107,7 +112,7 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
     try {
       const trimmed = await trimSilence(await decodeMono(blob));
       if (trimmed.silent) {
-        setState({ step: "error", message: "No speech was heard in that recording. Check your microphone and try again." });
+        setState({ step: "error", message: t("silent") });
         return;
       }
       const wav = encodeWav(trimmed.samples);
@@ -116,7 +121,7 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
       setState({ step: "preview", wav, url, durationMs: trimmed.durationMs, bars: peaks(trimmed.samples, BARS), method: trimmed.method });
     } catch (err) {
       console.warn("voice note could not be processed", err);
-      setState({ step: "error", message: "The recording could not be processed." });
+      setState({ step: "error", message: t("processFailed") });
     }
   }
 
@@ -145,7 +150,7 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
     } catch (err) {
       upload.current = null;
       if (err instanceof DOMException && err.name === "AbortError") return;
-      setState({ step: "error", message: err instanceof UploadError ? err.message : "The voice message could not be uploaded." });
+      setState({ step: "error", message: refusal(err, t("uploadFailed")) });
     }
   }
 
@@ -158,8 +163,8 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
         data-testid="voice-record"
         data-state={state.step}
         aria-pressed={recording}
-        aria-label={recording ? "Stop recording" : "Record a voice message (hold, or click to start and stop)"}
-        title={recording ? "Stop recording" : "Hold to record a voice message, or click to start"}
+        aria-label={recording ? t("stopRecording") : t("recordLabel")}
+        title={recording ? t("stopRecording") : t("recordTitle")}
         disabled={busy || !!note}
         onPointerDown={(e) => {
           if (e.button !== 0) return;
@@ -188,19 +193,19 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
       </button>
       {state.step !== "idle" && (
         <div data-testid="voice-panel" className="absolute bottom-full right-0 z-20 mb-2 w-80 rounded-lg border border-slate-200 bg-white p-3 text-sm text-slate-800 shadow-lg">
-          {state.step === "starting" && <p>Starting the microphone…</p>}
+          {state.step === "starting" && <p>{t("starting")}</p>}
           {state.step === "recording" && (
             <div className="flex items-center gap-2">
               <span aria-hidden className="h-2.5 w-2.5 animate-pulse rounded-full bg-rose-600" />
               <span role="status">
-                Recording <span data-testid="voice-elapsed">{formatDuration(now - state.since)}</span>
+                {t.rich("recording", { elapsed: formatDuration(now - state.since), time: (chunks) => <span data-testid="voice-elapsed">{chunks}</span> })}
               </span>
               <button type="button" data-testid="voice-stop" onClick={stop} className="ml-auto rounded-md bg-rose-600 px-2 py-1 text-xs font-semibold text-white hover:bg-rose-500">
-                Stop
+                {t("stop")}
               </button>
             </div>
           )}
-          {state.step === "processing" && <p role="status">Trimming silence…</p>}
+          {state.step === "processing" && <p role="status">{t("processing")}</p>}
           {note && (
             <div data-testid="voice-preview" data-trim={note.method} data-duration-ms={note.durationMs} className="flex flex-col gap-2">
               <Waveform bars={note.bars} />
@@ -208,12 +213,12 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
                 <span data-testid="voice-duration" className="text-xs text-slate-600">
                   {formatDuration(note.durationMs)}
                 </span>
-                <audio src={note.url} controls className="h-8 min-w-0 flex-1" aria-label="Preview of your voice message" />
+                <audio src={note.url} controls className="h-8 min-w-0 flex-1" aria-label={t("preview")} />
               </div>
               {state.step === "uploading" ? (
                 <div
                   role="progressbar"
-                  aria-label="Uploading voice message"
+                  aria-label={t("uploading")}
                   aria-valuemin={0}
                   aria-valuemax={100}
                   aria-valuenow={Math.round(state.progress * 100)}
@@ -224,7 +229,7 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
               ) : null}
               <div className="flex justify-end gap-2">
                 <button type="button" data-testid="voice-discard" onClick={discard} className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
-                  Discard
+                  {t("discard")}
                 </button>
                 <button
                   type="button"
@@ -233,7 +238,7 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
                   onClick={() => void send()}
                   className="rounded-md bg-indigo-600 px-2 py-1 text-xs font-semibold text-white hover:bg-indigo-500 disabled:opacity-40"
                 >
-                  Send voice message
+                  {t("send")}
                 </button>
               </div>
             </div>
@@ -243,7 +248,7 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
               <p role="alert" data-testid="voice-error" className="flex-1 text-rose-700">
                 {state.message}
               </p>
-              <button type="button" onClick={() => setState({ step: "idle" })} aria-label="Dismiss" className="rounded px-1 text-slate-600 hover:bg-slate-100">
+              <button type="button" onClick={() => setState({ step: "idle" })} aria-label={t("dismiss")} className="rounded px-1 text-slate-600 hover:bg-slate-100">
                 ✕
               </button>
             </div>
@@ -256,9 +261,10 @@ export function VoiceRecorder({ roomId, onSend }: { roomId: string; onSend: (upl
 
 /** The note's loudness over time, drawn before it is sent. */
 export function Waveform({ bars }: { bars: readonly number[] }) {
+  const t = useTranslations("files.voice");
   const width = bars.length * 4;
   return (
-    <svg data-testid="voice-waveform" viewBox={`0 0 ${width} 32`} preserveAspectRatio="none" className="h-8 w-full text-indigo-600" role="img" aria-label="Waveform of the recording">
+    <svg data-testid="voice-waveform" viewBox={`0 0 ${width} 32`} preserveAspectRatio="none" className="h-8 w-full text-indigo-600" role="img" aria-label={t("waveform")}>
       {bars.map((p, i) => {
         const h = Math.max(2, p * 30);
         return <rect key={i} x={i * 4} y={(32 - h) / 2} width={3} height={h} rx={1} fill="currentColor" />;

@@ -5,9 +5,11 @@
  * sent as one of the message's `attachments`. Uploads go over HTTP, so the message itself can
  * still wait in the outbox offline: it names upload ids that are already on the server.
  */
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { MAX_ATTACHMENTS, type Attachment } from "@/protocol";
-import { UploadError, uploadFile, type UploadHandle } from "@/lib/files/upload";
+import { uploadFile, type UploadHandle } from "@/lib/files/upload";
+import { useFileText } from "./useFileText";
 
 export interface TrayItem {
   key: string;
@@ -38,6 +40,8 @@ export interface Uploads {
 }
 
 export function useUploads(roomId: string): Uploads {
+  const t = useTranslations("files.tray");
+  const { refusal } = useFileText();
   const [items, setItems] = useState<TrayItem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const handles = useRef(new Map<string, UploadHandle>());
@@ -73,7 +77,7 @@ export function useUploads(roomId: string): Uploads {
       if (picked.length === 0) return;
       const room = roomId;
       const free = MAX_ATTACHMENTS - itemsRef.current.length;
-      setNotice(picked.length > free ? `At most ${MAX_ATTACHMENTS} files per message: ${picked.length - Math.max(free, 0)} left out.` : null);
+      setNotice(picked.length > free ? t("tooMany", { max: MAX_ATTACHMENTS, count: picked.length - Math.max(free, 0) }) : null);
       const accepted = picked.slice(0, Math.max(free, 0));
       const added: TrayItem[] = accepted.map((file) => ({
         key: `u${++count.current}`,
@@ -95,12 +99,12 @@ export function useUploads(roomId: string): Uploads {
           (err: unknown) => {
             handles.current.delete(item.key);
             if (err instanceof DOMException && err.name === "AbortError") return;
-            patch(item.key, { state: "error", error: err instanceof UploadError ? err.message : "Upload failed." });
+            patch(item.key, { state: "error", error: refusal(err, t("failed")) });
           },
         );
       });
     },
-    [roomId, patch],
+    [roomId, patch, t, refusal],
   );
 
   const remove = useCallback(

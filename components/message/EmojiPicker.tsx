@@ -1,5 +1,6 @@
 "use client";
 import { EmojiPicker as Picker } from "frimousse";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
 
 /** Where the picker loads Emojibase data: our own origin (app/emojibase), never a CDN. */
@@ -10,6 +11,7 @@ export const EMOJIBASE_URL = "/emojibase";
  * Closes on Escape and on a click outside it; `onPick` gets the emoji character.
  */
 export function EmojiPicker({ onPick, onClose, className, testId = "emoji-picker" }: { onPick: (emoji: string) => void; onClose: () => void; className?: string; testId?: string }) {
+  const t = useTranslations("message.emojiPicker");
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const outside = (e: PointerEvent) => {
@@ -24,6 +26,7 @@ export function EmojiPicker({ onPick, onClose, className, testId = "emoji-picker
       <Picker.Root
         data-testid={testId}
         emojibaseUrl={EMOJIBASE_URL}
+        // Emoji names and categories stay English: app/emojibase serves only emojibase's English data.
         locale="en"
         columns={8}
         onEmojiSelect={({ emoji }) => onPick(emoji)}
@@ -35,10 +38,10 @@ export function EmojiPicker({ onPick, onClose, className, testId = "emoji-picker
         }}
         className="isolate flex h-80 w-[18.5rem] flex-col"
       >
-        <Picker.Search data-testid={`${testId}-search`} autoFocus placeholder="Search emoji…" aria-label="Search emoji" className="z-10 mx-2 mt-2 appearance-none rounded-md border border-slate-200 bg-slate-50 px-2.5 py-1.5 text-sm focus:outline-none focus:ring-1 focus:ring-indigo-500" />
+        <Picker.Search data-testid={`${testId}-search`} autoFocus placeholder={t("searchPlaceholder")} aria-label={t("search")} className="z-10 mx-2 mt-2 appearance-none rounded-md border border-slate-200 bg-slate-50 px-2.5 py-1.5 text-sm focus:outline-none focus:ring-1 focus:ring-indigo-500" />
         <Picker.Viewport className="relative flex-1 outline-none">
-          <Picker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">Loading…</Picker.Loading>
-          <Picker.Empty className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">No emoji found.</Picker.Empty>
+          <Picker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">{t("loading")}</Picker.Loading>
+          <Picker.Empty className="absolute inset-0 flex items-center justify-center text-sm text-slate-600">{t("empty")}</Picker.Empty>
           <Picker.List
             className="select-none pb-1.5"
             components={{

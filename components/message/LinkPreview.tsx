@@ -1,5 +1,7 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { ApiError, apiFetch } from "@/lib/api";
 import type { LinkPreview as Preview } from "@/protocol";
 
@@ -16,6 +18,8 @@ const isWebUrl = (url: string) => /^https?:\/\//i.test(url);
  * the server never passes on a page's image, so nothing here loads from a third party.
  */
 export function LinkPreview({ preview, onRemove }: { preview: Preview; onRemove?: () => Promise<void> }) {
+  const t = useTranslations("message.linkPreview");
+  const errorMessage = useErrorMessage();
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState(false);
   if (!isWebUrl(preview.url)) return null;
@@ -26,7 +30,7 @@ export function LinkPreview({ preview, onRemove }: { preview: Preview; onRemove?
     try {
       await onRemove();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not remove the preview");
+      setError(err instanceof ApiError ? errorMessage(err) : t("removeFailed"));
     } finally {
       setRemoving(false);
     }
@@ -56,8 +60,8 @@ export function LinkPreview({ preview, onRemove }: { preview: Preview; onRemove?
         <button
           type="button"
           data-testid="link-preview-remove"
-          aria-label="Remove preview"
-          title="Remove preview"
+          aria-label={t("remove")}
+          title={t("remove")}
           disabled={removing}
           onClick={() => void remove()}
           className="absolute top-1 right-1 rounded px-1.5 text-sm leading-5 text-slate-600 hover:bg-slate-200 hover:text-slate-800 disabled:opacity-50"

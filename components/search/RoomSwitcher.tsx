@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { directRoomName } from "@/lib/format";
 import type { RoomSummary } from "@/protocol/rest";
@@ -32,10 +33,11 @@ export function useRoomMatches(text: string): RoomMatch[] {
 }
 
 export function RoomMatches({ matches, onPick }: { matches: readonly RoomMatch[]; onPick: (room: RoomMatch) => void }) {
+  const t = useTranslations("search.rooms");
   if (matches.length === 0) return null;
   return (
     <section data-testid="switcher-rooms" className="border-b border-slate-100">
-      <h3 className="bg-slate-50 px-4 py-1.5 text-xs font-semibold text-slate-600">Rooms</h3>
+      <h3 className="bg-slate-50 px-4 py-1.5 text-xs font-semibold text-slate-600">{t("title")}</h3>
       <ul>
         {matches.map((r) => (
           <li key={r.id}>
@@ -50,7 +52,7 @@ export function RoomMatches({ matches, onPick }: { matches: readonly RoomMatch[]
                 {r.visibility === "private" ? "🔒" : r.visibility === "direct" ? "@" : "#"}
               </span>
               <span className="flex-1 truncate">{r.name}</span>
-              {r.unread > 0 && <span className="text-xs text-slate-600">{r.unread} unread</span>}
+              {r.unread > 0 && <span className="text-xs text-slate-600">{t("unread", { count: r.unread })}</span>}
             </button>
           </li>
         ))}

@@ -1,9 +1,10 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
-import { api, errorMessage } from "@/lib/api";
-import { formatFull } from "@/lib/format";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { api } from "@/lib/api";
 import { messageHref, parseHighlight } from "@/lib/highlight";
 import { queryKeys } from "@/lib/queries";
 import type { SearchResult } from "@/protocol/rest";
@@ -14,6 +15,7 @@ const DEBOUNCE_MS = 250;
 
 /** The shell's search: a button, and Ctrl/Cmd+K anywhere in the app, open the dialog. */
 export function SearchButton() {
+  const t = useTranslations("search.button");
   const [open, setOpen] = useState(false);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -35,8 +37,8 @@ export function SearchButton() {
         className="flex w-full items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-left text-sm text-slate-600 hover:border-indigo-400 hover:text-slate-700"
       >
         <span aria-hidden>🔍</span>
-        <span className="flex-1">Switch room or search</span>
-        <kbd className="rounded border border-slate-200 px-1 text-[10px] text-slate-600">Ctrl K</kbd>
+        <span className="flex-1">{t("label")}</span>
+        <kbd className="rounded border border-slate-200 px-1 text-[10px] text-slate-600">{t("shortcut")}</kbd>
       </button>
       {open && <SearchDialog onClose={() => setOpen(false)} />}
     </>
@@ -55,6 +57,9 @@ export function groupByRoom(results: readonly SearchResult[]) {
 }
 
 function SearchDialog({ onClose }: { onClose: () => void }) {
+  const t = useTranslations("search.dialog");
+  const format = useFormatter();
+  const errorMessage = useErrorMessage();
   const router = useRouter();
   const titleId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -120,7 +125,7 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
         }}
       >
         <h2 id={titleId} className="sr-only">
-          Switch room or search messages
+          {t("title")}
         </h2>
         <input
           ref={input}
@@ -134,8 +139,8 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
             if (e.key === "Enter" && text.trim() && rooms[0]) openRoom(rooms[0]);
             else if (e.key === "Enter" && first) open(first);
           }}
-          placeholder="Jump to a room or search messages…"
-          aria-label="Jump to a room or search messages"
+          placeholder={t("placeholder")}
+          aria-label={t("inputLabel")}
           data-testid="search-input"
           className="border-b border-slate-200 px-4 py-3 text-sm outline-none"
         />
@@ -143,12 +148,12 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
           <RoomMatches matches={rooms} onPick={openRoom} />
           {search.error && (
             <p role="alert" className="px-4 py-3 text-sm text-rose-700">
-              {errorMessage(search.error, "Search failed. Try again.")}
+              {errorMessage(search.error, t("failed"))}
             </p>
           )}
           {q && search.data && groups.length === 0 && (
             <p data-testid="search-empty" className="px-4 py-6 text-center text-sm text-slate-600">
-              No messages match “{q}”.
+              {t("empty", { query: q })}
             </p>
           )}
           {groups.map((group) => (
@@ -168,8 +173,8 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
                       className="block w-full px-4 py-2 text-left hover:bg-indigo-50 focus:bg-indigo-50 focus:outline-none"
                     >
                       <span className="flex items-baseline gap-2 text-xs text-slate-600">
-                        <span className="font-semibold text-slate-700">{r.message.sender_display || r.message.sender_name || "unknown"}</span>
-                        <span>{formatFull(r.message.created_at)}</span>
+                        <span className="font-semibold text-slate-700">{r.message.sender_display || r.message.sender_name || t("unknownSender")}</span>
+                        <span>{format.dateTime(new Date(r.message.created_at), "full")}</span>
                       </span>
                       <HighlightText highlight={r.highlight} blocked={r.message.blocked === true} />
                     </button>
@@ -186,7 +191,8 @@ function SearchDialog({ onClose }: { onClose: () => void }) {
 
 /** The highlight as text runs with <mark> elements: never parsed as HTML. */
 function HighlightText({ highlight, blocked }: { highlight: string; blocked: boolean }) {
-  if (blocked) return <span className="block text-sm italic text-slate-600">Hidden message from a blocked user</span>;
+  const t = useTranslations("search.dialog");
+  if (blocked) return <span className="block text-sm italic text-slate-600">{t("blocked")}</span>;
   return (
     <span data-testid="search-highlight" className="block text-sm break-words text-slate-800">
       {parseHighlight(highlight).map((part, i) =>

@@ -16,6 +16,8 @@ export class UploadError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's own words (English, may be empty): the UI words a refusal from status and code in other languages. */
+    readonly detail = "",
   ) {
     super(message);
     this.name = "UploadError";
@@ -53,7 +55,7 @@ export function uploadFile(roomId: string, file: Blob, name: string, opts: { dur
         return reject(new UploadError(xhr.status, "INTERNAL", "The server's answer was not understood."));
       }
       const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-      reject(new UploadError(xhr.status, error?.code ?? "", refusalText(xhr.status, error?.code ?? "", error?.message ?? "")));
+      reject(new UploadError(xhr.status, error?.code ?? "", refusalText(xhr.status, error?.code ?? "", error?.message ?? ""), error?.message ?? ""));
     };
     xhr.onerror = () => reject(new UploadError(0, "UNAVAILABLE", refusalText(0, "", "")));
     xhr.onabort = () => reject(new DOMException("Upload cancelled", "AbortError"));
@@ -75,17 +77,30 @@ export function kindOf(attachments: readonly Attachment[]): "image" | "file" {
 export const isImage = (a: Attachment) => a.mime.startsWith("image/") && a.mime !== "image/svg+xml" && (a.thumb_url !== undefined || a.width !== undefined);
 export const isAudio = (a: Attachment) => a.mime.startsWith("audio/");
 
-/** "1.4 MB", "320 KB", "12 bytes". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
-  const units = ["KB", "MB", "GB"];
+export type ByteUnit = "byte" | "KB" | "MB" | "GB";
+
+/**
+ * A size in the largest unit under 1024 of it, and how many decimals to show: one below 10
+ * ("1.4 MB"), none above ("320 KB"). The number is left to the reader's locale
+ * (components/files/useFileText.ts); formatBytes spells it in English.
+ */
+export function byteSize(bytes: number): { value: number; unit: ByteUnit; decimals: 0 | 1 } {
+  if (bytes < 1024) return { value: bytes, unit: "byte", decimals: 0 };
+  const units = ["KB", "MB", "GB"] as const;
   let value = bytes / 1024;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+  return value < 10 ? { value, unit: units[unit]!, decimals: 1 } : { value: Math.round(value), unit: units[unit]!, decimals: 0 };
+}
+
+/** "1.4 MB", "320 KB", "12 bytes". */
+export function formatBytes(bytes: number): string {
+  const { value, unit, decimals } = byteSize(bytes);
+  if (unit === "byte") return `${value} byte${value === 1 ? "" : "s"}`;
+  return `${value.toFixed(decimals)} ${unit}`;
 }
 
 /** "0:07", "1:23". */
