@@ -1,6 +1,6 @@
 "use client";
 import { EmojiPicker as Picker } from "frimousse";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
 
 /** Where the picker loads Emojibase data: our own origin (app/emojibase), never a CDN. */
@@ -12,6 +12,7 @@ export const EMOJIBASE_URL = "/emojibase";
  */
 export function EmojiPicker({ onPick, onClose, className, testId = "emoji-picker" }: { onPick: (emoji: string) => void; onClose: () => void; className?: string; testId?: string }) {
   const t = useTranslations("message.emojiPicker");
+  const locale = useLocale();
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const outside = (e: PointerEvent) => {
@@ -26,8 +27,8 @@ export function EmojiPicker({ onPick, onClose, className, testId = "emoji-picker
       <Picker.Root
         data-testid={testId}
         emojibaseUrl={EMOJIBASE_URL}
-        // Emoji names and categories stay English: app/emojibase serves only emojibase's English data.
-        locale="en"
+        // Emoji names and categories in the reader's language (app/emojibase serves en and de).
+        locale={locale}
         columns={8}
         onEmojiSelect={({ emoji }) => onPick(emoji)}
         onKeyDown={(e) => {
