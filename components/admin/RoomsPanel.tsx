@@ -17,7 +17,8 @@ export function RoomsPanel() {
     <div data-testid="admin-rooms">
       <AdminSearch label={t("rooms.search")} placeholder={t("rooms.searchPlaceholder")} testId="admin-rooms-search" {...search} />
       <ErrorLine message={error} testId="admin-rooms-error" />
-      <AdminTable columns={[
+      <AdminTable
+        columns={[
           { label: t("rooms.columns.room") },
           { label: t("rooms.columns.kind") },
           { label: t("rooms.columns.members"), align: "right" },

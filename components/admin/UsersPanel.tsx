@@ -27,7 +27,8 @@ export function UsersPanel({ selfId }: { selfId: string }) {
           </code>
         </p>
       )}
-      <AdminTable columns={[{ label: t("users.columns.user") }, { label: t("users.columns.status") }, { label: t("users.columns.joined") }, { label: t("actions"), align: "right" }]}
+      <AdminTable
+        columns={[{ label: t("users.columns.user") }, { label: t("users.columns.status") }, { label: t("users.columns.joined") }, { label: t("actions"), align: "right" }]}
         empty={data && data.users.length === 0 ? t("users.empty") : null}
       >
           {data?.users.map((u) => (
