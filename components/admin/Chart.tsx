@@ -1,4 +1,5 @@
 "use client";
+import { useFormatter, useLocale } from "next-intl";
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
@@ -8,11 +9,14 @@ export type ChartSeries = { label: string; values: Array<number | null>; color: 
 /**
  * One uPlot time-series chart. The plot is created once per set of series (an instance
  * appearing rebuilds it) and fed new data in place otherwise, so live updates do not redraw
- * the DOM.
+ * the DOM. Axis ticks are written in the reader's language (uPlot's own follow the browser's):
+ * 24-hour "14:05" in German, "1.234" for a thousand.
  */
 export function Chart({ title, unit, times, series, testId }: { title: string; unit: string; times: number[]; series: ChartSeries[]; testId: string }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const format = useFormatter();
+  const locale = useLocale();
   const shape = series.map((s) => s.label).join("|");
   const data = [times.map((t) => t / 1000), ...series.map((s) => s.values)] as uPlot.AlignedData;
 
@@ -24,7 +28,16 @@ export function Chart({ title, unit, times, series, testId }: { title: string; u
       height: 180,
       legend: { live: false },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, (max ?? 0) * 1.1)] } },
-      axes: [{}, { label: unit, size: 60 }],
+      axes: [
+        {
+          // Ticks closer than a minute (the first samples of a fresh hour) need their seconds.
+          values: (_u, ticks) => {
+            const seconds = ticks.some((tick) => tick % 60 !== 0);
+            return ticks.map((tick) => (seconds ? format.dateTime(new Date(tick * 1000), "time", { second: "2-digit" }) : format.dateTime(new Date(tick * 1000), "time")));
+          },
+        },
+        { label: unit, size: 60, values: (_u, ticks) => ticks.map((tick) => format.number(tick)) },
+      ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, ...(s.dash ? { dash: [4, 4] } : {}) }))],
     };
     const u = new uPlot(opts, data, el);
@@ -38,7 +51,7 @@ export function Chart({ title, unit, times, series, testId }: { title: string; u
     };
     // Rebuilt only when the set of series changes; data flows in below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, unit]);
+  }, [shape, unit, locale]);
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -1,4 +1,5 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useMemo, useState } from "react";
 import type { MetricsPoint, MetricsSeries } from "@/lib/api";
 import { Chart, type ChartSeries } from "./Chart";
@@ -32,6 +33,8 @@ function merge(state: State, series: MetricsSeries): State {
  * server-sent `series` events of /api/admin/metrics/stream (the first event is the whole hour).
  */
 export function Dashboard() {
+  const t = useTranslations("admin.dashboard");
+  const format = useFormatter();
   const [state, setState] = useState<State>({ interval: 5000, total: new Map(), instances: new Map() });
   const [live, setLive] = useState(false);
 
@@ -52,12 +55,12 @@ export function Dashboard() {
     const pick = (points: Map<number, MetricsPoint> | undefined, key: keyof MetricsPoint) => times.map((t) => (points?.get(t)?.[key] as number | null | undefined) ?? null);
     const perInstance = (key: keyof MetricsPoint): ChartSeries[] =>
       ids.map((id, i) => ({ label: id, values: pick(state.instances.get(id), key), color: PALETTE[i % PALETTE.length]! }));
-    const total = (key: keyof MetricsPoint, label = "total", dash = false): ChartSeries => ({ label, values: pick(state.total, key), color: TOTAL_COLOR, dash });
+    const total = (key: keyof MetricsPoint, label = t("series.total"), dash = false): ChartSeries => ({ label, values: pick(state.total, key), color: TOTAL_COLOR, dash });
     const totals = [...state.total.values()];
     const last = totals.length ? state.total.get(times[times.length - 1]!) : undefined;
     const messagesLastHour = Math.round(totals.reduce((sum, p) => sum + (p.messages_per_s * state.interval) / 1000, 0));
     return { times, ids, perInstance, total, last, messagesLastHour };
-  }, [state]);
+  }, [state, t]);
 
   const { times, perInstance, total, last } = view;
   const multi = view.ids.length > 1;
@@ -67,51 +70,48 @@ export function Dashboard() {
     <div className="space-y-4" data-testid="admin-dashboard">
       <div className="flex flex-wrap items-center gap-4 text-sm">
         <span className={live ? "text-emerald-700" : "text-slate-600"} data-testid="dashboard-live">
-          {live ? "● live" : "○ connecting…"}
+          {live ? t("live") : t("connecting")}
         </span>
-        <Stat label="instances" value={view.ids.length} testId="stat-instances" />
-        <Stat label="connections now" value={last?.connections ?? 0} testId="stat-connections" />
-        <Stat label="messages, last hour" value={view.messagesLastHour} testId="stat-messages" />
-        <Stat label="send→ack p99 (ms)" value={last?.send_ack_p99_ms ?? "—"} testId="stat-ack-p99" />
+        <Stat label="instances" value={format.number(view.ids.length)} testId="stat-instances" />
+        <Stat label="connections" value={format.number(last?.connections ?? 0)} testId="stat-connections" />
+        <Stat label="messages" value={format.number(view.messagesLastHour)} testId="stat-messages" />
+        <Stat label="ackP99" value={typeof last?.send_ack_p99_ms === "number" ? format.number(last.send_ack_p99_ms) : "—"} testId="stat-ack-p99" />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <Chart testId="chart-connections" title="Connections" unit="sockets" times={times} series={withTotal("connections")} />
-        <Chart testId="chart-messages" title="Messages per second" unit="msg/s" times={times} series={withTotal("messages_per_s")} />
+        <Chart testId="chart-connections" title={t("charts.connections")} unit={t("units.sockets")} times={times} series={withTotal("connections")} />
+        <Chart testId="chart-messages" title={t("charts.messages")} unit={t("units.messages")} times={times} series={withTotal("messages_per_s")} />
         <Chart
           testId="chart-send-ack"
-          title="Send → ack latency"
-          unit="ms"
+          title={t("charts.sendAck")}
+          unit={t("units.ms")}
           times={times}
-          series={[total("send_ack_p50_ms", "p50"), total("send_ack_p99_ms", "p99", true), ...(multi ? perInstance("send_ack_p99_ms").map((s) => ({ ...s, label: `${s.label} p99` })) : [])]}
+          series={[total("send_ack_p50_ms", "p50"), total("send_ack_p99_ms", "p99", true), ...(multi ? perInstance("send_ack_p99_ms").map((s) => ({ ...s, label: t("series.instanceP99", { instance: s.label }) })) : [])]}
         />
         <Chart
           testId="chart-fanout"
-          title="Fan-out latency"
-          unit="ms"
+          title={t("charts.fanout")}
+          unit={t("units.ms")}
           times={times}
-          series={[total("fanout_p50_ms", "p50"), total("fanout_p99_ms", "p99", true), ...(multi ? perInstance("fanout_p99_ms").map((s) => ({ ...s, label: `${s.label} p99` })) : [])]}
+          series={[total("fanout_p50_ms", "p50"), total("fanout_p99_ms", "p99", true), ...(multi ? perInstance("fanout_p99_ms").map((s) => ({ ...s, label: t("series.instanceP99", { instance: s.label }) })) : [])]}
         />
-        <Chart testId="chart-loop-lag" title="Event-loop lag (p99)" unit="ms" times={times} series={multi ? [total("loop_lag_ms", "worst"), ...perInstance("loop_lag_ms")] : perInstance("loop_lag_ms")} />
+        <Chart testId="chart-loop-lag" title={t("charts.loopLag")} unit={t("units.ms")} times={times} series={multi ? [total("loop_lag_ms", t("series.worst")), ...perInstance("loop_lag_ms")] : perInstance("loop_lag_ms")} />
         <Chart
           testId="chart-jobs"
-          title="Jobs"
-          unit="jobs"
+          title={t("charts.jobs")}
+          unit={t("units.jobs")}
           times={times}
           series={[
-            { ...total("jobs_queued", "queued"), color: "#2563eb" },
-            { ...total("jobs_failed", "failed"), color: "#dc2626" },
+            { ...total("jobs_queued", t("series.queued")), color: "#2563eb" },
+            { ...total("jobs_failed", t("series.failed")), color: "#dc2626" },
           ]}
         />
       </div>
-      {times.length === 0 && <p className="text-sm text-slate-600">Waiting for the first sample…</p>}
+      {times.length === 0 && <p className="text-sm text-slate-600">{t("waiting")}</p>}
     </div>
   );
 }
 
-function Stat({ label, value, testId }: { label: string; value: number | string; testId: string }) {
-  return (
-    <span className="rounded-md bg-slate-100 px-2 py-1 text-slate-700">
-      {label}: <strong data-testid={testId}>{value}</strong>
-    </span>
-  );
+function Stat({ label, value, testId }: { label: "instances" | "connections" | "messages" | "ackP99"; value: string; testId: string }) {
+  const t = useTranslations("admin.dashboard.stats");
+  return <span className="rounded-md bg-slate-100 px-2 py-1 text-slate-700">{t.rich(label, { value, b: (chunks) => <strong data-testid={testId}>{chunks}</strong> })}</span>;
 }

@@ -1,4 +1,5 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { api } from "@/lib/api";
 import { adminRoomsQuery } from "@/lib/queries";
 import { buttonClass, dangerClass, ErrorLine } from "@/components/manage/ui";
@@ -8,25 +9,36 @@ import { useAdminList } from "./useAdminList";
 
 /** Rooms with member and message counts: archive (read-only), unarchive, delete. */
 export function RoomsPanel() {
-  const { data, error, search, page, setPage, busy, act } = useAdminList(adminRoomsQuery, "Could not load rooms.");
+  const t = useTranslations("admin");
+  const format = useFormatter();
+  const { data, error, search, page, setPage, busy, act } = useAdminList(adminRoomsQuery, t("rooms.loadFailed"));
 
   return (
     <div data-testid="admin-rooms">
-      <AdminSearch label="Search rooms" placeholder="Search by name" testId="admin-rooms-search" {...search} />
+      <AdminSearch label={t("rooms.search")} placeholder={t("rooms.searchPlaceholder")} testId="admin-rooms-search" {...search} />
       <ErrorLine message={error} testId="admin-rooms-error" />
-      <AdminTable columns={[{ label: "Room" }, { label: "Kind" }, { label: "Members", align: "right" }, { label: "Messages", align: "right" }, { label: "Actions", align: "right" }]} empty={data && data.rooms.length === 0 ? "No rooms match." : null}>
+      <AdminTable
+        columns={[
+          { label: t("rooms.columns.room") },
+          { label: t("rooms.columns.kind") },
+          { label: t("rooms.columns.members"), align: "right" },
+          { label: t("rooms.columns.messages"), align: "right" },
+          { label: t("actions"), align: "right" },
+        ]}
+        empty={data && data.rooms.length === 0 ? t("rooms.empty") : null}
+      >
           {data?.rooms.map((r) => (
             <tr key={r.id} data-testid="admin-room-row" data-room={r.name}>
               <td className="py-1.5 font-medium text-slate-800">
                 {r.name}
-                {r.archived_at && <span className="ml-2 rounded bg-slate-200 px-1.5 text-xs text-slate-700">archived</span>}
+                {r.archived_at && <span className="ml-2 rounded bg-slate-200 px-1.5 text-xs text-slate-700">{t("rooms.archived")}</span>}
               </td>
-              <td className="py-1.5 text-slate-600">{r.visibility}</td>
+              <td className="py-1.5 text-slate-600">{t(`rooms.kinds.${r.visibility}`)}</td>
               <td className="py-1.5 text-right tabular-nums" data-testid="admin-room-members">
-                {r.members}
+                {format.number(r.members)}
               </td>
               <td className="py-1.5 text-right tabular-nums" data-testid="admin-room-messages">
-                {r.messages}
+                {format.number(r.messages)}
               </td>
               <td className="space-x-1 py-1.5 text-right">
                 <button
@@ -34,18 +46,18 @@ export function RoomsPanel() {
                   className={buttonClass}
                   disabled={busy === r.id}
                   data-testid={r.archived_at ? "admin-room-unarchive" : "admin-room-archive"}
-                  onClick={() => void act(r.id, () => api.adminArchiveRoom(r.id, !r.archived_at), r.archived_at ? undefined : `Archive ${r.name}? It becomes read-only.`)}
+                  onClick={() => void act(r.id, () => api.adminArchiveRoom(r.id, !r.archived_at), r.archived_at ? undefined : t("rooms.confirmArchive", { name: r.name }))}
                 >
-                  {r.archived_at ? "Unarchive" : "Archive"}
+                  {r.archived_at ? t("rooms.unarchive") : t("rooms.archive")}
                 </button>
                 <button
                   type="button"
                   className={dangerClass}
                   disabled={busy === r.id}
                   data-testid="admin-room-delete"
-                  onClick={() => void act(r.id, () => api.adminDeleteRoom(r.id), `Delete ${r.name} and all of its messages? This cannot be undone.`)}
+                  onClick={() => void act(r.id, () => api.adminDeleteRoom(r.id), t("rooms.confirmDelete", { name: r.name }))}
                 >
-                  Delete
+                  {t("rooms.delete")}
                 </button>
               </td>
             </tr>

@@ -1,7 +1,8 @@
 "use client";
 import { useQuery, useQueryClient, type UseQueryOptions } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { errorMessage } from "@/lib/api";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { queryKeys } from "@/lib/queries";
 
 /**
@@ -13,6 +14,8 @@ export function useAdminList<Data, Key extends readonly unknown[]>(
   query: (q: string, page: number) => UseQueryOptions<Data, Error, Data, Key>,
   loadError: string,
 ) {
+  const t = useTranslations("admin");
+  const errorMessage = useErrorMessage();
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
   const queryClient = useQueryClient();
@@ -29,7 +32,7 @@ export function useAdminList<Data, Key extends readonly unknown[]>(
       await what();
       void queryClient.invalidateQueries({ queryKey: queryKeys.admin });
     } catch (err) {
-      setActionError(errorMessage(err, "That did not work."));
+      setActionError(errorMessage(err, t("failed")));
     } finally {
       setBusy(null);
     }

@@ -1,7 +1,8 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, errorMessage } from "@/lib/api";
-import { formatFull } from "@/lib/format";
+import { useFormatter, useTranslations } from "next-intl";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { api } from "@/lib/api";
 import { exportQuery, exportsQuery, queryKeys } from "@/lib/queries";
 import type { RoomExport } from "@/protocol/rest";
 import { ErrorLine, primaryClass, Section } from "./ui";
@@ -15,6 +16,9 @@ const active = (e: RoomExport | null | undefined) => e?.status === "queued" || e
  * server reported them.
  */
 export function ExportPanel({ roomId }: { roomId: string }) {
+  const t = useTranslations("manage.export");
+  const format = useFormatter();
+  const errorMessage = useErrorMessage();
   const queryClient = useQueryClient();
   const list = useQuery(exportsQuery(roomId));
   const latest = list.data?.[0] ?? null;
@@ -34,29 +38,28 @@ export function ExportPanel({ roomId }: { roomId: string }) {
   const start = () => startExport.mutate();
   const busy = startExport.isPending;
   const error = startExport.error
-    ? errorMessage(startExport.error, "Could not start the export.")
+    ? errorMessage(startExport.error, t("startFailed"))
     : progress.error
-      ? errorMessage(progress.error, "Could not check the export's progress.")
+      ? errorMessage(progress.error, t("progressFailed"))
       : list.error
-        ? errorMessage(list.error, "Could not load exports.")
+        ? errorMessage(list.error, t("loadFailed"))
         : null;
 
   const percent = Math.round((current?.progress ?? 0) * 100);
   return (
-    <Section title="Export" testId="manage-export">
+    <Section title={t("title")} testId="manage-export">
       <div className="space-y-3 rounded-lg border border-slate-200 p-3">
         <p className="text-sm text-slate-600">
-          Download the room&apos;s history (private messages excluded) as a readable HTML transcript and as JSON lines. Anyone who can read the room may use the links until
-          they expire.
+          {t("intro")}
         </p>
         <button type="button" className={primaryClass} onClick={start} disabled={busy || running} data-testid="export-start">
-          {running ? "Exporting…" : "Export room"}
+          {running ? t("exporting") : t("start")}
         </button>
         {current && running && (
           <div data-testid="export-progress">
             <div
               role="progressbar"
-              aria-label="Export progress"
+              aria-label={t("progress")}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={percent}
@@ -65,7 +68,7 @@ export function ExportPanel({ roomId }: { roomId: string }) {
               <div className="h-full bg-indigo-600 transition-all" style={{ width: `${percent}%` }} />
             </div>
             <p className="mt-1 text-xs text-slate-600">
-              {current.status === "queued" ? "Waiting for a worker…" : `${percent}%`}
+              {current.status === "queued" ? t("waiting") : format.number(percent / 100, { style: "percent" })}
               {current.error ? ` — ${current.error}` : ""}
             </p>
           </div>
@@ -74,17 +77,17 @@ export function ExportPanel({ roomId }: { roomId: string }) {
           <div className="space-y-1 text-sm" data-testid="export-ready">
             <p className="flex flex-wrap gap-4">
               <a href={current.html_url} download className="font-medium text-indigo-600 hover:underline" data-testid="export-download-html">
-                Download transcript (HTML)
+                {t("downloadHtml")}
               </a>
               <a href={current.url} download className="font-medium text-indigo-600 hover:underline" data-testid="export-download-jsonl">
-                Download messages (JSON lines)
+                {t("downloadJsonl")}
               </a>
             </p>
-            <p className="text-xs text-slate-600">Links expire {formatFull(current.expires_at)}.</p>
+            <p className="text-xs text-slate-600">{t("expires", { date: format.dateTime(new Date(current.expires_at), "full") })}</p>
           </div>
         )}
-        {current?.status === "expired" && <p className="text-xs text-slate-600">The last export&apos;s links have expired; export again for fresh ones.</p>}
-        {current?.status === "failed" && <ErrorLine message={current.error ?? "The export failed."} testId="export-failed" />}
+        {current?.status === "expired" && <p className="text-xs text-slate-600">{t("expired")}</p>}
+        {current?.status === "failed" && <ErrorLine message={current.error ?? t("failed")} testId="export-failed" />}
         <ErrorLine message={error} testId="export-error" />
       </div>
     </Section>

@@ -1,25 +1,26 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { useNow } from "@/hooks/usePresence";
 import { useCreateInvite, useRevokeInvite } from "@/hooks/useRoomAdmin";
-import { errorMessage } from "@/lib/api";
-import { formatFull } from "@/lib/format";
 import { invitesQuery } from "@/lib/queries";
-import { grantableRoles, type Viewer } from "@/lib/roles";
-import { buttonClass, dangerClass, ErrorLine, inputClass, primaryClass, Section } from "./ui";
+import { grantableRoles, isRole, type Viewer } from "@/lib/roles";
+import { buttonClass, dangerClass, durationLabel, ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
-const EXPIRIES = [
-  { label: "1 hour", seconds: 3600 },
-  { label: "1 day", seconds: 86_400 },
-  { label: "7 days", seconds: 7 * 86_400 },
-  { label: "30 days", seconds: 30 * 86_400 },
-] as const;
+/** Link lifetimes offered, in seconds. */
+const EXPIRIES = [3600, 86_400, 7 * 86_400, 30 * 86_400] as const;
+/** An invitation's state: `data-state` carries the key, people read its translation. */
+const STATE_KEYS = { active: "active", expired: "expired", "used up": "usedUp", revoked: "revoked" } as const;
 
 /** Invitation links: create (expiry, max uses, role), copy, list with their state, revoke. */
 export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer }) {
+  const t = useTranslations("manage");
+  const format = useFormatter();
+  const errorMessage = useErrorMessage();
   const roles = grantableRoles(viewer);
-  const [expires, setExpires] = useState<number>(EXPIRIES[2].seconds);
+  const [expires, setExpires] = useState<number>(EXPIRIES[2]);
   const [maxUses, setMaxUses] = useState("");
   const [role, setRole] = useState<string>(roles.includes("member") ? "member" : (roles[0] ?? "guest"));
   const [created, setCreated] = useState<string | null>(null);
@@ -29,7 +30,7 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
   const revokeInvite = useRevokeInvite(roomId);
   const invites = query.data;
   const [actionError, setError] = useState<string | null>(null);
-  const error = actionError ?? (query.error ? errorMessage(query.error, "Could not load invitations.") : null);
+  const error = actionError ?? (query.error ? errorMessage(query.error, t("invites.loadFailed")) : null);
   const [busy, setBusy] = useState(false);
   const now = useNow(10_000);
 
@@ -37,7 +38,7 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
     event.preventDefault();
     const uses = maxUses.trim() ? Number(maxUses) : null;
     if (uses !== null && (!Number.isInteger(uses) || uses < 1)) {
-      setError("Max uses must be a whole number of at least 1 (or empty for unlimited).");
+      setError(t("invites.maxUsesInvalid"));
       return;
     }
     setBusy(true);
@@ -47,7 +48,7 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
       const invite = await createInvite.mutateAsync({ expires_in_s: expires, max_uses: uses, role });
       setCreated(invite.url);
     } catch (err) {
-      setError(errorMessage(err, "Could not create the invitation."));
+      setError(errorMessage(err, t("invites.createFailed")));
     } finally {
       setBusy(false);
     }
@@ -59,7 +60,7 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
       await navigator.clipboard.writeText(created);
       setCopied(true);
     } catch {
-      setError("Could not copy: select the link and copy it yourself.");
+      setError(t("invites.copyFailed"));
     }
   }
 
@@ -68,53 +69,53 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
     try {
       await revokeInvite.mutateAsync(id);
     } catch (err) {
-      setError(errorMessage(err, "Could not revoke the invitation."));
+      setError(errorMessage(err, t("invites.revokeFailed")));
     }
   }
 
   return (
-    <Section title="Invitations" testId="manage-invites">
+    <Section title={t("invites.title")} testId="manage-invites">
       <form onSubmit={create} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 p-3" noValidate>
         <label className="text-xs font-medium text-slate-600">
-          Expires after
+          {t("invites.expiresAfter")}
           <select data-testid="invite-expires" value={expires} onChange={(e) => setExpires(Number(e.target.value))} className={`${inputClass} mt-1 block`}>
-            {EXPIRIES.map((x) => (
-              <option key={x.seconds} value={x.seconds}>
-                {x.label}
+            {EXPIRIES.map((seconds) => (
+              <option key={seconds} value={seconds}>
+                {durationLabel(t, seconds)}
               </option>
             ))}
           </select>
         </label>
         <label className="text-xs font-medium text-slate-600">
-          Max uses
+          {t("invites.maxUses")}
           <input
             data-testid="invite-max-uses"
             value={maxUses}
             inputMode="numeric"
             onChange={(e) => setMaxUses(e.target.value)}
-            placeholder="Unlimited"
+            placeholder={t("invites.unlimited")}
             className={`${inputClass} mt-1 block w-24`}
           />
         </label>
         <label className="text-xs font-medium text-slate-600">
-          Role
+          {t("invites.role")}
           <select data-testid="invite-role" value={role} onChange={(e) => setRole(e.target.value)} className={`${inputClass} mt-1 block`}>
             {roles.map((r) => (
               <option key={r} value={r}>
-                {r}
+                {t(`roles.${r}`)}
               </option>
             ))}
           </select>
         </label>
         <button type="submit" data-testid="invite-create" disabled={busy} className={primaryClass}>
-          {busy ? "Creating…" : "Create link"}
+          {busy ? t("invites.creating") : t("invites.create")}
         </button>
       </form>
       {created && (
         <div className="mt-2 flex items-center gap-2 rounded-md bg-emerald-50 px-3 py-2 text-sm">
-          <input data-testid="invite-url" readOnly value={created} onFocus={(e) => e.target.select()} aria-label="Invitation link" className="min-w-0 flex-1 bg-transparent font-mono text-xs text-emerald-900 focus:outline-none" />
+          <input data-testid="invite-url" readOnly value={created} onFocus={(e) => e.target.select()} aria-label={t("invites.link")} className="min-w-0 flex-1 bg-transparent font-mono text-xs text-emerald-900 focus:outline-none" />
           <button type="button" data-testid="invite-copy" onClick={() => void copy()} className={buttonClass}>
-            {copied ? "Copied" : "Copy"}
+            {copied ? t("invites.copied") : t("invites.copy")}
           </button>
         </div>
       )}
@@ -123,10 +124,10 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
         <table className="mt-3 w-full text-left text-sm" data-testid="invite-list">
           <thead className="text-xs uppercase tracking-wide text-slate-600">
             <tr>
-              <th className="py-1 font-medium">Role</th>
-              <th className="py-1 font-medium">Uses</th>
-              <th className="py-1 font-medium">Expires</th>
-              <th className="py-1 font-medium">State</th>
+              <th className="py-1 font-medium">{t("invites.columns.role")}</th>
+              <th className="py-1 font-medium">{t("invites.columns.uses")}</th>
+              <th className="py-1 font-medium">{t("invites.columns.expires")}</th>
+              <th className="py-1 font-medium">{t("invites.columns.state")}</th>
               <th />
             </tr>
           </thead>
@@ -134,22 +135,22 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
             {invites.map((i) => {
               const expired = Date.parse(i.expires_at) <= now;
               const usedUp = i.max_uses !== null && i.uses >= i.max_uses;
-              const state = i.revoked ? "revoked" : expired ? "expired" : usedUp ? "used up" : "active";
+              const state: keyof typeof STATE_KEYS = i.revoked ? "revoked" : expired ? "expired" : usedUp ? "used up" : "active";
               return (
                 <tr key={i.id} data-testid="invite-row" data-state={state}>
-                  <td className="py-1.5">{i.role}</td>
+                  <td className="py-1.5">{isRole(i.role) ? t(`roles.${i.role}`) : i.role}</td>
                   <td className="py-1.5">
-                    {i.uses}
-                    {i.max_uses !== null ? ` / ${i.max_uses}` : ""}
+                    {format.number(i.uses)}
+                    {i.max_uses !== null ? ` / ${format.number(i.max_uses)}` : ""}
                   </td>
-                  <td className="py-1.5">{formatFull(i.expires_at)}</td>
+                  <td className="py-1.5">{format.dateTime(new Date(i.expires_at), "full")}</td>
                   <td className="py-1.5" data-testid="invite-state">
-                    {state}
+                    {t(`invites.states.${STATE_KEYS[state]}`)}
                   </td>
                   <td className="py-1.5 text-right">
                     {state === "active" && (
                       <button type="button" data-testid="invite-revoke" onClick={() => void revoke(i.id)} className={dangerClass}>
-                        Revoke
+                        {t("invites.revoke")}
                       </button>
                     )}
                   </td>

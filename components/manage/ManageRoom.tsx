@@ -1,11 +1,12 @@
 "use client";
 import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
 import { useStore } from "zustand";
 import { useChat, useMe } from "@/hooks/useChatSocket";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { useProfile } from "@/hooks/useProfile";
-import { errorMessage } from "@/lib/api";
 import { selectRoom } from "@/lib/chat-store";
 import { queryKeys, roomQuery } from "@/lib/queries";
 import { canAdminister, canExport, canModerate, isRole, type Viewer } from "@/lib/roles";
@@ -22,13 +23,15 @@ import { SettingsForm } from "./SettingsForm";
  * which (like every change made here) invalidate the room's queries: detail, bans, invitations, audit.
  */
 export function ManageRoom({ roomId }: { roomId: string }) {
+  const t = useTranslations("manage");
+  const errorMessage = useErrorMessage();
   const { client, store } = useChat();
   const me = useMe();
   const profile = useProfile();
   const queryClient = useQueryClient();
   const detail = useQuery(roomQuery(roomId));
   const room = detail.data ?? null;
-  const error = detail.error ? errorMessage(detail.error, "Could not load this room.") : null;
+  const error = detail.error ? errorMessage(detail.error, t("page.loadFailed")) : null;
   const memberVersion = useStore(store.api, (s) => selectRoom(roomId)(s).memberVersion);
   const info = useStore(store.api, (s) => selectRoom(roomId)(s).info);
 
@@ -53,15 +56,15 @@ export function ManageRoom({ roomId }: { roomId: string }) {
       </p>
     );
   }
-  if (!room || !me) return <p className="m-auto text-sm text-slate-600">Loading…</p>;
+  if (!room || !me) return <p className="m-auto text-sm text-slate-600">{t("page.loading")}</p>;
 
   const viewer: Viewer = { role: isRole(room.role) ? room.role : null, siteAdmin: !!profile?.site_admin };
   if (!canModerate(viewer)) {
     return (
       <div className="m-auto max-w-sm p-6 text-center" role="alert" data-testid="manage-forbidden">
-        <p className="text-base font-semibold text-slate-800">Only moderators can manage this room.</p>
+        <p className="text-base font-semibold text-slate-800">{t("page.forbidden")}</p>
         <Link href={`/rooms/${roomId}`} className="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline">
-          Back to the room
+          {t("page.backToTheRoom")}
         </Link>
       </div>
     );
@@ -71,11 +74,11 @@ export function ManageRoom({ roomId }: { roomId: string }) {
     <div className="min-h-0 flex-1 overflow-y-auto" data-testid="manage-room-panel">
       <header className="flex items-center gap-3 border-b border-slate-200 px-6 py-3">
         <div className="min-w-0 flex-1">
-          <h1 className="truncate text-base font-semibold text-slate-900">Manage {room.name}</h1>
-          <p className="text-xs text-slate-600">You are {room.role ?? "a site admin"} here.</p>
+          <h1 className="truncate text-base font-semibold text-slate-900">{t("page.title", { room: room.name })}</h1>
+          <p className="text-xs text-slate-600">{viewer.role ? t("page.youAre", { role: t(`roles.${viewer.role}`) }) : t("page.youAreSiteAdmin")}</p>
         </div>
         <Link href={`/rooms/${roomId}`} data-testid="manage-back" className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
-          Back to room
+          {t("page.backToRoom")}
         </Link>
       </header>
       <div className="mx-auto max-w-4xl space-y-8 px-6 py-6">

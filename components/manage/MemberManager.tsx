@@ -1,29 +1,26 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { useNow, usePresenceMap } from "@/hooks/usePresence";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { useModerate } from "@/hooks/useRoomAdmin";
-import { errorMessage } from "@/lib/api";
-import { formatFull } from "@/lib/format";
 import { canActOn, canAdminister, grantableRoles, isRole, type Viewer } from "@/lib/roles";
 import type { ModerationBody } from "@/protocol/rest";
 import type { RoomDetail } from "@/protocol/rest";
-import { buttonClass, dangerClass, ErrorLine, inputClass, Section } from "./ui";
+import { buttonClass, dangerClass, durationLabel, ErrorLine, inputClass, Section } from "./ui";
 
-const DURATIONS = [
-  { label: "5 minutes", seconds: 300 },
-  { label: "1 hour", seconds: 3600 },
-  { label: "1 day", seconds: 86_400 },
-  { label: "Indefinitely", seconds: 0 },
-] as const;
+/** Mute lengths offered, in seconds (0: until unmuted). */
+const DURATIONS = [300, 3600, 86_400, 0] as const;
 
 type Member = RoomDetail["members"][number];
 
 export function MemberManager({ room, viewer, meId }: { room: RoomDetail; viewer: Viewer; meId: string }) {
+  const t = useTranslations("manage.members");
   const presence = usePresenceMap();
   const now = useNow(5000);
   return (
-    <Section title={`Members · ${room.members.length}`} testId="manage-members">
+    <Section title={t("title", { count: room.members.length })} testId="manage-members">
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200">
         {room.members.map((m) => (
           <MemberRow key={m.id} roomId={room.id} member={m} status={presence[m.id]?.status ?? "offline"} now={now} viewer={viewer} meId={meId} />
@@ -48,8 +45,11 @@ function MemberRow({
   viewer: Viewer;
   meId: string;
 }) {
+  const t = useTranslations("manage");
+  const format = useFormatter();
+  const errorMessage = useErrorMessage();
   const moderate = useModerate(roomId);
-  const [duration, setDuration] = useState<number>(DURATIONS[0].seconds);
+  const [duration, setDuration] = useState<number>(DURATIONS[0]);
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -67,7 +67,7 @@ function MemberRow({
       // A reason typed for the next action while this one was in flight is kept.
       setReason((current) => (current === submitted ? "" : current));
     } catch (err) {
-      setError(errorMessage(err, "That did not work."));
+      setError(errorMessage(err, t("failed")));
     } finally {
       setBusy(false);
     }
@@ -80,17 +80,17 @@ function MemberRow({
         <Avatar id={member.id} name={member.username} size="sm" status={status} />
         <span className="min-w-0 flex-1 truncate text-sm font-medium text-slate-800">
           {member.username}
-          {member.id === meId && <span className="font-normal text-slate-600"> (you)</span>}
+          {member.id === meId && <span className="font-normal text-slate-600"> {t("members.you")}</span>}
         </span>
         {muted && (
           <span data-testid="member-muted" className="rounded bg-amber-100 px-1.5 py-0.5 text-[11px] text-amber-900">
-            Muted until {formatFull(member.muted_until!)}
+            {t("members.mutedUntil", { date: format.dateTime(new Date(member.muted_until!), "full") })}
           </span>
         )}
         {actionable && canAdminister(viewer) ? (
           <select
             data-testid="mod-role"
-            aria-label={`Role of ${member.username}`}
+            aria-label={t("members.roleOf", { name: member.username })}
             value={role}
             disabled={busy}
             onChange={(e) => void act({ action: "role", user: member.id, role: e.target.value as Exclude<typeof role, "owner">, ...why })}
@@ -98,13 +98,13 @@ function MemberRow({
           >
             {grantableRoles(viewer).map((r) => (
               <option key={r} value={r}>
-                {r}
+                {t(`roles.${r}`)}
               </option>
             ))}
           </select>
         ) : (
           <span data-testid="member-role" className="text-xs uppercase tracking-wide text-slate-600">
-            {member.role}
+            {isRole(member.role) ? t(`roles.${member.role}`) : member.role}
           </span>
         )}
       </div>
@@ -115,20 +115,20 @@ function MemberRow({
             value={reason}
             maxLength={500}
             onChange={(e) => setReason(e.target.value)}
-            placeholder="Reason (optional)"
-            aria-label={`Reason for acting on ${member.username}`}
+            placeholder={t("members.reasonPlaceholder")}
+            aria-label={t("members.reasonFor", { name: member.username })}
             className={`${inputClass} w-44`}
           />
           {muted ? (
             <button type="button" data-testid="mod-unmute" disabled={busy} onClick={() => void act({ action: "unmute", user: member.id, ...why })} className={buttonClass}>
-              Unmute
+              {t("members.unmute")}
             </button>
           ) : (
             <>
-              <select data-testid="mod-mute-duration" aria-label="Mute duration" value={duration} onChange={(e) => setDuration(Number(e.target.value))} className={inputClass}>
-                {DURATIONS.map((d) => (
-                  <option key={d.seconds} value={d.seconds}>
-                    {d.label}
+              <select data-testid="mod-mute-duration" aria-label={t("members.muteDuration")} value={duration} onChange={(e) => setDuration(Number(e.target.value))} className={inputClass}>
+                {DURATIONS.map((seconds) => (
+                  <option key={seconds} value={seconds}>
+                    {durationLabel(t, seconds)}
                   </option>
                 ))}
               </select>
@@ -139,15 +139,15 @@ function MemberRow({
                 onClick={() => void act({ action: "mute", user: member.id, ...(duration ? { duration_s: duration } : {}), ...why })}
                 className={buttonClass}
               >
-                Mute
+                {t("members.mute")}
               </button>
             </>
           )}
-          <button type="button" data-testid="mod-kick" disabled={busy} onClick={() => void act({ action: "kick", user: member.id, ...why }, `Remove ${member.username} from the room?`)} className={dangerClass}>
-            Kick
+          <button type="button" data-testid="mod-kick" disabled={busy} onClick={() => void act({ action: "kick", user: member.id, ...why }, t("members.confirmKick", { name: member.username }))} className={dangerClass}>
+            {t("members.kick")}
           </button>
-          <button type="button" data-testid="mod-ban" disabled={busy} onClick={() => void act({ action: "ban", user: member.id, ...why }, `Ban ${member.username} from the room?`)} className={dangerClass}>
-            Ban
+          <button type="button" data-testid="mod-ban" disabled={busy} onClick={() => void act({ action: "ban", user: member.id, ...why }, t("members.confirmBan", { name: member.username }))} className={dangerClass}>
+            {t("members.ban")}
           </button>
         </div>
       )}

@@ -1,8 +1,10 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { useUpdateRoom } from "@/hooks/useRoomAdmin";
 import { FieldError } from "@/components/ui/FieldError";
-import { ApiError, errorMessage, sentence } from "@/lib/api";
+import { ApiError, sentence } from "@/lib/api";
 import type { RoomDetail } from "@/protocol/rest";
 import { ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
@@ -17,8 +19,14 @@ const numberOrNull = (text: string): number | null | "invalid" => {
   return Number.isFinite(n) ? n : "invalid";
 };
 
-/** Room settings for admins; the server validates and its message is shown as is. */
+/**
+ * Room settings for admins; the server validates. Its message is shown at the field it names
+ * (in English as the server wrote it, in other languages as the error code's sentence).
+ */
 export function SettingsForm({ room }: { room: RoomDetail }) {
+  const t = useTranslations("manage.settings");
+  const locale = useLocale();
+  const errorMessage = useErrorMessage();
   const updateRoom = useUpdateRoom(room.id);
   const s = room.settings;
   const [name, setName] = useState(room.name);
@@ -55,9 +63,9 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
     const member_limit = numberOrNull(memberLimit);
     const slow = numberOrNull(slowMode);
     const notNumbers: Partial<Record<Field, string>> = {
-      ...(retention_days === "invalid" ? { retention_days: "Retention must be a number of days." } : {}),
-      ...(slow === "invalid" ? { slow_mode_s: "Slow mode must be a number of seconds." } : {}),
-      ...(member_limit === "invalid" ? { member_limit: "The member limit must be a number." } : {}),
+      ...(retention_days === "invalid" ? { retention_days: t("retentionInvalid") } : {}),
+      ...(slow === "invalid" ? { slow_mode_s: t("slowModeInvalid") } : {}),
+      ...(member_limit === "invalid" ? { member_limit: t("memberLimitInvalid") } : {}),
     };
     if (retention_days === "invalid" || member_limit === "invalid" || slow === "invalid") {
       setFieldErrors(notNumbers);
@@ -82,8 +90,8 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
       setSaved(true);
     } catch (err) {
       const field = err instanceof ApiError ? err.field : undefined;
-      if (err instanceof ApiError && isField(field)) setFieldErrors({ [field]: sentence(err.message.replace(`${field}: `, "")) });
-      else setError(errorMessage(err, "Could not save the settings."));
+      if (err instanceof ApiError && isField(field)) setFieldErrors({ [field]: locale === "en" ? sentence(err.message.replace(`${field}: `, "")) : errorMessage(err) });
+      else setError(errorMessage(err, t("saveFailed")));
     } finally {
       setBusy(false);
     }
@@ -97,10 +105,10 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
   );
 
   return (
-    <Section title="Settings" testId="manage-settings">
+    <Section title={t("title")} testId="manage-settings">
       <form onSubmit={submit} noValidate className="grid gap-3 rounded-lg border border-slate-200 p-4 sm:grid-cols-2">
         <label className="text-xs font-medium text-slate-600">
-          Name
+          {t("name")}
           <input
             data-testid="settings-name"
             value={name}
@@ -114,7 +122,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {errorAt("name", "settings-name-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
-          Topic
+          {t("topic")}
           <input
             data-testid="settings-topic"
             value={topic}
@@ -128,7 +136,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {errorAt("topic", "settings-topic-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
-          Visibility
+          {t("visibility")}
           <select
             data-testid="settings-visibility"
             value={visibility}
@@ -139,13 +147,13 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
             {...described("visibility")}
             className={`${inputClass} mt-1 block w-full`}
           >
-            <option value="public">Public</option>
-            <option value="private">Private</option>
+            <option value="public">{t("public")}</option>
+            <option value="private">{t("private")}</option>
           </select>
           {errorAt("visibility", "settings-visibility-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
-          Retention (days; empty keeps everything)
+          {t("retention")}
           <input
             data-testid="settings-retention"
             value={retention}
@@ -160,7 +168,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {errorAt("retention_days", "settings-retention-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
-          Slow mode (seconds between messages; 0 is off)
+          {t("slowMode")}
           <input
             data-testid="settings-slow-mode"
             value={slowMode}
@@ -175,7 +183,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {errorAt("slow_mode_s", "settings-slow-mode-error")}
         </label>
         <label className="text-xs font-medium text-slate-600">
-          Member limit (empty for none)
+          {t("memberLimit")}
           <input
             data-testid="settings-member-limit"
             value={memberLimit}
@@ -190,20 +198,20 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
           {errorAt("member_limit", "settings-member-limit-error")}
         </label>
         <div className="space-y-1.5 sm:col-span-2">
-          {check("File sharing", files, setFiles, "settings-files")}
-          {check("Typing indicators", typing, setTyping, "settings-typing")}
-          {check("Guests may post", guests, setGuests, "settings-guests")}
-          {check("Show joins and leaves in the history", joinLines, setJoinLines, "settings-system-joins")}
-          {check("Moderators may mention everyone with @room", roomMentions, setRoomMentions, "settings-room-mentions")}
-          {check("The AI assistant answers mentions (when the server has one)", assistant, setAssistant, "settings-assistant")}
+          {check(t("files"), files, setFiles, "settings-files")}
+          {check(t("typing"), typing, setTyping, "settings-typing")}
+          {check(t("guests"), guests, setGuests, "settings-guests")}
+          {check(t("systemJoins"), joinLines, setJoinLines, "settings-system-joins")}
+          {check(t("roomMentions"), roomMentions, setRoomMentions, "settings-room-mentions")}
+          {check(t("assistant"), assistant, setAssistant, "settings-assistant")}
         </div>
         <div className="flex items-center gap-3 sm:col-span-2">
           <button type="submit" data-testid="settings-save" disabled={busy} className={primaryClass}>
-            {busy ? "Saving…" : "Save settings"}
+            {busy ? t("saving") : t("save")}
           </button>
           {saved && (
             <span data-testid="settings-saved" className="text-sm text-emerald-700">
-              Saved.
+              {t("saved")}
             </span>
           )}
         </div>

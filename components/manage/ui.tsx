@@ -1,4 +1,16 @@
 /** Building blocks shared by the room admin panel's sections. */
+import type { useTranslations } from "next-intl";
+
+/** The `manage` namespace's translator, for helpers that build text outside a component. */
+export type ManageT = ReturnType<typeof useTranslations<"manage">>;
+
+/** "5 minutes", "1 hour", "7 days", "Indefinitely" (0): a length in its largest whole unit. */
+export function durationLabel(t: ManageT, seconds: number): string {
+  if (seconds === 0) return t("durations.indefinitely");
+  if (seconds % 86_400 === 0) return t("durations.days", { count: seconds / 86_400 });
+  if (seconds % 3_600 === 0) return t("durations.hours", { count: seconds / 3_600 });
+  return t("durations.minutes", { count: seconds / 60 });
+}
 
 /** A titled section of the panel. */
 export function Section({ title, testId, children }: { title: string; testId: string; children: React.ReactNode }) {
