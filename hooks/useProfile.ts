@@ -1,7 +1,9 @@
 "use client";
 /** The signed-in user's profile and block list, from the shared query cache. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, errorMessage, type Profile } from "@/lib/api";
+import { useTranslations } from "next-intl";
+import { api, type Profile } from "@/lib/api";
+import { useErrorMessage } from "./useErrorMessage";
 import { blocksQuery, profileQuery, queryKeys } from "@/lib/queries";
 
 export type BlockedUser = { id: string; username: string; at: string };
@@ -30,6 +32,8 @@ const NO_BLOCKS: readonly BlockedUser[] = [];
 /** The users the signed-in user has blocked, loaded on first use. */
 export function useBlocks(): Blocks {
   const queryClient = useQueryClient();
+  const t = useTranslations("room.blocks");
+  const errorMessage = useErrorMessage();
   const query = useQuery(blocksQuery);
   const blocked = query.data ?? NO_BLOCKS;
   const mutation = useMutation({
@@ -42,14 +46,14 @@ export function useBlocks(): Blocks {
   return {
     blocked,
     loaded: !query.isPending,
-    error: query.error ? errorMessage(query.error, "Could not load blocked users.") : null,
+    error: query.error ? errorMessage(query.error, t("loadFailed")) : null,
     async toggle(user) {
       const block = !blocked.some((b) => b.id === user.id);
       try {
         await mutation.mutateAsync({ user, block });
         return null;
       } catch (err) {
-        return errorMessage(err, block ? "Could not block." : "Could not unblock.");
+        return errorMessage(err, block ? t("blockFailed") : t("unblockFailed"));
       }
     },
   };

@@ -3,7 +3,9 @@
  * The assistant in a room (docs/ai.md): its streaming replies' caret, Stop button, status and
  * details, and the notice that says whether it answers here and how to turn it on.
  */
+import { useFormatter, useTranslations } from "next-intl";
 import type { Message } from "@/protocol";
+import type { Formatter, RoomTranslator } from "./i18n";
 
 /** What GET /api/me says about the assistant. */
 export type AssistantInfo = { enabled: false } | { enabled: true; name: string; user: string };
@@ -30,18 +32,20 @@ export function isAssistantReply(message: Message, info: AssistantInfo | undefin
 }
 
 /** "model · first token 420 ms · 3.1 s · 128 tokens": the reply's hover detail. */
-export function replyDetail(message: Message): string {
+export function replyDetail(message: Message, t: RoomTranslator, format: Formatter): string {
   const meta = metaOf(message);
   const parts: string[] = [];
+  // Ungrouped: a detail line of measurements, not amounts ("1420 ms").
+  const plain = (n: number, digits = 0) => format.number(n, { useGrouping: false, minimumFractionDigits: digits, maximumFractionDigits: digits });
   const model = str(meta.model);
-  if (model) parts.push(`Model: ${model}`);
+  if (model) parts.push(t("assistant.model", { model }));
   const ttft = num(meta.ttft_ms);
-  if (ttft !== undefined) parts.push(`first token after ${Math.round(ttft)} ms`);
+  if (ttft !== undefined) parts.push(t("assistant.firstToken", { ms: plain(Math.round(ttft)) }));
   const duration = num(meta.duration_ms);
-  if (duration !== undefined) parts.push(`written in ${(duration / 1000).toFixed(1)} s`);
+  if (duration !== undefined) parts.push(t("assistant.writtenIn", { seconds: plain(duration / 1000, 1) }));
   const tokens = num(meta.tokens);
-  if (tokens !== undefined) parts.push(`${tokens} tokens`);
-  return parts.join(" · ") || "Written by the assistant";
+  if (tokens !== undefined) parts.push(t("assistant.tokens", { tokens: plain(tokens) }));
+  return parts.join(" · ") || t("assistant.byAssistant");
 }
 
 /**
@@ -49,15 +53,17 @@ export function replyDetail(message: Message): string {
  * ended, why it ended when that was not a normal stop; and always the details on hover/focus.
  */
 export function AssistantReplyStatus({ message, canStop, onStop }: { message: Message; canStop: boolean; onStop?: () => void }) {
+  const t = useTranslations("room");
+  const format = useFormatter();
   const meta = metaOf(message);
   const finish = str(meta.finish);
   const note = str(meta.note);
-  const detail = replyDetail(message);
+  const detail = replyDetail(message, t, format);
   return (
     <div className="mt-0.5 flex flex-wrap items-center gap-2 text-[11px]" data-testid="assistant-reply-status" data-finish={finish ?? (message.streaming ? "streaming" : undefined)}>
       {message.streaming && (
         <span className="italic text-slate-600" data-testid="assistant-writing">
-          writing…
+          {t("assistant.writing")}
         </span>
       )}
       {message.streaming && canStop && onStop && (
@@ -67,20 +73,20 @@ export function AssistantReplyStatus({ message, canStop, onStop }: { message: Me
           onClick={onStop}
           className="rounded border border-slate-300 bg-white px-1.5 py-0.5 font-semibold text-slate-700 hover:border-rose-300 hover:text-rose-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
         >
-          Stop
+          {t("assistant.stop")}
         </button>
       )}
       {finish === "cancelled" && (
         <span data-testid="assistant-stopped" className="italic text-slate-600">
-          {note ?? "The reply was stopped."}
+          {note ?? t("assistant.stopped")}
         </span>
       )}
       {finish === "error" && (
         <span data-testid="assistant-failed" role="status" className="font-medium text-rose-700">
-          The reply failed{note ? `: ${note}` : "."}
+          {note ? t("assistant.failedNote", { note }) : t("assistant.failed")}
         </span>
       )}
-      {finish === "length" && <span className="italic text-slate-600">The reply reached its length limit.</span>}
+      {finish === "length" && <span className="italic text-slate-600">{t("assistant.lengthLimit")}</span>}
       {!message.streaming && (
         <span
           data-testid="assistant-detail"
@@ -89,7 +95,7 @@ export function AssistantReplyStatus({ message, canStop, onStop }: { message: Me
           aria-label={detail}
           className="cursor-help rounded px-1 text-slate-600 hover:text-slate-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
         >
-          {str(meta.model) ?? "details"}
+          {str(meta.model) ?? t("assistant.details")}
         </span>
       )}
     </div>
@@ -101,32 +107,29 @@ export function AssistantReplyStatus({ message, canStop, onStop }: { message: Me
  * the member list. `roomEnabled` is the room's `assistant` setting (absent means on).
  */
 export function AssistantNotice({ info, roomEnabled, canConfigure }: { info: AssistantInfo | undefined; roomEnabled: boolean; canConfigure: boolean }) {
+  const t = useTranslations("room.assistant");
   if (!info) return null;
+  const code = (chunks: React.ReactNode) => <code>{chunks}</code>;
   if (!info.enabled) {
     return (
       <div data-testid="assistant-notice" data-state="off" className="mt-4 rounded border border-slate-200 bg-white px-2 py-2 text-xs text-slate-600">
-        <p className="font-semibold text-slate-700">AI assistant: off</p>
-        <p className="mt-1">
-          This server has no AI provider. The operator turns it on by setting <code>AI_BASE_URL</code> (any OpenAI-compatible endpoint: OpenAI, Ollama, vLLM,
-          llama.cpp) and <code>AI_MODEL</code>, then restarting.
-        </p>
+        <p className="font-semibold text-slate-700">{t("offTitle")}</p>
+        <p className="mt-1">{t.rich("offBody", { code })}</p>
       </div>
     );
   }
   if (!roomEnabled) {
     return (
       <div data-testid="assistant-notice" data-state="room-off" className="mt-4 rounded border border-slate-200 bg-white px-2 py-2 text-xs text-slate-600">
-        <p className="font-semibold text-slate-700">AI assistant: off in this room</p>
-        <p className="mt-1">{canConfigure ? "Turn it on in the room's settings." : "A room admin can turn it on in the room's settings."}</p>
+        <p className="font-semibold text-slate-700">{t("roomOffTitle")}</p>
+        <p className="mt-1">{canConfigure ? t("roomOffConfigure") : t("roomOffAsk")}</p>
       </div>
     );
   }
   return (
     <div data-testid="assistant-notice" data-state="on" className="mt-4 rounded border border-slate-200 bg-white px-2 py-2 text-xs text-slate-600">
-      <p className="font-semibold text-slate-700">AI assistant: on</p>
-      <p className="mt-1">
-        Mention <code>@{info.name}</code> in a message to ask it. Its reply streams into the room; you (or a moderator) can stop it.
-      </p>
+      <p className="font-semibold text-slate-700">{t("onTitle")}</p>
+      <p className="mt-1">{t.rich("onBody", { name: info.name, code })}</p>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { ComposerEmojiButton, EditingBanner } from "@/components/message/ComposerExtras";
 import { useDraft } from "@/hooks/useDraft";
@@ -53,6 +54,8 @@ export function Composer({
   /** The server asked a message to wait (slow mode, rate limit): a countdown says until when. */
   wait?: SendWaitInfo | null;
 }) {
+  const t = useTranslations("room.composer");
+  const format = useFormatter();
   const disabled = disabledProp || !!blockedReason;
   const [draftText, setDraftText] = useDraft(draft?.user, draft?.room);
   // While editing, the input holds the message being edited and the draft is left untouched.
@@ -142,9 +145,9 @@ export function Composer({
       {replyTo && !blockedReason && !editing && (
         <div data-testid="composer-reply" className="mb-2 flex items-center gap-2 rounded-md border-l-2 border-indigo-400 bg-slate-50 px-3 py-1.5 text-xs text-slate-600">
           <span className="min-w-0 flex-1 truncate">
-            Replying to <span className="font-semibold">{replyTo.senderName}</span>: {replyTo.snippet}
+            {t.rich("replyingTo", { name: replyTo.senderName, snippet: replyTo.snippet, b: (chunks) => <span className="font-semibold">{chunks}</span> })}
           </span>
-          <button type="button" data-testid="composer-reply-cancel" onClick={onCancelReply} aria-label="Cancel reply" className="rounded px-1 text-slate-600 hover:bg-slate-200">
+          <button type="button" data-testid="composer-reply-cancel" onClick={onCancelReply} aria-label={t("cancelReply")} className="rounded px-1 text-slate-600 hover:bg-slate-200">
             ✕
           </button>
         </div>
@@ -187,8 +190,8 @@ export function Composer({
               }
             }
           }}
-          placeholder={`Message #${roomName}`}
-          aria-label={`Message ${roomName}`}
+          placeholder={t("placeholder", { room: roomName })}
+          aria-label={t("label", { room: roomName })}
           className="max-h-[200px] flex-1 resize-none bg-transparent text-sm leading-6 text-slate-900 placeholder:text-slate-500 focus:outline-none disabled:opacity-50"
         />
         {!disabled && !editing && files?.buttons}
@@ -199,16 +202,14 @@ export function Composer({
           disabled={!canSend}
           className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-40"
         >
-          {editing ? "Save" : "Send"}
+          {editing ? t("save") : t("send")}
         </button>
       </div>
       <div className="mt-1 flex justify-between text-[11px] text-slate-600">
-        <span>
-          <kbd className="font-sans">Enter</kbd> to send · <kbd className="font-sans">Shift+Enter</kbd> for a new line
-        </span>
+        <span>{t.rich("hint", { kbd: (chunks) => <kbd className="font-sans">{chunks}</kbd> })}</span>
         {value.length > MAX_CONTENT_CHARS * 0.9 && (
           <span className={tooLong ? "font-medium text-rose-600" : ""}>
-            {value.length}/{MAX_CONTENT_CHARS}
+            {format.number(value.length, { useGrouping: false })}/{format.number(MAX_CONTENT_CHARS, { useGrouping: false })}
           </span>
         )}
       </div>

@@ -1,23 +1,28 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { Avatar } from "@/components/ui/Avatar";
 import { useChat } from "@/hooks/useChatSocket";
 import { useNow, usePresenceMap, useShownStatus } from "@/hooks/usePresence";
 import { useBlocks } from "@/hooks/useProfile";
-import { api, errorMessage } from "@/lib/api";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { api } from "@/lib/api";
 import { useFormatText } from "@/hooks/useFormatText";
+import { RoomRole } from "@/protocol";
 import { MAX_GROUP_DM_OTHERS } from "@/protocol/rest";
 
 type Member = { id: string; username: string; display_name?: string | null; role: string };
 
 const ROLE_ORDER = ["owner", "admin", "moderator", "member", "guest"];
+const isRoomRole = (role: string): role is RoomRole => (RoomRole as readonly string[]).includes(role);
 
 /**
  * The room's members with presence; each other member offers "Message", "Block" and "Add to
  * group": picked members can be messaged together in one group conversation.
  */
 export function MemberList({ members, meId, footer }: { members: readonly Member[]; meId: string | undefined; footer?: ReactNode }) {
+  const t = useTranslations("room.members");
   const formatText = useFormatText();
   const presence = usePresenceMap();
   const shown = useShownStatus();
@@ -29,8 +34,8 @@ export function MemberList({ members, meId, footer }: { members: readonly Member
     (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.username.localeCompare(b.username),
   );
   return (
-    <aside className="w-60 shrink-0 overflow-y-auto border-l border-slate-200 bg-slate-50 px-3 py-4" aria-label="Members">
-      <h2 className="px-1 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-600">Members · {members.length}</h2>
+    <aside className="w-60 shrink-0 overflow-y-auto border-l border-slate-200 bg-slate-50 px-3 py-4" aria-label={t("label")}>
+      <h2 className="px-1 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-600">{t("heading", { count: members.length })}</h2>
       <ul className="space-y-1" data-testid="member-list">
         {sorted.map((m) => {
           const p = presence[m.id];
@@ -56,15 +61,15 @@ export function MemberList({ members, meId, footer }: { members: readonly Member
                         @{m.username}
                       </span>
                     )}
-                    {isMe && <span className="text-slate-600"> (you)</span>}
+                    {isMe && <span className="text-slate-600"> {t("you")}</span>}
                   </span>
                   {status === "offline" && p?.last_seen && (
                     <span data-testid="member-last-seen" className="block text-[10px] text-slate-600">
-                      last seen {formatText.ago(p.last_seen, now)}
+                      {t("lastSeen", { ago: formatText.ago(p.last_seen, now) })}
                     </span>
                   )}
                 </span>
-                {m.role !== "member" && <span className="text-[10px] uppercase tracking-wide text-slate-600">{m.role}</span>}
+                {m.role !== "member" && <span className="text-[10px] uppercase tracking-wide text-slate-600">{isRoomRole(m.role) ? t(`roles.${m.role}`) : m.role}</span>}
               </button>
               {open === m.id && !isMe && <MemberActions member={m} inGroup={group.some((x) => x.id === m.id)} onToggleGroup={() => toggleGroup(m)} />}
             </li>
@@ -79,6 +84,8 @@ export function MemberList({ members, meId, footer }: { members: readonly Member
 
 /** The picked members and one button to open their conversation with the viewer. */
 function GroupDmBar({ members, onClear }: { members: readonly Member[]; onClear: () => void }) {
+  const t = useTranslations("room.members");
+  const errorMessage = useErrorMessage();
   const router = useRouter();
   const { directory } = useChat();
   const [error, setError] = useState<string | null>(null);
@@ -95,7 +102,7 @@ function GroupDmBar({ members, onClear }: { members: readonly Member[]; onClear:
       onClear();
       router.push(`/rooms/${room.id}`);
     } catch (err) {
-      setError(errorMessage(err, "Could not open the conversation."));
+      setError(errorMessage(err, t("openFailed")));
     } finally {
       setBusy(false);
     }
@@ -104,15 +111,18 @@ function GroupDmBar({ members, onClear }: { members: readonly Member[]; onClear:
   return (
     <div data-testid="group-dm-bar" className="mt-3 rounded-md border border-indigo-200 bg-white p-2 text-xs">
       <p className="text-slate-600">
-        Group with <span data-testid="group-dm-names">{members.map((m) => m.display_name || m.username).join(", ")}</span>
+        {t.rich("groupWith", {
+          names: members.map((m) => m.display_name || m.username).join(", "),
+          list: (chunks) => <span data-testid="group-dm-names">{chunks}</span>,
+        })}
       </p>
-      {tooMany && <p className="text-rose-700">At most {MAX_GROUP_DM_OTHERS} other people.</p>}
+      {tooMany && <p className="text-rose-700">{t("tooMany", { max: MAX_GROUP_DM_OTHERS })}</p>}
       <div className="mt-1 flex gap-1">
         <button type="button" data-testid="group-dm-start" disabled={busy || tooMany} onClick={start} className="rounded bg-indigo-600 px-2 py-0.5 font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">
-          Message {members.length === 1 ? "them" : `all ${members.length}`}
+          {t("messageGroup", { count: members.length })}
         </button>
         <button type="button" onClick={onClear} className="rounded px-2 py-0.5 text-slate-600 hover:bg-slate-100">
-          Clear
+          {t("clear")}
         </button>
       </div>
       {error && (
@@ -125,6 +135,8 @@ function GroupDmBar({ members, onClear }: { members: readonly Member[]; onClear:
 }
 
 function MemberActions({ member, inGroup, onToggleGroup }: { member: Member; inGroup: boolean; onToggleGroup: () => void }) {
+  const t = useTranslations("room.members");
+  const errorMessage = useErrorMessage();
   const router = useRouter();
   const { directory } = useChat();
   const blocks = useBlocks();
@@ -141,7 +153,7 @@ function MemberActions({ member, inGroup, onToggleGroup }: { member: Member; inG
       void directory.refresh();
       router.push(`/rooms/${room.id}`);
     } catch (err) {
-      setError(errorMessage(err, "Could not open the conversation."));
+      setError(errorMessage(err, t("openFailed")));
     } finally {
       setBusy(false);
     }
@@ -156,13 +168,13 @@ function MemberActions({ member, inGroup, onToggleGroup }: { member: Member; inG
   return (
     <div className="mt-1 flex flex-wrap gap-1 pl-8">
       <button type="button" data-testid="member-message" disabled={busy} onClick={message} className="rounded bg-white px-2 py-0.5 text-xs font-medium text-indigo-700 shadow-sm ring-1 ring-slate-200 hover:bg-indigo-50 disabled:opacity-50">
-        Message
+        {t("message")}
       </button>
       <button type="button" data-testid="member-group" aria-pressed={inGroup} onClick={onToggleGroup} className="rounded bg-white px-2 py-0.5 text-xs font-medium text-slate-700 shadow-sm ring-1 ring-slate-200 hover:bg-slate-100">
-        {inGroup ? "Remove from group" : "Add to group"}
+        {inGroup ? t("removeFromGroup") : t("addToGroup")}
       </button>
       <button type="button" data-testid="member-block" disabled={busy || !blocks.loaded} onClick={toggleBlock} className="rounded bg-white px-2 py-0.5 text-xs font-medium text-rose-700 shadow-sm ring-1 ring-slate-200 hover:bg-rose-50 disabled:opacity-50">
-        {blocked ? "Unblock" : "Block"}
+        {blocked ? t("unblock") : t("block")}
       </button>
       {error && (
         <p role="alert" className="w-full text-[11px] text-rose-700">

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
 /**
@@ -6,6 +7,7 @@ import { useEffect, useId, useRef, type ReactNode } from "react";
  * DM, block and group actions work from a phone. Escape or the backdrop closes it.
  */
 export function MemberSheet({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+  const t = useTranslations("room.members");
   const titleId = useId();
   const closeButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -31,9 +33,9 @@ export function MemberSheet({ onClose, children }: { onClose: () => void; childr
       >
         <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
           <h2 id={titleId} className="text-sm font-semibold text-slate-900">
-            Members
+            {t("label")}
           </h2>
-          <button ref={closeButton} type="button" data-testid="member-sheet-close" onClick={onClose} aria-label="Close members" className="rounded px-2 py-1 text-slate-600 hover:bg-slate-200">
+          <button ref={closeButton} type="button" data-testid="member-sheet-close" onClick={onClose} aria-label={t("sheetClose")} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-200">
             ✕
           </button>
         </div>

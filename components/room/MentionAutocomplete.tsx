@@ -4,6 +4,7 @@
  * moderators where the room allows it, @room). The textarea keeps focus; arrows move the active
  * option (aria-activedescendant), Enter or Tab picks, Escape closes.
  */
+import { useTranslations } from "next-intl";
 import { useId, useMemo, useState } from "react";
 import { activeMention, applyMention, mentionOptions, type CandidateMember, type MentionOption } from "@/lib/mention-autocomplete";
 
@@ -20,6 +21,7 @@ export function useMentionAutocomplete(
   caret: number,
   onChange: (next: { value: string; caret: number }) => void,
 ) {
+  const t = useTranslations("room.mentions");
   const listId = useId();
   /** The token (start and text) the user closed the list on; typing on opens it again. */
   const [dismissed, setDismissed] = useState<string | null>(null);
@@ -74,7 +76,7 @@ export function useMentionAutocomplete(
     <ul
       id={listId}
       role="listbox"
-      aria-label="Mention someone"
+      aria-label={t("label")}
       data-testid="mention-listbox"
       className="absolute bottom-full left-0 z-30 mb-1 max-h-64 w-72 overflow-y-auto rounded-md border border-slate-200 bg-white py-1 shadow-lg"
     >
@@ -96,7 +98,7 @@ export function useMentionAutocomplete(
         >
           <span className="font-semibold">@{option.username}</span>
           <span className={`truncate text-xs ${i === index ? "text-white" : "text-slate-600"}`}>
-            {option.kind === "user" ? (option.displayName ?? "") : option.description}
+            {option.kind === "user" ? (option.displayName ?? "") : t(option.kind)}
           </span>
         </li>
       ))}

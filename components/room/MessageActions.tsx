@@ -1,5 +1,7 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useSyncExternalStore, type PointerEvent as ReactPointerEvent } from "react";
+import type { RoomTranslator } from "./i18n";
 
 /** A press held this long on a touch screen opens the message's actions. */
 export const LONG_PRESS_MS = 500;
@@ -22,6 +24,7 @@ export interface MenuItem {
  * bottom sheet over a backdrop; elsewhere a dropdown at the row's top right.
  */
 export function MessageActionsMenu({ items, reactions, sheet, onClose }: { items: readonly MenuItem[]; reactions: readonly MenuItem[]; sheet: boolean; onClose: (restoreFocus: boolean) => void }) {
+  const t = useTranslations("room.actions");
   const menu = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
   useEffect(() => {
@@ -70,7 +73,7 @@ export function MessageActionsMenu({ items, reactions, sheet, onClose }: { items
     <div
       ref={menu}
       role="menu"
-      aria-label="Message actions"
+      aria-label={t("menu")}
       data-testid="message-menu"
       data-sheet={sheet ? "true" : undefined}
       onKeyDown={onKeyDown}
@@ -80,7 +83,7 @@ export function MessageActionsMenu({ items, reactions, sheet, onClose }: { items
           : "absolute top-6 right-4 z-30 w-52 rounded-md border border-slate-200 bg-white p-1 shadow-lg"
       }
     >
-      <div className="flex justify-between gap-1 px-1 pb-1" role="group" aria-label="Reactions">
+      <div className="flex justify-between gap-1 px-1 pb-1" role="group" aria-label={t("reactions")}>
         {reactions.map((r) => (
           <button key={r.key} type="button" role="menuitem" tabIndex={-1} aria-label={r.label} data-testid={r.testId} onClick={r.onSelect} className="flex-1 rounded py-1.5 text-lg hover:bg-slate-100 focus:bg-slate-100 focus:outline-none">
             {r.glyph}
@@ -160,16 +163,17 @@ export function useLongPress(onLongPress: () => void, enabled: boolean) {
   };
 }
 
-/** "alice, bob and 3 others reacted with 👍"; the viewer is "You". */
-export function reactionLabel(names: readonly string[], count: number, emoji: string): string {
+/**
+ * "alice, bob and 3 others reacted with 👍". `you`: the first name is the viewer's own word
+ * ("You", `reactions.youWord`), which some languages conjugate the verb for.
+ */
+export function reactionLabel(t: RoomTranslator, names: readonly string[], count: number, emoji: string, you = false): string {
   const total = Math.max(count, names.length);
   // Up to three people are all named; beyond that two, and the rest counted.
   const listed = names.slice(0, total <= 3 ? 3 : 2);
   const others = total - listed.length;
-  let who: string;
-  if (listed.length === 0) who = `${total} ${total === 1 ? "person" : "people"}`;
-  else if (others > 0) who = `${listed.join(", ")} and ${others} ${others === 1 ? "other" : "others"}`;
-  else if (listed.length === 1) who = listed[0]!;
-  else who = `${listed.slice(0, -1).join(", ")} and ${listed.at(-1)}`;
-  return `${who} reacted with ${emoji}`;
+  if (listed.length === 0) return t("reactions.people", { count: total, emoji });
+  if (others > 0) return t(you ? "reactions.othersYou" : "reactions.others", { names: listed.join(", "), others, emoji });
+  if (listed.length === 1) return you ? t("reactions.you", { emoji }) : t("reactions.one", { name: listed[0]!, emoji });
+  return t(you ? "reactions.listYou" : "reactions.list", { names: listed.slice(0, -1).join(", "), last: listed.at(-1)!, emoji });
 }

@@ -77,12 +77,14 @@ function MessageItemImpl({ message: m, meId, viewerName, canAct, canPin, canCanc
       ) : undefined,
     [assistantReply, m, meId, canDeleteAny, canCancel, handlers],
   );
+  const system = useMemo(() => systemMetaOf(m) ?? undefined, [m]);
   const onRemovePreview = useMemo(() => (meId === m.sender ? () => removeLinkPreview(m.room, m.id) : undefined), [meId, m.sender, m.room, m.id]);
 
   return (
     <MessageRow
       kind={m.kind}
-      event={systemMetaOf(m)?.event}
+      event={system?.event}
+      system={system}
       messageId={m.id}
       seq={m.seq}
       senderId={m.sender}

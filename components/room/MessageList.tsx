@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { useTranslations } from "next-intl";
 import type { PendingMessage } from "@/lib/chat-store";
 import { useFormatText } from "@/hooks/useFormatText";
 import type { Message } from "@/protocol";
@@ -99,8 +100,9 @@ function untilTrue(attempt: () => boolean, frames: number) {
  * otherwise offers a "new messages" jump. Row order and grouping live in message-list-model.ts.
  */
 export function MessageList(props: Props) {
-  const formatText = useFormatText();
   const { messages, pending, me, names, loaded, hasOlder, loadingOlder, onLoadOlder } = props;
+  const t = useTranslations("room");
+  const formatText = useFormatText();
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const initialScrollDone = useRef(false);
@@ -344,12 +346,12 @@ export function MessageList(props: Props) {
       togglePin: (id, pinned) => latest.current.onTogglePin?.(id, pinned),
       cancel: (id) => latest.current.onCancel?.(id) ?? false,
       jump: (id) => jumpRef.current(id),
-      nameOf: (id) => latest.current.shown?.get(id) ?? latest.current.names.get(id) ?? "someone",
+      nameOf: (id) => latest.current.shown?.get(id) ?? latest.current.names.get(id) ?? t("list.someone"),
     }),
-    [],
+    [t],
   );
 
-  const nameOf = (id: string, fallback?: string) => fallback ?? names.get(id) ?? "unknown";
+  const nameOf = (id: string, fallback?: string) => fallback ?? names.get(id) ?? t("list.unknown");
   /** The display name where the sender set one, with their username as the handle beside it. */
   const senderOf = (m: Message) => (m.sender_display ? { name: m.sender_display, handle: nameOf(m.sender, m.sender_name) } : { name: nameOf(m.sender, m.sender_name) });
   const quoteOf = (id: string | null | undefined): ReplyQuote | undefined => {
@@ -358,7 +360,7 @@ export function MessageList(props: Props) {
     const heldItem = held === undefined ? undefined : items[held];
     const parent = heldItem?.kind === "message" ? heldItem.message : quotes?.[id];
     if (!parent) return { id, missing: true };
-    const snippet = parent.deleted ? "This message was deleted" : parent.blocked ? "Hidden message from a blocked user" : formatText.summary(parent).slice(0, 120);
+    const snippet = parent.deleted ? t("message.deleted") : parent.blocked ? t("message.blocked") : formatText.summary(parent).slice(0, 120);
     return { id, senderName: senderOf(parent).name, snippet };
   };
   const canAct = !!(me && props.onEdit && props.onDelete && props.onReact && props.onReply);
@@ -380,7 +382,7 @@ export function MessageList(props: Props) {
             className="flex items-center gap-3 px-4 pt-3 pb-1 text-[11px] font-semibold uppercase tracking-wide text-rose-600"
           >
             <span className="h-px flex-1 bg-rose-300" />
-            New messages
+            {t("list.newMessages")}
             <span className="h-px flex-1 bg-rose-300" />
           </li>
         );
@@ -396,7 +398,7 @@ export function MessageList(props: Props) {
           <MessageRow
             key={item.key}
             senderId={me?.id ?? "me"}
-            senderName={(me && props.shown?.get(me.id)) || me?.username || "you"}
+            senderName={(me && props.shown?.get(me.id)) || me?.username || t("list.you")}
             content={p.content}
             createdAt={p.createdAt}
             attachments={p.attachments}
@@ -451,25 +453,25 @@ export function MessageList(props: Props) {
         className="h-full overflow-y-auto [overflow-anchor:none]"
         data-testid="message-scroller"
         role="log"
-        aria-label="Messages"
+        aria-label={t("list.label")}
         aria-live="polite"
         aria-relevant="additions"
       >
         {!loaded ? (
-          <p className="p-6 text-center text-sm text-slate-600">Loading messages…</p>
+          <p className="p-6 text-center text-sm text-slate-600">{t("list.loading")}</p>
         ) : (
           <div className="relative w-full" style={{ height: Math.max(totalSize, STATUS_PX + BOTTOM_PAD_PX) }}>
             <p className="absolute inset-x-0 top-0 flex items-center justify-center px-4 text-xs text-slate-600" style={{ height: STATUS_PX }} aria-hidden={!loadingOlder}>
-              {loadingOlder ? "Loading older messages…" : hasOlder ? "" : messages.length ? "This is the beginning of the room." : ""}
+              {loadingOlder ? t("list.loadingOlder") : hasOlder ? "" : messages.length ? t("list.beginning") : ""}
             </p>
             <ol
               className="absolute inset-x-0 top-0"
               style={{ transform: `translateY(${rendered[0]?.start ?? STATUS_PX}px)` }}
-              aria-label="Messages"
+              aria-label={t("list.label")}
               data-testid="message-list"
               data-loaded-messages={messages.length}
             >
-              {items.length === 0 && <li className="px-4 py-10 text-center text-sm text-slate-600">No messages yet. Say hello!</li>}
+              {items.length === 0 && <li className="px-4 py-10 text-center text-sm text-slate-600">{t("list.empty")}</li>}
               {rendered.map((v) => {
                 const item = items[v.index];
                 return item ? renderItem(item, v.index) : null;
@@ -481,9 +483,9 @@ export function MessageList(props: Props) {
       {firstUnread.showJump && (
         <div className="absolute top-2 left-1/2 flex -translate-x-1/2 items-center overflow-hidden rounded-full bg-rose-600 text-xs font-semibold text-white shadow-lg">
           <button type="button" data-testid="jump-to-unread" onClick={firstUnread.jump} className="py-1 pr-2 pl-3 hover:bg-rose-500">
-            Jump to first unread
+            {t("list.jumpToUnread")}
           </button>
-          <button type="button" data-testid="jump-to-unread-dismiss" aria-label="Dismiss" onClick={firstUnread.dismiss} className="py-1 pr-3 pl-1 hover:bg-rose-500">
+          <button type="button" data-testid="jump-to-unread-dismiss" aria-label={t("list.dismiss")} onClick={firstUnread.dismiss} className="py-1 pr-3 pl-1 hover:bg-rose-500">
             ✕
           </button>
         </div>
@@ -495,7 +497,7 @@ export function MessageList(props: Props) {
           data-testid="jump-to-latest"
           className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-600 px-3 py-1 text-xs font-semibold text-white shadow-lg hover:bg-indigo-500"
         >
-          {unseen} new message{unseen === 1 ? "" : "s"} ↓
+          {t("list.unseen", { count: unseen })}
         </button>
       )}
     </div>

@@ -1,16 +1,18 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
 import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { LinkPreview } from "@/components/message/LinkPreview";
 import { EmojiPicker } from "@/components/message/EmojiPicker";
 import { Markdown } from "@/components/message/Markdown";
 import { Avatar } from "@/components/ui/Avatar";
 import { normalizeEmoji } from "@/lib/emoji/shortcodes";
-import { formatFull, formatTime, userHue } from "@/lib/format";
-import type { Attachment, LinkPreview as Preview, MessageKind, Reaction } from "@/protocol";
+import { userHue } from "@/lib/format";
+import type { Attachment, LinkPreview as Preview, MessageKind, Reaction, SystemMeta } from "@/protocol";
 import { Attachments } from "@/components/files/Attachments";
 import { mentionRowClass } from "./MentionText";
 import { StreamingCaret } from "./Assistant";
 import { MessageActionsMenu, prefersSheet, reactionLabel, useCoarsePointer, useLongPress, type MenuItem } from "./MessageActions";
+import { describeSystemLine } from "./system-line";
 
 /** One-click reactions in the hover bar. */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉"] as const;
@@ -54,6 +56,8 @@ export interface MessageRowProps {
   kind?: MessageKind;
   /** For system lines: the event recorded in the message's meta. */
   event?: string;
+  /** For system lines: the event's fields, worded in the reader's language (else `content` is shown). */
+  system?: SystemMeta;
   senderId: string;
   senderName: string;
   /** The sender's username, shown muted beside senderName when that is a display name. */
@@ -107,7 +111,10 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
  * A room event, as the server worded it: one centred grey line, no avatar, actions or
  * reactions. The time shows on hover and stays in the accessible text.
  */
-function SystemLine({ messageId, seq, content, createdAt, event, highlighted, listItem }: MessageRowProps) {
+function SystemLine({ messageId, seq, content, createdAt, event, system, highlighted, listItem }: MessageRowProps) {
+  const t = useTranslations("room");
+  const format = useFormatter();
+  const at = new Date(createdAt);
   return (
     <li
       {...listItemAttrs(listItem)}
@@ -118,11 +125,11 @@ function SystemLine({ messageId, seq, content, createdAt, event, highlighted, li
       data-event={event}
       className={`group px-4 py-1 text-center text-xs leading-5 text-slate-600 transition-colors duration-700 ${highlighted ? "bg-amber-100" : ""}`}
     >
-      <span data-testid="system-message-content" title={formatFull(createdAt)} className="break-words">
-        {content}
+      <span data-testid="system-message-content" title={format.dateTime(at, "full")} className="break-words">
+        {system ? describeSystemLine(system, t) : content}
       </span>
       <time dateTime={createdAt} className="ml-2 text-[10px] text-slate-600 opacity-0 group-hover:opacity-100">
-        {formatTime(createdAt)}
+        {format.dateTime(at, "time")}
       </time>
     </li>
   );
@@ -130,6 +137,9 @@ function SystemLine({ messageId, seq, content, createdAt, event, highlighted, li
 
 function ChatRow(props: MessageRowProps) {
   const { senderId, senderName, content, createdAt, compact, state, actions, reply } = props;
+  const t = useTranslations("room");
+  const format = useFormatter();
+  const at = new Date(createdAt);
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
   /** "more…" in the small reaction picker: the full emoji picker instead. */
@@ -182,8 +192,8 @@ function ChatRow(props: MessageRowProps) {
       <div className="relative w-9 shrink-0">
         {showHeader && <Avatar id={senderId} name={senderName} />}
         {!showHeader && (
-          <time dateTime={createdAt} title={formatFull(createdAt)} className="invisible absolute top-0.5 right-0 text-[10px] leading-5 whitespace-nowrap text-slate-600 group-hover:visible group-focus:visible">
-            {formatTime(createdAt)}
+          <time dateTime={createdAt} title={format.dateTime(at, "full")} className="invisible absolute top-0.5 right-0 text-[10px] leading-5 whitespace-nowrap text-slate-600 group-hover:visible group-focus:visible">
+            {format.dateTime(at, "time")}
           </time>
         )}
       </div>
@@ -197,7 +207,7 @@ function ChatRow(props: MessageRowProps) {
             className="mb-0.5 flex max-w-full items-center gap-1 truncate border-l-2 border-slate-300 pl-2 text-left text-xs text-slate-600 hover:border-indigo-400 hover:text-slate-700"
           >
             {"missing" in reply ? (
-              <span className="italic">Reply to an earlier message</span>
+              <span className="italic">{t("message.replyToEarlier")}</span>
             ) : (
               <>
                 <span data-testid="reply-quote-sender" className="font-semibold">
@@ -225,18 +235,18 @@ function ChatRow(props: MessageRowProps) {
                 @{props.senderHandle}
               </span>
             )}
-            <time dateTime={createdAt} title={formatFull(createdAt)} className="text-[11px] text-slate-600">
-              {formatTime(createdAt)}
+            <time dateTime={createdAt} title={format.dateTime(at, "full")} className="text-[11px] text-slate-600">
+              {format.dateTime(at, "time")}
             </time>
           </div>
         )}
         {props.deleted ? (
           <p data-testid="message-content" className="text-sm italic text-slate-600">
-            This message was deleted
+            {t("message.deleted")}
           </p>
         ) : props.blocked ? (
           <p data-testid="message-content" className="text-sm italic text-slate-600">
-            Hidden message from a blocked user
+            {t("message.blocked")}
           </p>
         ) : editing && actions ? (
           <EditBox
@@ -256,32 +266,32 @@ function ChatRow(props: MessageRowProps) {
         {props.preview && !props.deleted && !props.blocked && !editing && <LinkPreview preview={props.preview} onRemove={props.onRemovePreview} />}
         {props.pinned && !props.deleted && (
           <span data-testid="message-pinned" className="text-[10px] text-amber-700">
-            📌 pinned
+            {t("message.pinned")}
           </span>
         )}
         {props.footer}
         {props.edited && !props.deleted && !props.blocked && !editing && (
           <span data-testid="message-edited" className="text-[10px] text-slate-600">
-            (edited)
+            {t("message.edited")}
           </span>
         )}
         {state === "sending" && props.retryAt === undefined && (
           <span data-testid="message-pending" className="text-[11px] italic text-slate-600">
-            sending…
+            {t("message.sending")}
           </span>
         )}
         {state === "sending" && props.retryAt !== undefined && <RetryCountdown at={props.retryAt} reason={props.error} />}
         {state === "failed" && (
           <div data-testid="message-failed" className="flex flex-wrap items-center gap-2 text-[11px] text-rose-700">
-            <span>Not sent: {props.error ?? "the server refused this message"}</span>
+            <span>{props.error ? t("message.notSent", { error: props.error }) : t("message.refused")}</span>
             {props.onRetry && (
               <button type="button" onClick={props.onRetry} className="font-semibold underline hover:text-rose-900">
-                Retry
+                {t("message.retry")}
               </button>
             )}
             {props.onDiscard && (
               <button type="button" onClick={props.onDiscard} className="font-semibold underline hover:text-rose-900">
-                Discard
+                {t("message.discard")}
               </button>
             )}
           </div>
@@ -290,8 +300,8 @@ function ChatRow(props: MessageRowProps) {
           <div className="mt-1 flex flex-wrap gap-1" data-testid="reactions">
             {props.reactions.map((r) => {
               const mine = r.users.includes(actions.meId);
-              const who = [...(mine ? ["You"] : []), ...r.users.filter((u) => u !== actions.meId).map((u) => actions.nameOf?.(u) ?? "someone")];
-              const label = reactionLabel(who, r.count, r.emoji);
+              const who = [...(mine ? [t("reactions.youWord")] : []), ...r.users.filter((u) => u !== actions.meId).map((u) => actions.nameOf?.(u) ?? t("list.someone"))];
+              const label = reactionLabel(t, who, r.count, r.emoji, mine);
               return (
                 <button
                   key={r.emoji}
@@ -301,7 +311,7 @@ function ChatRow(props: MessageRowProps) {
                   data-mine={mine ? "true" : "false"}
                   aria-pressed={mine}
                   title={label}
-                  aria-label={mine ? `${label}. Press to remove yours` : `${label}. Press to react too`}
+                  aria-label={mine ? t("reactions.removeYours", { label }) : t("reactions.reactToo", { label })}
                   onClick={() => actions.onReact(r.emoji, mine ? "remove" : "add")}
                   className={`rounded-full border px-1.5 py-0.5 text-xs ${mine ? "border-indigo-400 bg-indigo-100 font-semibold text-indigo-800" : "border-slate-200 bg-white text-slate-700 hover:border-slate-300"}`}
                 >
@@ -317,7 +327,7 @@ function ChatRow(props: MessageRowProps) {
           className={`absolute -top-3 right-4 items-center gap-0.5 rounded-md border border-slate-200 bg-white px-1 py-0.5 shadow-sm ${picking ? "flex" : coarse ? "hidden" : "hidden group-hover:flex group-focus-within:flex"}`}
         >
           {QUICK_REACTIONS.map((emoji) => (
-            <button key={emoji} type="button" aria-label={`React ${emoji}`} onClick={() => react(emoji)} className="rounded px-1 text-sm hover:bg-slate-100">
+            <button key={emoji} type="button" aria-label={t("actions.react", { emoji })} onClick={() => react(emoji)} className="rounded px-1 text-sm hover:bg-slate-100">
               {emoji}
             </button>
           ))}
@@ -325,7 +335,7 @@ function ChatRow(props: MessageRowProps) {
             <button
               type="button"
               data-testid="reaction-picker-open"
-              aria-label="More reactions"
+              aria-label={t("actions.moreReactions")}
               aria-expanded={picking}
               onClick={() => setPicking((v) => !v)}
               className="rounded px-1 text-sm text-slate-600 hover:bg-slate-100"
@@ -354,7 +364,7 @@ function ChatRow(props: MessageRowProps) {
                     key={emoji}
                     type="button"
                     role="menuitem"
-                    aria-label={`React ${emoji}`}
+                    aria-label={t("actions.react", { emoji })}
                     onClick={() => {
                       react(emoji);
                       setPicking(false);
@@ -365,22 +375,22 @@ function ChatRow(props: MessageRowProps) {
                   </button>
                 ))}
                 <button type="button" role="menuitem" data-testid="reaction-picker-more" onClick={() => setPickingAll(true)} className="col-span-6 rounded py-0.5 text-xs text-slate-600 hover:bg-slate-100">
-                  more…
+                  {t("actions.morePicker")}
                 </button>
               </span>
             )}
           </span>
           <button type="button" data-testid="message-reply" onClick={actions.onReply} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
-            Reply
+            {t("actions.reply")}
           </button>
           {actions.onTogglePin && (
             <button type="button" data-testid="message-pin" onClick={actions.onTogglePin} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
-              {props.pinned ? "Unpin" : "Pin"}
+              {props.pinned ? t("actions.unpin") : t("actions.pin")}
             </button>
           )}
           {actions.canEdit && (
             <button type="button" data-testid="message-edit" onClick={() => setEditing(true)} className="rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100">
-              Edit
+              {t("actions.edit")}
             </button>
           )}
           {actions.canDelete && (
@@ -388,11 +398,11 @@ function ChatRow(props: MessageRowProps) {
               type="button"
               data-testid="message-delete"
               onClick={() => {
-                if (window.confirm("Delete this message for everyone?")) actions.onDelete();
+                if (window.confirm(t("actions.confirmDelete"))) actions.onDelete();
               }}
               className="rounded px-1.5 text-xs text-rose-600 hover:bg-rose-50"
             >
-              Delete
+              {t("actions.delete")}
             </button>
           )}
           {!coarse && <MoreButton open={!!menu} onClick={() => setMenu((m) => (m ? null : { sheet: prefersSheet() }))} />}
@@ -423,6 +433,7 @@ function ChatRow(props: MessageRowProps) {
 }
 
 function EditBox({ initial, onSave, onCancel }: { initial: string; onSave: (content: string) => void; onCancel: () => void }) {
+  const t = useTranslations("room.message");
   const [value, setValue] = useState(initial);
   return (
     <div className="mt-1">
@@ -441,13 +452,14 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave: (cont
         }}
         className="block w-full resize-none rounded-md border border-indigo-300 px-2 py-1 text-sm focus:outline-none focus:ring-1 focus:ring-indigo-500"
       />
-      <p className="mt-0.5 text-[11px] text-slate-600">Enter to save · Esc to cancel</p>
+      <p className="mt-0.5 text-[11px] text-slate-600">{t("editHint")}</p>
     </div>
   );
 }
 
 /** "Sending again in 4 s": the server asked this message to wait (rate limit, slow mode, storage down). */
 function RetryCountdown({ at, reason }: { at: number; reason?: string }) {
+  const t = useTranslations("room.message");
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 500);
@@ -456,18 +468,20 @@ function RetryCountdown({ at, reason }: { at: number; reason?: string }) {
   const seconds = Math.max(0, Math.ceil((at - now) / 1000));
   return (
     <span data-testid="message-waiting" className="text-[11px] italic text-amber-700">
-      {reason ? `${reason} ` : ""}Sending again {seconds > 0 ? `in ${seconds} s` : "now"}…
+      {reason ? `${reason} ` : ""}
+      {seconds > 0 ? t("sendingAgain", { seconds }) : t("sendingAgainNow")}
     </span>
   );
 }
 
 /** "⋯": opens the message's actions menu (always shown on touch screens, on hover or focus elsewhere). */
 function MoreButton({ open, onClick }: { open: boolean; onClick: () => void }) {
+  const t = useTranslations("room.actions");
   return (
     <button
       type="button"
       data-testid="message-more"
-      aria-label="Message actions"
+      aria-label={t("menu")}
       aria-haspopup="menu"
       aria-expanded={open}
       onClick={onClick}
@@ -498,13 +512,14 @@ function RowMenu({
   startEdit: () => void;
   morePicker: () => void;
 }) {
+  const t = useTranslations("room.actions");
   const copy = (text: string) => {
     void navigator.clipboard?.writeText(text).catch(() => undefined);
     close(true);
   };
   const reactions: MenuItem[] = QUICK_REACTIONS.map((emoji) => ({
     key: emoji,
-    label: `React ${emoji}`,
+    label: t("react", { emoji }),
     glyph: emoji,
     onSelect: () => {
       react(emoji);
@@ -512,22 +527,22 @@ function RowMenu({
     },
   }));
   const items: MenuItem[] = [
-    { key: "more", label: "More reactions…", testId: "menu-more-reactions", onSelect: () => (close(false), morePicker()) },
-    { key: "reply", label: "Reply", testId: "menu-reply", onSelect: () => (close(false), actions.onReply()) },
+    { key: "more", label: t("moreReactionsMenu"), testId: "menu-more-reactions", onSelect: () => (close(false), morePicker()) },
+    { key: "reply", label: t("reply"), testId: "menu-reply", onSelect: () => (close(false), actions.onReply()) },
   ];
-  if (actions.onTogglePin) items.push({ key: "pin", label: pinned ? "Unpin" : "Pin", testId: "menu-pin", onSelect: () => (actions.onTogglePin?.(), close(true)) });
-  if (actions.canEdit) items.push({ key: "edit", label: "Edit", testId: "menu-edit", onSelect: () => (close(false), startEdit()) });
-  items.push({ key: "copy-text", label: "Copy text", testId: "menu-copy-text", onSelect: () => copy(content) });
+  if (actions.onTogglePin) items.push({ key: "pin", label: pinned ? t("unpin") : t("pin"), testId: "menu-pin", onSelect: () => (actions.onTogglePin?.(), close(true)) });
+  if (actions.canEdit) items.push({ key: "edit", label: t("edit"), testId: "menu-edit", onSelect: () => (close(false), startEdit()) });
+  items.push({ key: "copy-text", label: t("copyText"), testId: "menu-copy-text", onSelect: () => copy(content) });
   const link = actions.link;
-  if (link) items.push({ key: "copy-link", label: "Copy link", testId: "menu-copy-link", onSelect: () => copy(new URL(link, window.location.origin).href) });
+  if (link) items.push({ key: "copy-link", label: t("copyLink"), testId: "menu-copy-link", onSelect: () => copy(new URL(link, window.location.origin).href) });
   if (actions.canDelete) {
     items.push({
       key: "delete",
-      label: "Delete",
+      label: t("delete"),
       testId: "menu-delete",
       danger: true,
       onSelect: () => {
-        const confirmed = window.confirm("Delete this message for everyone?");
+        const confirmed = window.confirm(t("confirmDelete"));
         close(true);
         if (confirmed) actions.onDelete();
       },

@@ -1,14 +1,16 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useStore } from "zustand";
 import { useChat, useMe } from "@/hooks/useChatSocket";
 import { useProfile } from "@/hooks/useProfile";
 import { useRoom } from "@/hooks/useRoom";
-import { ApiError, sentence } from "@/lib/api";
+import { ApiError } from "@/lib/api";
+import { useErrorMessage } from "@/hooks/useErrorMessage";
 import { type MuteState, selectRoom } from "@/lib/chat-store";
-import { directRoomName, formatFull } from "@/lib/format";
+import { directRoomName } from "@/lib/format";
 import { useFormatText } from "@/hooks/useFormatText";
 import { roomQuery } from "@/lib/queries";
 import { canAdminister, canModerate, isRole } from "@/lib/roles";
@@ -28,23 +30,30 @@ import { usePins } from "@/hooks/usePins";
 import { MemberSheet } from "./MemberSheet";
 import { sendWaitOf } from "./SendWait";
 import { useDirectBlock } from "./useDirectBlock";
+import type { Formatter, RoomTranslator } from "./i18n";
 
 /** Mutes this far away are "indefinite" (the server stores them as a date a century ahead). */
 const INDEFINITE_AFTER_MS = 50 * 365 * 86_400_000;
 
+/** Whether a mute is in force at `now`. */
+export function isMuted(mute: MuteState | null, now: number): boolean {
+  return !!mute && (mute.until ? Date.parse(mute.until) : Infinity) > now;
+}
+
 /** "You are muted until …" (+ the moderator's reason), or null when the mute is over. */
-export function muteText(mute: MuteState | null, now: number): string | null {
-  if (!mute) return null;
-  const until = mute.until ? Date.parse(mute.until) : Infinity;
-  if (until <= now) return null;
-  const when = until - now > INDEFINITE_AFTER_MS || !mute.until ? "further notice" : formatFull(mute.until);
-  return `You are muted until ${when}${mute.reason ? `. Reason: ${mute.reason}` : ""}`;
+export function muteText(mute: MuteState | null, now: number, t: RoomTranslator, format: Formatter): string | null {
+  if (!mute || !isMuted(mute, now)) return null;
+  const reason = mute.reason;
+  if (!mute.until || Date.parse(mute.until) - now > INDEFINITE_AFTER_MS) return reason ? t("mute.indefiniteReason", { reason }) : t("mute.indefinite");
+  const when = format.dateTime(new Date(mute.until), "full");
+  return reason ? t("mute.untilReason", { when, reason }) : t("mute.until", { when });
 }
 
 /** "Seen by Bob, Carol" (up to three names) or "Seen by 12", with every name for the tooltip. */
-export function seenByText(names: readonly string[]): { label: string; title: string } | null {
+export function seenByText(names: readonly string[], t: RoomTranslator): { label: string; title: string } | null {
   if (names.length === 0) return null;
-  return { label: names.length <= 3 ? `Seen by ${names.join(", ")}` : `Seen by ${names.length}`, title: names.join(", ") };
+  const title = names.join(", ");
+  return { label: names.length <= 3 ? t("seenBy.names", { names: title }) : t("seenBy.count", { count: names.length }), title };
 }
 
 /**
@@ -53,8 +62,11 @@ export function seenByText(names: readonly string[]): { label: string; title: st
  * read-only preview with a Join button.
  */
 export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { id: string; seq: number } | null }) {
-  const formatText = useFormatText();
   const { directory, store } = useChat();
+  const t = useTranslations("room");
+  const formatText = useFormatText();
+  const format = useFormatter();
+  const errorMessage = useErrorMessage();
   const me = useMe();
   const profile = useProfile();
   const detail = useQuery(roomQuery(roomId));
@@ -153,8 +165,8 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   const seenBy = useMemo(() => {
     if (!last || !me) return null;
     const readers = members.filter((m) => m.id !== me.id && m.id !== last.sender && (state.reads[m.id] ?? -1) >= last.seq).map((m) => m.display_name || m.username);
-    return seenByText(readers);
-  }, [last, me, members, state.reads]);
+    return seenByText(readers, t);
+  }, [last, me, members, state.reads, t]);
 
   const sendWithReply = useCallback(
     (content: string, attachments?: readonly Attachment[]) => {
@@ -167,22 +179,22 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
   const settingsNow = state.info?.settings ?? room?.settings;
   const files = useRoomFiles(
     roomId,
-    isMember && settingsNow?.files_allowed !== false && typeof settingsNow?.archived_at !== "string" && !muteText(state.mute, now),
+    isMember && settingsNow?.files_allowed !== false && typeof settingsNow?.archived_at !== "string" && !isMuted(state.mute, now),
     (content, attached) => send(content, undefined, attached),
   );
 
   if (removed) return <Removed kind={removed.kind} reason={removed.reason} />;
   if (!room && detail.isPending) {
-    return <p className="m-auto text-sm text-slate-600">Loading room…</p>;
+    return <p className="m-auto text-sm text-slate-600">{t("view.loading")}</p>;
   }
   if (!room) {
-    const failure = roomFailure(detail.error);
+    const failure = roomFailure(detail.error, t, errorMessage);
     return (
       <div className="m-auto max-w-sm p-6 text-center" role="alert" data-testid="room-error">
         <p className="text-base font-semibold text-slate-800">{failure.title}</p>
         <p className="mt-1 text-sm text-slate-600">{failure.detail}</p>
         <Link href="/" className="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline">
-          Back to your rooms
+          {t("view.backToRooms")}
         </Link>
       </div>
     );
@@ -190,9 +202,9 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
 
   const current = { ...room, ...state.info };
   const title = current.visibility === "direct" ? directRoomName(current.name, me?.username, members, me?.id) : current.name;
-  const muted = muteText(state.mute, now);
+  const muted = muteText(state.mute, now, t, format);
   // Archived by a site admin (a room setting, kept live by `room_updated`): read-only for everyone.
-  const archived = typeof current.settings?.archived_at === "string" ? "This room is archived and read-only." : null;
+  const archived = typeof current.settings?.archived_at === "string" ? t("view.archived") : null;
   const memberList = (
     <MemberList
       members={members}
@@ -209,7 +221,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
       <section className="relative flex min-w-0 flex-1 flex-col" aria-label={title} {...files.dropProps}>
         {files.dropOverlay}
         <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-3">
-          <Link href="/" className="text-sm text-slate-600 md:hidden" aria-label="Back to rooms">
+          <Link href="/" className="text-sm text-slate-600 md:hidden" aria-label={t("view.backToRoomsShort")}>
             ←
           </Link>
           <div className="min-w-0 flex-1">
@@ -232,7 +244,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               data-testid="manage-room"
               className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
             >
-              Manage
+              {t("view.manage")}
             </Link>
           )}
           <PinnedMessages roomId={roomId} pins={pins.pins} error={pins.error} canPin={canPin} onUnpin={(id) => pins.toggle(id, true)} />
@@ -243,7 +255,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
             data-testid="member-count"
             className="rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100"
           >
-            {members.length} member{members.length === 1 ? "" : "s"}
+            {t("view.memberCount", { count: members.length })}
           </button>
         </header>
 
@@ -294,7 +306,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
               onTyping={setTyping}
               blockedReason={archived ?? muted ?? directBlock}
               wait={sendWaitOf(pending)}
-              replyTo={replyTo ? { id: replyTo.id, senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? "unknown", snippet: formatText.summary(replyTo).slice(0, 120) } : null}
+              replyTo={replyTo ? { id: replyTo.id, senderName: shown.get(replyTo.sender) ?? replyTo.sender_display ?? replyTo.sender_name ?? t("view.unknownSender"), snippet: formatText.summary(replyTo).slice(0, 120) } : null}
               onCancelReply={() => setReplyTo(null)}
               mentionSource={mentionSource}
               draft={me ? { user: me.id, room: roomId } : undefined}
@@ -305,14 +317,14 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
           </>
         ) : (
           <div className="flex items-center justify-between gap-3 border-t border-slate-200 bg-slate-50 px-4 py-3">
-            <p className="text-sm text-slate-600">You are previewing this public room.</p>
+            <p className="text-sm text-slate-600">{t("view.previewing")}</p>
             <button
               type="button"
               data-testid="join-room"
               onClick={() => setJoinRequested(true)}
               className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500"
             >
-              Join room
+              {t("view.join")}
             </button>
           </div>
         )}
@@ -324,42 +336,44 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: { i
 }
 
 function Removed({ kind, reason }: { kind: "kicked" | "banned"; reason: string | null }) {
+  const t = useTranslations("room.view");
   return (
     <div className="m-auto max-w-sm p-6 text-center" role="alert" data-testid="room-removed" data-kind={kind}>
-      <p className="text-base font-semibold text-slate-800">{kind === "banned" ? "You were banned from this room" : "You were removed from this room"}</p>
+      <p className="text-base font-semibold text-slate-800">{kind === "banned" ? t("removed.banned") : t("removed.kicked")}</p>
       {reason && (
         <p className="mt-1 text-sm text-slate-600" data-testid="room-removed-reason">
-          Reason: {reason}
+          {t("removed.reason", { reason })}
         </p>
       )}
       <Link href="/" className="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline">
-        Back to your rooms
+        {t("backToRooms")}
       </Link>
     </div>
   );
 }
 
 /** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…". */
-export function typingText(names: readonly string[]): string {
+export function typingText(names: readonly string[], t: RoomTranslator): string {
   if (names.length === 0) return "";
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return "Several people are typing…";
+  if (names.length === 1) return t("typing.one", { name: names[0]! });
+  if (names.length === 2) return t("typing.two", { first: names[0]!, second: names[1]! });
+  return t("typing.several");
 }
 
 function TypingLine({ names }: { names: readonly string[] }) {
+  const t = useTranslations("room");
   return (
     <p className="h-5 px-4 text-xs italic text-slate-600" data-testid="typing-indicator" aria-live="polite">
-      {typingText(names)}
+      {typingText(names, t)}
     </p>
   );
 }
 
 /** Why a room cannot be opened, said once: a heading and what to do about it. */
-function roomFailure(error: unknown): { title: string; detail: string } {
-  if (!(error instanceof ApiError)) return { title: "Could not open this room", detail: "Check your connection and try again." };
-  if (error.code === "NOT_FOUND") return { title: "Room not found", detail: "It may have been deleted, or the link is mistyped." };
-  if (error.code === "FORBIDDEN" && error.reason === ErrorReason.BANNED) return { title: "You are banned from this room", detail: "A moderator removed you; you cannot read or rejoin it." };
-  if (error.code === "FORBIDDEN") return { title: "This room is private", detail: "Ask one of its members for an invitation." };
-  return { title: "Could not open this room", detail: sentence(error.message) };
+function roomFailure(error: unknown, t: RoomTranslator, errorMessage: (err: unknown) => string): { title: string; detail: string } {
+  if (!(error instanceof ApiError)) return { title: t("view.failure.offlineTitle"), detail: t("view.failure.offlineDetail") };
+  if (error.code === "NOT_FOUND") return { title: t("view.failure.notFoundTitle"), detail: t("view.failure.notFoundDetail") };
+  if (error.code === "FORBIDDEN" && error.reason === ErrorReason.BANNED) return { title: t("view.failure.bannedTitle"), detail: t("view.failure.bannedDetail") };
+  if (error.code === "FORBIDDEN") return { title: t("view.failure.privateTitle"), detail: t("view.failure.privateDetail") };
+  return { title: t("view.failure.otherTitle"), detail: errorMessage(error) };
 }

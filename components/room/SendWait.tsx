@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import type { PendingMessage } from "@/lib/chat-store";
 
@@ -21,15 +22,20 @@ export function sendWaitOf(pending: readonly PendingMessage[]): SendWaitInfo | n
 
 /** "Slow mode: you can send again in 7 s", counting down above the input. */
 export function SendWait({ wait }: { wait: SendWaitInfo }) {
+  const t = useTranslations("room.wait");
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 250);
     return () => clearInterval(timer);
   }, []);
   const seconds = Math.max(0, Math.ceil((wait.at - now) / 1000));
+  // The reason is the server's English sentence; slow mode is recognised by it and said in the reader's language.
   const slow = /slow mode/i.test(wait.reason ?? "");
-  const when = seconds > 0 ? `in ${seconds} s` : "now";
-  const text = slow ? `Slow mode: you can send again ${when}` : `${wait.reason ? `${wait.reason} ` : ""}Your message goes out ${when}`;
+  const text = slow
+    ? seconds > 0
+      ? t("slow", { seconds })
+      : t("slowNow")
+    : `${wait.reason ? `${wait.reason} ` : ""}${seconds > 0 ? t("goesOut", { seconds }) : t("goesOutNow")}`;
   return (
     <p role="status" data-testid="composer-wait" data-slow-mode={slow ? "true" : undefined} className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
       {text}

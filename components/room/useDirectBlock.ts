@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useBlocks } from "@/hooks/useProfile";
 import type { RoomDetail } from "@/protocol/rest";
 
@@ -11,11 +12,12 @@ type Member = { id: string; username: string; display_name?: string | null };
  */
 export function useDirectBlock(room: RoomDetail | null, members: readonly Member[], meId: string | undefined): string | null {
   const blocks = useBlocks();
+  const t = useTranslations("room.blocks");
   if (!room || room.visibility !== "direct" || members.length !== 2 || !meId) return null;
   const other = members.find((m) => m.id !== meId);
   if (!other) return null;
   const name = other.display_name || other.username;
-  if (blocks.loaded ? blocks.blocked.some((b) => b.id === other.id) : room.dm_blocked === "by_me") return `You blocked ${name} — unblock them to send messages here.`;
-  if (room.dm_blocked === "by_them") return `${name} does not accept messages from you.`;
+  if (blocks.loaded ? blocks.blocked.some((b) => b.id === other.id) : room.dm_blocked === "by_me") return t("youBlocked", { name });
+  if (room.dm_blocked === "by_them") return t("theyBlocked", { name });
   return null;
 }

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { reactionLabel } from "@/components/room/MessageActions";
+import { createTranslator } from "next-intl";
+import { reactionLabel as label } from "@/components/room/MessageActions";
 import { sendWaitOf } from "@/components/room/SendWait";
+import { catalogs, en } from "@/i18n/messages";
 import type { PendingMessage } from "@/lib/chat-store";
+
+const t = createTranslator({ locale: "en", messages: en, namespace: "room" });
+const reactionLabel = (names: string[], count: number, emoji: string) => label(t, names, count, emoji, names[0] === "You");
 
 describe("reactionLabel", () => {
   it("names up to three people", () => {
@@ -20,6 +25,15 @@ describe("reactionLabel", () => {
     assert.equal(reactionLabel(["alice", "bob"], 4, "👍"), "alice, bob and 2 others reacted with 👍");
     assert.equal(reactionLabel([], 1, "👍"), "1 person reacted with 👍");
     assert.equal(reactionLabel([], 3, "👍"), "3 people reacted with 👍");
+  });
+
+  it("reads in German, with the verb agreeing with the viewer", () => {
+    const de = createTranslator({ locale: "de", messages: catalogs.de as typeof en, namespace: "room" });
+    assert.equal(label(de, ["Du"], 1, "👍", true), "Du hast mit 👍 reagiert");
+    assert.equal(label(de, ["alice"], 1, "👍"), "alice hat mit 👍 reagiert");
+    assert.equal(label(de, ["Du", "alice"], 2, "👍", true), "Du und alice habt mit 👍 reagiert");
+    assert.equal(label(de, ["alice", "bob", "carol"], 5, "🎉"), "alice, bob und 3 weitere haben mit 🎉 reagiert");
+    assert.equal(label(de, [], 1, "👍"), "1 Person hat mit 👍 reagiert");
   });
 });
 
