@@ -30,15 +30,15 @@ test("the dashboard draws uPlot charts and its message count rises as people cha
   for (const chart of ["connections", "messages", "send-ack", "fanout", "loop-lag", "jobs"]) {
     await expect(admin.page.getByTestId(`chart-${chart}`).locator("canvas")).toHaveCount(1);
   }
-  await expect.poll(async () => Number(await admin.page.getByTestId("stat-connections").textContent())).toBeGreaterThanOrEqual(1);
-  const before = Number(await admin.page.getByTestId("stat-messages").textContent());
+  await expect.poll(async () => Number(await admin.page.getByTestId("stat-connections").getAttribute("data-value"))).toBeGreaterThanOrEqual(1);
+  const before = Number(await admin.page.getByTestId("stat-messages").getAttribute("data-value"));
 
   const talker = await newUser("tal");
   await talker.chat.createRoom(uniqueName("busy"));
   for (let i = 0; i < 3; i++) await talker.chat.sendAndWaitForAck(`dashboard message ${i}`);
 
   // Sampled every few seconds and pushed over server-sent events: no reload.
-  await expect.poll(async () => Number(await admin.page.getByTestId("stat-messages").textContent()), { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 3);
+  await expect.poll(async () => Number(await admin.page.getByTestId("stat-messages").getAttribute("data-value")), { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 3);
   await expect.poll(async () => await admin.page.getByTestId("stat-ack-p99").textContent(), { timeout: 20_000 }).not.toBe("—");
 });
 

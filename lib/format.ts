@@ -14,12 +14,6 @@ export interface DayFormatter {
   dateTime(value: Date, format: keyof (typeof formats)["dateTime"]): string;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-export const formatTime = (iso: string) => timeFormat.format(new Date(iso));
-export const formatFull = (iso: string) => fullFormat.format(new Date(iso));
-
 /** "Today", "Yesterday" or a weekday and date, for day separators. */
 export function formatDay(iso: string, t: FormatText, format: DayFormatter, now = new Date()): string {
   const date = new Date(iso);
