@@ -116,7 +116,8 @@ export type FrameKind = keyof typeof FRAME_BUDGETS;
 
 /** One socket's buckets; `take` throws RATE_LIMITED when the frame type's bucket is empty. */
 export class FrameBudgets {
-  private readonly tokens = new Map<FrameKind, { left: number; at: number }>();
+  /** Created on the first frame after `ready`: a socket that only listens never needs it. */
+  private tokens: Map<FrameKind, { left: number; at: number }> | undefined;
 
   constructor(
     private readonly scale: number,
@@ -129,6 +130,7 @@ export class FrameBudgets {
     const capacity = Math.max(1, burst * this.scale);
     const rate = perSecond * this.scale;
     const now = this.now();
+    this.tokens ??= new Map();
     const bucket = this.tokens.get(kind) ?? { left: capacity, at: now };
     bucket.left = Math.min(capacity, bucket.left + ((now - bucket.at) / 1000) * rate);
     bucket.at = now;

@@ -130,35 +130,37 @@ export async function appendBatches(
   const all = batches.flatMap((b) => b.inputs);
   const pair = (roomId: string, userId: string) => `${roomId}\u0000${userId}`;
   const senders = [...new Set(all.map((i) => i.senderId))];
-  const standing = new Map(
-    (
-      await tx
-        .select({
-          roomId: roomMembers.roomId,
-          userId: roomMembers.userId,
-          mutedUntil: roomMembers.mutedUntil,
-          muteReason: roomMembers.muteReason,
-          displayName: users.displayName,
-        })
-        .from(roomMembers)
-        .innerJoin(users, eq(users.id, roomMembers.userId))
-        .where(and(sql`${roomMembers.roomId} = any(${arrayParam(roomIds, "uuid")})`, sql`${roomMembers.userId} = any(${arrayParam(senders, "uuid")})`))
-        .prepare("append_standing")
-        .execute()
-    ).map((m) => [pair(m.roomId, m.userId), m]),
-  );
   const key = (i: { roomId: string; senderId: string; clientId: string }) => `${i.roomId}\u0000${i.senderId}\u0000${i.clientId}`;
+  const triples = [...new Map(all.map((i) => [key(i), [i.roomId, i.senderId, i.clientId] as const])).values()];
+  // Both reads are sent together (postgres.js pipelines queries issued in the same tick): one
+  // round trip instead of two, which on the embedded database is one hop to its thread and one
+  // call into it. Both run after the lock above, each in order, so they see what it protects.
+  const [members, existing] = await Promise.all([
+    tx
+      .select({
+        roomId: roomMembers.roomId,
+        userId: roomMembers.userId,
+        mutedUntil: roomMembers.mutedUntil,
+        muteReason: roomMembers.muteReason,
+        displayName: users.displayName,
+      })
+      .from(roomMembers)
+      .innerJoin(users, eq(users.id, roomMembers.userId))
+      .where(and(sql`${roomMembers.roomId} = any(${arrayParam(roomIds, "uuid")})`, sql`${roomMembers.userId} = any(${arrayParam(senders, "uuid")})`))
+      .prepare("append_standing")
+      .execute(),
+    tx
+      .select(storedColumns)
+      .from(messages)
+      .where(tuplesIn([messages.roomId, messages.senderId, messages.clientId], triples))
+      .prepare("append_existing")
+      .execute(),
+  ]);
+  const standing = new Map(members.map((m) => [pair(m.roomId, m.userId), m]));
   const nameOf = new Map(all.map((i) => [i.senderId, i.senderName]));
   // A sender who is not a member (a system line about someone who left) shows their username.
   const displayOf = new Map([...standing.values()].map((m) => [m.userId, m.displayName]));
   const stored = new Map<string, MessageRow>();
-  const triples = [...new Map(all.map((i) => [key(i), [i.roomId, i.senderId, i.clientId] as const])).values()];
-  const existing = await tx
-    .select(storedColumns)
-    .from(messages)
-    .where(tuplesIn([messages.roomId, messages.senderId, messages.clientId], triples))
-    .prepare("append_existing")
-    .execute();
   for (const row of existing) stored.set(key(row), { ...row, senderName: nameOf.get(row.senderId) ?? "", senderDisplay: displayOf.get(row.senderId) ?? null });
 
   const now = Date.now();
@@ -239,8 +241,12 @@ export async function appendBatches(
   }
   if (fresh.length === 0) return results;
 
-  const createdAt = await insertMessageRows(tx, fresh);
-  await setLastSeqs(tx, new Map([...new Set(fresh.map((m) => m.roomId))].map((id) => [id, lastSeq.get(id)!])));
+  // Pipelined like the reads: if the insert fails, the update fails with the aborted transaction
+  // and the insert's error (the first to arrive) is the one reported.
+  const [createdAt] = await Promise.all([
+    insertMessageRows(tx, fresh),
+    setLastSeqs(tx, new Map([...new Set(fresh.map((m) => m.roomId))].map((id) => [id, lastSeq.get(id)!]))),
+  ]);
   // The database's clock is the one history is ordered and retained by.
   for (const result of results.flat()) {
     if (result.ok && result.created) result.message.createdAt = createdAt.get(result.message.id) ?? result.message.createdAt;

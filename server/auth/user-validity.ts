@@ -88,5 +88,7 @@ export const isActiveUser = (userId: string): Promise<boolean> => getRuntime().u
 /** Tells every instance (this one included) to re-check a user now. */
 export async function publishRevocation(bus: Bus, userId: string, close: boolean): Promise<void> {
   getRuntime().users.forget(userId);
+  // This instance's own copy of the event may come back from Redis after the caller answered.
+  getRuntime().standing?.forgetSiteAdmin(userId);
   await bus.publish(SITE_TOPIC, { type: "user_revoked", user: userId, close });
 }

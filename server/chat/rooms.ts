@@ -204,8 +204,9 @@ async function isSiteAdmin(db: Database, userId: string): Promise<boolean> {
   const cache = standingCache();
   const cached = cache?.siteAdmin(userId);
   if (cached !== undefined) return cached;
+  const token = cache?.siteAdminToken();
   const siteAdmin = (await getUserById(db, { id: userId }))?.siteAdmin ?? false;
-  cache?.putSiteAdmin(userId, siteAdmin);
+  cache?.putSiteAdmin(userId, siteAdmin, token);
   return siteAdmin;
 }
 

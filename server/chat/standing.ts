@@ -10,11 +10,16 @@
  * decides at commit time where it matters (group commit re-checks membership and mute).
  */
 import type { MembershipRow, RoomRow } from "@/db/queries/rooms";
-import type { Bus, BusEvent } from "@/server/bus";
+import { SITE_TOPIC, type Bus, type BusEvent } from "@/server/bus";
 import { findRuntime } from "@/server/runtime";
 
-/** How long a user's site-admin flag is trusted; promotion and demotion are rare and admin-only. */
-export const SITE_ADMIN_TTL_MS = 5_000;
+/**
+ * How long a user's site-admin flag is trusted. A grant or revocation through the app drops it at
+ * once on every instance (`user_revoked` on the site topic) and a bus resync forgets every flag,
+ * so the TTL bounds only changes made behind the app's back. It used to be 5 s, which made most
+ * sends of a user who posts less often than that pay a user-row read.
+ */
+export const SITE_ADMIN_TTL_MS = 60_000;
 const MAX_ADMIN_ENTRIES = 10_000;
 const SWEEP_MS = 60_000;
 
@@ -40,6 +45,8 @@ interface RoomEntry {
 export class StandingCache {
   private readonly rooms = new Map<string, RoomEntry>();
   private readonly admins = new Map<string, { siteAdmin: boolean; until: number }>();
+  /** Bumped by every site-admin invalidation, so a flag read that raced one is not stored. */
+  private adminGeneration = 0;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -47,8 +54,14 @@ export class StandingCache {
     private readonly subscriptions: SubscriptionView,
     private readonly now: () => number = Date.now,
   ) {
-    bus.onEvent((_topic, event) => this.apply(event));
-    bus.onResync(() => this.rooms.clear());
+    bus.onEvent((topic, event) => {
+      if (topic === SITE_TOPIC && event.type === "user_revoked") this.forgetSiteAdmin(event.user);
+      else this.apply(event);
+    });
+    bus.onResync(() => {
+      this.rooms.clear();
+      this.forgetSiteAdmin();
+    });
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
   }
@@ -87,9 +100,22 @@ export class StandingCache {
     return cached.siteAdmin;
   }
 
-  putSiteAdmin(userId: string, siteAdmin: boolean): void {
+  /** Taken before reading a flag; `putSiteAdmin` stores the read only if nothing changed since. */
+  siteAdminToken(): number {
+    return this.adminGeneration;
+  }
+
+  putSiteAdmin(userId: string, siteAdmin: boolean, token: number = this.adminGeneration): void {
+    if (token !== this.adminGeneration) return;
     if (this.admins.size >= MAX_ADMIN_ENTRIES) this.admins.clear();
     this.admins.set(userId, { siteAdmin, until: this.now() + SITE_ADMIN_TTL_MS });
+  }
+
+  /** A grant or revocation (or, without a user, a bus resync): the flag is read again. */
+  forgetSiteAdmin(userId?: string): void {
+    this.adminGeneration++;
+    if (userId === undefined) this.admins.clear();
+    else this.admins.delete(userId);
   }
 
   /** The room's entry if it is subscribed; an entry from an earlier subscription is dropped. */

@@ -24,40 +24,47 @@ const ABUSE_WINDOW_MS = 60_000;
 
 type Buffered = { frame: ServerFrame; encoded: Encoded };
 
+/**
+ * Idle sockets are most of a server's sockets, so a connection allocates its per-room and
+ * per-feature state on first use: an authenticated socket that joined nothing holds no Map or
+ * Set of its own (each costs a hash table even when empty), and every socket starts from the
+ * same settled promise and the same empty blocked list.
+ */
+const SETTLED: Promise<void> = Promise.resolve();
+const NOBODY: ReadonlySet<string> = new Set();
+
 export class Connection implements RoomListener {
   readonly id = randomUUID();
   identity: Identity | null = null;
   alive = true;
-  /** Joined rooms; a room maps to a buffer while its join replay is still being written. */
-  readonly rooms = new Map<string, Buffered[] | null>();
-  /** Rooms followed without joining: they get `room_activity` instead of messages. */
-  readonly watched = new Set<string>();
+  private roomMap: Map<string, Buffered[] | null> | undefined;
+  private watchedSet: Set<string> | undefined;
   /**
    * Per joined room, the highest message seq this socket was sent. A room's messages reach a
    * socket in seq order, so one at or below it is a copy (a hole fill racing a join's replay):
    * live delivery drops it. Replays are not filtered: a re-join asks for them on purpose.
    */
-  private readonly sentSeq = new Map<string, number>();
-  private queue: Promise<void> = Promise.resolve();
+  private sentSeqMap: Map<string, number> | undefined;
+  private queue: Promise<void> = SETTLED;
   /** Users this socket's user blocked: their messages arrive masked. */
-  private blocked: ReadonlySet<string> = new Set();
+  private blocked: ReadonlySet<string> = NOBODY;
   /** The room named in the URL (/ws/<room>); being banned from it ends the socket. */
   initialRoom: string | undefined;
   /** Recent RATE_LIMITED answers; sustained abuse closes the socket with 4008. */
   private limitedAt: number[] = [];
   /** Presence reaches a socket once per room the user shares with it; send each change once. */
-  private readonly presenceSeen = new Map<string, string>();
+  private presenceSeen: Map<string, string> | undefined;
   private queued = 0;
   /**
    * When the frame being handled must be answered by (performance.now() time). Frames run one
    * at a time, so this belongs to the current frame until its handler resolves.
    */
   frameDeadline = 0;
-  private readonly settling = new Set<Promise<void>>();
+  private settling: Set<Promise<void>> | undefined;
   /** Whether `blocked` is known yet: it is read on the first join, not on every connect. */
   private blockedKnown = false;
   /** Streaming replies' deltas, once each and in order (server/realtime/delta-order.ts). */
-  private readonly deltas = new DeltaOrder();
+  private deltaOrder: DeltaOrder | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -73,6 +80,36 @@ export class Connection implements RoomListener {
     return this.identity?.userId ?? "";
   }
 
+  /** Joined rooms; a room maps to a buffer while its join replay is still being written. */
+  get rooms(): Map<string, Buffered[] | null> {
+    return (this.roomMap ??= new Map());
+  }
+
+  /** Rooms followed without joining: they get `room_activity` instead of messages. */
+  get watched(): Set<string> {
+    return (this.watchedSet ??= new Set());
+  }
+
+  private get sentSeq(): Map<string, number> {
+    return (this.sentSeqMap ??= new Map());
+  }
+
+  private get deltas(): DeltaOrder {
+    return (this.deltaOrder ??= new DeltaOrder());
+  }
+
+  /** Every room this socket follows (joined or watched), without allocating for an idle one. */
+  followedRooms(): Set<string> {
+    return new Set([...(this.roomMap?.keys() ?? []), ...(this.watchedSet ?? [])]);
+  }
+
+  /** Forgets every room (the socket closed). */
+  clearRooms(): void {
+    this.roomMap = undefined;
+    this.watchedSet = undefined;
+    this.sentSeqMap = undefined;
+  }
+
   send(frame: ServerFrame): void {
     this.metrics?.framesOut.inc({ type: frame.type });
     this.write(frame, encodeFrame(frame));
@@ -85,7 +122,9 @@ export class Connection implements RoomListener {
       return;
     }
     sendFrame(this.socket, encoded);
-    if (frame.type === "message" || frame.type === "message_updated") {
+    // A finished message only clears what the delta order holds for it: nothing, if it never
+    // saw a streaming one (most sockets), so it is not created for them.
+    if ((frame.type === "message" || frame.type === "message_updated") && (this.deltaOrder || frame.message.streaming === true)) {
       for (const ready of this.deltas.message(frame.message)) sendFrame(this.socket, ready);
     }
   }
@@ -111,10 +150,11 @@ export class Connection implements RoomListener {
   }
 
   deliver(room: string, frame: ServerFrame, encoded: Encoded): void {
-    const buffer = this.rooms.get(room);
-    if (buffer === undefined && !this.watched.has(room)) return;
+    const buffer = this.roomMap?.get(room);
+    if (buffer === undefined && !this.watchedSet?.has(room)) return;
     if (frame.type === "presence") {
       const state = `${frame.status}|${frame.last_seen}`;
+      this.presenceSeen ??= new Map();
       if (this.presenceSeen.get(frame.user) === state) return;
       this.presenceSeen.set(frame.user, state);
     }
@@ -130,7 +170,7 @@ export class Connection implements RoomListener {
 
   /** Records a message seq sent for the room; false when it was sent already (not above the highest). */
   private advance(room: string, seq: number): boolean {
-    if (seq <= (this.sentSeq.get(room) ?? 0)) return false;
+    if (seq <= (this.sentSeqMap?.get(room) ?? 0)) return false;
     this.sentSeq.set(room, seq);
     return true;
   }
@@ -161,18 +201,18 @@ export class Connection implements RoomListener {
    * replay (`finishJoin`), so nothing older can slip through.
    */
   forget(room: string): void {
-    if (!this.follows(room)) this.sentSeq.delete(room);
+    if (!this.follows(room)) this.sentSeqMap?.delete(room);
   }
 
   /** Whether the registry should still deliver this room here (joined or watched). */
   follows(room: string): boolean {
-    return this.rooms.has(room) || this.watched.has(room);
+    return this.roomMap?.has(room) === true || this.watchedSet?.has(room) === true;
   }
 
   evict(room: string, reason: EvictReason): void {
-    this.rooms.delete(room);
-    this.watched.delete(room);
-    this.sentSeq.delete(room);
+    this.roomMap?.delete(room);
+    this.watchedSet?.delete(room);
+    this.sentSeqMap?.delete(room);
     if (reason === "banned" && this.initialRoom === room) this.socket.close(CloseCode.FORBIDDEN, "banned from this room");
   }
 
@@ -186,7 +226,7 @@ export class Connection implements RoomListener {
   }
 
   setBlocked(blocked: readonly string[]): void {
-    this.blocked = new Set(blocked);
+    this.blocked = blocked.length > 0 ? new Set(blocked) : NOBODY;
     this.blockedKnown = true;
   }
 
@@ -264,14 +304,15 @@ export class Connection implements RoomListener {
 
   /** Work a handler started but did not wait for (a send waiting for its commit). */
   settleLater(work: Promise<void>): void {
-    this.settling.add(work);
-    void work.finally(() => this.settling.delete(work));
+    const settling = (this.settling ??= new Set());
+    settling.add(work);
+    void work.finally(() => settling.delete(work));
   }
 
   /** Resolves when every queued frame has been handled and answered (used on shutdown). */
   async drain(): Promise<void> {
     await this.queue;
-    await Promise.allSettled([...this.settling]);
+    await Promise.allSettled([...(this.settling ?? [])]);
   }
 }
 

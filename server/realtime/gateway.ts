@@ -141,15 +141,17 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     const conn = new Connection(ws, log, new FrameBudgets(config.FRAME_RATE_SCALE), config.FRAME_TIMEOUT_MS, runtime.metrics);
     connections.add(conn);
     runtime.metrics.sockets.inc({ state: "pending" });
-    // Frames can arrive while the credential is being verified: buffer them, in order.
-    const early: Array<{ data: RawData; isBinary: boolean }> = [];
-    let ready = false;
+    // Frames can arrive while the credential is being verified: buffer them, in order. Every
+    // closure below shares this function's scope for the socket's whole life, so what is needed
+    // only until the socket is ready (this buffer, the credential, the auth timer) is dropped then.
+    let early: Array<{ data: RawData; isBinary: boolean }> | undefined = [];
 
     ws.on("pong", () => {
       conn.alive = true;
     });
     ws.on("error", (err) => log.debug({ err: err.message, conn: conn.id }, "socket error"));
     ws.on("close", () => {
+      clearTimeout(authTimer);
       connections.delete(conn);
       runtime.metrics.sockets.dec({ state: conn.identity ? "authenticated" : "pending" });
       if (conn.identity) {
@@ -157,24 +159,23 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
         void presence.disconnect(conn.userId, conn.id);
         void registry.removeUser(conn);
       }
-      for (const room of new Set([...conn.rooms.keys(), ...conn.watched])) void registry.remove(room, conn);
-      conn.rooms.clear();
-      conn.watched.clear();
+      for (const room of conn.followedRooms()) void registry.remove(room, conn);
+      conn.clearRooms();
     });
     ws.on("message", (data, isBinary) => {
-      if (!ready) {
+      if (early) {
         early.push({ data, isBinary });
         return;
       }
       onFrame(conn, data, isBinary, authenticated);
     });
 
-    const authTimer = setTimeout(() => ws.close(CloseCode.UNAUTHENTICATED, "authentication timed out"), AUTH_TIMEOUT_MS);
-    ws.once("close", () => clearTimeout(authTimer));
+    let authTimer: NodeJS.Timeout | undefined = setTimeout(() => ws.close(CloseCode.UNAUTHENTICATED, "authentication timed out"), AUTH_TIMEOUT_MS);
 
     conn.initialRoom = initialRoom;
     const authenticated = async (identity: Identity) => {
       clearTimeout(authTimer);
+      authTimer = undefined;
       releasePending();
       if (!(await runtime.sockets.claim(identity.userId, conn.id))) {
         ws.close(CloseCode.RATE_LIMITED, `too many connections (at most ${config.MAX_SOCKETS_PER_USER} per user)`);
@@ -206,13 +207,16 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     };
 
     const start = async () => {
-      if (credential) {
-        const identity = await verifyToken(credential);
+      const token = credential;
+      credential = undefined;
+      if (token) {
+        const identity = await verifyToken(token);
         if (!identity) return ws.close(CloseCode.UNAUTHENTICATED, "invalid or expired credentials");
         await authenticated(identity);
       }
-      ready = true;
-      for (const { data, isBinary } of early.splice(0)) onFrame(conn, data, isBinary, authenticated);
+      const buffered = early ?? [];
+      early = undefined;
+      for (const { data, isBinary } of buffered) onFrame(conn, data, isBinary, authenticated);
     };
     start().catch((err: unknown) => {
       log.error({ err, conn: conn.id }, "socket start-up failed");

@@ -169,3 +169,48 @@ test("the frame timeout counts from arrival: time spent behind a slower frame is
     [["22222222-2222-4222-8222-222222222222", "UNAVAILABLE", true]],
   );
 });
+
+test("an idle connection allocates no Map or Set of its own; each is made on first use and works from there", () => {
+  const a = newConnection(fakeSocket().socket);
+  const b = newConnection(fakeSocket().socket);
+  // Own state one level deep (the frame budgets included): any Map or Set must be shared.
+  const collections = (conn: Connection) =>
+    Object.entries(conn).flatMap(([key, value]) => [[key, value] as const, ...(value instanceof FrameBudgets ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v] as const) : [])]);
+  const bCollections = new Map(collections(b));
+  for (const [key, value] of collections(a)) {
+    if (value instanceof Map || value instanceof Set) assert.equal(bCollections.get(key), value, `${key} is allocated per connection`);
+  }
+  assert.deepEqual([...a.followedRooms()], []);
+
+  const { socket, sent } = fakeSocket();
+  const conn = newConnection(socket);
+  conn.budgets.take("join");
+  const presence = (status: "online" | "away"): ServerFrame => ({ type: "presence", user: "u2", status, last_seen: null });
+  conn.deliver("r1", presence("online"), encodeFrame(presence("online")));
+  assert.equal(sent.length, 0, "nothing for a room the socket does not follow");
+  conn.beginJoin("r1");
+  conn.finishJoin("r1", new Set());
+  conn.watched.add("r2");
+  assert.deepEqual([...conn.followedRooms()].sort(), ["r1", "r2"]);
+  for (const status of ["online", "online", "away"] as const) conn.deliver("r1", presence(status), encodeFrame(presence(status)));
+  assert.deepEqual(
+    sent.map((f) => (f.type === "presence" ? f.status : f.type)),
+    ["online", "away"],
+    "a repeated presence is sent once",
+  );
+  // The first streaming message this socket sees starts its delta order: deltas follow it in order.
+  const streaming: ServerFrame = { type: "message", room: "r1", message: { id: "s1", room: "r1", seq: 1, sender: "bot", kind: "text", content: "", client_id: "s1", created_at: "", streaming: true } };
+  const delta = (index: number): ServerFrame => ({ type: "delta", room: "r1", message: "s1", seq: 1, index, text: `t${index}` });
+  conn.deliver("r1", delta(1), encodeFrame(delta(1)));
+  conn.deliver("r1", streaming, encodeFrame(streaming));
+  conn.deliver("r1", delta(0), encodeFrame(delta(0)));
+  assert.deepEqual(
+    sent.slice(2).map((f) => (f.type === "delta" ? `delta ${f.index}` : f.type)),
+    ["message", "delta 0", "delta 1"],
+  );
+  conn.clearRooms();
+  assert.deepEqual([...conn.followedRooms()], []);
+  const late = msgFrame("m9", 9);
+  conn.deliver("r1", late, encodeFrame(late));
+  assert.equal(sent.length, 5, "a closed socket's rooms deliver nothing");
+});

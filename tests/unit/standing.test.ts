@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { MembershipRow, RoomRow } from "@/db/queries/rooms";
 import type { Bus, BusEvent, BusListener } from "@/server/bus";
+import { SITE_TOPIC } from "@/server/bus";
 import { StandingCache } from "@/server/chat/standing";
 
 /** A bus whose events the test hands to the listeners directly. */
@@ -81,4 +82,29 @@ test("a bus resync drops everything", () => {
   resync();
   assert.equal(cache.room("r1").row, undefined);
   assert.equal(cache.membership("r1", "u1"), undefined);
+});
+
+test("a site-admin flag is dropped by a grant or revocation on the site topic, and a read that raced one is not stored", () => {
+  const listeners: BusListener[] = [];
+  const resyncs: (() => void)[] = [];
+  const bus = { onEvent: (l: BusListener) => listeners.push(l), onResync: (l: () => void) => resyncs.push(l) } as unknown as Bus;
+  const cache = new StandingCache(bus, { epoch: () => ({}) });
+  const revoke = (userId: string) => listeners.forEach((l) => l(SITE_TOPIC, { type: "user_revoked", user: userId, close: false }));
+  cache.putSiteAdmin("u1", true, cache.siteAdminToken());
+  cache.putSiteAdmin("u2", false, cache.siteAdminToken());
+  assert.equal(cache.siteAdmin("u1"), true);
+  revoke("u1");
+  assert.equal(cache.siteAdmin("u1"), undefined, "the revoked user's flag is read again");
+  assert.equal(cache.siteAdmin("u2"), false, "other users keep theirs");
+  // A user-row read that began before the revocation carries the old flag.
+  const token = cache.siteAdminToken();
+  revoke("u1");
+  cache.putSiteAdmin("u1", true, token);
+  assert.equal(cache.siteAdmin("u1"), undefined);
+  cache.putSiteAdmin("u1", false, cache.siteAdminToken());
+  assert.equal(cache.siteAdmin("u1"), false);
+  resyncs.forEach((l) => l());
+  assert.equal(cache.siteAdmin("u1"), undefined, "a resync forgets every flag");
+  assert.equal(cache.siteAdmin("u2"), undefined);
+  cache.close();
 });
