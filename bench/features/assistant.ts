@@ -35,6 +35,8 @@ const PHASE_MS = 8_000;
 const DRAIN_MS = 1_500;
 /** Extra server env for experiments (`BENCH_SERVER_ENV='{"AI_DELTA_WINDOW_MS":"0"}'`). */
 const EXTRA_ENV = JSON.parse(process.env.BENCH_SERVER_ENV ?? "{}") as Record<string, string>;
+/** A directory for the server's CPU profile (`node --cpu-prof`, written when it stops). */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 
 const wall = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -79,7 +81,7 @@ const server = await startServer({
   MAX_SOCKETS_PER_USER: "100",
   AI_IDLE_CANCEL_MS: "600000",
   ...EXTRA_ENV,
-});
+}, CPU_PROF_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] } : {});
 const children: Child[] = [];
 const fmtMs = (v: number | null | undefined) => (v === null || v === undefined ? "–" : v.toFixed(1));
 const fmt = (h: Histogram) => `p50 ${fmtMs(h.quantile(0.5))} ms, p99 ${fmtMs(h.quantile(0.99))} ms (n=${h.count})`;
