@@ -8,6 +8,7 @@
  *   messages a second until `untilWall`; every other member records send → delivery of those
  *   (the send time travels in the content as wall-clock ms, so processes agree on it);
  * - `ask {bot}`: every member asks the assistant once (`@bot … [t:load-…]`);
+ * - `streaming`: how many distinct replies this process has seen start (their first `message`);
  * - `close`.
  */
 import { randomUUID } from "node:crypto";
@@ -23,6 +24,7 @@ export type MembersCommand =
   | { cmd: "connect"; wsUrl: string; rooms: MemberRoom[] }
   | { cmd: "phase"; label: string; untilWall: number; ratePerRoom: number; drainMs: number }
   | { cmd: "ask"; bot: string; limit: number }
+  | { cmd: "streaming" }
   | { cmd: "close" };
 
 export interface PhaseResult {
@@ -42,6 +44,8 @@ interface Member {
 let members: Member[][] = [];
 let current: { label: string; hist: Histogram } | null = null;
 let deltas = 0;
+/** Replies seen streaming (a `message` with `streaming: true`), by id. */
+const replies = new Set<string>();
 
 /** `listens`: records human deliveries (every member but the room's sender). */
 function open(wsUrl: string, token: string, room: string, listens: boolean): Promise<Member> {
@@ -55,7 +59,8 @@ function open(wsUrl: string, token: string, room: string, listens: boolean): Pro
         deltas++;
         return;
       }
-      const frame = JSON.parse(text) as { type: string; room?: string; message?: { content?: string } };
+      const frame = JSON.parse(text) as { type: string; room?: string; message?: { id?: string; content?: string; streaming?: boolean } };
+      if (frame.type === "message" && frame.message?.streaming === true && frame.message.id) replies.add(frame.message.id);
       if (frame.type === "ready") ws.send(JSON.stringify({ type: "join", room }));
       else if (frame.type === "joined" && frame.room === room) resolve({ ws, room });
       else if (frame.type === "message" && listens && current) {
@@ -118,6 +123,8 @@ process.on("message", (raw) => {
       return void phase(message.label, message.untilWall, message.ratePerRoom, message.drainMs).then(reply, fail);
     case "ask":
       return reply(ask(message.bot, message.limit));
+    case "streaming":
+      return reply(replies.size);
     case "close":
       for (const room of members) for (const m of room) m.ws.close();
       reply(null);

@@ -35,6 +35,8 @@ const PHASE_MS = 8_000;
 const DRAIN_MS = 1_500;
 /** Extra server env for experiments (`BENCH_SERVER_ENV='{"AI_DELTA_WINDOW_MS":"0"}'`). */
 const EXTRA_ENV = JSON.parse(process.env.BENCH_SERVER_ENV ?? "{}") as Record<string, string>;
+/** A directory for the server's CPU profile (`node --cpu-prof`, written when it stops). */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 
 const wall = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,7 +65,10 @@ class Child {
 }
 
 const written = new Map<string, number>();
-const provider = fork(here("./assistant-provider.ts"), [String(CHUNK_MS), String(PHASE_MS + 2_000)], { execArgv: ["--import", "tsx"] });
+/** Longest wait for the asked replies to start before the loaded phase (a starved server is slow to start 100). */
+const START_WAIT_MS = 20_000;
+// Replies stream long enough to cover the wait for all of them to start and the whole phase.
+const provider = fork(here("./assistant-provider.ts"), [String(CHUNK_MS), String(START_WAIT_MS + PHASE_MS + 2_000)], { execArgv: ["--import", "tsx"] });
 const providerPort = await new Promise<number>((resolve) =>
   provider.on("message", (m: { port?: number; tag?: string; index?: number; at?: number }) => {
     if (m.port) resolve(m.port);
@@ -79,7 +84,7 @@ const server = await startServer({
   MAX_SOCKETS_PER_USER: "100",
   AI_IDLE_CANCEL_MS: "600000",
   ...EXTRA_ENV,
-});
+}, CPU_PROF_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] } : {});
 const children: Child[] = [];
 const fmtMs = (v: number | null | undefined) => (v === null || v === undefined ? "–" : v.toFixed(1));
 const fmt = (h: Histogram) => `p50 ${fmtMs(h.quantile(0.5))} ms, p99 ${fmtMs(h.quantile(0.99))} ms (n=${h.count})`;
@@ -197,9 +202,21 @@ try {
   const quiet = await phase("quiet");
   let asked = 0;
   for (const c of children) asked += await c.call<number>({ cmd: "ask", bot: bot.name, limit: GENERATIONS - asked });
+  // The loaded phase measures replies streaming, not the start of 100 generations: wait until
+  // every process has seen every reply begin (each sees its own rooms' replies).
+  const askedAt = wall();
+  let started = 0;
+  while (wall() - askedAt < START_WAIT_MS) {
+    started = (await Promise.all(children.map((c) => c.call<number>({ cmd: "streaming" })))).reduce((a, b) => a + b, 0);
+    if (started >= asked) break;
+    await sleep(100);
+  }
+  const startMs = wall() - askedAt;
   await sleep(500);
   const loaded = await phase("loaded");
-  console.log(`${roomsCount} rooms × ${MEMBERS} members, ${HUMAN_RATE_PER_ROOM} human msg/s per room, ${asked} replies asked; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `${roomsCount} rooms × ${MEMBERS} members, ${HUMAN_RATE_PER_ROOM} human msg/s per room, ${asked} replies asked, ${started} streaming after ${(startMs / 1000).toFixed(1)} s; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+  );
   for (const r of [quiet, loaded]) {
     const f = r.figures;
     console.log(

@@ -40,6 +40,11 @@ export interface GenerationContext {
    * is its own delta at once). Asked per chunk: coalescing applies while the instance is busy.
    */
   deltaWindowMs(): number;
+  /**
+   * Text is waiting (`sendPending`): the service publishes every waiting reply's text on one
+   * shared tick per window, so one turn of the event loop carries all of them (service.ts).
+   */
+  schedulePending(generation: Generation): void;
 }
 
 /** The reply's meta while it streams: `stream_index` is the first delta its stored content lacks. */
@@ -69,9 +74,6 @@ export class Generation {
   private readonly holder: Holder;
   /** Provider text not yet published: it goes out as one delta when the window allows. */
   private pending = "";
-  /** When the reply's text last went out (its `message`, or a delta). */
-  private lastSentAt = 0;
-  private sendTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: GenerationContext,
@@ -197,10 +199,8 @@ export class Generation {
   private async append(text: string): Promise<void> {
     if (!this.reply) return this.createReply(text, true);
     this.pending += text;
-    if (this.sendTimer) return;
-    const wait = this.lastSentAt + this.ctx.deltaWindowMs() - performance.now();
-    if (wait <= 0) return this.sendPending();
-    this.sendTimer = setTimeout(() => this.sendPending(), wait);
+    if (this.ctx.deltaWindowMs() === 0) return this.sendPending();
+    this.ctx.schedulePending(this);
   }
 
   /**
@@ -208,16 +208,13 @@ export class Generation {
    * ever describe published text, so a snapshot taken meanwhile plus the deltas after it is
    * exactly the reply's text.
    */
-  private sendPending(): void {
-    if (this.sendTimer) clearTimeout(this.sendTimer);
-    this.sendTimer = null;
+  sendPending(): void {
     if (!this.reply || this.done || this.pending === "") return;
     const text = this.pending;
     this.pending = "";
     const index = this.nextIndex++;
     this.content += text;
     this.deltaEnds.push(this.content.length);
-    this.lastSentAt = performance.now();
     const frame: ServerFrame = { type: "delta", room: this.room.id, message: this.reply.id, seq: this.reply.seq, index, text };
     this.publish(publishFrame(this.ctx.runtime.bus, this.room.id, frame, this.audience));
   }
@@ -257,7 +254,6 @@ export class Generation {
     }
     this.reply = toWireMessage(result.message);
     this.content = result.message.content;
-    this.lastSentAt = performance.now();
     this.publish(runtime.bus.publish(roomTopic(this.room.id), { type: "message", room: this.room.id, message: this.reply }));
     this.publish(this.ctx.locks.update(this.requester.id, { ...this.holder, reply: this.reply.id }));
   }

@@ -73,6 +73,9 @@ export class AiService {
   /** performance.now() before which no batched write starts (see flushStreams). */
   private nextFlushAt = 0;
   private readonly flushTimer: NodeJS.Timeout;
+  /** Replies whose text waits for the shared delta tick (schedulePending). */
+  private readonly pendingText = new Set<Generation>();
+  private deltaTick: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly runtime: Runtime,
@@ -117,6 +120,35 @@ export class AiService {
         const now = performance.now();
         this.nextFlushAt = now + FLUSH_DUTY_FACTOR * (now - startedAt);
       });
+  }
+
+  /**
+   * A reply's text waits for the delta window (docs/ai.md, "Coalescing"). With no tick running
+   * (the last window passed with nothing waiting) it goes out at once and a tick starts;
+   * otherwise it joins the next tick, which publishes every waiting reply's text together:
+   * one timer instead of one per reply, and one turn of the event loop whose deltas reach
+   * each socket in one write (server/realtime/delta-outbox.ts) instead of one write each.
+   */
+  private schedulePending(generation: Generation): void {
+    if (this.deltaTick) {
+      this.pendingText.add(generation);
+      return;
+    }
+    generation.sendPending();
+    this.armDeltaTick();
+  }
+
+  private armDeltaTick(): void {
+    const { config } = this.runtime;
+    this.deltaTick = setTimeout(() => {
+      this.deltaTick = null;
+      if (this.pendingText.size === 0) return;
+      const due = [...this.pendingText];
+      this.pendingText.clear();
+      for (const generation of due) generation.sendPending();
+      this.armDeltaTick();
+    }, deltaWindowMs(config, this.generations.size) || config.AI_DELTA_WINDOW_MS);
+    this.deltaTick.unref();
   }
 
   /** The assistant when AI_BASE_URL is set, otherwise undefined (off). */
@@ -219,6 +251,7 @@ export class AiService {
         watchedHere: (roomId, requesterId) => this.watchedHere(roomId, requesterId),
         askWatchers: (g) => this.signal(g.room.id, { op: "watch_request", generation: g.id, requester: g.requester.id }),
         deltaWindowMs: () => deltaWindowMs(this.runtime.config, this.generations.size),
+        schedulePending: (g) => this.schedulePending(g),
         flushing: () => this.flushes,
       },
       request,
@@ -392,6 +425,10 @@ export class AiService {
   /** Shutdown: running generations end as cancelled with their text so far. */
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    if (this.deltaTick) clearTimeout(this.deltaTick);
+    this.deltaTick = null;
+    // Generations publish their waiting text themselves as they end.
+    this.pendingText.clear();
     const running = [...this.generations.values()];
     for (const generation of running) generation.stop("cancelled", "The server restarted; the reply was stopped.", "shutdown");
     const deadline = Date.now() + 5_000;

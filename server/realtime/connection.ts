@@ -13,6 +13,7 @@ import type { FrameBudgets } from "@/server/limits";
 import type { Logger } from "@/server/log";
 import type { Metrics } from "@/server/metrics";
 import { DeltaOrder } from "./delta-order";
+import { DeltaOutbox } from "./delta-outbox";
 import type { RoomListener } from "./registry";
 import { encodeFrame, sendFrame, type Encoded } from "./send";
 
@@ -65,6 +66,8 @@ export class Connection implements RoomListener {
   private blockedKnown = false;
   /** Streaming replies' deltas, once each and in order (server/realtime/delta-order.ts). */
   private deltaOrder: DeltaOrder | undefined;
+  /** Deltas ready for the socket, written after the frames people wait for (delta-outbox.ts); made on first use. */
+  private deltaOutbox: DeltaOutbox | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -74,7 +77,8 @@ export class Connection implements RoomListener {
     /** Longest one frame may hold this socket's queue. */
     private readonly frameTimeoutMs: number,
     private readonly metrics?: Metrics,
-  ) {}
+  ) {
+  }
 
   get userId(): string {
     return this.identity?.userId ?? "";
@@ -92,6 +96,10 @@ export class Connection implements RoomListener {
 
   private get sentSeq(): Map<string, number> {
     return (this.sentSeqMap ??= new Map());
+  }
+
+  private get outbox(): DeltaOutbox {
+    return (this.deltaOutbox ??= new DeltaOutbox(this.socket));
   }
 
   private get deltas(): DeltaOrder {
@@ -117,15 +125,13 @@ export class Connection implements RoomListener {
 
   /** Writes a room frame; deltas and streaming messages go through the socket's delta order. */
   private write(frame: ServerFrame, encoded: Encoded): void {
-    if (frame.type === "delta") {
-      for (const ready of this.deltas.delta(frame, encoded)) sendFrame(this.socket, ready);
-      return;
-    }
+    if (frame.type === "delta") return this.outbox.push(frame.message, this.deltas.delta(frame, encoded));
+    if (this.deltaOutbox && !overtakesDeltas(frame, this.deltaOutbox)) this.deltaOutbox.flush();
     sendFrame(this.socket, encoded);
     // A finished message only clears what the delta order holds for it: nothing, if it never
-    // saw a streaming one (most sockets), so it is not created for them.
+    // saw a streaming one (most sockets), so neither is created for them.
     if ((frame.type === "message" || frame.type === "message_updated") && (this.deltaOrder || frame.message.streaming === true)) {
-      for (const ready of this.deltas.message(frame.message)) sendFrame(this.socket, ready);
+      this.outbox.push(frame.message.id, this.deltas.message(frame.message));
     }
   }
 
@@ -314,6 +320,17 @@ export class Connection implements RoomListener {
     await this.queue;
     await Promise.allSettled([...(this.settling ?? [])]);
   }
+}
+
+/**
+ * Frames that may go out ahead of waiting deltas: a finished message none of them extends (a
+ * person's message), answers to the socket's own frames. Anything else could concern a
+ * streaming reply (its catch-up, its final update), so the deltas go first, as they arrived.
+ */
+function overtakesDeltas(frame: ServerFrame, outbox: DeltaOutbox): boolean {
+  if (outbox.size === 0) return true;
+  if (frame.type === "message" || frame.type === "ack") return frame.message.streaming !== true && !outbox.holds(frame.message.id);
+  return frame.type === "error";
 }
 
 const timedOut = (limitMs: number) => new AppError("UNAVAILABLE", `the server did not answer within ${limitMs} ms; retry`);

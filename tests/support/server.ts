@@ -25,14 +25,17 @@ const START_TIMEOUT_MS = 120_000;
 /**
  * `opts.root` runs another checkout's build (benches compare a branch against main's build).
  */
-export async function startServer(env: Record<string, string> = {}, opts: { keepDataDir?: string; root?: string; startTimeoutMs?: number } = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  opts: { keepDataDir?: string; root?: string; startTimeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<TestServer> {
   const cwd = opts.root ?? root;
   const startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
   if (!existsSync(path.join(cwd, ".next", "BUILD_ID")) || !existsSync(path.join(cwd, "dist", "server.mjs"))) {
     throw new Error("no production build: run `npm run build` before the integration tests");
   }
   const dataDir = opts.keepDataDir ?? mkdtempSync(path.join(tmpdir(), "confab-test-"));
-  const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", ...(opts.nodeArgs ?? []), "dist/server.mjs"], {
     cwd,
     env: {
       ...process.env,
