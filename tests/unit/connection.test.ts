@@ -170,7 +170,7 @@ test("the frame timeout counts from arrival: time spent behind a slower frame is
   );
 });
 
-test("an idle connection allocates no Map or Set of its own; each is made on first use and works from there", () => {
+test("an idle connection allocates no Map or Set of its own; each is made on first use and works from there", async () => {
   const a = newConnection(fakeSocket().socket);
   const b = newConnection(fakeSocket().socket);
   // Own state one level deep (the frame budgets included): any Map or Set must be shared.
@@ -204,6 +204,8 @@ test("an idle connection allocates no Map or Set of its own; each is made on fir
   conn.deliver("r1", delta(1), encodeFrame(delta(1)));
   conn.deliver("r1", streaming, encodeFrame(streaming));
   conn.deliver("r1", delta(0), encodeFrame(delta(0)));
+  // Deltas leave at the end of the event loop's turn (delta-outbox.ts).
+  await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(
     sent.slice(2).map((f) => (f.type === "delta" ? `delta ${f.index}` : f.type)),
     ["message", "delta 0", "delta 1"],
