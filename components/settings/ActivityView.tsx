@@ -60,7 +60,7 @@ export function ActivityView() {
                   {KINDS.map((k) => {
                     const c = cell(day, k);
                     return (
-                      <td key={k} data-kind={k} className="py-1.5 text-right tabular-nums" title={c ? t("users", { count: c.users }) : undefined}>
+                      <td key={k} data-kind={k} data-value={c?.count ?? 0} className="py-1.5 text-right tabular-nums" title={c ? t("users", { count: c.users }) : undefined}>
                         {format.number(c?.count ?? 0)}
                       </td>
                     );
