@@ -68,7 +68,12 @@ export interface PendingMessage {
   readonly content: string;
   readonly createdAt: string;
   readonly state: "sending" | "failed";
+  /** Why it is waiting or failed, in English as the server (or the outbox) said it. */
   readonly error?: string;
+  /** The error's code (protocol ErrorCode, or NO_ANSWER when no ack came), so the UI can say it in the reader's language. */
+  readonly errorCode?: string;
+  /** With NO_ANSWER: how many times it was sent. */
+  readonly errorAttempts?: number;
   /** The server asked us to wait (rate limit, storage down): resent automatically at this time (ms since epoch). */
   readonly retryAt?: number;
   /** The message this one answers (sent as `reply_to`). */
@@ -377,7 +382,7 @@ export class ChatStore {
     this.outboxListener?.(next);
   }
 
-  updatePending(id: string, patch: Partial<Pick<PendingMessage, "state" | "error" | "retryAt">>): void {
+  updatePending(id: string, patch: Partial<Pick<PendingMessage, "state" | "error" | "errorCode" | "errorAttempts" | "retryAt">>): void {
     const entry = this.pendingEntry(id);
     if (!entry) return;
     this.setOutbox(

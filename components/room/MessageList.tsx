@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslations } from "next-intl";
 import type { PendingMessage } from "@/lib/chat-store";
 import { useFormatText } from "@/hooks/useFormatText";
+import { usePendingReason } from "./usePendingReason";
 import type { Message } from "@/protocol";
 import type { AssistantInfo } from "./Assistant";
 import { MessageItem, type RowHandlers } from "./MessageItem";
@@ -103,6 +104,7 @@ export function MessageList(props: Props) {
   const { messages, pending, me, names, loaded, hasOlder, loadingOlder, onLoadOlder } = props;
   const t = useTranslations("room");
   const formatText = useFormatText();
+  const pendingReason = usePendingReason();
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const initialScrollDone = useRef(false);
@@ -406,7 +408,7 @@ export function MessageList(props: Props) {
             compact={false}
             state={p.state}
             reply={quoteOf(p.replyTo)}
-            error={p.error}
+            error={pendingReason(p)}
             retryAt={p.retryAt}
             onRetry={p.state === "failed" ? () => props.onRetry(p.id) : undefined}
             onDiscard={p.state === "failed" ? () => props.onDiscard(p.id) : undefined}

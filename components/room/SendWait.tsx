@@ -2,11 +2,14 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import type { PendingMessage } from "@/lib/chat-store";
+import { usePendingReason } from "./usePendingReason";
 
 /** A message the server asked to wait (lib/sync/outbox.ts resends it at `at`), and the server's reason. */
 export interface SendWaitInfo {
   at: number;
   reason?: string;
+  /** The wait's error code, to say the reason in the reader's language (usePendingReason). */
+  code?: string;
 }
 
 /** The last wait among the outbox's messages, or null when none is waiting. */
@@ -15,7 +18,7 @@ export function sendWaitOf(pending: readonly PendingMessage[]): SendWaitInfo | n
   for (const p of pending) {
     if (p.state !== "sending" || p.retryAt === undefined) continue;
     // The last one to go out says when the composer is free again.
-    if (!latest || p.retryAt > latest.at) latest = { at: p.retryAt, reason: p.error };
+    if (!latest || p.retryAt > latest.at) latest = { at: p.retryAt, reason: p.error, code: p.errorCode };
   }
   return latest;
 }
@@ -23,6 +26,8 @@ export function sendWaitOf(pending: readonly PendingMessage[]): SendWaitInfo | n
 /** "Slow mode: you can send again in 7 s", counting down above the input. */
 export function SendWait({ wait }: { wait: SendWaitInfo }) {
   const t = useTranslations("room.wait");
+  const pendingReason = usePendingReason();
+  const reason = pendingReason({ error: wait.reason, errorCode: wait.code });
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 250);
@@ -35,7 +40,7 @@ export function SendWait({ wait }: { wait: SendWaitInfo }) {
     ? seconds > 0
       ? t("slow", { seconds })
       : t("slowNow")
-    : `${wait.reason ? `${wait.reason} ` : ""}${seconds > 0 ? t("goesOut", { seconds }) : t("goesOutNow")}`;
+    : `${reason ? `${reason} ` : ""}${seconds > 0 ? t("goesOut", { seconds }) : t("goesOutNow")}`;
   return (
     <p role="status" data-testid="composer-wait" data-slow-mode={slow ? "true" : undefined} className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
       {text}

@@ -20,6 +20,9 @@ import type { OutboxStorage } from "../outbox-storage";
 import { AckTimeouts } from "./ack-timeout";
 import type { SyncContext } from "./context";
 
+/** `PendingMessage.errorCode` of a send given up after its ack never came (not a protocol code). */
+export const NO_ANSWER = "NO_ANSWER";
+
 /** Uploads a send carries: already stored on the server, so a resend names the same ids. */
 export interface OutgoingFiles {
   attachments: readonly Attachment[];
@@ -36,7 +39,8 @@ export class Outbox {
   private readonly acks = new AckTimeouts({
     // Settled meanwhile by the message's own broadcast (its ack was lost): nothing to resend.
     resend: (id) => (this.ctx.store.pendingEntry(id) ? this.transmit(id) : this.acks.settle(id)),
-    giveUp: (id, attempts) => this.ctx.store.updatePending(id, { state: "failed", error: `No answer from the server after ${attempts} attempts.` }),
+    giveUp: (id, attempts) =>
+      this.ctx.store.updatePending(id, { state: "failed", error: `No answer from the server after ${attempts} attempts.`, errorCode: NO_ANSWER, errorAttempts: attempts }),
   });
   /** Sends that already made us re-join their room once after NOT_IN_ROOM (a second one fails them). */
   private readonly rejoinedFor = new Set<string>();
@@ -85,7 +89,7 @@ export class Outbox {
   retry(id: string): void {
     if (!this.ctx.store.pendingEntry(id)) return;
     this.forget(id);
-    this.ctx.store.updatePending(id, { state: "sending", error: undefined, retryAt: undefined });
+    this.ctx.store.updatePending(id, { state: "sending", error: undefined, errorCode: undefined, errorAttempts: undefined, retryAt: undefined });
     this.transmit(id);
   }
 
@@ -110,7 +114,7 @@ export class Outbox {
     const entry = store.pendingEntry(id);
     if (!entry || entry.state !== "sending" || !this.rooms.isSynced(entry.room)) return;
     // A wait restored from storage (or cut short by a reconnect) is over once we send.
-    if (entry.retryAt !== undefined) store.updatePending(entry.id, { retryAt: undefined, error: undefined });
+    if (entry.retryAt !== undefined) store.updatePending(entry.id, { retryAt: undefined, error: undefined, errorCode: undefined });
     const sent = this.ctx.transmit({
       type: "send",
       id: entry.id,
@@ -160,18 +164,18 @@ export class Outbox {
       const waitMs = frame.retry_after_ms ?? 2000;
       const previous = this.waits.get(ref);
       if (previous) clearTimeout(previous);
-      this.ctx.store.updatePending(ref, { retryAt: Date.now() + waitMs, error: sentence(frame.message) });
+      this.ctx.store.updatePending(ref, { retryAt: Date.now() + waitMs, error: sentence(frame.message), errorCode: frame.code });
       this.waits.set(
         ref,
         setTimeout(() => {
           this.waits.delete(ref);
-          this.ctx.store.updatePending(ref, { retryAt: undefined, error: undefined });
+          this.ctx.store.updatePending(ref, { retryAt: undefined, error: undefined, errorCode: undefined });
           this.transmit(ref);
         }, waitMs),
       );
       return true;
     }
-    this.ctx.store.updatePending(ref, { state: "failed", error: sentence(frame.message) });
+    this.ctx.store.updatePending(ref, { state: "failed", error: sentence(frame.message), errorCode: frame.code });
     return true;
   }
 }
