@@ -11,7 +11,7 @@ import { MessageItem, type RowHandlers } from "./MessageItem";
 import { MessageRow, type ReplyQuote } from "./MessageRow";
 import { FIRST_UNREAD_ATTR, useFirstUnread } from "./useFirstUnread";
 import { useMessageKeyboard, type RowTarget } from "./useMessageKeyboard";
-import { BOTTOM_SLACK_PX, DIVIDER_KEY, buildListItems, dividerBeforeId, estimateSize, indexByKey, isAtBottom, newsSince, type ListItem } from "./message-list-model";
+import { BOTTOM_SLACK_PX, DIVIDER_KEY, announceable, appendedSince, buildListItems, dividerBeforeId, estimateSize, indexByKey, isAtBottom, newsSince, type ListItem } from "./message-list-model";
 
 /** Scrolling this close to the top asks for the previous page of history. */
 const TOP_TRIGGER_PX = 120;
@@ -109,6 +109,14 @@ export function MessageList(props: Props) {
   const atBottom = useRef(true);
   const initialScrollDone = useRef(false);
   const [unseen, setUnseen] = useState(0);
+  /**
+   * The latest messages from others that arrived live, read out by the announcer below. The
+   * scroller is not a live region itself: its rows mount and unmount as it scrolls, and each
+   * would be read out.
+   */
+  const [announced, setAnnounced] = useState<readonly Message[]>([]);
+  const meId = me?.id;
+  const openedAtSeq = props.unreadUntil;
   const [highlight, setHighlight] = useState<string | null>(null);
   const highlightTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const { onViewedLatest, onRendered, readCursor, pinnedIds, canDeleteAny } = props;
@@ -257,13 +265,15 @@ export function MessageList(props: Props) {
       if (target !== null && Math.abs((scroller.current?.scrollTop ?? target) - target) > 1) virtualizer.scrollToOffset(target);
     }
     const news = newsSince(messages, previous.lastId);
+    const worthSaying = announceable(appendedSince(messages, previous.lastId), meId, openedAtSeq);
+    if (worthSaying.length > 0) setAnnounced(worthSaying);
     const ownNew = pending.length > previous.pending;
     if (ownNew || ((news > 0 || messages.at(-1)?.id !== previous.lastId || pending.length !== previous.pending) && atBottom.current)) {
       scrollToBottom();
     } else if (news > 0) {
       setUnseen((n) => n + news);
     }
-  }, [messages, pending, loaded, scrollToBottom, indexOf, virtualizer]);
+  }, [messages, pending, loaded, scrollToBottom, indexOf, virtualizer, meId, openedAtSeq]);
 
   const dividerIndex = indexOf.get(DIVIDER_KEY) ?? null;
   const firstUnread = useFirstUnread({
@@ -448,7 +458,7 @@ export function MessageList(props: Props) {
   const rendered = virtualizer.getVirtualItems();
   return (
     <div className="relative min-h-0 flex-1">
-      {/* A log region: screen readers announce new messages politely, without moving focus. */}
+      {/* The room's log. Not live itself: the announcer below reads new messages out. */}
       <div
         ref={scroller}
         onScroll={onScroll}
@@ -456,8 +466,7 @@ export function MessageList(props: Props) {
         data-testid="message-scroller"
         role="log"
         aria-label={t("list.label")}
-        aria-live="polite"
-        aria-relevant="additions"
+        aria-live="off"
       >
         {!loaded ? (
           <p className="p-6 text-center text-sm text-slate-600">{t("list.loading")}</p>
@@ -481,6 +490,12 @@ export function MessageList(props: Props) {
             </ol>
           </div>
         )}
+      </div>
+      {/* New messages from others, read out politely without moving focus (see `announced`). */}
+      <div className="sr-only" aria-live="polite" aria-relevant="additions" data-testid="message-announcer">
+        {announced.map((m) => (
+          <p key={m.id}>{t("list.announce", { name: senderOf(m).name, text: formatText.summary(m).slice(0, 300) })}</p>
+        ))}
       </div>
       {firstUnread.showJump && (
         <div className="absolute top-2 left-1/2 flex -translate-x-1/2 items-center overflow-hidden rounded-full bg-rose-600 text-xs font-semibold text-white shadow-lg">

@@ -101,11 +101,29 @@ export function estimateSize(item: ListItem | undefined): number {
  * pill: room events (joins, kicks…) are not. `previousLastId` is the newest message before.
  */
 export function newsSince(messages: readonly Message[], previousLastId: string | undefined): number {
-  if (messages.at(-1)?.id === previousLastId) return 0;
+  return appendedSince(messages, previousLastId).filter((m) => m.kind !== "system").length;
+}
+
+/** The messages after `previousLastId`, the newest one at the last render (all of them when there was none). */
+export function appendedSince(messages: readonly Message[], previousLastId: string | undefined): readonly Message[] {
+  if (messages.at(-1)?.id === previousLastId) return [];
   let from = previousLastId === undefined ? 0 : messages.findIndex((m) => m.id === previousLastId) + 1;
   // The previous newest message is gone (history replaced): nothing to count as appended.
   if (previousLastId !== undefined && from === 0) from = messages.length;
-  return messages.slice(from).filter((m) => m.kind !== "system").length;
+  return messages.slice(from);
+}
+
+/** How many new messages the screen-reader announcer reads out at most, the latest ones. */
+export const ANNOUNCE_MAX = 3;
+
+/**
+ * Of the messages just appended, the ones worth announcing: someone else's, readable, and new
+ * since the room was opened (`openedAtSeq`: unread caught up on opening is not news).
+ */
+export function announceable(appended: readonly Message[], meId: string | undefined, openedAtSeq: number | null | undefined): readonly Message[] {
+  return appended
+    .filter((m) => m.kind !== "system" && m.sender !== meId && !m.deleted && !m.blocked && m.seq > (openedAtSeq ?? 0))
+    .slice(-ANNOUNCE_MAX);
 }
 
 /** Scroll geometry → whether the reader is at the bottom (and so follows new messages). */

@@ -3,7 +3,10 @@ import { test } from "node:test";
 import type { PendingMessage } from "@/lib/chat-store";
 import type { Message } from "@/protocol";
 import {
+  ANNOUNCE_MAX,
   DIVIDER_KEY,
+  announceable,
+  appendedSince,
   SEEN_BY_KEY,
   buildListItems,
   continuesGroup,
@@ -72,6 +75,30 @@ test("news: only messages appended after the previous newest count, room events 
   // History replaced (the previous newest is gone): not news either.
   assert.equal(newsSince(messages, "gone"), 0);
   assert.equal(newsSince(messages, undefined), 3);
+});
+
+test("announced: the latest few new messages from others, not unread caught up on opening, not one's own", () => {
+  const messages = [msg(1), msg(2), msg(3, { kind: "system" }), msg(4, { sender: "me" }), msg(5, { deleted: true }), msg(6, { blocked: true }), msg(7), msg(8)];
+  const appended = appendedSince(messages, "m1");
+  assert.deepEqual(
+    appended.map((m) => m.id),
+    ["m2", "m3", "m4", "m5", "m6", "m7", "m8"],
+  );
+  assert.deepEqual(
+    announceable(appended, "me", 1).map((m) => m.id),
+    ["m2", "m7", "m8"],
+  );
+  // The room's newest seq at opening was 7: only 8 arrived live.
+  assert.deepEqual(
+    announceable(appended, "me", 7).map((m) => m.id),
+    ["m8"],
+  );
+  const burst = Array.from({ length: 10 }, (_, i) => msg(20 + i));
+  assert.deepEqual(
+    announceable(burst, "me", null).map((m) => m.id),
+    burst.slice(-ANNOUNCE_MAX).map((m) => m.id),
+  );
+  assert.deepEqual(appendedSince(messages, "m8"), []);
 });
 
 test("geometry: at the bottom within the slack, landing on the divider, rows out of view", () => {
