@@ -67,16 +67,23 @@ export function useMessageKeyboard(container: RefObject<HTMLElement | null>, opt
       return rows[target === "next" ? at + 1 : at - 1];
     };
 
+    // Each key press supersedes the ones before: a reveal still waiting for its row gives up, so
+    // keys pressed faster than rows mount are applied in order, from where focus is now.
+    let presses = 0;
     const move = (from: HTMLElement, target: RowTarget) => {
+      const press = ++presses;
       const found = pick(rowsIn(el), from, target);
-      // Home/End always ask: the first or last loaded message may not be mounted.
+      // Home/End always ask as well: the first or last loaded message may not be mounted.
       const edge = target === "first" || target === "last";
       if (found && found !== from && !edge) return focusRow(found);
+      // The edge row as mounted now, at once (the next key moves from it); the loaded edge follows.
+      if (edge && found) focusRow(found);
       if (!reveal.current) return found && focusRow(found);
       const fromId = from.dataset.messageId ?? null;
       reveal.current(fromId, target);
       let frames = 0;
       const retry = () => {
+        if (press !== presses) return;
         const rows = rowsIn(el);
         const anchor = rows.find((r) => r.dataset.messageId === fromId) ?? from;
         const next = pick(rows, anchor, target);
