@@ -13,7 +13,8 @@ import type postgres from "postgres";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
-export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** `$client`: the postgres.js client under both shapes (db/pipeline.ts runs on it directly). */
+export type Database = PgDatabase<PgQueryResultHKT, Schema> & { $client: postgres.Sql };
 export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /** Either the database or an open transaction: queries accept both. */
 export type Executor = Database | Transaction;

@@ -4,27 +4,8 @@ import type { Database, Executor, Transaction } from "../client";
 import { resolveMentions, type MentionRequest } from "./mentions";
 import { archiveCursors, messageChanges, messages, roomMembers, rooms, users, type StoredLinkPreview } from "../schema";
 import { claimUploads, releaseUploads } from "./uploads";
-import { arrayParam, insertMessageRows, setLastSeqs, tuplesIn, type NewMessageRow } from "./columnar";
-
-/** A message row's own columns (the sender's name is known to the caller). */
-const storedColumns = {
-  id: messages.id,
-  roomId: messages.roomId,
-  seq: messages.seq,
-  senderId: messages.senderId,
-  recipientId: messages.recipientId,
-  kind: messages.kind,
-  content: messages.content,
-  replyTo: messages.replyTo,
-  clientId: messages.clientId,
-  meta: messages.meta,
-  createdAt: messages.createdAt,
-  editedAt: messages.editedAt,
-  deletedAt: messages.deletedAt,
-  preview: messages.preview,
-  mentions: messages.mentions,
-  attachments: messages.attachments,
-};
+import { append, storedColumns, type NewMessageRow } from "./columnar";
+import { pipelined, type Pipeline } from "../pipeline";
 
 /** A deleted account's messages keep their place and read as from "deleted user". */
 export const messageColumns = {
@@ -99,30 +80,23 @@ function refusalOf(
 }
 
 /**
- * Group commit: appends batches of messages to one or more rooms inside the caller's
- * transaction, with one seq bump per room and one multi-row insert, in five statements
- * whatever the number of rooms. The room rows are locked first (in id order), which serializes
- * appends per room across instances (seq stays gap-free) and makes the idempotency check exact:
- * a client id already stored under this sender returns the stored message unchanged.
- * Membership and mute are re-read under the lock, so a ban or mute that committed first wins
- * over a send racing it. Results are per batch, in input order; inputs repeating a
- * (sender, client id) share one message.
+ * Group commit: appends batches of messages to one or more rooms in one transaction, with one
+ * seq bump per room and one multi-row insert, in five statements whatever the number of rooms
+ * and three round trips (BEGIN travels with the lock, COMMIT with the writes: db/pipeline.ts).
+ * The room rows are locked first (in id order), which serializes appends per room across
+ * instances (seq stays gap-free) and makes the idempotency check exact: a client id already
+ * stored under this sender returns the stored message unchanged. Membership and mute are
+ * re-read under the lock, so a ban or mute that committed first wins over a send racing it.
+ * Results are per batch, in input order; inputs repeating a (sender, client id) share one
+ * message.
  */
-export async function appendBatches(
-  tx: Transaction,
-  batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>,
-): Promise<AppendResult[][]> {
+export function appendBatches(db: Database, batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>): Promise<AppendResult[][]> {
+  return pipelined(db, (p) => appendIn(p, batches));
+}
+
+async function appendIn(p: Pipeline, batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>): Promise<AppendResult[][]> {
   const roomIds = [...new Set(batches.map((b) => b.room))].sort();
-  // Every statement below has one text whatever the batch (ids travel as arrays), so each is
-  // prepared once per connection (db/queries/columnar.ts).
-  const locked = await tx
-    .select({ id: rooms.id, lastSeq: rooms.lastSeq })
-    .from(rooms)
-    .where(sql`${rooms.id} = any(${arrayParam(roomIds, "uuid")})`)
-    .orderBy(rooms.id)
-    .for("update")
-    .prepare("append_lock")
-    .execute();
+  const locked = await append.lock(p, roomIds);
   const lastSeq = new Map(locked.map((r) => [r.id, r.lastSeq]));
   const missing = roomIds.find((id) => !lastSeq.has(id));
   if (missing) throw new Error(`room ${missing} vanished during append`);
@@ -131,31 +105,11 @@ export async function appendBatches(
   const pair = (roomId: string, userId: string) => `${roomId}\u0000${userId}`;
   const senders = [...new Set(all.map((i) => i.senderId))];
   const key = (i: { roomId: string; senderId: string; clientId: string }) => `${i.roomId}\u0000${i.senderId}\u0000${i.clientId}`;
-  const triples = [...new Map(all.map((i) => [key(i), [i.roomId, i.senderId, i.clientId] as const])).values()];
-  // Both reads are sent together (postgres.js pipelines queries issued in the same tick): one
-  // round trip instead of two, which on the embedded database is one hop to its thread and one
-  // call into it. Both run after the lock above, each in order, so they see what it protects.
-  const [members, existing] = await Promise.all([
-    tx
-      .select({
-        roomId: roomMembers.roomId,
-        userId: roomMembers.userId,
-        mutedUntil: roomMembers.mutedUntil,
-        muteReason: roomMembers.muteReason,
-        displayName: users.displayName,
-      })
-      .from(roomMembers)
-      .innerJoin(users, eq(users.id, roomMembers.userId))
-      .where(and(sql`${roomMembers.roomId} = any(${arrayParam(roomIds, "uuid")})`, sql`${roomMembers.userId} = any(${arrayParam(senders, "uuid")})`))
-      .prepare("append_standing")
-      .execute(),
-    tx
-      .select(storedColumns)
-      .from(messages)
-      .where(tuplesIn([messages.roomId, messages.senderId, messages.clientId], triples))
-      .prepare("append_existing")
-      .execute(),
-  ]);
+  const keys = [...new Map(all.map((i) => [key(i), i])).values()];
+  // Both reads are sent together (postgres.js pipelines queries issued in the same turn): one
+  // round trip instead of two. Both run after the lock above, each in order, so they see what
+  // it protects.
+  const [members, existing] = await Promise.all([append.standing(p, roomIds, senders), append.existing(p, keys)]);
   const standing = new Map(members.map((m) => [pair(m.roomId, m.userId), m]));
   const nameOf = new Map(all.map((i) => [i.senderId, i.senderName]));
   // A sender who is not a member (a system line about someone who left) shows their username.
@@ -175,10 +129,10 @@ export async function appendBatches(
       claimants.set(key(input), input);
     }
   }
-  const claimed = await claimUploads(tx, [...claimants.values()].flatMap((i) => i.attachmentIds!.map((upload) => ({ upload, message: i.id, sender: i.senderId, room: i.roomId }))));
+  const claimed = await claimUploads(p.tx, [...claimants.values()].flatMap((i) => i.attachmentIds!.map((upload) => ({ upload, message: i.id, sender: i.senderId, room: i.roomId }))));
   const unclaimed = [...claimants.values()].filter((i) => (claimed.get(i.id)?.length ?? 0) !== i.attachmentIds!.length).map((i) => i.id);
   // A send that got only some of its uploads gives those back: it is refused whole.
-  await releaseUploads(tx, unclaimed);
+  await releaseUploads(p.tx, unclaimed);
   const attachmentsOf = (input: AppendInput) => {
     if (!input.attachmentIds?.length) return null;
     const byId = new Map((claimed.get(input.id) ?? []).map((a) => [a.id, a]));
@@ -189,7 +143,7 @@ export async function appendBatches(
   // Only new messages are resolved; a retry answers with what was stored the first time.
   const asking = all.filter((i) => i.mentionRequest && !stored.has(key(i)));
   const resolved = await resolveMentions(
-    tx,
+    p.tx,
     asking.map((i) => ({ roomId: i.roomId, senderId: i.senderId, recipientId: i.recipientId, request: i.mentionRequest! })),
   );
   const mentionsOf = new Map(asking.map((i, n) => [key(i), resolved[n]!]));
@@ -241,11 +195,13 @@ export async function appendBatches(
   }
   if (fresh.length === 0) return results;
 
-  // Pipelined like the reads: if the insert fails, the update fails with the aborted transaction
-  // and the insert's error (the first to arrive) is the one reported.
+  // Pipelined with COMMIT: if the insert fails, the update fails with the aborted transaction,
+  // COMMIT ends it as a rollback, and the insert's error (the first to arrive) is the one
+  // reported.
   const [createdAt] = await Promise.all([
-    insertMessageRows(tx, fresh),
-    setLastSeqs(tx, new Map([...new Set(fresh.map((m) => m.roomId))].map((id) => [id, lastSeq.get(id)!]))),
+    append.insert(p, fresh),
+    append.setLastSeqs(p, new Map([...new Set(fresh.map((m) => m.roomId))].map((id) => [id, lastSeq.get(id)!]))),
+    p.commit(),
   ]);
   // The database's clock is the one history is ordered and retained by.
   for (const result of results.flat()) {
@@ -255,8 +211,8 @@ export async function appendBatches(
 }
 
 /** One room's batch: see appendBatches. */
-export async function appendBatch(tx: Transaction, roomId: string, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
-  const [results] = await appendBatches(tx, [{ room: roomId, inputs }]);
+export async function appendBatch(db: Database, roomId: string, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+  const [results] = await appendBatches(db, [{ room: roomId, inputs }]);
   return results!;
 }
 

@@ -18,7 +18,7 @@ export type BatchWriter = (room: string, inputs: readonly AppendInput[]) => Prom
 export const transactionalWriter =
   (db: Database): BatchWriter =>
   (room, inputs) =>
-    db.transaction((tx) => appendBatch(tx, room, inputs));
+    appendBatch(db, room, inputs);
 
 /** Writes several rooms' batches in one transaction; results per batch, in order. */
 export type MultiBatchWriter = (batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>) => Promise<AppendResult[][]>;
@@ -80,7 +80,7 @@ export function coalescing(writeMany: MultiBatchWriter, writeOne: BatchWriter, r
  */
 export const sharedTransactionWriter = (db: Database, rounds = 1): BatchWriter =>
   coalescing(
-    (batches) => db.transaction((tx) => appendBatches(tx, batches)),
+    (batches) => appendBatches(db, batches),
     transactionalWriter(db),
     rounds,
   );

@@ -12,7 +12,8 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
-import { insertMessageRows } from "@/db/queries/columnar";
+import { append as statements } from "@/db/queries/columnar";
+import { pipelined } from "@/db/pipeline";
 import { appendBatches, getMessageById, listMessages, type AppendInput } from "@/db/queries/messages";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "confab-columnar-"));
@@ -48,7 +49,7 @@ const input = (content: string, extra: Partial<AppendInput> = {}): AppendInput =
   ...extra,
 });
 
-const append = (inputs: AppendInput[]) => handle.db.transaction((tx) => appendBatches(tx, [{ room, inputs }]));
+const append = (inputs: AppendInput[]) => appendBatches(handle.db, [{ room, inputs }]);
 
 /** Texts of the prepared statements of the single embedded connection (postgres.js names and keeps them). */
 const preparedTexts = async () => {
@@ -94,9 +95,9 @@ describe("columnar group commit", () => {
     assert.ok(first![0]!.ok);
     const id = randomUUID();
     const attachments = [{ id: randomUUID(), name: `a "quoted", {braced} \\ name.png`, size: 3, mime: "image/png", url: "/x" }];
-    await handle.db.transaction(async (tx) => {
+    await pipelined(handle.db, async (p) => {
       const seq = first![0]!.ok ? first![0]!.message.seq + 1000 : 0;
-      await insertMessageRows(tx, [
+      await statements.insert(p, [
         { id, roomId: room, seq, senderId: alice.id, recipientId: null, kind: "file", content: "", replyTo: null, clientId: randomUUID(), meta: null, mentions: [alice.id, bob.id], attachments },
       ]);
     });
@@ -131,5 +132,27 @@ describe("columnar group commit", () => {
       all.map((m) => m.seq),
       Array.from({ length: 1 + 3 + 17 + 2 + 64 + 1 }, (_, i) => start + 1 + i),
     );
+  });
+
+  test("a batch whose insert fails leaves nothing behind: no seq taken, the connection clean for the next", async () => {
+    const [first] = await append([input("before the failure")]);
+    assert.ok(first![0]!.ok);
+    const lastSeq = async () => {
+      const rows = (await handle.db.execute(sql`select last_seq from rooms where id = ${room}`)) as unknown as Array<{ last_seq: string | number }>;
+      return Number(rows[0]!.last_seq);
+    };
+    const seqBefore = await lastSeq();
+    // A new client id whose message id is already taken: the insert (sent with COMMIT) fails.
+    const clash = input("same id as an earlier message", { id: first![0]!.ok ? first![0]!.message.id : "" });
+    await assert.rejects(append([input("stored with the clash"), clash]), /duplicate key|unique/i);
+    assert.equal(await lastSeq(), seqBefore, "the seq bump went with the rollback");
+    const stray = (await handle.db.execute(sql`select count(*)::int as n from messages where content = 'stored with the clash'`)) as unknown as Array<{ n: number }>;
+    assert.equal(stray[0]!.n, 0);
+    // The connection came back out of the transaction: the next batch commits with the next seq.
+    const [after] = await append([input("after the failure")]);
+    assert.ok(after![0]!.ok);
+    assert.equal(after![0]!.message.seq, seqBefore + 1);
+    const [status] = (await handle.db.execute(sql`select now() = statement_timestamp() as outside`)) as unknown as Array<{ outside: boolean }>;
+    assert.equal(status!.outside, true, "no transaction left open on the connection");
   });
 });

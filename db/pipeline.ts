@@ -1,0 +1,129 @@
+/**
+ * The group commit's access to the database, for when every round trip counts. Two costs of
+ * drizzle's ordinary path are paid per transaction there and are avoided here:
+ * - a statement's text is built by drizzle's query builder every time it runs (~15 % of the main
+ *   thread at light load, measured in docs/performance.md "Fifth pass"); a FixedStatement builds
+ *   it once, with placeholders, and maps rows with the columns' own decoders, as drizzle does;
+ * - postgres.js's `begin` waits for BEGIN before the first statement and sends COMMIT after the
+ *   last one returned: two round trips that carry nothing. A pipelined transaction sends BEGIN
+ *   together with its first statement and COMMIT together with its last writes. On the embedded
+ *   database every round trip is a hop to its thread and a call into WebAssembly.
+ */
+import { Column, fillPlaceholders, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
+import type postgres from "postgres";
+import type { Database, Transaction } from "./client";
+
+const dialect = new PgDialect();
+
+/** A statement whose text is built once; parameters are `sql.placeholder(name)` values. */
+export class FixedStatement<Row> {
+  private readonly text: string;
+  private readonly params: unknown[];
+  private readonly columns: ReadonlyArray<readonly [string, Column]> | null;
+
+  /** `fields`: the selected columns, in the order the statement returns them, keyed as rows are. */
+  constructor(query: SQL, fields?: Record<string, Column>) {
+    const built = dialect.sqlToQuery(query);
+    this.text = built.sql;
+    this.params = built.params;
+    this.columns = fields ? Object.entries(fields) : null;
+  }
+
+  /**
+   * Runs as a prepared statement (a single Bind and Execute once postgres.js has prepared it on
+   * the connection). Returns the rows decoded by their columns, or the driver's rows when the
+   * statement was built without fields.
+   */
+  async run(client: postgres.Sql, values: Record<string, unknown>): Promise<Row[]> {
+    const params = fillPlaceholders(this.params, values) as postgres.ParameterOrJSON<never>[];
+    const columns = this.columns;
+    if (!columns) return (await sent(client.unsafe(this.text, params, { prepare: true }))) as unknown as Row[];
+    const rows = await sent(client.unsafe(this.text, params, { prepare: true }).values());
+    return rows.map((values) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) {
+        const [key, column] = columns[i]!;
+        const value = values[i];
+        row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+      }
+      return row as Row;
+    });
+  }
+}
+
+/**
+ * Queues the query on its connection now. postgres.js sends a query when it is first awaited,
+ * and `await` reaches a query's `then` only a microtask later than a direct call does: a
+ * pipeline whose order depends on that would send COMMIT ahead of writes issued before it
+ * (tests/integration/columnar-append.test.ts catches exactly that). Queued at once, statements
+ * go out in the order they were issued.
+ */
+function sent<Q extends { execute(): unknown }>(query: Q): Q {
+  query.execute();
+  return query;
+}
+
+/**
+ * BEGIN or COMMIT, queued now, as a promise that is never reported unhandled: they fail
+ * together with the statements around them, whose errors are the ones the caller sees.
+ */
+function control(client: postgres.ReservedSql, command: "begin" | "commit"): Promise<void> {
+  const done = sent(client.unsafe(command)).then(() => undefined);
+  done.catch(() => {});
+  return done;
+}
+
+export interface Pipeline {
+  /** Runs a fixed statement in this transaction. */
+  run<Row>(statement: FixedStatement<Row>, values: Record<string, unknown>): Promise<Row[]>;
+  /** The same transaction as a drizzle executor, for statements off the hot path. */
+  readonly tx: Transaction;
+  /**
+   * Sends COMMIT behind the statements already issued, so it travels with them. Call it in the
+   * same turn as the last writes, without awaiting them first: if one of them fails, the
+   * transaction is aborted and COMMIT ends it as a rollback, and the caller's await of that
+   * write rejects. Without a call, the transaction commits after the body returns.
+   */
+  commit(): Promise<void>;
+}
+
+/**
+ * Runs `body` in a transaction on a connection of its own, BEGIN pipelined with the first
+ * statement the body issues (in its first turn) and COMMIT with the last writes (see
+ * Pipeline.commit). On any error the transaction is rolled back and the error rethrown.
+ */
+export async function pipelined<T>(db: Database, body: (p: Pipeline) => Promise<T>): Promise<T> {
+  const reserved = await db.$client.reserve();
+  let commit: Promise<void> | null = null;
+  let tx: Transaction | null = null;
+  const pipeline: Pipeline = {
+    run: (statement, values) => statement.run(reserved, values),
+    get tx() {
+      if (!tx) {
+        const schema = db._.schema ? { fullSchema: db._.fullSchema, schema: db._.schema, tableNamesMap: db._.tableNamesMap } : undefined;
+        // drizzle types a transaction's session over postgres.js's TransactionSql only for
+        // savepoints (nested transactions), which nothing in a pipelined transaction opens.
+        const session = new PostgresJsSession(reserved, dialect, schema);
+        tx = new PostgresJsTransaction(dialect, session as never, schema) as unknown as Transaction;
+      }
+      return tx;
+    },
+    commit: () => (commit ??= control(reserved, "commit")),
+  };
+  const begun = control(reserved, "begin");
+  try {
+    const result = await body(pipeline);
+    await begun;
+    await pipeline.commit();
+    return result;
+  } catch (err) {
+    // After a failed statement the transaction is aborted (or already ended by a pipelined
+    // COMMIT, when this is only a warning); a broken connection fails this too.
+    await reserved.unsafe("rollback").catch(() => {});
+    throw err;
+  } finally {
+    reserved.release();
+  }
+}
