@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Attachment, MessageKind } from "@/protocol";
-import type { Database, Executor, Transaction } from "../client";
+import type { Database, Executor } from "../client";
 import { resolveMentions, type MentionRequest } from "./mentions";
-import { archiveCursors, messageChanges, messages, roomMembers, rooms, users, type StoredLinkPreview } from "../schema";
+import { archiveCursors, messageChanges, messages, rooms, users, type StoredLinkPreview } from "../schema";
 import { claimUploads, releaseUploads } from "./uploads";
 import { append, storedColumns, type NewMessageRow } from "./columnar";
 import { pipelined, type Pipeline } from "../pipeline";
