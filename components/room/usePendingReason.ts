@@ -6,7 +6,7 @@ import { localizedError, type ErrorSentence } from "@/i18n/errors";
 import type { PendingMessage } from "@/lib/chat-store";
 import { NO_ANSWER } from "@/lib/sync/outbox";
 
-type Reason = Pick<PendingMessage, "error" | "errorCode" | "errorAttempts">;
+type Reason = Pick<PendingMessage, "error" | "errorCode" | "errorReason" | "errorAttempts">;
 type Translators = {
   locale: string;
   /** `room.message` */
@@ -17,13 +17,13 @@ type Translators = {
 
 /**
  * Why an unsent message waits or failed, in the reader's language. The outbox keeps the English
- * sentence (the server's own words) with the error's code; NO_ANSWER is the client's
+ * sentence (the server's own words) with the error's code and reason; NO_ANSWER is the client's
  * own and has its sentence in `room.message`. No sentence means no reason to show.
  */
 export function pendingReasonText(p: Reason, { locale, message, errors }: Translators): string | undefined {
   if (p.error === undefined) return undefined;
   if (p.errorCode === NO_ANSWER && locale !== "en") return message("noAnswer", { attempts: p.errorAttempts ?? 0 });
-  return localizedError(locale, { code: p.errorCode, english: p.error }, errors);
+  return localizedError(locale, { code: p.errorCode, reason: p.errorReason, english: p.error }, errors);
 }
 
 export function usePendingReason(): (p: Reason) => string | undefined {
