@@ -3,6 +3,7 @@ import "./globals.css";
 import { NextIntlClientProvider, useTranslations } from "next-intl";
 import { useSyncExternalStore } from "react";
 import { ErrorPage } from "@/components/errors/ErrorPage";
+import { ErrorRetry } from "@/components/errors/ErrorRetry";
 import { negotiateLocale, type Locale } from "@/i18n/config";
 import { formats } from "@/i18n/formats";
 import deErrors from "@/messages/de/errors.json";
@@ -35,11 +36,7 @@ function GlobalErrorPage({ digest, reset }: { digest?: string; reset: () => void
     <ErrorPage
       code={t("page.code")}
       title={t("global.title")}
-      action={
-        <button type="button" onClick={reset} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-100" data-testid="error-retry">
-          {t("page.retry")}
-        </button>
-      }
+      action={<ErrorRetry reset={reset} />}
     >
       {digest ? t("global.bodyWithReference", { digest }) : t("global.body")}
     </ErrorPage>

@@ -54,3 +54,37 @@ test("a refused message is marked failed with the server's reason; a retryable o
   await notice.getByTestId("notice-dismiss").click();
   await expect(notice).toHaveCount(0);
 });
+
+test("the composer tells slow mode by the error's reason, not by its words", async ({ newUser }) => {
+  const a = await newUser("sid");
+  await a.chat.createRoom(uniqueName("paced"));
+  const answered = new Set<string>();
+  await a.page.routeWebSocket((url) => url.pathname === "/ws", (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((raw) => {
+      const frame = JSON.parse(String(raw)) as { type: string; id?: string; content?: string };
+      // Each is refused once, then goes to the real server.
+      const words = { worded: { message: "slow mode? no: you are sending messages too fast" }, typed: { message: "wait", reason: "slow_mode" } }[frame.content ?? ""];
+      if (frame.type === "send" && frame.id && words && !answered.has(frame.id)) {
+        answered.add(frame.id);
+        ws.send(JSON.stringify({ type: "error", ref: frame.id, code: "RATE_LIMITED", retryable: true, retry_after_ms: 3000, ...words }));
+        return;
+      }
+      server.send(raw);
+    });
+  });
+  await a.page.reload();
+  await expect(a.chat.status).toHaveText("online");
+  const wait = a.page.getByTestId("composer-wait");
+
+  await a.chat.send("worded");
+  await expect(wait).toContainText(/Your message goes out in \d s/);
+  await expect(wait).not.toHaveAttribute("data-slow-mode");
+  await expect(a.chat.messages("worded")).toHaveAttribute("data-state", "sent", { timeout: 10_000 });
+  await expect(wait).toHaveCount(0);
+
+  await a.chat.send("typed");
+  await expect(wait).toHaveText(/^Slow mode: you can send again in \d s$/);
+  await expect(wait).toHaveAttribute("data-slow-mode", "true");
+  await expect(a.chat.messages("typed")).toHaveAttribute("data-state", "sent", { timeout: 10_000 });
+});

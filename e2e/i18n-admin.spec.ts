@@ -48,6 +48,7 @@ test("a room owner manages the room in German: headings, role names, the audit l
   await expect(invite.getByTestId("invite-state")).toHaveText("aktiv");
   await expect(invite.locator("td").nth(0)).toHaveText("Gast");
   await expect(invite.locator("td").nth(2)).toHaveText(GERMAN_DATE_TIME);
+  await expect(owner.page.getByTestId("invite-list").getByRole("columnheader", { name: "Aktionen", exact: true })).toHaveCount(1);
 
   // The audit log says what changed, in German.
   await panel.setTopic("Release-Planung");

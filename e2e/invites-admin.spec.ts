@@ -20,6 +20,8 @@ test("a revoked invitation link shows the invalid-invitation page", async ({ new
 
   const row = owner.page.getByTestId("invite-row").first();
   await expect(row.getByTestId("invite-state")).toHaveText("active");
+  // The column of Revoke buttons is named for screen readers, though it shows no heading.
+  await expect(owner.page.getByTestId("invite-list").getByRole("columnheader", { name: "Actions", exact: true })).toHaveCount(1);
   await row.getByTestId("invite-revoke").click();
   await expect(row.getByTestId("invite-state")).toHaveText("revoked");
   await expect(row.getByTestId("invite-revoke")).toHaveCount(0);

@@ -1,25 +1,34 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
-import { useCallback } from "react";
+import { useCallback, useMemo } from "react";
+import { errorSentences, localizedError, type ErrorFacts, type ErrorSentence } from "@/i18n/errors";
 import { ApiError, sentence } from "@/lib/api";
 
+/** The `errors` namespace as `localizedError` asks it: a key's sentence, or null when there is none. */
+export function useErrorSentence(): ErrorSentence {
+  const t = useTranslations("errors");
+  return useMemo(() => errorSentences(t), [t]);
+}
+
+/** An error's code, reason and English words said in the reader's language (i18n/errors.ts). */
+export function useLocalizedError(): (facts: ErrorFacts) => string {
+  const locale = useLocale();
+  const errors = useErrorSentence();
+  return useCallback((facts) => localizedError(locale, facts, errors), [locale, errors]);
+}
+
 /**
- * What to tell a person about a failed request, in their language. The server's `message` is
- * English and precise ("name is already taken"): English readers get it as is; other languages
- * get the error code's sentence from the `errors` namespace, with the server's words only for a
- * code the UI does not know. `fallback` covers failures that are not API errors (network).
+ * What to tell a person about a failed request, in their language (i18n/errors.ts says how).
+ * `fallback` covers failures that are not API errors (network).
  */
 export function useErrorMessage(): (err: unknown, fallback?: string) => string {
   const t = useTranslations("errors");
-  const locale = useLocale();
+  const say = useLocalizedError();
   return useCallback(
     (err, fallback) => {
       if (!(err instanceof ApiError)) return fallback ?? t("generic");
-      if (locale === "en") return sentence(err.message);
-      if (err.reason === "banned") return t("reasons.banned");
-      const key = `codes.${err.code}` as const;
-      return t.has(key as Parameters<typeof t.has>[0]) ? t(key as Parameters<typeof t>[0]) : sentence(err.message);
+      return say({ code: err.code, reason: err.reason, english: sentence(err.message) });
     },
-    [t, locale],
+    [t, say],
   );
 }

@@ -11,7 +11,7 @@
  *   compared by reference).
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { Attachment, Member, Message, PresenceStatus } from "@/protocol";
+import type { Attachment, ErrorReason, Member, Message, PresenceStatus } from "@/protocol";
 import { supersedesStream } from "./sync/deltas";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
@@ -72,6 +72,8 @@ export interface PendingMessage {
   readonly error?: string;
   /** The error's code (protocol ErrorCode, or NO_ANSWER when no ack came), so the UI can say it in the reader's language. */
   readonly errorCode?: string;
+  /** The error's protocol `ErrorReason`, where the server gave one (`slow_mode` on RATE_LIMITED). */
+  readonly errorReason?: ErrorReason;
   /** With NO_ANSWER: how many times it was sent. */
   readonly errorAttempts?: number;
   /** The server asked us to wait (rate limit, storage down): resent automatically at this time (ms since epoch). */
@@ -382,7 +384,7 @@ export class ChatStore {
     this.outboxListener?.(next);
   }
 
-  updatePending(id: string, patch: Partial<Pick<PendingMessage, "state" | "error" | "errorCode" | "errorAttempts" | "retryAt">>): void {
+  updatePending(id: string, patch: Partial<Pick<PendingMessage, "state" | "error" | "errorCode" | "errorReason" | "errorAttempts" | "retryAt">>): void {
     const entry = this.pendingEntry(id);
     if (!entry) return;
     this.setOutbox(

@@ -60,6 +60,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const ErrorReason = {
   /** FORBIDDEN because the user is banned from the room. */
   BANNED: "banned",
+  /** RATE_LIMITED because the room is in slow mode (one message per `slow_mode_s` per member). */
+  SLOW_MODE: "slow_mode",
 } as const;
 export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
 

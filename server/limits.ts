@@ -6,7 +6,7 @@
  */
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import type { ClientFrame } from "@/protocol";
+import { ErrorReason, type ClientFrame } from "@/protocol";
 import type { Config } from "./config";
 import { AppError } from "./errors";
 import type { Logger } from "./log";
@@ -68,7 +68,7 @@ export async function createLimits(config: Config, log: Logger): Promise<Limits>
     slowMode(roomId, userId, seconds) {
       let limiter = slow.get(seconds);
       if (!limiter) slow.set(seconds, (limiter = make(`slow${seconds}`, 1, seconds)));
-      return take(limiter, `${roomId}:${userId}`, `slow mode: one message every ${seconds} s`);
+      return take(limiter, `${roomId}:${userId}`, `slow mode: one message every ${seconds} s`, ErrorReason.SLOW_MODE);
     },
     async close() {
       await redis?.quit().catch(() => {});
@@ -76,11 +76,11 @@ export async function createLimits(config: Config, log: Logger): Promise<Limits>
   };
 }
 
-async function take(limiter: RateLimiterAbstract, key: string, message: string): Promise<void> {
+async function take(limiter: RateLimiterAbstract, key: string, message: string, reason?: ErrorReason): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (err) {
-    if (err instanceof RateLimiterRes) throw new AppError("RATE_LIMITED", message, { retryAfterMs: Math.max(1, Math.ceil(err.msBeforeNext)) });
+    if (err instanceof RateLimiterRes) throw new AppError("RATE_LIMITED", message, { retryAfterMs: Math.max(1, Math.ceil(err.msBeforeNext)), ...(reason && { reason }) });
     // Both stores failed: refuse rather than let traffic through unchecked.
     throw new AppError("UNAVAILABLE", "rate limiter unavailable; retry");
   }

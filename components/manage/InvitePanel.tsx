@@ -128,7 +128,9 @@ export function InvitePanel({ roomId, viewer }: { roomId: string; viewer: Viewer
               <th className="py-1 font-medium">{t("invites.columns.uses")}</th>
               <th className="py-1 font-medium">{t("invites.columns.expires")}</th>
               <th className="py-1 font-medium">{t("invites.columns.state")}</th>
-              <th />
+              <th className="py-1">
+                <span className="sr-only">{t("invites.columns.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">

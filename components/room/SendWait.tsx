@@ -2,15 +2,14 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import type { PendingMessage } from "@/lib/chat-store";
+import { ErrorReason } from "@/protocol";
 import { usePendingReason } from "./usePendingReason";
 
-/** A message the server asked to wait (lib/sync/outbox.ts resends it at `at`), and the server's reason. */
-export interface SendWaitInfo {
-  at: number;
-  reason?: string;
-  /** The wait's error code, to say the reason in the reader's language (usePendingReason). */
-  code?: string;
-}
+/**
+ * A message the server asked to wait (lib/sync/outbox.ts resends it at `at`), and why: the
+ * server's English words, the error's code and its protocol reason (`slow_mode`).
+ */
+export type SendWaitInfo = { at: number } & Pick<PendingMessage, "error" | "errorCode" | "errorReason">;
 
 /** The last wait among the outbox's messages, or null when none is waiting. */
 export function sendWaitOf(pending: readonly PendingMessage[]): SendWaitInfo | null {
@@ -18,7 +17,7 @@ export function sendWaitOf(pending: readonly PendingMessage[]): SendWaitInfo | n
   for (const p of pending) {
     if (p.state !== "sending" || p.retryAt === undefined) continue;
     // The last one to go out says when the composer is free again.
-    if (!latest || p.retryAt > latest.at) latest = { at: p.retryAt, reason: p.error, code: p.errorCode };
+    if (!latest || p.retryAt > latest.at) latest = { at: p.retryAt, error: p.error, errorCode: p.errorCode, errorReason: p.errorReason };
   }
   return latest;
 }
@@ -27,15 +26,14 @@ export function sendWaitOf(pending: readonly PendingMessage[]): SendWaitInfo | n
 export function SendWait({ wait }: { wait: SendWaitInfo }) {
   const t = useTranslations("room.wait");
   const pendingReason = usePendingReason();
-  const reason = pendingReason({ error: wait.reason, errorCode: wait.code });
+  const reason = pendingReason(wait);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 250);
     return () => clearInterval(timer);
   }, []);
   const seconds = Math.max(0, Math.ceil((wait.at - now) / 1000));
-  // The reason is the server's English sentence; slow mode is recognised by it and said in the reader's language.
-  const slow = /slow mode/i.test(wait.reason ?? "");
+  const slow = wait.errorReason === ErrorReason.SLOW_MODE;
   const text = slow
     ? seconds > 0
       ? t("slow", { seconds })

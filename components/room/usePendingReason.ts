@@ -1,44 +1,34 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback } from "react";
+import { useErrorSentence } from "@/hooks/useErrorMessage";
+import { localizedError, type ErrorSentence } from "@/i18n/errors";
 import type { PendingMessage } from "@/lib/chat-store";
 import { NO_ANSWER } from "@/lib/sync/outbox";
 
-type Reason = Pick<PendingMessage, "error" | "errorCode" | "errorAttempts">;
+type Reason = Pick<PendingMessage, "error" | "errorCode" | "errorReason" | "errorAttempts">;
 type Translators = {
   locale: string;
   /** `room.message` */
   message: (key: "noAnswer", values: { attempts: number }) => string;
-  /** `errors`: the code's sentence, or null when there is none. */
-  code: (code: string) => string | null;
+  /** `errors` */
+  errors: ErrorSentence;
 };
 
 /**
  * Why an unsent message waits or failed, in the reader's language. The outbox keeps the English
- * sentence (the server's own words, precise) and the error's code: English readers get the
- * sentence, other languages the code's sentence, and the English words only for a code the UI
- * does not know.
+ * sentence (the server's own words) with the error's code and reason; NO_ANSWER is the client's
+ * own and has its sentence in `room.message`. No sentence means no reason to show.
  */
-export function pendingReasonText(p: Reason, { locale, message, code }: Translators): string | undefined {
-  if (p.error === undefined || locale === "en") return p.error;
-  if (p.errorCode === NO_ANSWER) return message("noAnswer", { attempts: p.errorAttempts ?? 0 });
-  return (p.errorCode && code(p.errorCode)) || p.error;
+export function pendingReasonText(p: Reason, { locale, message, errors }: Translators): string | undefined {
+  if (p.error === undefined) return undefined;
+  if (p.errorCode === NO_ANSWER && locale !== "en") return message("noAnswer", { attempts: p.errorAttempts ?? 0 });
+  return localizedError(locale, { code: p.errorCode, reason: p.errorReason, english: p.error }, errors);
 }
 
 export function usePendingReason(): (p: Reason) => string | undefined {
   const locale = useLocale();
   const message = useTranslations("room.message");
-  const errors = useTranslations("errors");
-  return useCallback(
-    (p) =>
-      pendingReasonText(p, {
-        locale,
-        message: (key, values) => message(key, values),
-        code: (c) => {
-          const key = `codes.${c}` as Parameters<typeof errors.has>[0];
-          return errors.has(key) ? errors(key) : null;
-        },
-      }),
-    [locale, message, errors],
-  );
+  const errors = useErrorSentence();
+  return useCallback((p) => pendingReasonText(p, { locale, message: (key, values) => message(key, values), errors }), [locale, message, errors]);
 }

@@ -1,11 +1,9 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import { useProfile, useSetProfile } from "@/hooks/useProfile";
-import { LOCALE_NAMES, LOCALES, isLocale, type Locale } from "@/i18n/config";
-import { useErrorMessage } from "@/hooks/useErrorMessage";
-import { api } from "@/lib/api";
+import { useTransition } from "react";
+import { LOCALE_NAMES, LOCALES, isLocale } from "@/i18n/config";
+import { PreferenceNote, usePreference } from "./usePreference";
 
 const BROWSER = "browser";
 
@@ -16,23 +14,14 @@ const BROWSER = "browser";
 export function LanguagePicker() {
   const t = useTranslations("settings.language");
   const active = useLocale();
-  const profile = useProfile();
-  const setProfile = useSetProfile();
   const router = useRouter();
-  const errorMessage = useErrorMessage();
+  const { profile, save, error } = usePreference(t("saveFailed"));
   const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
   const current = profile ? (profile.locale ?? BROWSER) : BROWSER;
 
+  // The page is rendered in the stored language by the server: fetch it again once stored.
   const choose = async (value: string) => {
-    const next: Locale | null = isLocale(value) ? value : null;
-    setError(null);
-    try {
-      setProfile(await api.updateMe({ locale: next }));
-      startTransition(() => router.refresh());
-    } catch (err) {
-      setError(errorMessage(err, t("saveFailed")));
-    }
+    if (await save({ locale: isLocale(value) ? value : null })) startTransition(() => router.refresh());
   };
 
   return (
@@ -54,12 +43,7 @@ export function LanguagePicker() {
           ))}
         </select>
       </label>
-      <p className="text-xs text-slate-600">{t("hint")}</p>
-      {error && (
-        <p role="alert" className="text-sm text-rose-700">
-          {error}
-        </p>
-      )}
+      <PreferenceNote hint={t("hint")} error={error} />
     </div>
   );
 }

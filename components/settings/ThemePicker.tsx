@@ -1,11 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useTheme } from "next-themes";
-import { useState } from "react";
-import { useProfile, useSetProfile } from "@/hooks/useProfile";
-import { useErrorMessage } from "@/hooks/useErrorMessage";
-import { api } from "@/lib/api";
 import type { ThemePreference } from "@/protocol/rest";
+import { PreferenceNote, usePreference } from "./usePreference";
 
 const OPTIONS: readonly ThemePreference[] = ["light", "dark", "system"];
 
@@ -15,25 +12,15 @@ const OPTIONS: readonly ThemePreference[] = ["light", "dark", "system"];
  */
 export function ThemePicker() {
   const t = useTranslations("settings.theme");
-  const errorMessage = useErrorMessage();
-  const profile = useProfile();
-  const setProfile = useSetProfile();
+  const { profile, save, error } = usePreference(t("saveFailed"));
   const { theme, setTheme } = useTheme();
-  const [error, setError] = useState<string | null>(null);
   const current = (profile?.theme ?? theme ?? "system") as ThemePreference;
 
-  const choose = async (next: ThemePreference) => {
+  // This device follows at once, before the account has it.
+  const choose = (next: ThemePreference) => {
     const previous = current;
-    setError(null);
     setTheme(next);
-    if (profile) setProfile({ ...profile, theme: next });
-    try {
-      setProfile(await api.updateMe({ theme: next }));
-    } catch (err) {
-      setTheme(previous);
-      if (profile) setProfile({ ...profile, theme: previous });
-      setError(errorMessage(err, t("saveFailed")));
-    }
+    void save({ theme: next }, () => setTheme(previous));
   };
 
   return (
@@ -53,19 +40,14 @@ export function ThemePicker() {
               data-testid={`theme-${o}`}
               checked={current === o}
               disabled={!profile}
-              onChange={() => void choose(o)}
+              onChange={() => choose(o)}
               className="accent-indigo-600"
             />
             {t(o)}
           </label>
         ))}
       </div>
-      <p className="text-xs text-slate-600">{t("hint")}</p>
-      {error && (
-        <p role="alert" className="text-sm text-rose-700">
-          {error}
-        </p>
-      )}
+      <PreferenceNote hint={t("hint")} error={error} />
     </fieldset>
   );
 }

@@ -4,32 +4,30 @@ import { signOut } from "next-auth/react";
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect } from "react";
 import { useNotices } from "@/hooks/useChatSocket";
+import { useErrorSentence } from "@/hooks/useErrorMessage";
+import { localizedError } from "@/i18n/errors";
 import type { Notice } from "@/lib/chat-store";
 
 /**
  * A notice in the reader's language. English readers get the words as written (the server's
- * are precise); other languages get the notice's own sentence, and a server error by its code
- * when the `errors` namespace knows it.
+ * are precise); other languages get the notice's own sentence, and a server error as
+ * i18n/errors.ts says it.
  */
 function useNoticeText(): (notice: Notice) => string {
   const t = useTranslations("shell.notices");
-  const te = useTranslations("errors");
   const locale = useLocale();
+  const errors = useErrorSentence();
   return useCallback(
     (notice) => {
       if (locale === "en") return notice.message;
-      const known = (code: string | null | undefined): string | null => {
-        const key = `codes.${code}` as Parameters<typeof te>[0];
-        return code && te.has(key) ? te(key) : null;
-      };
       const { text } = notice;
-      if (!text) return known(notice.code) ?? notice.message;
+      if (!text) return localizedError(locale, { code: notice.code, english: notice.message }, errors);
       if (text.key === "olderFailed" || text.key === "someFailed") {
-        return t(text.key, { error: known(text.error?.code) ?? text.error?.message ?? te("generic") });
+        return t(text.key, { error: localizedError(locale, { code: text.error?.code, english: text.error?.message }, errors) });
       }
       return t(text.key);
     },
-    [t, te, locale],
+    [t, errors, locale],
   );
 }
 

@@ -89,7 +89,7 @@ export class Outbox {
   retry(id: string): void {
     if (!this.ctx.store.pendingEntry(id)) return;
     this.forget(id);
-    this.ctx.store.updatePending(id, { state: "sending", error: undefined, errorCode: undefined, errorAttempts: undefined, retryAt: undefined });
+    this.ctx.store.updatePending(id, { state: "sending", error: undefined, errorCode: undefined, errorReason: undefined, errorAttempts: undefined, retryAt: undefined });
     this.transmit(id);
   }
 
@@ -114,7 +114,7 @@ export class Outbox {
     const entry = store.pendingEntry(id);
     if (!entry || entry.state !== "sending" || !this.rooms.isSynced(entry.room)) return;
     // A wait restored from storage (or cut short by a reconnect) is over once we send.
-    if (entry.retryAt !== undefined) store.updatePending(entry.id, { retryAt: undefined, error: undefined, errorCode: undefined });
+    if (entry.retryAt !== undefined) store.updatePending(entry.id, { retryAt: undefined, error: undefined, errorCode: undefined, errorReason: undefined });
     const sent = this.ctx.transmit({
       type: "send",
       id: entry.id,
@@ -164,18 +164,21 @@ export class Outbox {
       const waitMs = frame.retry_after_ms ?? 2000;
       const previous = this.waits.get(ref);
       if (previous) clearTimeout(previous);
-      this.ctx.store.updatePending(ref, { retryAt: Date.now() + waitMs, error: sentence(frame.message), errorCode: frame.code });
+      this.ctx.store.updatePending(ref, { retryAt: Date.now() + waitMs, ...failure(frame) });
       this.waits.set(
         ref,
         setTimeout(() => {
           this.waits.delete(ref);
-          this.ctx.store.updatePending(ref, { retryAt: undefined, error: undefined, errorCode: undefined });
+          this.ctx.store.updatePending(ref, { retryAt: undefined, error: undefined, errorCode: undefined, errorReason: undefined });
           this.transmit(ref);
         }, waitMs),
       );
       return true;
     }
-    this.ctx.store.updatePending(ref, { state: "failed", error: sentence(frame.message), errorCode: frame.code });
+    this.ctx.store.updatePending(ref, { state: "failed", ...failure(frame) });
     return true;
   }
 }
+
+/** What a pending entry keeps of an error frame: the server's words, its code and its reason. */
+const failure = (frame: ServerFrameOf<"error">) => ({ error: sentence(frame.message), errorCode: frame.code, errorReason: frame.reason });

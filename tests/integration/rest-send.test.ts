@@ -7,7 +7,7 @@ import { connect, roomWithMembers, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 import { SseClient } from "../support/sse";
 
-type ErrorBody = { error: { code: string; message: string; field?: string } };
+type ErrorBody = { error: { code: string; message: string; field?: string; reason?: string } };
 
 let server: TestServer;
 let owner: TestUser;
@@ -129,6 +129,28 @@ describe("REST send", () => {
     const resend = await post(room, sender, { id: firstId, content: "n0" });
     assert.equal(resend.status, 200, "the stored message, not a refusal");
     assert.equal(resend.body.content, "n0");
+  });
+
+  test("slow mode says so: RATE_LIMITED with reason slow_mode on the socket and over REST; the per-user limit gives no reason", async () => {
+    const [paced, fast] = await Promise.all(["paced", "hasty"].map((p) => registerUser(server.url, p)));
+    const slowRoom = await roomWithMembers(server, owner, [paced!]);
+    assert.equal((await api(server.url, "PATCH", `/api/rooms/${slowRoom}`, { token: owner.token, body: { slow_mode_s: 60 } })).status, 200);
+    const ps = await connect(server, paced!, { join: [slowRoom] });
+    assert.equal((await ps.request({ type: "send", id: randomUUID(), room: slowRoom, content: "first" })).type, "ack");
+    const onSocket = await ps.request({ type: "send", id: randomUUID(), room: slowRoom, content: "second" });
+    assert.deepEqual(onSocket.type === "error" && [onSocket.code, onSocket.retryable, onSocket.reason], ["RATE_LIMITED", true, "slow_mode"]);
+    const overRest = await post<ErrorBody>(slowRoom, paced!, { id: randomUUID(), content: "third" });
+    assert.deepEqual([overRest.status, overRest.body.error.code, overRest.body.error.reason], [429, "RATE_LIMITED", "slow_mode"]);
+
+    const room = await roomWithMembers(server, owner, [fast!]);
+    const fs = await connect(server, fast!, { join: [room] });
+    for (let i = 0; i < RATE; i++) assert.equal((await fs.request({ type: "send", id: randomUUID(), room, content: `n${i}` })).type, "ack");
+    const limited = await fs.request({ type: "send", id: randomUUID(), room, content: "one too many" });
+    assert.equal(limited.type === "error" && limited.code, "RATE_LIMITED");
+    assert.equal(limited.type === "error" && "reason" in limited, false, "the per-user limit is not slow mode");
+    const limitedRest = await post<ErrorBody>(room, fast!, { id: randomUUID(), content: "and another" });
+    assert.deepEqual([limitedRest.status, limitedRest.body.error.code, "reason" in limitedRest.body.error], [429, "RATE_LIMITED", false]);
+    await Promise.all([ps.close(), fs.close()]);
   });
 
   test("validation, authentication, unknown rooms and cross-site posts", async () => {

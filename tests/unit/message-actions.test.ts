@@ -46,9 +46,9 @@ describe("sendWaitOf", () => {
     assert.equal(sendWaitOf([pending({ state: "failed", retryAt: 5 })]), null);
   });
 
-  it("reports the last message's wait with the server's reason and its code", () => {
-    const slow = { error: "Slow mode: one message every 5 s", errorCode: "RATE_LIMITED" };
+  it("reports the last message's wait with the server's words, the code and the reason", () => {
+    const slow = { error: "Slow mode: one message every 5 s", errorCode: "RATE_LIMITED", errorReason: "slow_mode" } as const;
     const wait = sendWaitOf([pending({ retryAt: 1000, ...slow }), pending({ id: "y", retryAt: 3000, ...slow })]);
-    assert.deepEqual(wait, { at: 3000, reason: "Slow mode: one message every 5 s", code: "RATE_LIMITED" });
+    assert.deepEqual(wait, { at: 3000, error: "Slow mode: one message every 5 s", errorCode: "RATE_LIMITED", errorReason: "slow_mode" });
   });
 });

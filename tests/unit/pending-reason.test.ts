@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTranslator } from "next-intl";
 import { pendingReasonText } from "@/components/room/usePendingReason";
+import { errorSentences } from "@/i18n/errors";
 import { messagesFor } from "@/i18n/messages";
 import { NO_ANSWER } from "@/lib/sync/outbox";
 
@@ -12,10 +13,7 @@ function translators(locale: "en" | "de") {
   return {
     locale,
     message: (key: "noAnswer", values: { attempts: number }) => message(key, values),
-    code: (c: string) => {
-      const key = `codes.${c}` as Parameters<typeof errors.has>[0];
-      return errors.has(key) ? errors(key) : null;
-    },
+    errors: errorSentences(errors),
   };
 }
 
