@@ -98,9 +98,14 @@ export async function pipelined<T>(db: Database, body: (p: Pipeline) => Promise<
   const reserved = await db.$client.reserve();
   let commit: Promise<void> | null = null;
   let tx: Transaction | null = null;
+  let beginFailed: { error: unknown } | null = null;
   const pipeline: Pipeline = {
-    run: (statement, values) => statement.run(reserved, values),
+    // BEGIN's answer arrives ahead of the first statement's, so by the time the body issues
+    // anything after awaiting that one, a failed BEGIN is known: nothing may then run outside
+    // the transaction it assumes.
+    run: (statement, values) => (beginFailed ? Promise.reject(beginFailed.error) : statement.run(reserved, values)),
     get tx() {
+      if (beginFailed) throw beginFailed.error;
       if (!tx) {
         const schema = db._.schema ? { fullSchema: db._.fullSchema, schema: db._.schema, tableNamesMap: db._.tableNamesMap } : undefined;
         // drizzle types a transaction's session over postgres.js's TransactionSql only for
@@ -113,6 +118,7 @@ export async function pipelined<T>(db: Database, body: (p: Pipeline) => Promise<
     commit: () => (commit ??= control(reserved, "commit")),
   };
   const begun = control(reserved, "begin");
+  begun.catch((error: unknown) => (beginFailed = { error }));
   try {
     const result = await body(pipeline);
     await begun;
