@@ -512,7 +512,12 @@ export const ErrorFrame = z.object({
   retryable: z.boolean(),
   field: z.string().optional(),
   retry_after_ms: z.number().int().optional(),
-  reason: z.enum(Object.values(ErrorReason) as [ErrorReason, ...ErrorReason[]]).optional(),
+  // A reason added by a newer server reads as absent, so the error itself still arrives: the
+  // code says what to do, the reason only refines it.
+  reason: z
+    .enum(Object.values(ErrorReason) as [ErrorReason, ...ErrorReason[]])
+    .optional()
+    .catch(undefined),
 });
 
 export const ServerFrame = z.discriminatedUnion("type", [

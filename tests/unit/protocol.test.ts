@@ -48,3 +48,11 @@ test("server frames are validated on the client; unknown or malformed ones are d
   assert.equal(parseServerFrame(JSON.stringify({ type: "surprise" })), null);
   assert.equal(parseServerFrame("not json"), null);
 });
+
+test("an error with a reason this client does not know still arrives, without the reason", () => {
+  const frame = { type: "error", ref: "r1", code: "RATE_LIMITED", message: "wait", retryable: true, retry_after_ms: 500 };
+  const parsed = parseServerFrame(JSON.stringify({ ...frame, reason: "from_a_newer_server" }));
+  assert.ok(parsed?.type === "error");
+  assert.deepEqual({ ...parsed, reason: undefined }, { ...frame, reason: undefined });
+  assert.deepEqual(parseServerFrame(JSON.stringify({ ...frame, reason: "slow_mode" })), { ...frame, reason: "slow_mode" });
+});
