@@ -19,6 +19,15 @@ export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesW
 /** Either the database or an open transaction: queries accept both. */
 export type Executor = Database | Transaction;
 
+const drivers = new WeakMap<object, DatabaseHandle["driver"]>();
+
+/** Which storage a database opened by openDatabase runs on. */
+export function driverOf(db: Database): DatabaseHandle["driver"] {
+  const driver = drivers.get(db);
+  if (!driver) throw new Error("database not opened by openDatabase");
+  return driver;
+}
+
 export interface DatabaseHandle {
   db: Database;
   driver: "pglite" | "postgres";
@@ -83,6 +92,7 @@ async function openPglite(dir: string, timeoutMs: number): Promise<DatabaseHandl
       await client.end({ timeout: 5 });
       await embedded.close();
     };
+    drivers.set(db, "pglite");
     return { db: db as unknown as Database, driver: "pglite", close };
   } catch (err) {
     await client.end({ timeout: 1 });
@@ -116,5 +126,6 @@ async function openPostgres(url: string, poolMax: number, timeoutMs: number, idl
     connection: { statement_timeout: timeoutMs },
   });
   const db = drizzle({ client, schema });
+  drivers.set(db, "postgres");
   return { db: db as unknown as Database, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }

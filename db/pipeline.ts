@@ -13,9 +13,12 @@ import { Column, fillPlaceholders, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
 import type postgres from "postgres";
-import type { Database, Transaction } from "./client";
+import { driverOf, type Database, type Transaction } from "./client";
 
 const dialect = new PgDialect();
+
+/** Where a statement runs: the client, a reserved connection or a transaction. */
+type Connection = Pick<postgres.Sql, "unsafe">;
 
 /** A statement whose text is built once; parameters are `sql.placeholder(name)` values. */
 export class FixedStatement<Row> {
@@ -36,7 +39,7 @@ export class FixedStatement<Row> {
    * the connection). Returns the rows decoded by their columns, or the driver's rows when the
    * statement was built without fields.
    */
-  async run(client: postgres.Sql, values: Record<string, unknown>): Promise<Row[]> {
+  async run(client: Connection, values: Record<string, unknown>): Promise<Row[]> {
     const params = fillPlaceholders(this.params, values) as postgres.ParameterOrJSON<never>[];
     const columns = this.columns;
     if (!columns) return (await sent(client.unsafe(this.text, params, { prepare: true }))) as unknown as Row[];
@@ -90,32 +93,34 @@ export interface Pipeline {
 }
 
 /**
- * Runs `body` in a transaction on a connection of its own, BEGIN pipelined with the first
+ * Runs `body` in a transaction. On the embedded database, BEGIN is pipelined with the first
  * statement the body issues (in its first turn) and COMMIT with the last writes (see
- * Pipeline.commit). On any error the transaction is rolled back and the error rethrown.
+ * Pipeline.commit); on any error the transaction is rolled back and the error rethrown.
+ *
+ * On Postgres it is postgres.js's own `begin`: a server can go away mid-transaction, and only
+ * `begin` fails the transaction when its connection closes; a reserved connection that closes
+ * leaves its queries waiting for ever and goes back to the pool closed (found by the fault suite's
+ * Postgres restart: sends that were never answered). The embedded database's one connection is
+ * to a backend in this process and ends only with it.
  */
 export async function pipelined<T>(db: Database, body: (p: Pipeline) => Promise<T>): Promise<T> {
+  if (driverOf(db) === "postgres") {
+    return (await db.$client.begin((sql) => body(inTransaction(db, sql, () => Promise.resolve())))) as T;
+  }
   const reserved = await db.$client.reserve();
   let commit: Promise<void> | null = null;
-  let tx: Transaction | null = null;
   let beginFailed: { error: unknown } | null = null;
+  const inner = inTransaction(db, reserved, () => (commit ??= control(reserved, "commit")));
   const pipeline: Pipeline = {
     // BEGIN's answer arrives ahead of the first statement's, so by the time the body issues
     // anything after awaiting that one, a failed BEGIN is known: nothing may then run outside
     // the transaction it assumes.
-    run: (statement, values) => (beginFailed ? Promise.reject(beginFailed.error) : statement.run(reserved, values)),
+    run: (statement, values) => (beginFailed ? Promise.reject(beginFailed.error) : inner.run(statement, values)),
     get tx() {
       if (beginFailed) throw beginFailed.error;
-      if (!tx) {
-        const schema = db._.schema ? { fullSchema: db._.fullSchema, schema: db._.schema, tableNamesMap: db._.tableNamesMap } : undefined;
-        // drizzle types a transaction's session over postgres.js's TransactionSql only for
-        // savepoints (nested transactions), which nothing in a pipelined transaction opens.
-        const session = new PostgresJsSession(reserved, dialect, schema);
-        tx = new PostgresJsTransaction(dialect, session as never, schema) as unknown as Transaction;
-      }
-      return tx;
+      return inner.tx;
     },
-    commit: () => (commit ??= control(reserved, "commit")),
+    commit: inner.commit,
   };
   const begun = control(reserved, "begin");
   begun.catch((error: unknown) => (beginFailed = { error }));
@@ -126,10 +131,29 @@ export async function pipelined<T>(db: Database, body: (p: Pipeline) => Promise<
     return result;
   } catch (err) {
     // After a failed statement the transaction is aborted (or already ended by a pipelined
-    // COMMIT, when this is only a warning); a broken connection fails this too.
+    // COMMIT, when this is only a warning).
     await reserved.unsafe("rollback").catch(() => {});
     throw err;
   } finally {
     reserved.release();
   }
+}
+
+/** A Pipeline over a connection already inside a transaction. */
+function inTransaction(db: Database, client: postgres.ReservedSql | postgres.TransactionSql, commit: () => Promise<void>): Pipeline {
+  let tx: Transaction | null = null;
+  return {
+    run: (statement, values) => statement.run(client, values),
+    get tx() {
+      if (!tx) {
+        const schema = db._.schema ? { fullSchema: db._.fullSchema, schema: db._.schema, tableNamesMap: db._.tableNamesMap } : undefined;
+        // drizzle types a transaction's session over postgres.js's TransactionSql only for
+        // savepoints (nested transactions), which nothing in this transaction opens.
+        const session = new PostgresJsSession(client as postgres.Sql, dialect, schema);
+        tx = new PostgresJsTransaction(dialect, session as never, schema) as unknown as Transaction;
+      }
+      return tx;
+    },
+    commit,
+  };
 }
