@@ -19,7 +19,7 @@ import { FrameBudgets, PendingHandshakes } from "@/server/limits";
 import type { Runtime } from "@/server/runtime";
 import { Connection } from "./connection";
 import { handle, type HandlerContext } from "./handlers";
-import { HeartbeatClock } from "./heartbeat";
+import { HeartbeatSweep } from "./heartbeat";
 import { PresenceTracker } from "@/server/presence";
 import { SITE_TOPIC } from "@/server/bus";
 import { fromMsgpack, rawLength } from "./msgpack";
@@ -261,26 +261,24 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     conn.enqueue(frame, () => handle(ctx, conn, frame));
   }
 
-  const clock = new HeartbeatClock(config.HEARTBEAT_MS);
-  const heartbeat = setInterval(() => {
-    const { lateMs, mayDrop } = clock.tick();
-    if (!mayDrop) log.warn({ late_ms: lateMs }, "event loop lagged; heartbeat gives sockets a grace round");
-    for (const conn of connections) {
-      if (!conn.alive && mayDrop) {
-        conn.socket.terminate();
-        continue;
-      }
+  const heartbeat = new HeartbeatSweep<Connection>({
+    intervalMs: config.HEARTBEAT_MS,
+    perTurn: config.HEARTBEAT_SOCKETS_PER_TURN,
+    members: connections,
+    beat(conn, mayDrop) {
+      if (!conn.alive && mayDrop) return conn.socket.terminate();
       conn.alive = false;
       conn.socket.ping();
-    }
-  }, config.HEARTBEAT_MS);
-  heartbeat.unref();
+    },
+    graced: (lateMs) => log.warn({ late_ms: lateMs }, "event loop lagged; heartbeat gives sockets a grace round"),
+  });
+  heartbeat.start();
 
   return {
     registry,
     async close() {
       closing = true;
-      clearInterval(heartbeat);
+      heartbeat.stop();
       runtime.standing = undefined;
       standing.close();
       const open = [...connections];
