@@ -55,7 +55,7 @@ describe("process lifecycle", () => {
     }
   });
 
-  test("a heartbeat round spread over many turns (2 sockets a turn) drops every silent socket and no live one", async () => {
+  test("a heartbeat round spread over many turns (2 sockets a turn) drops every silent socket and no live one", { timeout: 60_000 }, async () => {
     const server = await startServer({ HEARTBEAT_MS: "200", HEARTBEAT_SOCKETS_PER_TURN: "2" });
     try {
       const users = [await registerUser(server.url, "beat-a"), await registerUser(server.url, "beat-b")];
