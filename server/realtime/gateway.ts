@@ -7,7 +7,6 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { CloseCode, MAX_BINARY_FRAME_BYTES, MAX_FRAME_BYTES, MSGPACK_SUBPROTOCOL, PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, parseClientFrame, validateClientFrame } from "@/protocol";
-import { insertActivity } from "@/db/queries/activity";
 import { listMessages } from "@/db/queries/messages";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
@@ -198,7 +197,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
         void registry.removeUser(conn);
         return;
       }
-      void insertActivity(db, { kind: "connect", userId: identity.userId }).catch(() => {});
+      runtime.activity.record("connect", { userId: identity.userId });
       conn.send({ type: "ready", user: { id: identity.userId, username: identity.username }, session: identity.sessionId, protocol: PROTOCOL_VERSION });
       void presence.connect(identity.userId, conn.id);
       if (initialRoom) {
