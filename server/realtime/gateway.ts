@@ -120,12 +120,18 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       log.warn({ address, cap: admitted.refused }, "refused handshake: too many unauthenticated sockets");
       return rejectUpgrade(socket, admitted.refused === "total" ? 503 : 429, admitted.refused === "total" ? "Service Unavailable" : "Too Many Requests");
     }
-    socket.once("close", admitted.release);
+    // Released when the socket is ready or closes, whichever is first; the listener goes with
+    // it, so an authenticated socket keeps nothing of its handshake.
+    const release = () => {
+      socket.removeListener("close", release);
+      admitted.release();
+    };
+    socket.on("close", release);
     const version = requestedProtocol(url.searchParams.get("v"));
     if (version === null) {
       // The close code is the contract, so the upgrade completes and the socket closes at once.
       return wss.handleUpgrade(req, socket, head, (ws) => {
-        admitted.release();
+        release();
         ws.close(CloseCode.UNSUPPORTED_PROTOCOL, `unsupported protocol version; this server speaks ${SUPPORTED_PROTOCOLS.min}–${SUPPORTED_PROTOCOLS.max}`);
       });
     }
@@ -133,7 +139,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       { authorization: req.headers.authorization, cookie: req.headers.cookie },
       url.searchParams.get("token"),
     );
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, credential, match[1], admitted.release));
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, credential, match[1], release));
   });
 
   function onSocket(ws: WebSocket, credential: string | undefined, initialRoom: string | undefined, releasePending: () => void): void {
@@ -142,7 +148,8 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     runtime.metrics.sockets.inc({ state: "pending" });
     // Frames can arrive while the credential is being verified: buffer them, in order. Every
     // closure below shares this function's scope for the socket's whole life, so what is needed
-    // only until the socket is ready (this buffer, the credential, the auth timer) is dropped then.
+    // only until the socket is ready (this buffer, the credential, the auth timer, the handshake's
+    // release) is dropped then.
     let early: Array<{ data: RawData; isBinary: boolean }> | undefined = [];
 
     ws.on("pong", () => {
@@ -176,6 +183,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       clearTimeout(authTimer);
       authTimer = undefined;
       releasePending();
+      releasePending = released;
       if (!(await runtime.sockets.claim(identity.userId, conn.id))) {
         ws.close(CloseCode.RATE_LIMITED, `too many connections (at most ${config.MAX_SOCKETS_PER_USER} per user)`);
         return;
@@ -304,6 +312,8 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
+
+const released = () => {};
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
