@@ -40,6 +40,11 @@ const EnvSchema = z.object({
     }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HEARTBEAT_MS: z.coerce.number().int().min(100).default(25_000),
+  /**
+   * Sockets one turn of the event loop pings at most (~26 µs each, so ~6 ms a turn); a round
+   * spreads over as many turns as it needs. One turn over 10,000 sockets was a 260 ms stall.
+   */
+  HEARTBEAT_SOCKETS_PER_TURN: z.coerce.number().int().min(1).max(100_000).default(250),
   /** Comment lines on idle event streams (GET /api/rooms/:id/events), so proxies keep them open. */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
   /** The `retry:` hint event streams give clients: how long to wait before reconnecting. */

@@ -10,8 +10,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { openDatabase } from "@/db/client";
+import { insertActivities } from "@/db/queries/activity";
 import { promoteSiteAdmins } from "@/db/queries/users";
 import { createBus } from "./bus";
+import { ActivityLog } from "./chat/activity";
 import { AppendQueue, sharedTransactionWriter } from "./chat/append-queue";
 import { ConfigError, loadConfig } from "./config";
 import { createLimits } from "./limits";
@@ -87,7 +89,8 @@ async function main() {
   const users = new UserValidity(database.db, config.USER_CACHE_TTL_MS);
   const archiveSwitch = new ArchiveSwitch(database.db, config.ARCHIVE_ENABLED, config.ARCHIVE_SWITCH_CACHE_MS);
   const files = await createFileStore(config);
-  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users, archiveSwitch, files };
+  const activity = new ActivityLog((rows) => insertActivities(database.db, rows), log);
+  const runtime: Runtime = { config, db: database.db, bus, log, presence, sockets, limits, appends, metrics, jobs, metricsHistory, users, archiveSwitch, files, activity };
   setRuntime(runtime);
   await users.watch(bus);
   await archiveSwitch.watch(bus);
@@ -105,6 +108,7 @@ async function main() {
     await sockets.close();
     await limits.close();
     await files.close();
+    await activity.flush();
     await database.close();
   };
 

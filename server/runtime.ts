@@ -21,6 +21,7 @@ import type { UserValidity } from "./auth/user-validity";
 import type { FileStore } from "./files/store";
 import type { StandingCache } from "./chat/standing";
 import type { AiService } from "./ai/service";
+import type { ActivityLog } from "./chat/activity";
 
 export interface Runtime {
   config: Config;
@@ -47,6 +48,8 @@ export interface Runtime {
   archiveSwitch: ArchiveSwitch;
   /** Uploaded files' bytes: DATA_DIR/files, or S3-compatible storage. */
   files: FileStore;
+  /** Activity rows (connects), written in batches. */
+  activity: ActivityLog;
   /** The AI assistant; undefined while AI_BASE_URL is unset (docs/ai.md). */
   ai?: AiService;
 }

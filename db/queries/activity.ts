@@ -10,6 +10,13 @@ export async function insertActivity(db: Executor, { kind, userId, roomId }: { k
   await db.insert(activity).values({ id: randomUUID(), kind, userId: userId ?? null, roomId: roomId ?? null });
 }
 
+export type ActivityRow = typeof activity.$inferInsert;
+
+/** Many rows in one statement (the caller bounds how many). */
+export async function insertActivities(db: Executor, rows: readonly ActivityRow[]) {
+  if (rows.length > 0) await db.insert(activity).values([...rows]);
+}
+
 /**
  * Event counts per UTC day and kind since `since`, newest day first. Messages are counted from
  * the messages table itself (the hot path writes no activity row per message); connects, joins

@@ -5,15 +5,16 @@
  * and a token is refused once its user is deleted or disabled (a cached check).
  */
 import { hkdfSync } from "node:crypto";
-import { jwtDecrypt, type JWTPayload } from "jose";
+import { jwtDecrypt } from "jose";
 import { encode } from "next-auth/jwt";
 import { isActiveUser } from "./user-validity";
 
+/** Shared by every socket of a token (decodeToken caches it), so never changed. */
 export interface Identity {
-  userId: string;
-  username: string;
+  readonly userId: string;
+  readonly username: string;
   /** Distinguishes sessions of one user in logs and `ready`; not a secret. */
-  sessionId: string;
+  readonly sessionId: string;
 }
 
 export const API_TOKEN_TTL_S = 30 * 24 * 3600;
@@ -39,16 +40,37 @@ export async function verifyToken(token: string): Promise<Identity | null> {
   return identity && (await isActiveUser(identity.userId)) ? identity : null;
 }
 
-/** The identity a token's signature vouches for, without asking whether the user still exists. */
+/**
+ * The identity a token's signature vouches for, without asking whether the user still exists.
+ * A token's tabs (and reconnects) share one frozen identity while the token is cached.
+ */
 export async function decodeToken(token: string): Promise<Identity | null> {
   try {
-    const payload = await decryptPayload(token);
-    if (!payload || typeof payload.sub !== "string" || typeof payload.name !== "string") return null;
-    const sessionId = typeof payload.jti === "string" ? payload.jti : `${payload.sub.slice(0, 8)}-${payload.iat ?? 0}`;
-    return { userId: payload.sub, username: payload.name, sessionId };
+    return await decodeIdentity(token);
   } catch {
     return null;
   }
+}
+
+async function decodeIdentity(token: string): Promise<Identity | null> {
+  const key = encryptionKey();
+  const hit = decoded.get(token);
+  if (hit) {
+    decoded.delete(token);
+    if (hit.exp + CLOCK_TOLERANCE_S <= Date.now() / 1000) return null;
+    decoded.set(token, hit);
+    return hit.identity;
+  }
+  const { payload } = await jwtDecrypt(token, key, { clockTolerance: CLOCK_TOLERANCE_S });
+  if (typeof payload.sub !== "string" || typeof payload.name !== "string") return null;
+  const sessionId = typeof payload.jti === "string" ? payload.jti : `${payload.sub.slice(0, 8)}-${payload.iat ?? 0}`;
+  const identity: Identity = Object.freeze({ userId: payload.sub, username: payload.name, sessionId });
+  // Only tokens that expire are cached: the cache must never outlive a token.
+  if (typeof payload.exp === "number") {
+    if (decoded.size >= DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
+    decoded.set(token, { exp: payload.exp, identity });
+  }
+  return identity;
 }
 
 /**
@@ -61,7 +83,7 @@ export async function decodeToken(token: string): Promise<Identity | null> {
 const CLOCK_TOLERANCE_S = 15;
 const DECODED_CACHE_SIZE = 10_000;
 let derived: { secret: string; key: Uint8Array } | undefined;
-const decoded = new Map<string, JWTPayload>();
+const decoded = new Map<string, { exp: number; identity: Identity }>();
 
 function encryptionKey(): Uint8Array {
   const current = secret();
@@ -70,25 +92,6 @@ function encryptionKey(): Uint8Array {
     decoded.clear();
   }
   return derived.key;
-}
-
-async function decryptPayload(token: string): Promise<JWTPayload | null> {
-  const key = encryptionKey();
-  const nowS = Date.now() / 1000;
-  const hit = decoded.get(token);
-  if (hit) {
-    decoded.delete(token);
-    if (typeof hit.exp === "number" && hit.exp + CLOCK_TOLERANCE_S <= nowS) return null;
-    decoded.set(token, hit);
-    return hit;
-  }
-  const { payload } = await jwtDecrypt(token, key, { clockTolerance: CLOCK_TOLERANCE_S });
-  // Only tokens that expire are cached: the cache must never outlive a token.
-  if (typeof payload.exp === "number") {
-    if (decoded.size >= DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
-    decoded.set(token, payload);
-  }
-  return payload;
 }
 
 /** Reads a cookie from a raw Cookie header (the upgrade request has no parsed cookies). */

@@ -34,8 +34,15 @@ type Buffered = { frame: ServerFrame; encoded: Encoded };
 const SETTLED: Promise<void> = Promise.resolve();
 const NOBODY: ReadonlySet<string> = new Set();
 
+/**
+ * Node builds `randomUUID()` by concatenating hex pieces, so the string it returns is a tree of
+ * ~14 cons strings (~480 B of heap) for as long as it is kept; a flat copy is 56 B. A
+ * connection keeps its id for its whole life (and the presence and socket-cap maps key by it).
+ */
+const flatId = (): string => Buffer.from(randomUUID(), "latin1").toString("latin1");
+
 export class Connection implements RoomListener {
-  readonly id = randomUUID();
+  readonly id = flatId();
   identity: Identity | null = null;
   alive = true;
   private roomMap: Map<string, Buffered[] | null> | undefined;
@@ -51,8 +58,8 @@ export class Connection implements RoomListener {
   private blocked: ReadonlySet<string> = NOBODY;
   /** The room named in the URL (/ws/<room>); being banned from it ends the socket. */
   initialRoom: string | undefined;
-  /** Recent RATE_LIMITED answers; sustained abuse closes the socket with 4008. */
-  private limitedAt: number[] = [];
+  /** Recent RATE_LIMITED answers (made on the first); sustained abuse closes the socket with 4008. */
+  private limitedAt: number[] | undefined;
   /** Presence reaches a socket once per room the user shares with it; send each change once. */
   private presenceSeen: Map<string, string> | undefined;
   private queued = 0;
@@ -269,9 +276,10 @@ export class Connection implements RoomListener {
   /** More than ABUSE_LIMIT refusals within ABUSE_WINDOW_MS. */
   private sustainedAbuse(): boolean {
     const now = Date.now();
-    this.limitedAt = this.limitedAt.filter((t) => now - t < ABUSE_WINDOW_MS);
-    this.limitedAt.push(now);
-    return this.limitedAt.length > ABUSE_LIMIT;
+    const recent = (this.limitedAt ?? []).filter((t) => now - t < ABUSE_WINDOW_MS);
+    recent.push(now);
+    this.limitedAt = recent;
+    return recent.length > ABUSE_LIMIT;
   }
 
   /**

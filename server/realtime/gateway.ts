@@ -7,7 +7,6 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { CloseCode, MAX_BINARY_FRAME_BYTES, MAX_FRAME_BYTES, MSGPACK_SUBPROTOCOL, PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, parseClientFrame, validateClientFrame } from "@/protocol";
-import { insertActivity } from "@/db/queries/activity";
 import { listMessages } from "@/db/queries/messages";
 import { isAllowedOrigin, requestScheme } from "@/server/auth/origin";
 import { credentialFrom, verifyToken, type Identity } from "@/server/auth/tokens";
@@ -19,7 +18,7 @@ import { FrameBudgets, PendingHandshakes } from "@/server/limits";
 import type { Runtime } from "@/server/runtime";
 import { Connection } from "./connection";
 import { handle, type HandlerContext } from "./handlers";
-import { HeartbeatClock } from "./heartbeat";
+import { HeartbeatSweep } from "./heartbeat";
 import { PresenceTracker } from "@/server/presence";
 import { SITE_TOPIC } from "@/server/bus";
 import { fromMsgpack, rawLength } from "./msgpack";
@@ -121,12 +120,18 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       log.warn({ address, cap: admitted.refused }, "refused handshake: too many unauthenticated sockets");
       return rejectUpgrade(socket, admitted.refused === "total" ? 503 : 429, admitted.refused === "total" ? "Service Unavailable" : "Too Many Requests");
     }
-    socket.once("close", admitted.release);
+    // Released when the socket is ready or closes, whichever is first; the listener goes with
+    // it, so an authenticated socket keeps nothing of its handshake.
+    const release = () => {
+      socket.removeListener("close", release);
+      admitted.release();
+    };
+    socket.on("close", release);
     const version = requestedProtocol(url.searchParams.get("v"));
     if (version === null) {
       // The close code is the contract, so the upgrade completes and the socket closes at once.
       return wss.handleUpgrade(req, socket, head, (ws) => {
-        admitted.release();
+        release();
         ws.close(CloseCode.UNSUPPORTED_PROTOCOL, `unsupported protocol version; this server speaks ${SUPPORTED_PROTOCOLS.min}–${SUPPORTED_PROTOCOLS.max}`);
       });
     }
@@ -134,7 +139,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       { authorization: req.headers.authorization, cookie: req.headers.cookie },
       url.searchParams.get("token"),
     );
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, credential, match[1], admitted.release));
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, credential, match[1], release));
   });
 
   function onSocket(ws: WebSocket, credential: string | undefined, initialRoom: string | undefined, releasePending: () => void): void {
@@ -143,7 +148,8 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     runtime.metrics.sockets.inc({ state: "pending" });
     // Frames can arrive while the credential is being verified: buffer them, in order. Every
     // closure below shares this function's scope for the socket's whole life, so what is needed
-    // only until the socket is ready (this buffer, the credential, the auth timer) is dropped then.
+    // only until the socket is ready (this buffer, the credential, the auth timer, the handshake's
+    // release) is dropped then.
     let early: Array<{ data: RawData; isBinary: boolean }> | undefined = [];
 
     ws.on("pong", () => {
@@ -177,6 +183,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       clearTimeout(authTimer);
       authTimer = undefined;
       releasePending();
+      releasePending = released;
       if (!(await runtime.sockets.claim(identity.userId, conn.id))) {
         ws.close(CloseCode.RATE_LIMITED, `too many connections (at most ${config.MAX_SOCKETS_PER_USER} per user)`);
         return;
@@ -198,7 +205,7 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
         void registry.removeUser(conn);
         return;
       }
-      void insertActivity(db, { kind: "connect", userId: identity.userId }).catch(() => {});
+      runtime.activity.record("connect", { userId: identity.userId });
       conn.send({ type: "ready", user: { id: identity.userId, username: identity.username }, session: identity.sessionId, protocol: PROTOCOL_VERSION });
       void presence.connect(identity.userId, conn.id);
       if (initialRoom) {
@@ -261,26 +268,24 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
     conn.enqueue(frame, () => handle(ctx, conn, frame));
   }
 
-  const clock = new HeartbeatClock(config.HEARTBEAT_MS);
-  const heartbeat = setInterval(() => {
-    const { lateMs, mayDrop } = clock.tick();
-    if (!mayDrop) log.warn({ late_ms: lateMs }, "event loop lagged; heartbeat gives sockets a grace round");
-    for (const conn of connections) {
-      if (!conn.alive && mayDrop) {
-        conn.socket.terminate();
-        continue;
-      }
+  const heartbeat = new HeartbeatSweep<Connection>({
+    intervalMs: config.HEARTBEAT_MS,
+    perTurn: config.HEARTBEAT_SOCKETS_PER_TURN,
+    members: connections,
+    beat(conn, mayDrop) {
+      if (!conn.alive && mayDrop) return conn.socket.terminate();
       conn.alive = false;
       conn.socket.ping();
-    }
-  }, config.HEARTBEAT_MS);
-  heartbeat.unref();
+    },
+    graced: (lateMs) => log.warn({ late_ms: lateMs }, "event loop lagged; heartbeat gives sockets a grace round"),
+  });
+  heartbeat.start();
 
   return {
     registry,
     async close() {
       closing = true;
-      clearInterval(heartbeat);
+      heartbeat.stop();
       runtime.standing = undefined;
       standing.close();
       const open = [...connections];
@@ -307,6 +312,8 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
+
+const released = () => {};
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import WebSocket from "ws";
-import { registerUser, TestSocket } from "../support/client";
+import { registerUser, sleep, TestSocket } from "../support/client";
 import { startServer } from "../support/server";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -50,6 +50,29 @@ describe("process lifecycle", () => {
       await listed.next("ready");
       await assert.rejects(TestSocket.open(server.wsUrl, { token: user.token, origin: "https://other.example" }), /403/);
       await Promise.all([healthy.close(), listed.close()]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("a heartbeat round spread over many turns (2 sockets a turn) drops every silent socket and no live one", { timeout: 60_000 }, async () => {
+    const server = await startServer({ HEARTBEAT_MS: "200", HEARTBEAT_SOCKETS_PER_TURN: "2" });
+    try {
+      const users = [await registerUser(server.url, "beat-a"), await registerUser(server.url, "beat-b")];
+      const healthy: TestSocket[] = [];
+      const silentClosed: Array<Promise<number>> = [];
+      // Interleaved, so silent sockets sit in every slice of a round, the first and the last.
+      for (let i = 0; i < 8; i++) {
+        const user = users[i % 2]!;
+        healthy.push(await TestSocket.connect(server.wsUrl, user));
+        const silent = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${user.token}` }, autoPong: false });
+        silentClosed.push(new Promise<number>((resolve) => silent.once("close", (code) => resolve(code))));
+      }
+      assert.deepEqual(await Promise.all(silentClosed), Array<number>(8).fill(1006), "every silent socket terminated");
+      await sleep(1_000); // five more rounds
+      for (const s of healthy) assert.equal((await s.request({ type: "ping" })).type, "pong", "a socket that answers pings stays");
+      assert.ok(healthy.every((s) => s.closeCode === null));
+      await Promise.all(healthy.map((s) => s.close()));
     } finally {
       await server.stop();
     }

@@ -29,3 +29,11 @@ test("a token tampered with or made with another secret is refused", async () =>
   assert.equal(await decodeToken(flipped), null);
   assert.equal(await decodeToken(await encode({ token: { sub: "u1", name: "alice" }, secret: "another-secret-another-secret" })), null);
 });
+
+test("every socket of one token shares one identity, which nobody can change", async () => {
+  const token = await encode({ token: { sub: "u3", name: "carol" }, secret, maxAge: 60 });
+  const first = await decodeToken(token);
+  assert.ok(first);
+  assert.equal(await decodeToken(token), first, "the same object, not a copy per connect");
+  assert.ok(Object.isFrozen(first));
+});
