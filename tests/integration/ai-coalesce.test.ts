@@ -5,83 +5,29 @@
  * `message`; a socket joining mid-stream catches up with no duplicate or missing text.
  */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { Message, ServerFrame } from "@/protocol";
-import { AiFixture } from "../support/ai-fixture";
-import { createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
-import { startServer, type TestServer } from "../support/server";
+import type { AiFixture } from "../support/ai-fixture";
+import { ask, assembled, finalOf, gapFree, replyTo, roomWith, startAiSuite, type AiSuite, type Frame } from "../support/ai-suite";
+import type { TestUser } from "../support/client";
+import { connect, users } from "../support/fixture";
+import type { TestServer } from "../support/server";
 
-type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
-
+let suite: AiSuite;
 let fixture: AiFixture;
 let server: TestServer;
 let alice: TestUser;
 let carol: TestUser;
-const sockets: TestSocket[] = [];
 
 before(async () => {
-  fixture = await AiFixture.start();
-  server = await startServer({
-    AI_BASE_URL: fixture.url,
-    AI_MODEL: "fixture-model",
-    AI_FLUSH_MS: "20",
-    RATE_AI_PER_MIN: "100000",
-    AI_COALESCE_FROM: "1",
-    AI_DELTA_WINDOW_MS: "300",
-  });
-  [alice, carol] = await Promise.all([registerUser(server.url, "alice"), registerUser(server.url, "carol")]);
+  suite = await startAiSuite({ AI_COALESCE_FROM: "1", AI_DELTA_WINDOW_MS: "300" });
+  ({ fixture, server } = suite);
+  [alice, carol] = await users(server, ["alice", "carol"]);
 });
-after(async () => {
-  await Promise.all(sockets.map((s) => (s.closeCode === null ? s.close() : undefined)));
-  await server.stop();
-  await fixture.close();
-});
-
-async function connect(user: TestUser): Promise<TestSocket> {
-  const socket = await TestSocket.connect(server.wsUrl, user);
-  sockets.push(socket);
-  return socket;
-}
-
-async function ask(socket: TestSocket, room: string, content: string): Promise<Message> {
-  const answer = await socket.request({ type: "send", id: randomUUID(), room, content });
-  assert.equal(answer.type, "ack", JSON.stringify(answer));
-  return (answer as Frame<"ack">).message;
-}
-
-const replyTo = (socket: TestSocket, request: string) =>
-  socket.next((f) => f.type === "message" && f.message.reply_to === request, { timeoutMs: 10_000 }).then((f) => (f as Frame<"message">).message);
-const finalOf = (socket: TestSocket, reply: string) =>
-  socket
-    .next((f) => f.type === "message_updated" && f.message.id === reply && f.message.streaming === false, { timeoutMs: 10_000 })
-    .then((f) => (f as Frame<"message_updated">).message);
-
-/** The socket's last `message` of the reply plus the deltas after it. */
-function assembled(socket: TestSocket, reply: string): { text: string; indices: number[]; messages: number } {
-  let text = "";
-  let indices: number[] = [];
-  let messages = 0;
-  for (const f of socket.frames) {
-    if (f.type === "message" && f.message.id === reply) {
-      text = f.message.content;
-      indices = [];
-      messages++;
-    } else if (f.type === "delta" && f.message === reply) {
-      text += f.text;
-      indices.push(f.index);
-    }
-  }
-  return { text, indices, messages };
-}
-
-const gapFree = (indices: number[], from: number) => indices.every((index, i) => index === from + i);
+after(() => suite.stop());
 
 describe("coalesced deltas", () => {
   test("a burst of chunks: the first is the message, the rest fewer deltas, gap-free from 0, exactly the reply's text", async () => {
-    const room = await createRoom(server.url, alice);
-    const a = await connect(alice);
-    await a.join(room);
+    const { room, sockets: [a] } = await roomWith(server, alice);
     const chunks = Array.from({ length: 12 }, (_, i) => `w${i} `);
     fixture.script("burst", { chunks });
     const request = await ask(a, room, "@assistant burst [t:burst]");
@@ -97,15 +43,12 @@ describe("coalesced deltas", () => {
   });
 
   test("a socket joining mid-stream gets the published text and the deltas after it, each piece once", async () => {
-    const room = await createRoom(server.url, alice);
-    const a = await connect(alice);
-    await a.join(room);
+    const { room, sockets: [a] } = await roomWith(server, alice);
     fixture.script("join", { chunks: ["j0", "j1", "j2", "j3", "j4", "j5", "j6"], holdAt: [3] });
     const request = await ask(a, room, "@assistant join [t:join]");
     const reply = await replyTo(a, request.id);
     await a.next(() => assembled(a, reply.id).text === "j0j1j2", { timeoutMs: 10_000 });
-    const late = await connect(carol);
-    await late.join(room);
+    const late = await connect(server, carol, { join: [room] });
     const caughtUp = (await late.next((f) => f.type === "message" && f.message.id === reply.id)) as Frame<"message">;
     assert.equal(caughtUp.message.content, "j0j1j2");
     const start = caughtUp.message.meta?.stream_index;
