@@ -211,6 +211,8 @@ const EnvSchema = z.object({
   AI_DELTA_WINDOW_MS: z.coerce.number().int().min(0).max(2_000).default(100),
   /** Coalescing applies while at least this many generations run on the instance. */
   AI_COALESCE_FROM: z.coerce.number().int().min(1).max(100_000).default(4),
+  /** The widest the delta window grows with the replies running and the event loop's lag. */
+  AI_DELTA_WINDOW_MAX_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
 }).superRefine((env, ctx) => {
   if (env.AI_BASE_URL && !env.AI_MODEL) ctx.addIssue({ code: "custom", path: ["AI_MODEL"], message: "is required when AI_BASE_URL is set" });
   if (env.S3_ENDPOINT && !env.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "must be set when S3_ENDPOINT is" });

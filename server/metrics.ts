@@ -66,6 +66,11 @@ export function createMetrics(queuedJobs: () => Promise<number> = async () => 0)
     aiTokens: new Counter({ name: "confab_ai_tokens_total", help: "Tokens the provider reported, by kind (prompt, completion)", labelNames: ["kind"] as const, registers: [registry] }),
     aiErrors: new Counter({ name: "confab_ai_errors_total", help: "Generations that ended in an error, by reason", labelNames: ["reason"] as const, registers: [registry] }),
     aiActive: new Gauge({ name: "confab_ai_active_generations", help: "Assistant generations running on this instance", registers: [registry] }),
+    aiDeltaWindow: new Gauge({
+      name: "confab_ai_delta_window_seconds",
+      help: "The assistant's delta window as last set (grows with the replies running and the event loop's lag; 0: every chunk at once)",
+      registers: [registry],
+    }),
     errors: new Counter({ name: "confab_errors_total", help: "Errors answered to clients, by code and transport", labelNames: ["code", "transport"] as const, registers: [registry] }),
   };
   return m;

@@ -37,6 +37,8 @@ const DRAIN_MS = 1_500;
 const EXTRA_ENV = JSON.parse(process.env.BENCH_SERVER_ENV ?? "{}") as Record<string, string>;
 /** A directory for the server's CPU profile (`node --cpu-prof`, written when it stops). */
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+/** Another checkout's build to run as the server (a before/after pair made close together). */
+const SERVER_ROOT = process.env.BENCH_ROOT;
 
 const wall = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,7 +86,7 @@ const server = await startServer({
   MAX_SOCKETS_PER_USER: "100",
   AI_IDLE_CANCEL_MS: "600000",
   ...EXTRA_ENV,
-}, CPU_PROF_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] } : {});
+}, { root: SERVER_ROOT, ...(CPU_PROF_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] } : {}) });
 const children: Child[] = [];
 const fmtMs = (v: number | null | undefined) => (v === null || v === undefined ? "–" : v.toFixed(1));
 const fmt = (h: Histogram) => `p50 ${fmtMs(h.quantile(0.5))} ms, p99 ${fmtMs(h.quantile(0.99))} ms (n=${h.count})`;
@@ -98,6 +100,8 @@ interface PhaseReport {
   providerCpu: number;
   figures: ServerFigures;
   fanoutP99Ms: number | null;
+  /** The server's delta window (confab_ai_delta_window_seconds) as the phase ended, ms; NaN when it has none. */
+  windowMs: number;
 }
 
 /** p99 of a Prometheus histogram over an interval, from its cumulative buckets (upper edge, ms). */
@@ -196,6 +200,8 @@ try {
       ...cpu,
       figures: serverFigures(before, after),
       fanoutP99Ms: promP99(before, after, "confab_fanout_seconds"),
+      // The delta window as the phase ended (servers before the adaptive window have none).
+      windowMs: (after[0]?.get("confab_ai_delta_window_seconds") ?? NaN) * 1000,
     };
   };
 
@@ -221,7 +227,7 @@ try {
     const f = r.figures;
     console.log(
       `${r.label.padEnd(6)} human send → delivery ${fmt(r.delivery)}; deltas received ${r.deltas}; CPU % server ${r.serverCpu.toFixed(0)}, harness ${r.harnessCpu.toFixed(0)}, provider ${r.providerCpu.toFixed(0)}; ` +
-        `server event-loop lag p99 ${fmtMs(f.eventLoopLagP99Ms)} ms, fan-out mean ${fmtMs(f.fanoutMs)} ms / p99 ≤ ${fmtMs(r.fanoutP99Ms)} ms, send→ack mean ${fmtMs(f.sendAckMs)} ms`,
+        `server event-loop lag p99 ${fmtMs(f.eventLoopLagP99Ms)} ms, fan-out mean ${fmtMs(f.fanoutMs)} ms / p99 ≤ ${fmtMs(r.fanoutP99Ms)} ms, send→ack mean ${fmtMs(f.sendAckMs)} ms, delta window ${Number.isNaN(r.windowMs) ? "–" : r.windowMs.toFixed(0)} ms`,
     );
   }
   const ratio = (loaded.delivery.quantile(0.99) ?? NaN) / (quiet.delivery.quantile(0.99) ?? NaN);

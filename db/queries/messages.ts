@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type SQL } from 
 import type { Attachment, MessageKind } from "@/protocol";
 import type { Database, Executor } from "../client";
 import { resolveMentions, type MentionRequest } from "./mentions";
-import { archiveCursors, messageChanges, messages, rooms, users, type StoredLinkPreview } from "../schema";
+import { archiveCursors, blocks, messageChanges, messages, rooms, users, type StoredLinkPreview } from "../schema";
 import { claimUploads, releaseUploads } from "./uploads";
 import { append, storedColumns, type NewMessageRow } from "./columnar";
 import { pipelined, type Pipeline } from "../pipeline";
@@ -235,6 +235,7 @@ export async function listMessages(
     limit,
     notBefore,
     excludePrivate,
+    excludeBlockedAround,
   }: {
     roomId: string;
     /** null: every message, for server-side fan-out that filters per socket */
@@ -246,10 +247,17 @@ export async function listMessages(
     notBefore?: Date;
     /** Leave out private messages (exports, which every reader of the room may download). */
     excludePrivate?: boolean;
+    /** Leave out the messages of users this user blocked or who blocked them (the assistant's prompt). */
+    excludeBlockedAround?: string;
   },
 ): Promise<MessageRow[]> {
   const conditions: SQL[] = [eq(messages.roomId, roomId)];
   if (excludePrivate) conditions.push(isNull(messages.recipientId));
+  if (excludeBlockedAround !== undefined) {
+    conditions.push(
+      sql`not exists (select 1 from ${blocks} where (${blocks.blockerId} = ${excludeBlockedAround} and ${blocks.blockedId} = ${messages.senderId}) or (${blocks.blockedId} = ${excludeBlockedAround} and ${blocks.blockerId} = ${messages.senderId}))`,
+    );
+  }
   if (notBefore) conditions.push(gte(messages.createdAt, notBefore));
   if (viewerId !== null) conditions.push(visibleTo(viewerId)!);
   if (before !== undefined) conditions.push(lt(messages.seq, before));

@@ -22,7 +22,7 @@ import type { Runtime } from "@/server/runtime";
 import { Generation, type GenerationRoom } from "./generation";
 import { MemoryLocks, RedisLocks, type GenerationLocks, type Holder } from "./locks";
 import { createProvider, type Provider } from "./provider";
-import { deltaWindowMs } from "./coalesce";
+import { deltaWindowMs, LoopLag } from "./coalesce";
 import { AI_TOPIC, type AiSignal } from "./signals";
 
 type Actor = { id: string; username: string };
@@ -76,6 +76,8 @@ export class AiService {
   /** Replies whose text waits for the shared delta tick (schedulePending). */
   private readonly pendingText = new Set<Generation>();
   private deltaTick: NodeJS.Timeout | null = null;
+  /** The event loop's lateness while generations run: one input of the delta window. */
+  private readonly loopLag = new LoopLag();
 
   private constructor(
     private readonly runtime: Runtime,
@@ -138,8 +140,15 @@ export class AiService {
     this.armDeltaTick();
   }
 
+  /** The delta window for the load now (docs/ai.md, "Coalescing"); `sampleLag` folds in the lag sampled since the last tick. */
+  private deltaWindow(sampleLag = false): number {
+    const lagMs = sampleLag ? this.loopLag.sample() : this.loopLag.ms;
+    return deltaWindowMs(this.runtime.config, { running: this.generations.size, lagMs });
+  }
+
   private armDeltaTick(): void {
-    const { config } = this.runtime;
+    const window = this.deltaWindow(true);
+    this.runtime.metrics.aiDeltaWindow.set(window / 1000);
     this.deltaTick = setTimeout(() => {
       this.deltaTick = null;
       if (this.pendingText.size === 0) return;
@@ -147,7 +156,7 @@ export class AiService {
       this.pendingText.clear();
       for (const generation of due) generation.sendPending();
       this.armDeltaTick();
-    }, deltaWindowMs(config, this.generations.size) || config.AI_DELTA_WINDOW_MS);
+    }, window || this.runtime.config.AI_DELTA_WINDOW_MS);
     this.deltaTick.unref();
   }
 
@@ -250,7 +259,7 @@ export class AiService {
         ensureMember: (r) => this.ensureMember(r),
         watchedHere: (roomId, requesterId) => this.watchedHere(roomId, requesterId),
         askWatchers: (g) => this.signal(g.room.id, { op: "watch_request", generation: g.id, requester: g.requester.id }),
-        deltaWindowMs: () => deltaWindowMs(this.runtime.config, this.generations.size),
+        deltaWindowMs: () => this.deltaWindow(),
         schedulePending: (g) => this.schedulePending(g),
         flushing: () => this.flushes,
       },
@@ -260,8 +269,13 @@ export class AiService {
       holder,
     );
     this.generations.set(generation.id, generation);
+    this.loopLag.track(this.generations.size);
     void this.locks.update(requester.id, { ...holder, request: request.id }).catch(() => {});
-    void generation.run().finally(() => this.generations.delete(generation.id));
+    void generation.run().finally(() => {
+      this.generations.delete(generation.id);
+      this.loopLag.track(this.generations.size);
+      if (this.generations.size === 0) this.runtime.metrics.aiDeltaWindow.set(0);
+    });
   }
 
   /**

@@ -5,91 +5,34 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Message, ServerFrame } from "@/protocol";
-import { AiFixture } from "../support/ai-fixture";
-import { api, createRoom, registerUser, TestSocket, type TestUser } from "../support/client";
-import { servicesEnv, startServer, type TestServer } from "../support/server";
+import type { AiFixture } from "../support/ai-fixture";
+import { ask, assembled, assistantOf, finalOf, replyTo, startAiSuite, waitDelta, type AiSuite, type Frame } from "../support/ai-suite";
+import { createRoom, type TestUser } from "../support/client";
+import { connect, users } from "../support/fixture";
+import { servicesEnv, type TestServer } from "../support/server";
 
-type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
-
+let suite: AiSuite;
 let fixture: AiFixture;
 let A: TestServer;
 let B: TestServer;
 let alice: TestUser;
 let bob: TestUser;
 let bot: string;
-const sockets: TestSocket[] = [];
 
 before(async () => {
-  fixture = await AiFixture.start();
-  const env = { ...servicesEnv(), AI_BASE_URL: fixture.url, AI_MODEL: "fixture-model", AI_FLUSH_MS: "20", RATE_AI_PER_MIN: "100000" };
-  const started = await Promise.allSettled([startServer(env), startServer(env)]);
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) {
-    await Promise.all(started.map((r) => (r.status === "fulfilled" ? r.value.stop() : undefined)));
-    throw failed.reason;
-  }
-  [A, B] = started.map((r) => (r as PromiseFulfilledResult<TestServer>).value) as [TestServer, TestServer];
-  [alice, bob] = await Promise.all([registerUser(A.url, "alice"), registerUser(B.url, "bob")]);
-  const me = await api<{ assistant: { enabled: boolean; user: string } }>(B.url, "GET", "/api/me", { token: bob.token });
-  assert.equal(me.body.assistant.enabled, true);
-  bot = me.body.assistant.user;
+  suite = await startAiSuite(servicesEnv(), { instances: 2 });
+  fixture = suite.fixture;
+  [A, B] = suite.servers as [TestServer, TestServer];
+  [alice, bob] = await users(A, ["alice", "bob"]);
+  bot = (await assistantOf(B, bob)).user;
 });
-
-after(async () => {
-  await Promise.allSettled(sockets.map((s) => (s.closeCode === null ? s.close() : undefined)));
-  await Promise.allSettled([A?.stop(), B?.stop()]);
-  await fixture.close();
-});
-
-async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
-  const socket = await TestSocket.connect(server.wsUrl, user);
-  sockets.push(socket);
-  return socket;
-}
-
-async function ask(socket: TestSocket, room: string, content: string): Promise<Message> {
-  const answer = await socket.request({ type: "send", room, content });
-  assert.equal(answer.type, "ack", JSON.stringify(answer));
-  return (answer as Frame<"ack">).message;
-}
-
-const replyTo = (socket: TestSocket, request: string) =>
-  socket.next((f) => f.type === "message" && f.message.reply_to === request, { timeoutMs: 10_000 }).then((f) => (f as Frame<"message">).message);
-
-const finalOf = (socket: TestSocket, reply: string) =>
-  socket
-    .next((f) => f.type === "message_updated" && f.message.id === reply && f.message.streaming === false, { timeoutMs: 10_000 })
-    .then((f) => (f as Frame<"message_updated">).message);
-
-const waitDelta = (socket: TestSocket, reply: string, index: number) =>
-  socket.next((f) => f.type === "delta" && f.message === reply && f.index === index, { timeoutMs: 10_000 });
-
-/** The content of the socket's last `message` frame of the reply plus the deltas after it. */
-function assembled(socket: TestSocket, reply: string): { text: string; indices: number[]; messages: number } {
-  let text = "";
-  let indices: number[] = [];
-  let messages = 0;
-  for (const frame of socket.frames) {
-    if (frame.type === "message" && frame.message.id === reply) {
-      text = frame.message.content;
-      indices = [];
-      messages++;
-    } else if (frame.type === "delta" && frame.message === reply) {
-      text += frame.text;
-      indices.push(frame.index);
-    }
-  }
-  return { text, indices, messages };
-}
+after(() => suite?.stop());
 
 describe("the assistant on two instances", () => {
   test("a request on A streams to a member on B: message, gap-free deltas, final update; the assistant types on B", async () => {
     const room = await createRoom(A.url, alice);
-    const a = await connect(A, alice);
-    const b = await connect(B, bob);
-    await a.join(room);
-    await b.join(room);
+    const a = await connect(A, alice, { join: [room] });
+    const b = await connect(B, bob, { join: [room] });
     fixture.script("across", { chunks: ["x0", "x1", "x2", "x3", "x4"] });
     const request = await ask(a, room, `@assistant across [t:across]`);
     const reply = await replyTo(b, request.id);
@@ -106,10 +49,8 @@ describe("the assistant on two instances", () => {
 
   test("a member who reconnects from A to B mid-stream gets the full text exactly once", async () => {
     const room = await createRoom(A.url, alice);
-    const a = await connect(A, alice);
-    const first = await connect(A, bob);
-    await a.join(room);
-    await first.join(room);
+    const a = await connect(A, alice, { join: [room] });
+    const first = await connect(A, bob, { join: [room] });
     fixture.script("move", { chunks: ["m0", "m1", "m2", "m3", "m4", "m5"], holdAt: [2, 4] });
     const request = await ask(a, room, `@assistant move [t:move]`);
     const reply = await replyTo(first, request.id);
@@ -135,10 +76,8 @@ describe("the assistant on two instances", () => {
 
   test("a cancel sent to B aborts the provider request running on A", async () => {
     const room = await createRoom(A.url, alice);
-    const a = await connect(A, alice);
-    const elsewhere = await connect(B, alice);
-    await a.join(room);
-    await elsewhere.join(room);
+    const a = await connect(A, alice, { join: [room] });
+    const elsewhere = await connect(B, alice, { join: [room] });
     fixture.script("stop", { chunks: ["s0", "s1", "s2"], holdAt: [2] });
     const request = await ask(a, room, `@assistant stop me [t:stop]`);
     const reply = await replyTo(elsewhere, request.id);

@@ -6,15 +6,16 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { Message, ServerFrame } from "@/protocol";
-import { AiFixture } from "../support/ai-fixture";
-import { api, createRoom, registerUser, TestSocket, waitFor, type TestUser } from "../support/client";
+import type { Message } from "@/protocol";
+import type { AiFixture } from "../support/ai-fixture";
+import { aiEnv, ask, assembled, assistantOf, deltasOf, finalOf, gapFree, replyTo, roomWith as roomOn, startAiSuite, waitDelta, type AiSuite, type Frame } from "../support/ai-suite";
+import { api, createRoom, waitFor, type TestSocket, type TestUser } from "../support/client";
 import { connect as connectTo, siteAdmin as siteAdminOf, users } from "../support/fixture";
 import { startServer, type TestServer } from "../support/server";
 
-type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
-
 const IDLE_CANCEL_MS = 1500;
+const env = { AI_IDLE_CANCEL_MS: String(IDLE_CANCEL_MS) };
+let suite: AiSuite;
 let fixture: AiFixture;
 let server: TestServer;
 let bot: { name: string; user: string };
@@ -23,76 +24,18 @@ let bob: TestUser;
 let carol: TestUser;
 let siteAdmin: TestUser;
 
-const aiEnv = () => ({
-  AI_BASE_URL: fixture.url,
-  AI_MODEL: "fixture-model",
-  AI_IDLE_CANCEL_MS: String(IDLE_CANCEL_MS),
-  AI_FLUSH_MS: "20",
-  RATE_AI_PER_MIN: "100000",
-});
-
 before(async () => {
-  fixture = await AiFixture.start();
-  server = await startServer(aiEnv());
+  suite = await startAiSuite(env);
+  ({ fixture, server } = suite);
   siteAdmin = await siteAdminOf(server);
   [alice, bob, carol] = await users(server, ["alice", "bob", "carol"]);
-  const me = await api<{ assistant: { enabled: boolean; name: string; user: string } }>(server.url, "GET", "/api/me", { token: alice.token });
-  assert.equal(me.body.assistant.enabled, true);
-  bot = { name: me.body.assistant.name, user: me.body.assistant.user };
+  bot = await assistantOf(server, alice);
 });
-after(async () => {
-  await server.stop();
-  await fixture.close();
-});
+after(() => suite.stop());
 
 const connect = (user: TestUser, target = server): Promise<TestSocket> => connectTo(target, user);
 
-async function roomWith(owner: TestUser, ...others: TestUser[]) {
-  const room = await createRoom(server.url, owner);
-  const all: TestSocket[] = [];
-  for (const user of [owner, ...others]) {
-    const socket = await connect(user);
-    await socket.join(room);
-    all.push(socket);
-  }
-  return { room, sockets: all };
-}
-
-async function ask(socket: TestSocket, room: string, content: string, extra: Record<string, unknown> = {}): Promise<Message> {
-  const answer = await socket.request({ type: "send", room, content, ...extra });
-  assert.equal(answer.type, "ack", JSON.stringify(answer));
-  return (answer as Frame<"ack">).message;
-}
-
-const replyTo = (socket: TestSocket, request: string, fromIndex = 0) =>
-  socket.next((f) => f.type === "message" && f.message.reply_to === request, { fromIndex }).then((f) => (f as Frame<"message">).message);
-
-const finalOf = (socket: TestSocket, reply: string, fromIndex = 0) =>
-  socket
-    .next((f) => f.type === "message_updated" && f.message.id === reply && f.message.streaming === false, { fromIndex, timeoutMs: 10_000 })
-    .then((f) => (f as Frame<"message_updated">).message);
-
-const deltasOf = (socket: TestSocket, reply: string) => socket.frames.filter((f): f is Frame<"delta"> => f.type === "delta" && f.message === reply);
-
-const waitDelta = (socket: TestSocket, reply: string, index: number) => socket.next((f) => f.type === "delta" && f.message === reply && f.index === index);
-
-/** What a socket's frames make of a reply: the content of its last `message` frame plus the deltas after it. */
-function assembled(socket: TestSocket, reply: string): { text: string; indices: number[] } {
-  let text = "";
-  let indices: number[] = [];
-  for (const frame of socket.frames) {
-    if (frame.type === "message" && frame.message.id === reply) {
-      text = frame.message.content;
-      indices = [];
-    } else if (frame.type === "delta" && frame.message === reply) {
-      text += frame.text;
-      indices.push(frame.index);
-    }
-  }
-  return { text, indices };
-}
-
-const consecutive = (indices: number[]) => indices.every((index, i) => i === 0 || index === indices[i - 1]! + 1);
+const roomWith = (owner: TestUser, ...others: TestUser[]) => roomOn(server, owner, ...others);
 
 describe("a streamed reply", () => {
   test("message at the first token, gap-free deltas, then message_updated with the final text and meta; the assistant types meanwhile", async () => {
@@ -171,7 +114,7 @@ describe("a streamed reply", () => {
     const { text, indices } = assembled(back, reply.id);
     assert.equal(text, final.content);
     assert.deepEqual(indices, [3, 4]);
-    assert.ok(consecutive(indices));
+    assert.ok(gapFree(indices, 3));
   });
 });
 
@@ -225,9 +168,9 @@ describe("one generation per user, and cancel", () => {
   });
 
   test("a generation nobody watches is cancelled: the requester left and nobody is in the room", async () => {
-    const dave = await registerUser(server.url, "dave");
+    const [dave] = await users(server, ["dave"]);
     const room = await createRoom(server.url, dave);
-    const socket = await TestSocket.connect(server.wsUrl, dave);
+    const socket = await connect(dave);
     await socket.join(room);
     fixture.script("idle", { chunks: ["i0", "i1", "i2"], holdAt: [2] });
     const request = await ask(socket, room, `@${bot.name} alone [t:idle]`);
@@ -267,7 +210,7 @@ describe("failures", () => {
 
 describe("what the prompt holds", () => {
   test("never others' private messages, never blocked users' words, never system lines", async () => {
-    const dave = await registerUser(server.url, "dave");
+    const [dave] = await users(server, ["dave"]);
     const { room, sockets: [a, b, c, d] } = await roomWith(alice, bob, carol, dave);
     const blocked = await api(server.url, "POST", "/api/blocks", { token: alice.token, body: { user: dave.id } });
     assert.equal(blocked.status, 204);
@@ -335,12 +278,12 @@ describe("the room switch and the account", () => {
 describe("a provider that stalls, and the AI rate limit", () => {
   let slow: TestServer;
   before(async () => {
-    slow = await startServer({ ...aiEnv(), AI_TIMEOUT_MS: "500", RATE_AI_PER_MIN: "2" });
+    slow = await startServer(aiEnv(fixture, { ...env, AI_TIMEOUT_MS: "500", RATE_AI_PER_MIN: "2" }));
   });
   after(() => slow.stop());
 
   test("times out: finish error with a note, and the provider request is aborted", async () => {
-    const user = await registerUser(slow.url, "erin");
+    const [user] = await users(slow, ["erin"]);
     const room = await createRoom(slow.url, user);
     const socket = await connect(user, slow);
     await socket.join(room);
@@ -356,7 +299,7 @@ describe("a provider that stalls, and the AI rate limit", () => {
   });
 
   test("RATE_AI_PER_MIN bounds a user's requests: beyond it the send is refused and nothing is stored", async () => {
-    const user = await registerUser(slow.url, "fay");
+    const [user] = await users(slow, ["fay"]);
     const room = await createRoom(slow.url, user);
     const socket = await connect(user, slow);
     await socket.join(room);

@@ -6,31 +6,29 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { Message, ServerFrame } from "@/protocol";
-import { AiFixture } from "../support/ai-fixture";
-import { api, createRoom, registerUser, TestSocket, waitFor, type TestUser } from "../support/client";
-import { startServer, type TestServer } from "../support/server";
+import type { Message } from "@/protocol";
+import type { AiFixture } from "../support/ai-fixture";
+import { ask, roomWith, startAiSuite, waitDelta, type AiSuite, type Frame } from "../support/ai-suite";
+import { api, createRoom, waitFor, type TestSocket, type TestUser } from "../support/client";
+import { users } from "../support/fixture";
+import type { TestServer } from "../support/server";
 import { SseClient, type SseEvent } from "../support/sse";
 
-type Frame<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
-
+let suite: AiSuite;
 let fixture: AiFixture;
 let server: TestServer;
 const bot = { name: "streambot" };
 let alice: TestUser;
-const sockets: TestSocket[] = [];
 const streams: SseClient[] = [];
 
 before(async () => {
-  fixture = await AiFixture.start();
-  server = await startServer({ AI_BASE_URL: fixture.url, AI_MODEL: "fixture-model", AI_NAME: bot.name, AI_FLUSH_MS: "20", RATE_AI_PER_MIN: "100000" });
-  alice = await registerUser(server.url, "alice");
+  suite = await startAiSuite({ AI_NAME: bot.name });
+  ({ fixture, server } = suite);
+  [alice] = await users(server, ["alice"]);
 });
 after(async () => {
   for (const stream of streams) stream.close();
-  await Promise.all(sockets.map((s) => s.close()));
-  await server.stop();
-  await fixture.close();
+  await suite.stop();
 });
 
 async function open(room: string, opts: { lastEventId?: string } = {}): Promise<SseClient> {
@@ -42,23 +40,13 @@ async function open(room: string, opts: { lastEventId?: string } = {}): Promise<
 
 /** A room with alice's socket in it (the requester keeps watching, so nothing is idle-cancelled). */
 async function roomWithAlice(): Promise<{ room: string; socket: TestSocket }> {
-  const room = await createRoom(server.url, alice);
-  const socket = await TestSocket.connect(server.wsUrl, alice);
-  sockets.push(socket);
-  await socket.join(room);
+  const { room, sockets: [socket] } = await roomWith(server, alice);
   return { room, socket };
-}
-
-async function ask(socket: TestSocket, room: string, content: string): Promise<Message> {
-  const answer = await socket.request({ type: "send", id: randomUUID(), room, content });
-  assert.equal(answer.type, "ack", JSON.stringify(answer));
-  return (answer as Frame<"ack">).message;
 }
 
 const isReply = (request: string) => (e: SseEvent) => e.data.type === "message" && e.data.message.reply_to === request;
 const isDelta = (reply: string, index: number) => (e: SseEvent) => e.data.type === "delta" && e.data.message === reply && e.data.index === index;
 const isFinal = (reply: string) => (e: SseEvent) => e.data.type === "message_updated" && e.data.message.id === reply && e.data.message.streaming === false;
-const socketDelta = (socket: TestSocket, reply: string, index: number) => socket.next((f) => f.type === "delta" && f.message === reply && f.index === index);
 
 /** The reply's text as a client builds it from events: the last message (or update) replaces, deltas append. */
 function assembled(events: SseEvent[], reply: string, text = ""): string {
@@ -107,7 +95,7 @@ describe("event streams of streamed replies", () => {
 
     // Deltas 1 and 2 stream while the reader is away.
     fixture.release("resume");
-    await socketDelta(socket, reply.id, 2);
+    await waitDelta(socket, reply.id, 2);
     const resumed = await open(room, { lastEventId: first.lastEventId! });
     const catchUp = await resumed.next((e) => e.data.type === "delta" && e.data.message === reply.id);
     assert.equal(catchUp.id, `${reply.seq}.2`);
@@ -128,7 +116,7 @@ describe("event streams of streamed replies", () => {
     fixture.script("late", { chunks: ["l0", "l1", "l2", "l3"], holdAt: [2] });
     const request = await ask(socket, room, `@${bot.name} go [t:late]`);
     const reply = ((await early.next(isReply(request.id))).data as Frame<"message">).message;
-    await socketDelta(socket, reply.id, 0);
+    await waitDelta(socket, reply.id, 0);
 
     const fresh = await open(room);
     const fromRequest = await open(room, { lastEventId: String(request.seq) });
