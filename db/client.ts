@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type postgres from "postgres";
 import * as schema from "./schema";
+import { markDriver, type Driver } from "./driver";
 
 export type Schema = typeof schema;
 /** `$client`: the postgres.js client under both shapes (db/pipeline.ts runs on it directly). */
@@ -19,18 +20,9 @@ export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesW
 /** Either the database or an open transaction: queries accept both. */
 export type Executor = Database | Transaction;
 
-const drivers = new WeakMap<object, DatabaseHandle["driver"]>();
-
-/** Which storage a database opened by openDatabase runs on. */
-export function driverOf(db: Database): DatabaseHandle["driver"] {
-  const driver = drivers.get(db);
-  if (!driver) throw new Error("database not opened by openDatabase");
-  return driver;
-}
-
 export interface DatabaseHandle {
   db: Database;
-  driver: "pglite" | "postgres";
+  driver: Driver;
   close(): Promise<void>;
 }
 
@@ -92,7 +84,7 @@ async function openPglite(dir: string, timeoutMs: number): Promise<DatabaseHandl
       await client.end({ timeout: 5 });
       await embedded.close();
     };
-    drivers.set(db, "pglite");
+    markDriver(db, "pglite");
     return { db: db as unknown as Database, driver: "pglite", close };
   } catch (err) {
     await client.end({ timeout: 1 });
@@ -126,6 +118,6 @@ async function openPostgres(url: string, poolMax: number, timeoutMs: number, idl
     connection: { statement_timeout: timeoutMs },
   });
   const db = drizzle({ client, schema });
-  drivers.set(db, "postgres");
+  markDriver(db, "postgres");
   return { db: db as unknown as Database, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }

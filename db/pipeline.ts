@@ -13,7 +13,8 @@ import { Column, fillPlaceholders, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
 import type postgres from "postgres";
-import { driverOf, type Database, type Transaction } from "./client";
+import type { Database, Transaction } from "./client";
+import { driverOf } from "./driver";
 
 const dialect = new PgDialect();
 

@@ -38,6 +38,8 @@ test("tracks seqs in order, counts replayed ones as duplicates and marks the rep
   await until(() => track(reader).contiguous === 3, "three messages");
   assert.equal(track(reader).duplicates, 0);
   assert.equal(track(sender).contiguous, 3, "the sender's acks count as seen");
+  await until(() => sender.track.get(room)!.contiguous === 3, "the echoes");
+  assert.equal(track(sender).duplicates, 0, "a sender's ack and its echo, in either order, are not duplicates");
 
   // Re-joining with since=1 replays 2 and 3, which this client already has.
   await reader.join(room, 1);

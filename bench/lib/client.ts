@@ -228,13 +228,15 @@ export class BenchClient {
       }
       case "message": {
         const message = frame.message!;
-        // Confab echoes a sender's own message after its ack: not a duplicate.
+        // Confab echoes a sender's own message besides its ack: not a duplicate.
         this.see(message.room, message.seq, message.sender === this.spec.userId);
         this.handlers.onMessage(this, message);
         return;
       }
       case "ack":
-        this.see(frame.message!.room, frame.message!.seq);
+        // The sender's own message arrives twice by design, as the ack and as the room's echo,
+        // in either order (the echo can be written before the ack): neither is a duplicate.
+        this.see(frame.message!.room, frame.message!.seq, true);
         this.handlers.onAck(this, frame.ref!, frame.message!);
         return;
       case "gap": {
