@@ -5,9 +5,10 @@
  *   thread at light load, measured in docs/performance.md "Fifth pass"); a FixedStatement builds
  *   it once, with placeholders, and maps rows with the columns' own decoders, as drizzle does;
  * - postgres.js's `begin` waits for BEGIN before the first statement and sends COMMIT after the
- *   last one returned: two round trips that carry nothing. A pipelined transaction sends BEGIN
- *   together with its first statement and COMMIT together with its last writes. On the embedded
- *   database every round trip is a hop to its thread and a call into WebAssembly.
+ *   last one returned: two round trips that carry nothing. On the embedded database, where every
+ *   round trip is a hop to its thread and a call into WebAssembly, a pipelined transaction sends
+ *   BEGIN together with its first statement and COMMIT together with its last writes (on
+ *   Postgres see `pipelined`).
  */
 import { Column, fillPlaceholders, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
