@@ -82,7 +82,8 @@ function refusalOf(
 /**
  * Group commit: appends batches of messages to one or more rooms in one transaction, with one
  * seq bump per room and one multi-row insert, in five statements whatever the number of rooms
- * and three round trips (BEGIN travels with the lock, COMMIT with the writes: db/pipeline.ts).
+ * and two round trips on the embedded database (BEGIN travels with the lock and the reads,
+ * COMMIT with the writes: db/pipeline.ts).
  * The room rows are locked first (in id order), which serializes appends per room across
  * instances (seq stays gap-free) and makes the idempotency check exact: a client id already
  * stored under this sender returns the stored message unchanged. Membership and mute are
@@ -96,20 +97,19 @@ export function appendBatches(db: Database, batches: ReadonlyArray<{ room: strin
 
 async function appendIn(p: Pipeline, batches: ReadonlyArray<{ room: string; inputs: readonly AppendInput[] }>): Promise<AppendResult[][]> {
   const roomIds = [...new Set(batches.map((b) => b.room))].sort();
-  const locked = await append.lock(p, roomIds);
-  const lastSeq = new Map(locked.map((r) => [r.id, r.lastSeq]));
-  const missing = roomIds.find((id) => !lastSeq.has(id));
-  if (missing) throw new Error(`room ${missing} vanished during append`);
-
   const all = batches.flatMap((b) => b.inputs);
   const pair = (roomId: string, userId: string) => `${roomId}\u0000${userId}`;
   const senders = [...new Set(all.map((i) => i.senderId))];
   const key = (i: { roomId: string; senderId: string; clientId: string }) => `${i.roomId}\u0000${i.senderId}\u0000${i.clientId}`;
   const keys = [...new Map(all.map((i) => [key(i), i])).values()];
-  // Both reads are sent together (postgres.js pipelines queries issued in the same turn): one
-  // round trip instead of two. Both run after the lock above, each in order, so they see what
-  // it protects.
-  const [members, existing] = await Promise.all([append.standing(p, roomIds, senders), append.existing(p, keys)]);
+  // The reads are sent with the lock, in one round trip (postgres.js pipelines the queries
+  // issued in the same turn). A connection runs its statements in order, each with a snapshot
+  // taken when it starts, so the reads run once the lock is held and see what it protects.
+  const [locked, members, existing] = await Promise.all([append.lock(p, roomIds), append.standing(p, roomIds, senders), append.existing(p, keys)]);
+  const lastSeq = new Map(locked.map((r) => [r.id, r.lastSeq]));
+  const missing = roomIds.find((id) => !lastSeq.has(id));
+  if (missing) throw new Error(`room ${missing} vanished during append`);
+
   const standing = new Map(members.map((m) => [pair(m.roomId, m.userId), m]));
   const nameOf = new Map(all.map((i) => [i.senderId, i.senderName]));
   // A sender who is not a member (a system line about someone who left) shows their username.

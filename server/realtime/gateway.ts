@@ -23,6 +23,7 @@ import { PresenceTracker } from "@/server/presence";
 import { SITE_TOPIC } from "@/server/bus";
 import { fromMsgpack, rawLength } from "./msgpack";
 import { RoomRegistry } from "./registry";
+import { attachTransport } from "./send";
 
 function decodeBinaryFrame(data: RawData): ReturnType<typeof validateClientFrame> {
   let value: unknown;
@@ -139,7 +140,10 @@ export function attachGateway(server: Server, runtime: Runtime): Gateway {
       { authorization: req.headers.authorization, cookie: req.headers.cookie },
       url.searchParams.get("token"),
     );
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, credential, match[1], release));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      attachTransport(ws, socket);
+      onSocket(ws, credential, match[1], release);
+    });
   });
 
   function onSocket(ws: WebSocket, credential: string | undefined, initialRoom: string | undefined, releasePending: () => void): void {
