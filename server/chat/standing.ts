@@ -94,6 +94,25 @@ export class StandingCache {
     if (membership) entry.members.set(membership.userId, membership);
   }
 
+  /**
+   * The room's row read fresh for a joiner, with the joiner's membership cached on the way. Call
+   * it once the room is followed here (its events now keep the entry fresh): a send is often a
+   * member's first frame after joining and would otherwise pay that read itself, because a new
+   * member's own `member` event, or the first join of a room on this instance, left nothing
+   * cached. Both reads go out together; the membership only when it is cacheable and missing.
+   */
+  async readForJoin(
+    roomId: string,
+    userId: string,
+    read: { room: () => Promise<RoomRow | null>; membership: () => Promise<MembershipRow | null> },
+  ): Promise<RoomRow | null> {
+    const { token } = this.room(roomId);
+    const wanted = token !== undefined && this.membership(roomId, userId) === undefined;
+    const [row, membership] = await Promise.all([read.room(), wanted ? read.membership() : null]);
+    if (row && membership) this.put(roomId, token, row, membership);
+    return row;
+  }
+
   siteAdmin(userId: string): boolean | undefined {
     const cached = this.admins.get(userId);
     if (!cached || cached.until < this.now()) return undefined;

@@ -51,19 +51,12 @@ export const handlers: HandlerTable = {
       // Subscribe before reading the room's seq: anything committed later arrives live,
       // anything earlier comes from the database, and the overlap is de-duplicated.
       await registry.add(room.id, conn, room.lastSeq);
-      // Now that the room is followed here, the standing cache can keep the joiner's membership
-      // (read with the room's seq, in the same round trip): a send is often a member's first
-      // frame in a room after joining, and would otherwise pay that read itself. A new member's
-      // own `member` event, or the first join of a room on this instance, left nothing cached.
-      const standing = runtime.standing;
-      const token = standing?.room(room.id).token;
-      const cached = token !== undefined && standing!.membership(room.id, conn.userId) !== undefined;
-      const [current, membership] = await Promise.all([
-        getRoomById(db, { id: room.id }),
-        token === undefined || cached ? null : getMembership(db, { roomId: room.id, userId: conn.userId }),
-      ]);
+      const read = {
+        room: () => getRoomById(db, { id: room.id }),
+        membership: () => getMembership(db, { roomId: room.id, userId: conn.userId }),
+      };
+      const current = runtime.standing ? await runtime.standing.readForJoin(room.id, conn.userId, read) : await read.room();
       if (!current) throw notFound("room");
-      if (membership) standing!.put(room.id, token, current, membership);
       const members = await listFirstMembers(db, { roomId: room.id, limit: runtime.config.JOINED_MEMBERS_MAX + 1, include: conn.userId });
       // One extra row tells whether the room is bigger than the frame; only then is it counted.
       const complete = members.length <= runtime.config.JOINED_MEMBERS_MAX;

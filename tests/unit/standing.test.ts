@@ -108,3 +108,33 @@ test("a site-admin flag is dropped by a grant or revocation on the site topic, a
   assert.equal(cache.siteAdmin("u2"), undefined);
   cache.close();
 });
+
+test("a join's read caches the joiner's membership, reads it only when missing, and drops it when an event raced the read", async () => {
+  const { cache, emit, setEpoch } = setup();
+  let membershipReads = 0;
+  const read = (during?: () => void) => ({
+    room: async () => room,
+    membership: async () => {
+      membershipReads++;
+      during?.();
+      return member("u1");
+    },
+  });
+
+  assert.equal((await cache.readForJoin("r1", "u1", read()))?.id, "r1");
+  assert.equal(membershipReads, 1);
+  assert.equal(cache.membership("r1", "u1")?.role, "member", "cached for the joiner's first send");
+
+  await cache.readForJoin("r1", "u1", read());
+  assert.equal(membershipReads, 1, "a cached membership is not read again");
+
+  emit({ type: "frame", room: "r1", frame: { type: "member", room: "r1", user, event: "role", role: "moderator", reason: null } });
+  const racing = () => emit({ type: "frame", room: "r1", frame: { type: "member", room: "r1", user, event: "role", role: "admin", reason: null } });
+  await cache.readForJoin("r1", "u1", read(racing));
+  assert.equal(membershipReads, 2);
+  assert.equal(cache.membership("r1", "u1"), undefined, "what was read before the event is stale");
+
+  setEpoch(undefined);
+  assert.equal((await cache.readForJoin("r1", "u1", read()))?.id, "r1", "an unfollowed room is still read");
+  assert.equal(membershipReads, 2, "but its membership is not, since nothing would keep it fresh");
+});
