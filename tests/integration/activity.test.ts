@@ -6,7 +6,7 @@ import { startServer, type TestServer } from "../support/server";
 
 type Days = { days: Array<{ day: string; kind: string; count: number; users: number }> };
 
-describe("activity rows of connects", () => {
+describe("activity rows", () => {
   let server: TestServer;
   before(async () => {
     server = await startServer();
