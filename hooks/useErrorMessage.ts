@@ -32,3 +32,16 @@ export function useErrorMessage(): (err: unknown, fallback?: string) => string {
     [t, say],
   );
 }
+
+/**
+ * A server error shown at the field it names (`err.field`), in the reader's language: the
+ * server's words without their `field: ` prefix, or `specific` (the field's own sentence) where
+ * the reader's language needs a sentence and there is no reason's.
+ */
+export function useFieldErrorMessage(): (err: ApiError, specific?: string) => string {
+  const say = useLocalizedError();
+  return useCallback(
+    (err, specific) => say({ code: err.code, reason: err.reason, english: sentence(err.message), field: err.field, specific }),
+    [say],
+  );
+}

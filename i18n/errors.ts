@@ -10,6 +10,16 @@ export interface ErrorFacts {
   /** protocol `ErrorReason`, where the server gave one. */
   reason?: string | null;
   english?: string | null;
+  /**
+   * The field the words are shown at. The server starts its words with `field: `, which the
+   * field's label already says: that prefix is dropped and the rest said as a sentence.
+   */
+  field?: string | null;
+  /**
+   * The caller's own sentence for this very case in the reader's language (a form's rule, an
+   * upload refusal's kind): it says more than the code's sentence, less than the reason's.
+   */
+  specific?: string | null;
 }
 
 /**
@@ -20,14 +30,23 @@ export type ErrorSentence = (key: string) => string | null;
 
 /**
  * English readers get the server's words: they are precise ("name is already taken") where the
- * code's sentence is generic. Other languages get the reason's sentence, else the code's, and
- * the English words only for an error the UI has no sentence for. With no words at all, the
- * code's sentence (in English too) and last the generic one.
+ * code's sentence is generic. Other languages get the reason's sentence, else the caller's
+ * specific one, else the code's, and the English words only for an error the UI has no sentence
+ * for. With no words at all, the known sentence (in English too) and last the generic one.
  */
-export function localizedError(locale: string, { code, reason, english }: ErrorFacts, sentence: ErrorSentence): string {
-  const known = (reason && sentence(`reasons.${reason}`)) || (code && sentence(`codes.${code}`)) || null;
-  if (locale === "en") return english || known || (sentence("generic") ?? "");
-  return known || english || (sentence("generic") ?? "");
+export function localizedError(locale: string, { code, reason, english, field, specific }: ErrorFacts, sentence: ErrorSentence): string {
+  const known = (reason && sentence(`reasons.${reason}`)) || specific || (code && sentence(`codes.${code}`)) || null;
+  const words = english && field ? withoutField(english, field) : english;
+  if (locale === "en") return words || known || (sentence("generic") ?? "");
+  return known || words || (sentence("generic") ?? "");
+}
+
+/** "name: is required" shown at the name field reads "Is required" (the prefix in any case: callers may have capitalized it). */
+function withoutField(words: string, field: string): string {
+  const prefix = `${field}: `;
+  if (words.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) return words;
+  const rest = words.slice(prefix.length);
+  return rest ? rest[0]!.toUpperCase() + rest.slice(1) : rest;
 }
 
 /** Binds a translator of the `errors` namespace (next-intl's `useTranslations` or `createTranslator`). */

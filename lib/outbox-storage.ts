@@ -5,10 +5,32 @@
  * when queued and dropped when acknowledged or discarded.
  */
 import { z } from "zod";
-import { Attachment, MAX_ATTACHMENTS } from "@/protocol";
+import { Attachment, ErrorReason, MAX_ATTACHMENTS } from "@/protocol";
 import type { PendingMessage } from "./chat-store";
 
 const StoredAttachments = z.array(Attachment).max(MAX_ATTACHMENTS);
+const REASONS: readonly unknown[] = Object.values(ErrorReason);
+
+/**
+ * Every field of an entry is kept: a field added to PendingMessage fails to compile here until
+ * it is listed (and checked in isEntry), so a reload never loses what the UI says about a send.
+ */
+const KEPT: Record<keyof PendingMessage, true> = {
+  id: true,
+  room: true,
+  content: true,
+  createdAt: true,
+  state: true,
+  error: true,
+  errorCode: true,
+  errorReason: true,
+  errorAttempts: true,
+  retryAt: true,
+  replyTo: true,
+  attachments: true,
+  kind: true,
+};
+const STORED = Object.keys(KEPT) as (keyof PendingMessage)[];
 
 /** Entries older than this are not restored (the server's idempotency may have forgotten them). */
 const MAX_AGE_MS = 24 * 3_600_000;
@@ -46,7 +68,7 @@ export function sessionOutbox(key: string): OutboxStorage | undefined {
           storage.setItem(
             key,
             JSON.stringify(
-              entries.slice(-MAX_ENTRIES).map(({ id, room, content, createdAt, state, error, replyTo, attachments, kind }) => ({ id, room, content, createdAt, state, error, replyTo, attachments, kind })),
+              entries.slice(-MAX_ENTRIES).map((entry) => Object.fromEntries(STORED.map((field) => [field, entry[field]]))),
             ),
           );
       } catch {
@@ -56,6 +78,7 @@ export function sessionOutbox(key: string): OutboxStorage | undefined {
   };
 }
 
+/** Entries stored before a field existed lack it: every field added later is optional here. */
 function isEntry(value: unknown): value is PendingMessage {
   if (!value || typeof value !== "object") return false;
   const e = value as Record<string, unknown>;
@@ -67,6 +90,10 @@ function isEntry(value: unknown): value is PendingMessage {
     (e.state === "sending" || e.state === "failed") &&
     (e.replyTo === undefined || typeof e.replyTo === "string") &&
     (e.error === undefined || typeof e.error === "string") &&
+    (e.errorCode === undefined || typeof e.errorCode === "string") &&
+    (e.errorReason === undefined || REASONS.includes(e.errorReason)) &&
+    (e.errorAttempts === undefined || (Number.isInteger(e.errorAttempts) && (e.errorAttempts as number) >= 0)) &&
+    (e.retryAt === undefined || Number.isFinite(e.retryAt)) &&
     (e.attachments === undefined || StoredAttachments.safeParse(e.attachments).success) &&
     (e.kind === undefined || e.kind === "image" || e.kind === "file" || e.kind === "voice")
   );

@@ -2,9 +2,9 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { signIn } from "next-auth/react";
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { useState, useSyncExternalStore } from "react";
-import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { useErrorMessage, useFieldErrorMessage, useLocalizedError } from "@/hooks/useErrorMessage";
 import { ApiError, api, sentence } from "@/lib/api";
 import { RegisterBody } from "@/protocol/rest";
 
@@ -43,8 +43,9 @@ export function AuthForm({
   onSwitch?: () => void;
 }) {
   const t = useTranslations("auth.form");
-  const locale = useLocale();
   const errorMessage = useErrorMessage();
+  const fieldError = useFieldErrorMessage();
+  const say = useLocalizedError();
   const router = useRouter();
   const params = useSearchParams();
   const [username, setUsername] = useState("");
@@ -55,23 +56,18 @@ export function AuthForm({
   const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
   const id = (field: string) => `${mode}-${field}`;
 
-  /**
-   * A field's validation problem in the reader's language. English keeps the schema's own words
-   * (the same the server sends); other languages name the rule that failed by its zod issue code.
-   */
-  function fieldIssue(field: "username" | "password", code: string, message: string): string {
-    if (locale === "en") return sentence(message);
+  const invalid = (field: "username" | "password") => (field === "username" ? t("errors.usernameInvalid") : t("errors.passwordInvalid"));
+
+  /** The sentence of the rule a field broke, by its zod issue code. */
+  function ruleSentence(field: "username" | "password", code: string): string {
     if (code === "too_small") return field === "username" ? t("errors.usernameShort") : t("errors.passwordShort");
     if (code === "too_big") return field === "username" ? t("errors.usernameLong") : t("errors.passwordLong");
     if (code === "invalid_format") return t("errors.usernameCharacters");
-    return field === "username" ? t("errors.usernameInvalid") : t("errors.passwordInvalid");
+    return invalid(field);
   }
 
-  /** The server refused one field: its words for English readers, the field's sentence otherwise. */
-  function serverFieldError(err: ApiError, field: "username" | "password"): string {
-    if (locale === "en") return sentence(err.message.replace(new RegExp(`^${field}: `), ""));
-    return field === "username" ? t("errors.usernameInvalid") : t("errors.passwordInvalid");
-  }
+  /** A field's validation problem in the reader's language; the schema's words are the server's. */
+  const fieldIssue = (field: "username" | "password", code: string, message: string) => say({ english: sentence(message), specific: ruleSentence(field, code) });
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -100,8 +96,8 @@ export function AuthForm({
         } catch (err) {
           if (err instanceof ApiError) {
             if (err.code === "CONFLICT" || err.status === 409) setErrors({ username: t("errors.taken") });
-            else if (err.field === "password") setErrors({ password: serverFieldError(err, "password") });
-            else if (err.field === "username") setErrors({ username: serverFieldError(err, "username") });
+            else if (err.field === "password") setErrors({ password: fieldError(err, invalid("password")) });
+            else if (err.field === "username") setErrors({ username: fieldError(err, invalid("username")) });
             else setErrors({ form: errorMessage(err) });
           } else {
             setErrors({ form: t("errors.registerFailed") });

@@ -1,19 +1,20 @@
 "use client";
-import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { useCallback } from "react";
+import { useLocalizedError } from "@/hooks/useErrorMessage";
 import { byteSize, UploadError } from "@/lib/files/upload";
 
 /**
  * File sizes and upload refusals in the reader's language. Sizes: the number through the
- * locale ("1,5 KB" in German), the unit from the `files` namespace. Refusals: English readers
- * keep the server's precise words (lib/files/upload.ts refusalText); other languages get the
- * sentence for the refusal's kind, since the server's detail is English.
+ * locale ("1,5 KB" in German), the unit from the `files` namespace. Refusals by the shared
+ * rule (i18n/errors.ts): English readers keep the server's precise words (lib/files/upload.ts
+ * refusalText); other languages get the sentence for the refusal's kind.
  */
 export function useFileText(): { bytes: (n: number) => string; refusal: (err: unknown, fallback: string) => string } {
   const t = useTranslations("files.size");
   const r = useTranslations("files.refusal");
   const format = useFormatter();
-  const locale = useLocale();
+  const say = useLocalizedError();
   const bytes = useCallback(
     (n: number) => {
       const { value, unit, decimals } = byteSize(n);
@@ -23,17 +24,22 @@ export function useFileText(): { bytes: (n: number) => string; refusal: (err: un
     },
     [t, format],
   );
-  const refusal = useCallback(
-    (err: unknown, fallback: string) => {
-      if (!(err instanceof UploadError)) return fallback;
-      if (locale === "en") return err.message;
+  const refusalKind = useCallback(
+    (err: UploadError) => {
       if (err.status === 413 || err.code === "TOO_LARGE") return r("tooLarge");
       if (err.status === 429) return r("rateLimited");
       if (err.status === 403) return r("forbidden");
       if (err.status === 0) return r("network");
       return r("failed", { code: err.code || String(err.status) });
     },
-    [r, locale],
+    [r],
+  );
+  const refusal = useCallback(
+    (err: unknown, fallback: string) => {
+      if (!(err instanceof UploadError)) return fallback;
+      return say({ code: err.code, english: err.message, specific: refusalKind(err) });
+    },
+    [refusalKind, say],
   );
   return { bytes, refusal };
 }

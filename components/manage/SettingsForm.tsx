@@ -1,10 +1,10 @@
 "use client";
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { useErrorMessage, useFieldErrorMessage } from "@/hooks/useErrorMessage";
 import { useUpdateRoom } from "@/hooks/useRoomAdmin";
 import { FieldError } from "@/components/ui/FieldError";
-import { ApiError, sentence } from "@/lib/api";
+import { ApiError } from "@/lib/api";
 import type { RoomDetail } from "@/protocol/rest";
 import { ErrorLine, inputClass, primaryClass, Section } from "./ui";
 
@@ -25,8 +25,8 @@ const numberOrNull = (text: string): number | null | "invalid" => {
  */
 export function SettingsForm({ room }: { room: RoomDetail }) {
   const t = useTranslations("manage.settings");
-  const locale = useLocale();
   const errorMessage = useErrorMessage();
+  const fieldError = useFieldErrorMessage();
   const updateRoom = useUpdateRoom(room.id);
   const s = room.settings;
   const [name, setName] = useState(room.name);
@@ -90,7 +90,7 @@ export function SettingsForm({ room }: { room: RoomDetail }) {
       setSaved(true);
     } catch (err) {
       const field = err instanceof ApiError ? err.field : undefined;
-      if (err instanceof ApiError && isField(field)) setFieldErrors({ [field]: locale === "en" ? sentence(err.message.replace(`${field}: `, "")) : errorMessage(err) });
+      if (err instanceof ApiError && isField(field)) setFieldErrors({ [field]: fieldError(err) });
       else setError(errorMessage(err, t("saveFailed")));
     } finally {
       setBusy(false);

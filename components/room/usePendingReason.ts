@@ -22,8 +22,8 @@ type Translators = {
  */
 export function pendingReasonText(p: Reason, { locale, message, errors }: Translators): string | undefined {
   if (p.error === undefined) return undefined;
-  if (p.errorCode === NO_ANSWER && locale !== "en") return message("noAnswer", { attempts: p.errorAttempts ?? 0 });
-  return localizedError(locale, { code: p.errorCode, reason: p.errorReason, english: p.error }, errors);
+  const specific = p.errorCode === NO_ANSWER ? message("noAnswer", { attempts: p.errorAttempts ?? 0 }) : undefined;
+  return localizedError(locale, { code: p.errorCode, reason: p.errorReason, english: p.error, specific }, errors);
 }
 
 export function usePendingReason(): (p: Reason) => string | undefined {

@@ -1,9 +1,9 @@
 "use client";
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useChat } from "@/hooks/useChatSocket";
-import { useErrorMessage } from "@/hooks/useErrorMessage";
+import { useErrorMessage, useFieldErrorMessage, useLocalizedError } from "@/hooks/useErrorMessage";
 import { ApiError, api, sentence } from "@/lib/api";
 import { CreateRoomBody } from "@/protocol/rest";
 import { FieldError } from "@/components/ui/FieldError";
@@ -12,8 +12,9 @@ import { FieldError } from "@/components/ui/FieldError";
 export function CreateRoomForm({ onDone }: { onDone: () => void }) {
   const t = useTranslations("shell.createRoom");
   const common = useTranslations("common");
-  const locale = useLocale();
   const errorMessage = useErrorMessage();
+  const fieldError = useFieldErrorMessage();
+  const say = useLocalizedError();
   const router = useRouter();
   const { directory } = useChat();
   const [name, setName] = useState("");
@@ -31,9 +32,9 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
     setNameError(null);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      // The schema's words are English; other languages get the form's own sentence for the case.
-      const translated = issue?.path[0] !== "name" ? t("checkForm") : name.trim() === "" ? t("nameRequired") : t("nameTooLong");
-      const message = locale === "en" ? sentence(issue?.message ?? "Check the form") : translated;
+      // The schema's words are the server's; the form has its own sentence for each case.
+      const specific = issue?.path[0] !== "name" ? t("checkForm") : name.trim() === "" ? t("nameRequired") : t("nameTooLong");
+      const message = say({ english: sentence(issue?.message ?? "Check the form"), specific });
       if (issue?.path[0] === "name") setNameError(message);
       else setError(message);
       return;
@@ -48,7 +49,7 @@ export function CreateRoomForm({ onDone }: { onDone: () => void }) {
       onDone();
       router.push(`/rooms/${room.id}`);
     } catch (err) {
-      if (err instanceof ApiError && err.field === "name") setNameError(locale === "en" ? sentence(err.message.replace(/^name: /, "")) : errorMessage(err));
+      if (err instanceof ApiError && err.field === "name") setNameError(fieldError(err));
       else setError(errorMessage(err, t("failed")));
     } finally {
       setBusy(false);

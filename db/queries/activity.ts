@@ -1,14 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { and, gt, ne, sql } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/pg-core";
 import type { Executor } from "../client";
 import { activity, messages } from "../schema";
 
 export type ActivityKind = (typeof activity.$inferInsert)["kind"];
-
-export async function insertActivity(db: Executor, { kind, userId, roomId }: { kind: ActivityKind; userId?: string; roomId?: string }) {
-  await db.insert(activity).values({ id: randomUUID(), kind, userId: userId ?? null, roomId: roomId ?? null });
-}
 
 export type ActivityRow = typeof activity.$inferInsert;
 

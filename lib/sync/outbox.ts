@@ -11,7 +11,8 @@
  *   (RATE_LIMITED, UNAVAILABLE) waits `retry_after_ms`, shown as a countdown, and resends;
  *   INTERNAL restarts the connection with backoff; anything else (FORBIDDEN, INVALID, ...) is
  *   final and says why.
- * - Entries survive a reload of the tab through OutboxStorage (sessionStorage).
+ * - Entries survive a reload of the tab through OutboxStorage (sessionStorage), a wait for a
+ *   retryable error's delay included: it goes on for what is left of it.
  */
 import type { Attachment, ServerFrameOf } from "@/protocol";
 import type { AttachmentKind } from "../chat-store";
@@ -22,6 +23,9 @@ import type { SyncContext } from "./context";
 
 /** `PendingMessage.errorCode` of a send given up after its ack never came (not a protocol code). */
 export const NO_ANSWER = "NO_ANSWER";
+
+/** A wait ended: its time and the error that asked for it no longer describe the entry. */
+const WAIT_OVER = { retryAt: undefined, error: undefined, errorCode: undefined, errorReason: undefined } as const;
 
 /** Uploads a send carries: already stored on the server, so a resend names the same ids. */
 export interface OutgoingFiles {
@@ -53,13 +57,23 @@ export class Outbox {
     private readonly restartConnection: (reason: string) => void,
   ) {}
 
-  /** Puts entries a reload interrupted back (pending, original ids) and keeps the stored copy current. */
+  /**
+   * Puts entries a reload interrupted back (pending, original ids) and keeps the stored copy
+   * current. A wait the reload (or a stop) cut short goes on for what is left of it; one whose
+   * time passed meanwhile is over, and its entry goes out with its room's next join.
+   */
   restore(storage: OutboxStorage | undefined): void {
-    if (!storage) return;
     const { store } = this.ctx;
-    for (const entry of storage.load()) {
+    for (const entry of storage?.load() ?? []) {
       if (!store.pendingEntry(entry.id)) store.addPending(entry);
     }
+    const now = Date.now();
+    for (const entry of store.pendingEntries()) {
+      if (entry.retryAt === undefined || entry.state !== "sending" || this.waits.has(entry.id)) continue;
+      if (entry.retryAt > now) this.wait(entry.id, entry.retryAt - now);
+      else store.updatePending(entry.id, WAIT_OVER);
+    }
+    if (!storage) return;
     store.onOutboxChange((entries) => storage.save(entries));
     storage.save(store.pendingEntries());
   }
@@ -113,8 +127,6 @@ export class Outbox {
     const { store } = this.ctx;
     const entry = store.pendingEntry(id);
     if (!entry || entry.state !== "sending" || !this.rooms.isSynced(entry.room)) return;
-    // A wait restored from storage (or cut short by a reconnect) is over once we send.
-    if (entry.retryAt !== undefined) store.updatePending(entry.id, { retryAt: undefined, error: undefined, errorCode: undefined, errorReason: undefined });
     const sent = this.ctx.transmit({
       type: "send",
       id: entry.id,
@@ -124,6 +136,20 @@ export class Outbox {
       ...(entry.attachments?.length ? { attachments: entry.attachments.map((a) => a.id), kind: entry.kind } : {}),
     });
     if (sent) this.acks.sent(entry.id);
+  }
+
+  /** Resends the entry after `ms`, the server's hint (its `retryAt` shows the countdown meanwhile). */
+  private wait(id: string, ms: number): void {
+    const previous = this.waits.get(id);
+    if (previous) clearTimeout(previous);
+    this.waits.set(
+      id,
+      setTimeout(() => {
+        this.waits.delete(id);
+        this.ctx.store.updatePending(id, WAIT_OVER);
+        this.transmit(id);
+      }, ms),
+    );
   }
 
   private forget(id: string): void {
@@ -162,17 +188,8 @@ export class Outbox {
     if (frame.retryable) {
       // Stored nothing: try again with the same id after the server's hint, and say so.
       const waitMs = frame.retry_after_ms ?? 2000;
-      const previous = this.waits.get(ref);
-      if (previous) clearTimeout(previous);
       this.ctx.store.updatePending(ref, { retryAt: Date.now() + waitMs, ...failure(frame) });
-      this.waits.set(
-        ref,
-        setTimeout(() => {
-          this.waits.delete(ref);
-          this.ctx.store.updatePending(ref, { retryAt: undefined, error: undefined, errorCode: undefined, errorReason: undefined });
-          this.transmit(ref);
-        }, waitMs),
-      );
+      this.wait(ref, waitMs);
       return true;
     }
     this.ctx.store.updatePending(ref, { state: "failed", ...failure(frame) });

@@ -15,6 +15,9 @@ export async function getActivity({ db, activity }: { db: Database; activity?: A
   return rows.map((r) => ({ day: r.day, kind: r.kind, count: r.count, users: r.users }));
 }
 
+/** What records a row: bookkeeping nobody reads back in the request that does it goes through the batch. */
+export type ActivityRecorder = Pick<ActivityLog, "record">;
+
 /** Rows one statement writes at most. */
 export const ACTIVITY_BATCH_ROWS = 500;
 /** Rows held while the database is slower than the connects; analytics are not worth more memory. */

@@ -12,12 +12,13 @@ import type { RoomRole } from "@/protocol";
 import type { RoomDetail } from "@/protocol/rest";
 import { publishFrame, type Bus } from "@/server/bus";
 import { AppError, bannedFromRoom } from "@/server/errors";
+import type { ActivityRecorder } from "./activity";
 import { recordAudit } from "./moderation";
 import { assertMay, mayAttempt, mayInviteAs } from "./permissions";
 import { announceRoomAdded, assertRoomHasSpace, getRoomDetail, loadRoom } from "./rooms";
 import { postSystemMessage, type SystemDeps } from "./system-messages";
 
-type Deps = { db: Database; bus: Bus };
+type Deps = { db: Database; bus: Bus; activity: ActivityRecorder };
 type Actor = { id: string; username: string };
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -34,7 +35,7 @@ const summary = (row: InviteRow) => ({
 });
 
 export async function createInvite(
-  { db }: Deps,
+  { db, activity }: Deps,
   actor: Actor,
   roomId: string,
   input: { expires_in_s: number; max_uses?: number | null; role: Exclude<RoomRole, "owner"> },
@@ -52,7 +53,7 @@ export async function createInvite(
     expiresAt: new Date(Date.now() + input.expires_in_s * 1000),
     maxUses: input.max_uses ?? null,
   });
-  await recordAudit(db, { roomId, actorId: actor.id, action: "invite_created", details: { invite: row.id, role: row.role, max_uses: row.maxUses } });
+  await recordAudit({ db, activity }, { roomId, actorId: actor.id, action: "invite_created", details: { invite: row.id, role: row.role, max_uses: row.maxUses } });
   return { ...summary(row), token, url: `${baseUrl}/invite/${token}` };
 }
 
@@ -62,11 +63,11 @@ export async function getInvites({ db }: Deps, actor: Actor, roomId: string) {
   return (await listInvites(db, { roomId })).map(summary);
 }
 
-export async function cancelInvite({ db }: Deps, actor: Actor, roomId: string, inviteId: string) {
+export async function cancelInvite({ db, activity }: Deps, actor: Actor, roomId: string, inviteId: string) {
   const { standing } = await loadRoom(db, roomId, actor.id);
   assertMay(mayAttempt(standing, "invite"), "only moderators may revoke invitations");
   if (!(await revokeInvite(db, { roomId, id: inviteId }))) throw new AppError("NOT_FOUND", "no such active invitation");
-  await recordAudit(db, { roomId, actorId: actor.id, action: "invite_revoked", details: { invite: inviteId } });
+  await recordAudit({ db, activity }, { roomId, actorId: actor.id, action: "invite_revoked", details: { invite: inviteId } });
 }
 
 /** What an invite page may show before accepting: the room's name, nothing else. */
@@ -79,7 +80,7 @@ export async function previewInvite({ db }: Pick<Deps, "db">, token: string) {
   return { room: { id: room.id, name: room.name, topic: room.topic }, role: invite.role };
 }
 
-export async function acceptInvite({ db, bus, ...system }: Deps & SystemDeps, actor: Actor, token: string): Promise<RoomDetail> {
+export async function acceptInvite({ db, bus, activity, ...system }: Deps & SystemDeps, actor: Actor, token: string): Promise<RoomDetail> {
   const invite = await getInviteByHash(db, { tokenHash: hashToken(token) });
   if (!invite) throw invalidInvite();
   const roomId = invite.roomId;
@@ -98,7 +99,7 @@ export async function acceptInvite({ db, bus, ...system }: Deps & SystemDeps, ac
     const displayName = (await getUserById(db, { id: actor.id }))?.displayName ?? null;
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { ...user, ...(displayName ? { display_name: displayName } : {}) }, event: "joined" });
     await postSystemMessage({ bus, ...system }, room, user, { event: "joined", target: user });
-    await recordAudit(db, { roomId, actorId: actor.id, action: "invite_accepted", details: { invite: invite.id, role: invite.role } });
+    await recordAudit({ db, activity }, { roomId, actorId: actor.id, action: "invite_accepted", details: { invite: invite.id, role: invite.role } });
     await announceRoomAdded(bus, actor.id, room);
   }
   return getRoomDetail({ db, bus }, actor, roomId);

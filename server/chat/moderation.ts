@@ -3,35 +3,35 @@
  * any message. Every rule comes from permissions.ts; every action is written to the audit
  * log; kicks and bans remove the user's live sockets on every instance through the bus.
  */
-import { insertActivity } from "@/db/queries/activity";
 import { deleteBan, insertAudit, insertBan, listAudit, listBans, setMute, setRole } from "@/db/queries/moderation";
 import { getMembership, removeMember } from "@/db/queries/rooms";
 import { getUserById, getUsernames } from "@/db/queries/users";
-import type { Database } from "@/db/client";
+import type { Database, Executor } from "@/db/client";
 import type { SystemMeta } from "@/protocol";
 import type { ModerationBody } from "@/protocol/rest";
 import type { ArchiveSwitch } from "@/server/archive/switch";
 import { publishFrame, publishTyping, roomTopic, type Bus } from "@/server/bus";
 import { AppError, notFound } from "@/server/errors";
+import type { ActivityRecorder } from "./activity";
 import { deleteMessage } from "./messages";
 import { assertMay, mayAttempt, mayModerate } from "./permissions";
 import { loadRoom } from "./rooms";
 import { postSystemMessage, type SystemDeps } from "./system-messages";
 
-type Deps = { db: Database; bus: Bus; archiveSwitch: Pick<ArchiveSwitch, "enabled"> };
+type Deps = { db: Database; bus: Bus; archiveSwitch: Pick<ArchiveSwitch, "enabled">; activity: ActivityRecorder };
 type Actor = { id: string; username: string };
 
 /** A mute without a duration lasts until someone unmutes. */
 const INDEFINITE_MS = 100 * 365 * 86_400_000;
 
-export async function moderate({ db, bus, archiveSwitch, ...system }: Deps & SystemDeps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
+export async function moderate({ db, bus, archiveSwitch, activity, ...system }: Deps & SystemDeps, actor: Actor, roomId: string, body: ModerationBody): Promise<{ ok: true }> {
   const { room, standing } = await loadRoom(db, roomId, actor.id);
   const reason = body.reason ?? null;
 
   if (body.action === "delete_message") {
     assertMay(mayAttempt(standing, "delete_any"), "you may not delete other people's messages here");
     const message = await deleteMessage({ db, bus, archiveSwitch }, actor, { roomId, messageId: body.message });
-    await recordAudit(db, { roomId, actorId: actor.id, action: "delete_message", targetId: message.sender, reason, details: { message: message.id, seq: message.seq } });
+    await recordAudit({ db, activity }, { roomId, actorId: actor.id, action: "delete_message", targetId: message.sender, reason, details: { message: message.id, seq: message.seq } });
     return { ok: true };
   }
 
@@ -46,32 +46,39 @@ export async function moderate({ db, bus, archiveSwitch, ...system }: Deps & Sys
   const needMember = () => {
     if (!membership) throw new AppError("NOT_FOUND", "that user is not a member of this room", { field: "user" });
   };
+  const audit = { roomId, actorId: actor.id, action: body.action, targetId: target.id, reason, details: auditDetails(body, membership?.role ?? null) };
+  // The audit row commits with the action's own rows: no action without its record, no record of one that failed.
+  const withAudit = (write: (tx: Executor) => Promise<unknown>) =>
+    db.transaction(async (tx) => {
+      await write(tx);
+      await insertAudit(tx, audit);
+    });
 
   switch (body.action) {
     case "mute": {
       needMember();
       const until = new Date(Date.now() + (body.duration_s ? body.duration_s * 1000 : INDEFINITE_MS));
-      await setMute(db, { roomId, userId: target.id, until, reason });
+      await withAudit((tx) => setMute(tx, { roomId, userId: target.id, until, reason }));
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "muted", until: until.toISOString(), reason });
       line = { event: "muted", actor: by, target: user, until: until.toISOString(), reason };
       break;
     }
     case "unmute":
       needMember();
-      await setMute(db, { roomId, userId: target.id, until: null, reason: null });
+      await withAudit((tx) => setMute(tx, { roomId, userId: target.id, until: null, reason: null }));
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "unmuted", reason });
       line = { event: "unmuted", actor: by, target: user, reason };
       break;
     case "kick":
       needMember();
-      await removeMember(db, { roomId, userId: target.id });
+      await withAudit((tx) => removeMember(tx, { roomId, userId: target.id }));
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "kicked", reason });
       await bus.publish(roomTopic(roomId), { type: "evict", room: roomId, user: target.id, reason: "kicked" });
       await publishTyping(bus, roomId, user, "stop");
       line = { event: "kicked", actor: by, target: user, reason };
       break;
     case "ban":
-      await db.transaction(async (tx) => {
+      await withAudit(async (tx) => {
         await removeMember(tx, { roomId, userId: target.id });
         await insertBan(tx, { roomId, userId: target.id, bannedBy: actor.id, reason });
       });
@@ -81,22 +88,23 @@ export async function moderate({ db, bus, archiveSwitch, ...system }: Deps & Sys
       line = { event: "banned", actor: by, target: user, reason };
       break;
     case "unban":
-      if (!(await deleteBan(db, { roomId, userId: target.id }))) throw new AppError("NOT_FOUND", "that user is not banned", { field: "user" });
+      await withAudit(async (tx) => {
+        if (!(await deleteBan(tx, { roomId, userId: target.id }))) throw new AppError("NOT_FOUND", "that user is not banned", { field: "user" });
+      });
       line = { event: "unbanned", actor: by, target: user, reason };
       break;
     case "role":
       needMember();
-      await setRole(db, { roomId, userId: target.id, role: body.role });
+      await withAudit((tx) => setRole(tx, { roomId, userId: target.id, role: body.role }));
       await publishFrame(bus, roomId, { type: "member", room: roomId, user, event: "role", role: body.role, reason });
       line = { event: "role", actor: by, target: user, role: body.role, from: membership?.role ?? null, reason };
       break;
   }
+  countModeration(activity, audit);
   await postSystemMessage({ bus, ...system }, room, by, line);
-  await recordAudit(db, { roomId, actorId: actor.id, action: body.action, targetId: target.id, reason, details: auditDetails(body, membership?.role ?? null) });
   return { ok: true };
 }
 
-/** Writes an audit entry (and counts it as moderation activity). */
 /** What the audit row says beyond action and target: the role given and the one it replaced, a mute's length. */
 function auditDetails(body: ModerationBody, previousRole: string | null): Record<string, unknown> | null {
   if (body.action === "role") return { role: body.role, from: previousRole };
@@ -104,9 +112,17 @@ function auditDetails(body: ModerationBody, previousRole: string | null): Record
   return null;
 }
 
-export async function recordAudit(db: Database, entry: Parameters<typeof insertAudit>[1]) {
+type AuditEntry = Parameters<typeof insertAudit>[1];
+
+/** Writes an audit entry before the caller answers, and counts it as moderation activity. */
+export async function recordAudit({ db, activity }: { db: Executor; activity: ActivityRecorder }, entry: AuditEntry) {
   await insertAudit(db, entry);
-  void insertActivity(db, { kind: "moderation", userId: entry.actorId, roomId: entry.roomId }).catch(() => {});
+  countModeration(activity, entry);
+}
+
+/** The site's moderation count: bookkeeping that no request reads back, so it goes with the next batch. */
+function countModeration(activity: ActivityRecorder, entry: AuditEntry): void {
+  activity.record("moderation", { userId: entry.actorId, roomId: entry.roomId });
 }
 
 /** The room's audit log, newest first, with usernames resolved; admins only. */

@@ -10,12 +10,13 @@ import type { Pin } from "@/protocol/rest";
 import { publishFrame, type Bus } from "@/server/bus";
 import { AppError } from "@/server/errors";
 import { forViewer } from "./messages";
+import type { ActivityRecorder } from "./activity";
 import { recordAudit } from "./moderation";
 import { assertCanRead, assertMay, assertNotArchived, mayAttempt } from "./permissions";
 import { loadRoom } from "./rooms";
 import { isVisibleInRoom } from "./wire";
 
-type Deps = { db: Database; bus: Bus };
+type Deps = { db: Database; bus: Bus; activity: ActivityRecorder };
 type Actor = { id: string; username: string };
 
 /** A header list, not a second history. */
@@ -31,14 +32,14 @@ async function loadForPinning(db: Database, actor: Actor, roomId: string, messag
   return row;
 }
 
-export async function pinMessage({ db, bus }: Deps, actor: Actor, roomId: string, messageId: string): Promise<Pin> {
+export async function pinMessage({ db, bus, activity }: Deps, actor: Actor, roomId: string, messageId: string): Promise<Pin> {
   const row = await loadForPinning(db, actor, roomId, messageId);
   // The pinned list is shown to the whole room: a private message would leak to it.
   if (row.recipientId) throw new AppError("INVALID", "message: private messages cannot be pinned", { field: "message" });
   if ((await countPins(db, { roomId })) >= MAX_PINS_PER_ROOM) throw new AppError("FORBIDDEN", `a room can have at most ${MAX_PINS_PER_ROOM} pinned messages`);
   const pinnedAt = await insertPin(db, { roomId, messageId, pinnedBy: actor.id });
   if (pinnedAt) {
-    await recordAudit(db, { roomId, actorId: actor.id, action: "pin", targetId: row.senderId, details: { message: row.id, seq: row.seq } });
+    await recordAudit({ db, activity }, { roomId, actorId: actor.id, action: "pin", targetId: row.senderId, details: { message: row.id, seq: row.seq } });
     await publishFrame(bus, roomId, { type: "pinned", room: roomId, message: row.id, pinned: true, by: actor.id, at: pinnedAt.toISOString() });
   }
   const pin = (await getPins({ db }, actor, roomId)).find((p) => p.message.id === row.id);
@@ -46,7 +47,7 @@ export async function pinMessage({ db, bus }: Deps, actor: Actor, roomId: string
   return pin ?? { message: (await forViewer(db, actor.id, [row]))[0]!, pinned_by: { id: actor.id, username: actor.username }, pinned_at: (pinnedAt ?? new Date()).toISOString() };
 }
 
-export async function unpinMessage({ db, bus }: Deps, actor: Actor, roomId: string, messageId: string): Promise<void> {
+export async function unpinMessage({ db, bus, activity }: Deps, actor: Actor, roomId: string, messageId: string): Promise<void> {
   const { room, standing } = await loadRoom(db, roomId, actor.id);
   assertMay(mayAttempt(standing, "pin"), "only moderators and above may unpin messages");
   assertNotArchived(room);
@@ -54,7 +55,7 @@ export async function unpinMessage({ db, bus }: Deps, actor: Actor, roomId: stri
   if (!isVisibleInRoom(row, room.id, actor.id) || !(await deletePin(db, { roomId, messageId }))) {
     throw new AppError("NOT_FOUND", "message: not pinned in this room", { field: "message" });
   }
-  await recordAudit(db, { roomId, actorId: actor.id, action: "unpin", targetId: row.senderId, details: { message: row.id, seq: row.seq } });
+  await recordAudit({ db, activity }, { roomId, actorId: actor.id, action: "unpin", targetId: row.senderId, details: { message: row.id, seq: row.seq } });
   await publishFrame(bus, roomId, { type: "pinned", room: roomId, message: row.id, pinned: false, by: actor.id, at: new Date().toISOString() });
 }
 

@@ -21,10 +21,10 @@ import type { Config } from "@/server/config";
 import type { Limits } from "@/server/limits";
 import { publishFrame, publishToUser, roomTopic, type Bus } from "@/server/bus";
 import { AppError, bannedFromRoom, notFound } from "@/server/errors";
-import { insertActivity } from "@/db/queries/activity";
 import { isBanned } from "@/db/queries/moderation";
 import { hasBlocked } from "@/db/queries/blocks";
 import { getUserById } from "@/db/queries/users";
+import type { ActivityRecorder } from "./activity";
 import { assertCanRead, canJoin, type Standing } from "./permissions";
 import { assertRoomNameFree, nameConflict } from "./room-names";
 import { standingCache } from "./standing";
@@ -150,7 +150,7 @@ export async function getMembersPage(
  * Makes the actor a member if the room admits them (public rooms), and announces a new
  * member to the room. Returns the room and membership for the caller's next step.
  */
-export async function joinRoom({ db, bus, ...system }: Deps & SystemDeps, actor: Actor, roomId: string) {
+export async function joinRoom({ db, bus, activity, ...system }: Deps & SystemDeps & { activity: ActivityRecorder }, actor: Actor, roomId: string) {
   const { room, membership, banned } = await loadRoom(db, roomId, actor.id);
   if (banned) throw bannedFromRoom();
   if (!canJoin(room, membership)) throw new AppError("FORBIDDEN", "this room is private; you need an invitation");
@@ -163,7 +163,7 @@ export async function joinRoom({ db, bus, ...system }: Deps & SystemDeps, actor:
     await publishFrame(bus, roomId, { type: "member", room: roomId, user: { id: actor.id, username: actor.username, ...(displayName ? { display_name: displayName } : {}) }, event: "joined" });
     const seq = await postSystemMessage({ bus, ...system }, room, actor, { event: "joined", target: { id: actor.id, username: actor.username } });
     await announceRoomAdded(bus, actor.id, room);
-    void insertActivity(db, { kind: "join", userId: actor.id, roomId }).catch(() => {});
+    activity.record("join", { userId: actor.id, roomId });
     // The joiner's socket subscribes from the room's seq next: counting its own join line, or
     // the line would look missing there, be fetched again and reach the room's listeners twice.
     if (seq !== undefined && seq > room.lastSeq) return { room: { ...room, lastSeq: seq }, membership: joined, added };

@@ -5,6 +5,7 @@ import { publishFrame, type Bus } from "@/server/bus";
 import type { z } from "zod";
 import { invalid } from "@/server/errors";
 import { effectiveSetting, settingChanged } from "@/protocol/room-settings";
+import type { ActivityRecorder } from "./activity";
 import { recordAudit } from "./moderation";
 import { assertRoomNameFree, isRoomNameViolation, nameConflict } from "./room-names";
 import { assertMay, mayAttempt } from "./permissions";
@@ -18,7 +19,7 @@ import type { AiService } from "@/server/ai/service";
  * action, so a change takes effect on the next frame everywhere.
  */
 export async function updateRoomSettings(
-  { db, bus, ai, ...system }: { db: Database; bus: Bus; ai?: Pick<AiService, "settingsChanged"> } & SystemDeps,
+  { db, bus, ai, activity, ...system }: { db: Database; bus: Bus; ai?: Pick<AiService, "settingsChanged">; activity: ActivityRecorder } & SystemDeps,
   actor: { id: string; username: string },
   roomId: string,
   patch: z.infer<typeof PatchRoomBody>,
@@ -62,7 +63,7 @@ export async function updateRoomSettings(
     if (!settingChanged(room.settings, updated.settings, field)) return [];
     return [{ field, from: effectiveSetting(room.settings, field), to: effectiveSetting(updated.settings, field) }];
   });
-  if (changes.length > 0) await recordAudit(db, { roomId, actorId: actor.id, action: "settings", details: { ...patch, changes } });
+  if (changes.length > 0) await recordAudit({ db, activity }, { roomId, actorId: actor.id, action: "settings", details: { ...patch, changes } });
   // The assistant is a member exactly where it is enabled.
   if (ai && "assistant" in settings) await ai.settingsChanged(updated);
   const by = { id: actor.id, username: actor.username };

@@ -49,6 +49,12 @@ function harness(count: number, { perTurn = 100, intervalMs = 1_000 } = {}) {
       while (deferred.length > 0) turns.push(this.turn());
       return turns;
     },
+    /** The timer fires `lateMs` after the round was due and the round runs to its end; the members visited per turn. */
+    round(lateMs = 0): number[] {
+      now += intervalMs + lateMs;
+      sweep.startRound();
+      return this.finish();
+    },
     /** Pongs arrive from the members that answer. */
     answer: () => {
       for (const m of members) if (m.answers) m.alive = true;
@@ -70,13 +76,9 @@ test("sockets that did not answer are dropped in the next round; those that did 
   const h = harness(500, { perTurn: 64 });
   const silent = [...h.members].filter((m) => m.id % 7 === 0);
   for (const m of silent) m.answers = false;
-  h.advance(1_000);
-  h.sweep.startRound();
-  h.finish();
+  h.round();
   h.answer();
-  h.advance(1_000);
-  h.sweep.startRound();
-  h.finish();
+  h.round();
   assert.ok(silent.every((m) => m.dropped), "every silent socket dropped");
   assert.equal(h.members.size, 500 - silent.length);
   assert.ok([...h.members].every((m) => !m.dropped && m.pings === 2), "every answering socket kept and pinged again");
@@ -86,27 +88,19 @@ test("sockets that did not answer are dropped in the next round; those that did 
 test("a round that starts late (the server was stalled) drops nobody", () => {
   const h = harness(300, { perTurn: 100 });
   for (const m of h.members) m.answers = false;
-  h.advance(1_000);
-  h.sweep.startRound();
-  h.finish();
-  h.advance(1_600);
-  h.sweep.startRound();
-  h.finish();
+  h.round();
+  h.round(600);
   assert.equal(h.members.size, 300);
   assert.deepEqual(h.graced, [600]);
   // The server is responsive again: silence now counts.
-  h.advance(1_000);
-  h.sweep.startRound();
-  h.finish();
+  h.round();
   assert.equal(h.members.size, 0);
 });
 
 test("a stall in the middle of a round spares the sockets after it", () => {
   const h = harness(300, { perTurn: 100 });
   for (const m of h.members) m.answers = false;
-  h.advance(1_000);
-  h.sweep.startRound();
-  h.finish();
+  h.round();
   h.advance(1_000);
   h.sweep.startRound();
   assert.equal(h.turn(), 100);
@@ -119,9 +113,7 @@ test("a stall in the middle of a round spares the sockets after it", () => {
 test("a round still running when the next is due is abandoned, and the next drops nobody", () => {
   const h = harness(300, { perTurn: 100 });
   for (const m of h.members) m.answers = false;
-  h.advance(1_000);
-  h.sweep.startRound();
-  h.finish();
+  h.round();
   h.advance(1_000);
   h.sweep.startRound();
   h.turn();

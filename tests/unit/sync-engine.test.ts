@@ -269,6 +269,31 @@ test("the outbox survives a reload: a new client resends the stored entry with i
   assert.deepEqual(storage.entries, [], "dropped from storage once acknowledged");
 });
 
+test("a wait restored from storage goes on for what is left of it, saying why; one whose time came is over", async (t) => {
+  const storage = memoryOutbox();
+  const createdAt = new Date(0).toISOString();
+  const slow = { error: "Slow mode: one message every 5 s", errorCode: "RATE_LIMITED", errorReason: "slow_mode" } as const;
+  storage.entries = [
+    { id: "c-wait", room: ROOM, content: "waiting", createdAt, state: "sending", retryAt: 5000, ...slow },
+    { id: "c-due", room: ROOM, content: "due", createdAt, state: "sending", retryAt: 0, ...slow },
+  ];
+  // The mocked clock starts at 0: c-wait has 5 s left, c-due's time has come.
+  const { store, transport } = await openJoined(t, undefined, storage);
+  const why = (id: string) => {
+    const e = store.pendingEntry(id);
+    return { state: e?.state, retryAt: e?.retryAt, error: e?.error, errorCode: e?.errorCode, errorReason: e?.errorReason };
+  };
+  assert.deepEqual(why("c-wait"), { state: "sending", retryAt: 5000, ...slow }, "the countdown and its reason survive");
+  assert.deepEqual(why("c-due"), { state: "sending", retryAt: undefined, error: undefined, errorCode: undefined, errorReason: undefined }, "a wait that is over says nothing more");
+  assert.deepEqual(transport.take("send").map((f) => f.id), ["c-due"], "the join sends what no longer waits");
+  mock.timers.tick(4999);
+  assert.deepEqual(transport.take("send"), []);
+  mock.timers.tick(1);
+  assert.deepEqual(transport.take("send").map((f) => f.id), ["c-wait"]);
+  assert.deepEqual(why("c-wait"), { state: "sending", retryAt: undefined, error: undefined, errorCode: undefined, errorReason: undefined });
+  assert.equal(storage.entries.find((e) => e.id === "c-wait")?.retryAt, undefined, "the stored copy follows");
+});
+
 test("a room with unsent messages restored from storage is joined from the background", async (t) => {
   const storage = memoryOutbox();
   storage.entries = [{ id: "c-old", room: ROOM, content: "from before", createdAt: new Date(0).toISOString(), state: "sending" }];
