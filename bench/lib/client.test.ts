@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
+import { WebSocketServer } from "ws";
 import { startSystem, type System } from "../systems";
 import { BenchClient, type Handlers, type RoomTrack } from "./client";
 import { createRoom, createUsers } from "./setup";
@@ -55,4 +57,33 @@ test("tracks seqs in order, counts replayed ones as duplicates and marks the rep
   assert.equal(track(late).duplicates, 0);
   assert.equal(track(late).ahead.size, 0);
   await Promise.all([sender, reader, late].map((c) => c.close()));
+});
+
+test("a join without since: what it covered counts once when it comes after `joined`, a second copy is a duplicate", async () => {
+  // Confab's order for a join without `since` that raced two commits: `joined` with the room's
+  // seq, then the messages committed while the join ran. Scripted, since the baseline never races.
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await new Promise((resolve) => wss.once("listening", resolve));
+  const message = (seq: number) => JSON.stringify({ type: "message", message: { id: `m${seq}`, room: "r", seq, sender: "someone" } });
+  wss.on("connection", (ws) => {
+    ws.send(JSON.stringify({ type: "ready" }));
+    ws.on("message", (data) => {
+      const frame = JSON.parse(String(data)) as { type: string; id: string };
+      if (frame.type !== "join") return;
+      ws.send(JSON.stringify({ type: "joined", ref: frame.id, room: "r", seq: 3 }));
+      for (const seq of [2, 3, 3, 4]) ws.send(message(seq));
+    });
+  });
+  const client = new BenchClient({ key: 9, url: `http://127.0.0.1:${(wss.address() as AddressInfo).port}`, token: "t", userId: "me", rooms: ["r"] }, "json-ws", quiet);
+  try {
+    await client.connect();
+    await client.join("r");
+    const track = client.track.get("r")!;
+    await until(() => track.contiguous === 4, "seq 4");
+    assert.equal(track.duplicates, 1, "only the second copy of seq 3");
+    assert.equal(track.gapFrames, 0);
+  } finally {
+    await client.close();
+    wss.close();
+  }
 });

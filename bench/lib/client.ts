@@ -50,6 +50,12 @@ export interface RoomTrack {
   caughtUpAt: number | null;
   /** Joined with `since`: the server replays from there; otherwise history before the join is not ours. */
   replaying: boolean;
+  /**
+   * Seqs (above, upTo] that a join without `since` covered: Confab still delivers, after
+   * `joined`, the ones committed while the join ran (a new member's own "joined" line, others'
+   * sends). Each is a first delivery; only a second one is a duplicate.
+   */
+  joinCovered: { above: number; upTo: number; seen: Set<number> } | null;
 }
 
 export interface Handlers {
@@ -135,10 +141,11 @@ export class BenchClient {
 
   /** Joins a room (with `since` to replay what was missed); resolves with the room's seq. */
   join(room: string, since?: number): Promise<number> {
-    const track = this.track.get(room) ?? { contiguous: since ?? 0, ahead: new Set(), duplicates: 0, gapFrames: 0, joinedSeq: 0, caughtUpAt: null, replaying: false };
+    const track = this.track.get(room) ?? { contiguous: since ?? 0, ahead: new Set(), duplicates: 0, gapFrames: 0, joinedSeq: 0, caughtUpAt: null, replaying: false, joinCovered: null };
     this.track.set(room, track);
     track.caughtUpAt = null;
     track.replaying = since !== undefined;
+    track.joinCovered = null;
     const frame = { type: "join", room, ...(since !== undefined ? { since } : {}) };
     if (this.sio) {
       return new Promise((resolve, reject) => {
@@ -209,6 +216,7 @@ export class BenchClient {
     const track = this.track.get(room)!;
     track.joinedSeq = seq;
     if (!track.replaying && track.contiguous < seq) {
+      track.joinCovered = { above: track.contiguous, upTo: seq, seen: new Set([...track.ahead].filter((s) => s <= seq)) };
       track.contiguous = seq;
       for (const s of track.ahead) if (s <= seq) track.ahead.delete(s);
       while (track.ahead.delete(track.contiguous + 1)) track.contiguous += 1;
@@ -260,6 +268,12 @@ export class BenchClient {
   private see(room: string, seq: number, own = false): void {
     const track = this.track.get(room);
     if (!track) return;
+    const covered = track.joinCovered;
+    if (covered && seq > covered.above && seq <= covered.upTo) {
+      if (!covered.seen.has(seq)) covered.seen.add(seq);
+      else if (!own) track.duplicates += 1;
+      return;
+    }
     if (seq <= track.contiguous || track.ahead.has(seq)) {
       if (!own) track.duplicates += 1;
       return;
