@@ -12,6 +12,7 @@ import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type postgres from "postgres";
 import * as schema from "./schema";
 import { markDriver, type Driver } from "./driver";
+import { preparingClient } from "./statements";
 
 export type Schema = typeof schema;
 /** `$client`: the postgres.js client under both shapes (db/pipeline.ts runs on it directly). */
@@ -76,7 +77,7 @@ async function openPglite(dir: string, timeoutMs: number): Promise<DatabaseHandl
     username: "postgres",
     database: "postgres",
   };
-  const client = postgresJs(options);
+  const client = preparingClient(postgresJs(options));
   try {
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder });
@@ -109,14 +110,14 @@ async function openPostgres(url: string, poolMax: number, timeoutMs: number, idl
     await migrator.end();
   }
 
-  const client = postgres(url, {
+  const client = preparingClient(postgres(url, {
     ...clientOptions(timeoutMs),
     max: poolMax,
     // Idle connections are dropped so a restarted server is not first met through dead sockets.
     idle_timeout: idleTimeoutS,
     // Server-side bound on every statement (including lock waits such as a busy room row).
     connection: { statement_timeout: timeoutMs },
-  });
+  }));
   const db = drizzle({ client, schema });
   markDriver(db, "postgres");
   return { db: db as unknown as Database, driver: "postgres", close: () => client.end({ timeout: 5 }) };

@@ -137,6 +137,11 @@ async function endConnection(conn: number, c: Connection) {
     if (db.isInTransaction()) await db.exec("ROLLBACK");
     release(conn);
   }
+  // A Postgres session's prepared statements end with it. Here every connection shares one
+  // backend, so they go when the last connection leaves; otherwise each connection postgres.js
+  // recycles (max_lifetime) would leave its statements behind for good. Its statement names are
+  // random per connection, so a later connection never meets an earlier one's.
+  if (connections.size === 0 && owner === null && !db.closed) await db.exec("DEALLOCATE ALL");
   post({ op: "end", conn });
 }
 

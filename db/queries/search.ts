@@ -52,14 +52,20 @@ export async function searchMessages(
     else ts_headline('simple'::regconfig, ${escaped}, ${query}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, ShortWord=1, MaxFragments=2, FragmentDelimiter=" … "')
     end`;
 
-  return db
-    .select({ ...messageColumns, roomName: rooms.name, roomVisibility: rooms.visibility, highlight })
-    .from(messages)
-    .innerJoin(rooms, eq(rooms.id, messages.roomId))
-    .innerJoin(users, eq(users.id, messages.senderId))
-    .where(and(...conditions))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(limit);
+  // Statements go out prepared (db/statements.ts), and after five runs Postgres may settle on a
+  // generic plan: fine for key lookups, not for a text query whose best plan depends on how
+  // common its words are (the GIN index for a rare word, newest-first for a common one).
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    return tx
+      .select({ ...messageColumns, roomName: rooms.name, roomVisibility: rooms.visibility, highlight })
+      .from(messages)
+      .innerJoin(rooms, eq(rooms.id, messages.roomId))
+      .innerJoin(users, eq(users.id, messages.senderId))
+      .where(and(...conditions))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(limit);
+  });
 }
 
 /** The (time, id) position of a message, for a `before` given as a message id. */

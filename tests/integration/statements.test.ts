@@ -1,0 +1,119 @@
+/**
+ * drizzle's statements go out prepared (db/statements.ts), which is what lets postgres.js
+ * pipeline them instead of waiting for a Describe behind each one. Checked on the embedded
+ * database's backend through `pg_prepared_statements`: what the server holds, not what the
+ * client meant to send.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { eq, inArray, sql } from "drizzle-orm";
+import { integer, pgTable, text } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+import { openDatabase, type DatabaseHandle } from "@/db/client";
+import { startEmbeddedDatabase } from "@/db/pglite/bridge";
+import { DEFAULT_PREPARE_POLICY } from "@/db/statements";
+
+const items = pgTable("test_statements", { id: integer("id").primaryKey(), label: text("label").notNull() });
+
+const dataDir = mkdtempSync(path.join(tmpdir(), "confab-statements-"));
+let handle: DatabaseHandle;
+
+/** The statements of this test's table the backend holds prepared. */
+async function preparedTexts(): Promise<string[]> {
+  const rows = (await handle.db.execute(
+    sql`select statement from pg_prepared_statements where statement like '%test_statements%' and statement not like '%pg_prepared_statements%'`,
+  )) as unknown as Array<{ statement: string }>;
+  return rows.map((r) => r.statement);
+}
+
+before(async () => {
+  handle = await openDatabase({ dataDir });
+  await handle.db.execute(sql`create table test_statements (id integer primary key, label text not null)`);
+  await handle.db.insert(items).values(Array.from({ length: 50 }, (_, i) => ({ id: i, label: `item ${i}` })));
+});
+
+after(async () => {
+  await handle?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("statements sent prepared", () => {
+  test("a drizzle query with parameters is prepared once and reused with new values", async () => {
+    const before = (await preparedTexts()).length;
+    for (const id of [1, 2, 3]) {
+      const [row] = await handle.db.select({ label: items.label }).from(items).where(eq(items.id, id));
+      assert.equal(row?.label, `item ${id}`);
+    }
+    const after = await preparedTexts();
+    assert.equal(after.length, before + 1, `one new statement for three runs: ${after.join(" | ")}`);
+    assert.ok(after.some((t) => /"id" = \$1/.test(t) && t.startsWith("select")));
+  });
+
+  test("statements in a transaction are prepared too", async () => {
+    await handle.db.transaction(async (tx) => {
+      await tx.update(items).set({ label: "renamed" }).where(eq(items.id, 7));
+    });
+    assert.ok((await preparedTexts()).some((t) => t.startsWith("update")));
+    const [row] = await handle.db.select({ label: items.label }).from(items).where(eq(items.id, 7));
+    assert.equal(row?.label, "renamed");
+  });
+
+  test("a list longer than the bound is sent unprepared; a short one is prepared", async () => {
+    const long = Array.from({ length: DEFAULT_PREPARE_POLICY.maxParams + 1 }, (_, i) => i);
+    const many = await handle.db.select({ id: items.id }).from(items).where(inArray(items.id, long));
+    assert.equal(many.length, long.length);
+    const few = await handle.db.select({ id: items.id }).from(items).where(inArray(items.id, [4, 5, 6]));
+    assert.equal(few.length, 3);
+    const texts = (await preparedTexts()).filter((t) => t.includes(" in ("));
+    assert.equal(texts.length, 1, texts.join(" | "));
+    assert.match(texts[0]!, /in \(\$1, \$2, \$3\)/);
+  });
+
+  test("a statement without parameters is not prepared", async () => {
+    const before = (await preparedTexts()).length;
+    await handle.db.execute(sql`select count(*) from test_statements`);
+    assert.equal((await preparedTexts()).length, before);
+  });
+
+  test("pipelined statements answer in order, each with its own values", async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => i);
+    const rows = await Promise.all(ids.map((id) => handle.db.select({ id: items.id }).from(items).where(eq(items.id, id))));
+    assert.deepEqual(
+      rows.map((r) => r[0]?.id),
+      ids,
+    );
+  });
+});
+
+describe("the embedded backend's prepared statements", () => {
+  test("end with the last connection, as a session's do", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "confab-statements-bridge-"));
+    const embedded = await startEmbeddedDatabase(path.join(dir, "pglite"));
+    // `socket` is documented by postgres.js but missing from its types (see db/client.ts).
+    const connect = () =>
+      postgres({ socket: () => embedded.connect(), max: 1, username: "postgres", database: "postgres", onnotice: () => {} } as postgres.Options<
+        Record<string, never>
+      >);
+    const held = async (sql: postgres.Sql) =>
+      (await sql`select count(*)::int as n from pg_prepared_statements where statement = 'select $1::int as n'`)[0]!.n as number;
+    try {
+      const first = connect();
+      assert.deepEqual([...(await first.unsafe("select $1::int as n", [7], { prepare: true }))], [{ n: 7 }]);
+      assert.equal(await held(first), 1);
+      const other = connect();
+      assert.equal(await held(other), 1, "one backend: another connection sees it");
+      await other.end();
+      assert.equal(await held(first), 1, "kept while its own connection is open");
+      await first.end();
+      const later = connect();
+      assert.equal(await held(later), 0);
+      await later.end();
+    } finally {
+      await embedded.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
