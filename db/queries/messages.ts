@@ -296,14 +296,19 @@ export async function updateMessageContent(
 /**
  * Deletes a message's content but keeps its row, so seq stays gap-free and history shows a
  * tombstone. The journal keeps the removed content: the archive may not have seen it yet.
+ * `alsoIn` writes what must commit or fail with the deletion (a moderator's audit row).
  */
-export async function tombstoneMessage(db: Database, { id, journal = null }: { id: string; journal?: Journal }) {
+export async function tombstoneMessage(
+  db: Database,
+  { id, journal = null, alsoIn }: { id: string; journal?: Journal; alsoIn?: (tx: Executor) => Promise<unknown> },
+) {
   await db.transaction(async (tx) => {
     const [before] = await tx.select({ roomId: messages.roomId, seq: messages.seq, content: messages.content }).from(messages).where(eq(messages.id, id)).for("update");
     await tx.update(messages).set({ content: "", meta: null, preview: null, attachments: null, deletedAt: sql`now()` }).where(eq(messages.id, id));
     if (journal && before) {
       await tx.insert(messageChanges).values({ roomId: before.roomId, messageId: id, seq: before.seq, kind: "delete", actorId: journal.actorId, content: before.content });
     }
+    await alsoIn?.(tx);
   });
   return getMessageById(db, { id });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "@/db/client";
+import type { Database, Executor } from "@/db/client";
 import { blockedEitherWay, hasBlocked, listBlocked } from "@/db/queries/blocks";
 import { findByClientId, getMessageById, listMessages, tombstoneMessage, updateMessageContent, type MessageRow } from "@/db/queries/messages";
 import { resolveMentions } from "@/db/queries/mentions";
@@ -207,12 +207,22 @@ export async function editMessage(
   return wire;
 }
 
-export async function deleteMessage({ db, bus, archiveSwitch }: Pick<Deps, "db" | "bus" | "archiveSwitch">, actor: Actor, input: { roomId: string; messageId: string }): Promise<Message> {
+/**
+ * `recordIn` writes, in the deletion's own transaction, what must not exist without it (a
+ * moderator's audit row); nothing is written when the message was already deleted.
+ */
+export async function deleteMessage(
+  { db, bus, archiveSwitch }: Pick<Deps, "db" | "bus" | "archiveSwitch">,
+  actor: Actor,
+  input: { roomId: string; messageId: string },
+  recordIn?: (tx: Executor, row: MessageRow) => Promise<unknown>,
+): Promise<Message> {
   const { room, standing, row } = await loadMessage(db, actor.id, input.roomId, input.messageId);
   assertNotArchived(room);
   if (!canDeleteMessage(standing, row)) throw new AppError("FORBIDDEN", "you may only delete your own messages");
   if (row.deletedAt) return toWireMessage(row);
-  const wire = toWireMessage((await tombstoneMessage(db, { id: row.id, journal: (await archiveSwitch.enabled()) ? { actorId: actor.id } : null }))!);
+  const journal = (await archiveSwitch.enabled()) ? { actorId: actor.id } : null;
+  const wire = toWireMessage((await tombstoneMessage(db, { id: row.id, journal, alsoIn: recordIn && ((tx) => recordIn(tx, row)) }))!);
   await publishFrame(bus, row.roomId, { type: "message_deleted", room: row.roomId, message: wire }, audienceOf(row));
   // The file store is per process (the runtime), whichever transport called.
   const runtime = findRuntime();

@@ -30,8 +30,17 @@ export async function moderate({ db, bus, archiveSwitch, activity, ...system }: 
 
   if (body.action === "delete_message") {
     assertMay(mayAttempt(standing, "delete_any"), "you may not delete other people's messages here");
-    const message = await deleteMessage({ db, bus, archiveSwitch }, actor, { roomId, messageId: body.message });
-    await recordAudit({ db, activity }, { roomId, actorId: actor.id, action: "delete_message", targetId: message.sender, reason, details: { message: message.id, seq: message.seq } });
+    const audit = (row: { senderId: string; id: string; seq: number }): AuditEntry => ({
+      roomId,
+      actorId: actor.id,
+      action: "delete_message",
+      targetId: row.senderId,
+      reason,
+      details: { message: row.id, seq: row.seq },
+    });
+    let recorded: AuditEntry | null = null;
+    await deleteMessage({ db, bus, archiveSwitch }, actor, { roomId, messageId: body.message }, (tx, row) => insertAudit(tx, (recorded = audit(row))));
+    if (recorded) countModeration(activity, recorded);
     return { ok: true };
   }
 
