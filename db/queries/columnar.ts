@@ -13,7 +13,7 @@ import { messages, roomMembers, rooms, users } from "../schema";
 import type { MessageRow } from "./messages";
 
 /** The array parameter `name` of `type[]`. */
-const arrayOf = (name: string, type: string): SQL => sql`${sql.placeholder(name)}::${sql.raw(type)}[]`;
+export const arrayOf = (name: string, type: string): SQL => sql`${sql.placeholder(name)}::${sql.raw(type)}[]`;
 
 const qb = new QueryBuilder();
 

@@ -9,11 +9,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { eq, inArray, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { startEmbeddedDatabase } from "@/db/pglite/bridge";
+import { insertActivities } from "@/db/queries/activity";
+import { activity } from "@/db/schema";
 import { DEFAULT_PREPARE_POLICY } from "@/db/statements";
 
 const items = pgTable("test_statements", { id: integer("id").primaryKey(), label: text("label").notNull() });
@@ -76,6 +79,25 @@ describe("statements sent prepared", () => {
     const before = (await preparedTexts()).length;
     await handle.db.execute(sql`select count(*) from test_statements`);
     assert.equal((await preparedTexts()).length, before);
+  });
+
+  test("activity batches of any size are one prepared statement, and store every field", async () => {
+    const held = async () =>
+      ((await handle.db.execute(sql`select count(*)::int as n from pg_prepared_statements where statement like '%unnest%' and statement like '%"activity"%'`)) as unknown as Array<{
+        n: number;
+      }>)[0]!.n;
+    const at = new Date("2026-03-04T05:06:07.089Z");
+    const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ id: randomUUID(), kind: "connect" as const, userId: i % 2 ? randomUUID() : null, roomId: null, createdAt: at }));
+    const written = [...batch(3), ...batch(40), ...batch(200)];
+    await insertActivities(handle.db, written.slice(0, 3));
+    await insertActivities(handle.db, written.slice(3, 43));
+    await insertActivities(handle.db, written.slice(43));
+    assert.equal(await held(), 1);
+    const stored = await handle.db.select().from(activity).where(eq(activity.createdAt, at)).orderBy(asc(activity.id));
+    assert.deepEqual(
+      stored,
+      [...written].sort((a, b) => a.id.localeCompare(b.id)),
+    );
   });
 
   test("pipelined statements answer in order, each with its own values", async () => {
