@@ -14,13 +14,18 @@ import { Column, fillPlaceholders, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
 import type postgres from "postgres";
-import type { Database, Transaction } from "./client";
+import type { Database, Executor, Transaction } from "./client";
 import { driverOf } from "./driver";
 
 const dialect = new PgDialect();
 
 /** Where a statement runs: the client, a reserved connection or a transaction. */
 type Connection = Pick<postgres.Sql, "unsafe">;
+
+/** The postgres.js connection a drizzle executor runs on: the client, or an open transaction's. */
+export function connectionOf(db: Executor): Connection {
+  return (db._.session as unknown as PostgresJsSession<postgres.Sql, Record<string, never>, never>).client;
+}
 
 /** A statement whose text is built once; parameters are `sql.placeholder(name)` values. */
 export class FixedStatement<Row> {

@@ -1,5 +1,7 @@
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/pg-core";
 import type { Executor } from "../client";
+import { connectionOf, FixedStatement } from "../pipeline";
 import { blocks, users } from "../schema";
 
 export async function insertBlock(db: Executor, { blockerId, blockedId }: { blockerId: string; blockedId: string }) {
@@ -10,12 +12,20 @@ export async function deleteBlock(db: Executor, { blockerId, blockedId }: { bloc
   await db.delete(blocks).where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, blockedId)));
 }
 
-export async function listBlocked(db: Executor, { blockerId }: { blockerId: string }) {
-  return db
-    .select({ id: users.id, username: users.username, createdAt: blocks.createdAt })
+const blockedColumns = { id: users.id, username: users.username, createdAt: blocks.createdAt };
+/** Read on a socket's first join: built once (db/pipeline.ts). */
+const blockedBy = new FixedStatement<{ id: string; username: string; createdAt: Date }>(
+  new QueryBuilder()
+    .select(blockedColumns)
     .from(blocks)
     .innerJoin(users, eq(users.id, blocks.blockedId))
-    .where(eq(blocks.blockerId, blockerId));
+    .where(eq(blocks.blockerId, sql.placeholder("blocker")))
+    .getSQL(),
+  blockedColumns,
+);
+
+export async function listBlocked(db: Executor, { blockerId }: { blockerId: string }) {
+  return blockedBy.run(connectionOf(db), { blocker: blockerId });
 }
 
 /** Whether `blockerId` has blocked `blockedId`. */

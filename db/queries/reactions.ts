@@ -1,7 +1,10 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/pg-core";
 import type { Reaction } from "@/protocol";
 import type { Executor } from "../client";
+import { connectionOf, FixedStatement } from "../pipeline";
 import { messageReactions } from "../schema";
+import { arrayOf } from "./columnar";
 
 /** Returns true when the reaction was not there before. */
 export async function addReaction(db: Executor, { messageId, userId, emoji }: { messageId: string; userId: string; emoji: string }) {
@@ -18,15 +21,26 @@ export async function removeReaction(db: Executor, { messageId, userId, emoji }:
   return rows.length > 0;
 }
 
+const reactionColumns = { messageId: messageReactions.messageId, userId: messageReactions.userId, emoji: messageReactions.emoji };
+/**
+ * Read with every page of history and every replay: built once (db/pipeline.ts), with the ids as
+ * one array, so its text does not change with the page's length.
+ */
+const reactionsOf = new FixedStatement<{ messageId: string; userId: string; emoji: string }>(
+  new QueryBuilder()
+    .select(reactionColumns)
+    .from(messageReactions)
+    .where(sql`${messageReactions.messageId} = any(${arrayOf("ids", "uuid")})`)
+    .orderBy(asc(messageReactions.createdAt), asc(messageReactions.userId))
+    .getSQL(),
+  reactionColumns,
+);
+
 /** Reactions per message, each emoji with its users in the order they reacted. */
 export async function getReactions(db: Executor, { messageIds }: { messageIds: string[] }): Promise<Map<string, Reaction[]>> {
   const result = new Map<string, Reaction[]>();
   if (messageIds.length === 0) return result;
-  const rows = await db
-    .select({ messageId: messageReactions.messageId, userId: messageReactions.userId, emoji: messageReactions.emoji })
-    .from(messageReactions)
-    .where(inArray(messageReactions.messageId, messageIds))
-    .orderBy(asc(messageReactions.createdAt), asc(messageReactions.userId));
+  const rows = await reactionsOf.run(connectionOf(db), { ids: messageIds });
   for (const row of rows) {
     const list = result.get(row.messageId) ?? [];
     let entry = list.find((r) => r.emoji === row.emoji);

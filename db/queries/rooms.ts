@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/pg-core";
 import type { RoomRole } from "@/protocol";
 import type { Executor } from "../client";
+import { connectionOf, FixedStatement } from "../pipeline";
 import { roomMembers, rooms, users } from "../schema";
 import { mentionSummaryColumns } from "./mentions";
 
@@ -78,14 +80,23 @@ export async function listMembersPage(db: Executor, { roomId, limit, after, q }:
 }
 
 /** The first `limit` members in join order (the room's founders and staff come first), plus `include` if they are further down. */
-export async function listFirstMembers(db: Executor, { roomId, limit, include }: { roomId: string; limit: number; include: string }) {
-  const first = await db
+type MemberRow = { id: string; username: string; displayName: string | null; role: RoomRole; readSeq: number; deliveredSeq: number; lastSeenAt: Date | null; mutedUntil: Date | null; muteReason: string | null };
+
+/** Read on every join: built once (db/pipeline.ts), not by the query builder each time. */
+const firstMembers = new FixedStatement<MemberRow>(
+  new QueryBuilder()
     .select(memberColumns)
     .from(roomMembers)
     .innerJoin(users, eq(users.id, roomMembers.userId))
-    .where(eq(roomMembers.roomId, roomId))
+    .where(eq(roomMembers.roomId, sql.placeholder("room")))
     .orderBy(asc(roomMembers.joinedAt))
-    .limit(limit);
+    .limit(sql.placeholder("limit"))
+    .getSQL(),
+  memberColumns,
+);
+
+export async function listFirstMembers(db: Executor, { roomId, limit, include }: { roomId: string; limit: number; include: string }): Promise<MemberRow[]> {
+  const first = await firstMembers.run(connectionOf(db), { room: roomId, limit });
   if (first.some((m) => m.id === include)) return first;
   const self = await db
     .select(memberColumns)

@@ -230,10 +230,13 @@ export async function deleteMessage(
   return wire;
 }
 
-/** Wire messages as `viewerId` sees them: reactions attached, blocked senders masked. */
-export async function forViewer(db: Database, viewerId: string, rows: MessageRow[]): Promise<Message[]> {
+/**
+ * Wire messages as `viewerId` sees them: reactions attached, blocked senders masked. `blocked`:
+ * the viewer's blocked users when the caller already holds them (a socket), else they are read.
+ */
+export async function forViewer(db: Database, viewerId: string, rows: MessageRow[], blocked?: ReadonlySet<string>): Promise<Message[]> {
   const reactions = await getReactions(db, { messageIds: rows.filter((r) => !r.deletedAt).map((r) => r.id) });
-  const blocked = new Set((await listBlocked(db, { blockerId: viewerId })).map((b) => b.id));
+  blocked ??= new Set((await listBlocked(db, { blockerId: viewerId })).map((b) => b.id));
   return rows.map((row) => maskBlocked(toWireMessage(row, reactions.get(row.id)), blocked));
 }
 
@@ -277,6 +280,7 @@ export async function replaySince(
   viewerId: string,
   room: { id: string; lastSeq: number; settings: Record<string, unknown> },
   since: number,
+  blocked?: ReadonlySet<string>,
 ): Promise<{ messages: Message[]; gap?: { from: number; to: number } }> {
   if (since >= room.lastSeq) return { messages: [] };
   const rows = await listMessages(db, {
@@ -287,7 +291,7 @@ export async function replaySince(
     limit: REPLAY_LIMIT,
     notBefore: retentionCutoff(room),
   });
-  const messages = await forViewer(db, viewerId, rows);
+  const messages = await forViewer(db, viewerId, rows, blocked);
   const first = messages[0];
   if (rows.length === REPLAY_LIMIT && first && first.seq > since + 1) {
     return { messages, gap: { from: since + 1, to: first.seq - 1 } };

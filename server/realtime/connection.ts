@@ -238,6 +238,11 @@ export class Connection implements RoomListener {
     return this.blocked.has(userId);
   }
 
+  /** Everyone this socket's user blocked, as known since the first join (see ensureBlocked). */
+  get blockedUsers(): ReadonlySet<string> {
+    return this.blocked;
+  }
+
   setBlocked(blocked: readonly string[]): void {
     this.blocked = blocked.length > 0 ? new Set(blocked) : NOBODY;
     this.blockedKnown = true;

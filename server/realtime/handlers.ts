@@ -79,7 +79,7 @@ export const handlers: HandlerTable = {
       // they replace their stored copy in the replay, or follow it.
       const streaming = (await runtime.ai?.catchUp(conn, room.id)) ?? new Map<string, Message>();
       if (frame.since !== undefined) {
-        const { messages, gap } = await replaySince(runtime, conn.userId, current, frame.since);
+        const { messages, gap } = await replaySince(runtime, conn.userId, current, frame.since, conn.blockedUsers);
         if (gap) conn.send({ type: "gap", room: room.id, ...gap });
         for (const message of messages) {
           replayed.add(message.id);
