@@ -10,7 +10,8 @@
  *   BEGIN together with its first statement and COMMIT together with its last writes (on
  *   Postgres see `pipelined`).
  */
-import { Column, fillPlaceholders, type SQL } from "drizzle-orm";
+import { Column, fillPlaceholders, is, SQL, type DriverValueDecoder } from "drizzle-orm";
+import type { TypedQueryBuilder } from "drizzle-orm/query-builders/query-builder";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
 import type postgres from "postgres";
@@ -27,18 +28,40 @@ export function connectionOf(db: Executor): Connection {
   return (db._.session as unknown as PostgresJsSession<postgres.Sql, Record<string, never>, never>).client;
 }
 
+/** A selected field: a column, or an expression (`sql<T>`, optionally `.as(name)`). */
+type Field = Column | SQL | SQL.Aliased;
+
+/** An expression's decoder: set by `sql<T>\`\`.mapWith(...)`, kept internal in drizzle's types. */
+const decoderOfSql = (expression: SQL) => (expression as unknown as { decoder: DriverValueDecoder<unknown, unknown> }).decoder;
+
+/** How drizzle decodes a field's value (its mapResultRow, for flat selections). */
+function decoderOf(key: string, field: unknown): DriverValueDecoder<unknown, unknown> {
+  if (is(field, Column)) return field;
+  if (is(field, SQL)) return decoderOfSql(field);
+  if (is(field, SQL.Aliased)) return decoderOfSql(field.sql);
+  throw new Error(`FixedStatement: field "${key}" is not a column or an expression (nested selections are not supported)`);
+}
+
 /** A statement whose text is built once; parameters are `sql.placeholder(name)` values. */
 export class FixedStatement<Row> {
   private readonly text: string;
   private readonly params: unknown[];
-  private readonly columns: ReadonlyArray<readonly [string, Column]> | null;
+  private readonly columns: ReadonlyArray<readonly [string, DriverValueDecoder<unknown, unknown>]> | null;
 
-  /** `fields`: the selected columns, in the order the statement returns them, keyed as rows are. */
-  constructor(query: SQL, fields?: Record<string, Column>) {
+  /** `fields`: the selected fields, in the order the statement returns them, keyed as rows are. */
+  constructor(query: SQL, fields?: Record<string, Field>) {
     const built = dialect.sqlToQuery(query);
     this.text = built.sql;
     this.params = built.params;
-    this.columns = fields ? Object.entries(fields) : null;
+    this.columns = fields ? Object.entries(fields).map(([key, field]) => [key, decoderOf(key, field)] as const) : null;
+  }
+
+  /**
+   * A select made with drizzle's QueryBuilder, placeholders for its values: rows are typed and
+   * decoded as drizzle's own `select` would return them (flat selections only).
+   */
+  static select<Q extends TypedQueryBuilder<Record<string, unknown>, unknown[]> & { getSQL(): SQL }>(query: Q): FixedStatement<Q["_"]["result"][number]> {
+    return new FixedStatement(query.getSQL(), query._.selectedFields as Record<string, Field>);
   }
 
   /**

@@ -1,11 +1,12 @@
-import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/pg-core";
 import type { Attachment, MessageKind } from "@/protocol";
 import type { Database, Executor } from "../client";
 import { resolveMentions, type MentionRequest } from "./mentions";
 import { archiveCursors, blocks, messageChanges, messages, rooms, users, type StoredLinkPreview } from "../schema";
 import { claimUploads, releaseUploads } from "./uploads";
 import { append, storedColumns, type NewMessageRow } from "./columnar";
-import { pipelined, type Pipeline } from "../pipeline";
+import { connectionOf, FixedStatement, pipelined, type Pipeline } from "../pipeline";
 
 /** A deleted account's messages keep their place and read as from "deleted user". */
 export const messageColumns = {
@@ -40,7 +41,7 @@ export type MessageRow = {
 };
 
 /** A private message is visible only to its sender and recipient. */
-export const visibleTo = (viewerId: string) =>
+export const visibleTo = (viewerId: string | Placeholder) =>
   or(isNull(messages.recipientId), eq(messages.recipientId, viewerId), eq(messages.senderId, viewerId));
 
 export async function findByClientId(tx: Executor, roomId: string, senderId: string, clientId: string): Promise<MessageRow | null> {
@@ -251,26 +252,64 @@ export async function listMessages(
     excludeBlockedAround?: string;
   },
 ): Promise<MessageRow[]> {
-  const conditions: SQL[] = [eq(messages.roomId, roomId)];
-  if (excludePrivate) conditions.push(isNull(messages.recipientId));
-  if (excludeBlockedAround !== undefined) {
+  const shape: ListShape = {
+    viewer: viewerId !== null,
+    before: before !== undefined,
+    after: after !== undefined,
+    notBefore: notBefore !== undefined,
+    excludePrivate: excludePrivate === true,
+    excludeBlocked: excludeBlockedAround !== undefined,
+  };
+  const rows = await listStatement(shape).run(connectionOf(db), {
+    room: roomId,
+    viewer: viewerId,
+    before,
+    after,
+    // As text: a placeholder skips the column's encoder, which would send it so.
+    notBefore: notBefore?.toISOString(),
+    around: excludeBlockedAround,
+    limit,
+  });
+  return shape.after && !shape.before ? rows : rows.reverse();
+}
+
+/** Which of listMessages' options a call uses: each combination is its own statement. */
+type ListShape = Record<"viewer" | "before" | "after" | "notBefore" | "excludePrivate" | "excludeBlocked", boolean>;
+
+const listStatements = new Map<string, FixedStatement<MessageRow>>();
+
+/**
+ * listMessages' statement for one shape, built on first use (a join's replay, a history page
+ * and an export each run the same few again and again): its values are placeholders.
+ */
+function listStatement(shape: ListShape): FixedStatement<MessageRow> {
+  const key = Object.values(shape).map(Number).join("");
+  let statement = listStatements.get(key);
+  if (statement) return statement;
+  const conditions: SQL[] = [eq(messages.roomId, sql.placeholder("room"))];
+  if (shape.excludePrivate) conditions.push(isNull(messages.recipientId));
+  if (shape.excludeBlocked) {
+    const around = sql.placeholder("around");
     conditions.push(
-      sql`not exists (select 1 from ${blocks} where (${blocks.blockerId} = ${excludeBlockedAround} and ${blocks.blockedId} = ${messages.senderId}) or (${blocks.blockedId} = ${excludeBlockedAround} and ${blocks.blockerId} = ${messages.senderId}))`,
+      sql`not exists (select 1 from ${blocks} where (${blocks.blockerId} = ${around} and ${blocks.blockedId} = ${messages.senderId}) or (${blocks.blockedId} = ${around} and ${blocks.blockerId} = ${messages.senderId}))`,
     );
   }
-  if (notBefore) conditions.push(gte(messages.createdAt, notBefore));
-  if (viewerId !== null) conditions.push(visibleTo(viewerId)!);
-  if (before !== undefined) conditions.push(lt(messages.seq, before));
-  if (after !== undefined) conditions.push(gt(messages.seq, after));
-  const forwards = after !== undefined && before === undefined;
-  const rows = await db
-    .select(messageColumns)
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.senderId))
-    .where(and(...conditions))
-    .orderBy(forwards ? asc(messages.seq) : desc(messages.seq))
-    .limit(limit);
-  return forwards ? rows : rows.reverse();
+  if (shape.notBefore) conditions.push(sql`${messages.createdAt} >= ${sql.placeholder("notBefore")}::timestamptz`);
+  if (shape.viewer) conditions.push(visibleTo(sql.placeholder("viewer"))!);
+  if (shape.before) conditions.push(lt(messages.seq, sql.placeholder("before")));
+  if (shape.after) conditions.push(gt(messages.seq, sql.placeholder("after")));
+  const forwards = shape.after && !shape.before;
+  statement = FixedStatement.select(
+    new QueryBuilder()
+      .select(messageColumns)
+      .from(messages)
+      .innerJoin(users, eq(users.id, messages.senderId))
+      .where(and(...conditions))
+      .orderBy(forwards ? asc(messages.seq) : desc(messages.seq))
+      .limit(sql.placeholder("limit")),
+  );
+  listStatements.set(key, statement);
+  return statement;
 }
 
 /** When set, the change is also journalled for the compliance archive, in the same transaction. */

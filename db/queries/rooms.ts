@@ -30,17 +30,25 @@ export async function countRoomsCreatedBy(db: Executor, { userId, lock = false }
   return row?.count ?? 0;
 }
 
+// A room and a standing are read on every join and every uncached frame: built once
+// (db/pipeline.ts), not by the query builder each time.
+const roomById = FixedStatement.select(new QueryBuilder().select().from(rooms).where(eq(rooms.id, sql.placeholder("id"))).limit(1));
+const membershipOf = FixedStatement.select(
+  new QueryBuilder()
+    .select()
+    .from(roomMembers)
+    .where(and(eq(roomMembers.roomId, sql.placeholder("room")), eq(roomMembers.userId, sql.placeholder("user"))))
+    .limit(1),
+);
+const roomIdsOf = FixedStatement.select(new QueryBuilder().select({ roomId: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, sql.placeholder("user"))));
+
 export async function getRoomById(db: Executor, { id }: { id: string }): Promise<RoomRow | null> {
-  const [row] = await db.select().from(rooms).where(eq(rooms.id, id)).limit(1);
+  const [row] = await roomById.run(connectionOf(db), { id });
   return row ?? null;
 }
 
 export async function getMembership(db: Executor, { roomId, userId }: { roomId: string; userId: string }): Promise<MembershipRow | null> {
-  const [row] = await db
-    .select()
-    .from(roomMembers)
-    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
-    .limit(1);
+  const [row] = await membershipOf.run(connectionOf(db), { room: roomId, user: userId });
   return row ?? null;
 }
 
@@ -174,7 +182,7 @@ export async function removeMember(db: Executor, { roomId, userId }: { roomId: s
 }
 
 export async function listRoomIdsOfUser(db: Executor, { userId }: { userId: string }): Promise<string[]> {
-  const rows = await db.select({ roomId: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId));
+  const rows = await roomIdsOf.run(connectionOf(db), { user: userId });
   return rows.map((r) => r.roomId);
 }
 

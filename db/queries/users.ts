@@ -1,6 +1,10 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/pg-core";
 import type { Executor } from "../client";
+import { connectionOf, FixedStatement } from "../pipeline";
 import { roomMembers, users } from "../schema";
+
+const qb = new QueryBuilder();
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -21,18 +25,31 @@ export async function getUserByUsername(db: Executor, { username }: { username: 
   return row ?? null;
 }
 
-export async function getUserById(db: Executor, { id }: { id: string }) {
-  const [row] = await db
+// Read on every join (the site-admin flag) and every connect (the status): built once
+// (db/pipeline.ts), not by the query builder each time.
+const userById = FixedStatement.select(
+  qb
     .select({ id: users.id, username: users.username, displayName: users.displayName, siteAdmin: users.siteAdmin, createdAt: users.createdAt, theme: users.theme, locale: users.locale })
     .from(users)
-    .where(eq(users.id, id))
-    .limit(1);
+    .where(eq(users.id, sql.placeholder("id")))
+    .limit(1),
+);
+const userStatus = FixedStatement.select(
+  qb
+    .select({ id: users.id, disabledAt: users.disabledAt, deletedAt: users.deletedAt })
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .limit(1),
+);
+
+export async function getUserById(db: Executor, { id }: { id: string }) {
+  const [row] = await userById.run(connectionOf(db), { id });
   return row ?? null;
 }
 
 /** Existence and the disabled flag: what token verification needs. */
 export async function getUserStatus(db: Executor, { id }: { id: string }) {
-  const [row] = await db.select({ id: users.id, disabledAt: users.disabledAt, deletedAt: users.deletedAt }).from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await userStatus.run(connectionOf(db), { id });
   return row ?? null;
 }
 
@@ -86,8 +103,12 @@ export async function listRoomIdsOf(db: Executor, { userId }: { userId: string }
   return rows.map((r) => r.roomId);
 }
 
+// On every connect and disconnect. The time travels as text: the column's own encoder does that
+// for drizzle's update, and a placeholder bypasses it.
+const lastSeen = new FixedStatement<never>(sql`update ${users} set ${sql.identifier(users.lastSeenAt.name)} = ${sql.placeholder("at")}::timestamptz where ${users.id} = ${sql.placeholder("id")}`);
+
 export async function setLastSeen(db: Executor, { id, at }: { id: string; at: Date }) {
-  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, id));
+  await lastSeen.run(connectionOf(db), { id, at: at.toISOString() });
 }
 
 export async function getLastSeen(db: Executor, { ids }: { ids: string[] }): Promise<Map<string, Date | null>> {
