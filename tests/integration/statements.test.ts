@@ -10,13 +10,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { randomUUID } from "node:crypto";
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
 import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { startEmbeddedDatabase } from "@/db/pglite/bridge";
 import { insertActivities } from "@/db/queries/activity";
-import { activity } from "@/db/schema";
+import { listMessages, messageColumns, visibleTo } from "@/db/queries/messages";
+import { getRoomById } from "@/db/queries/rooms";
+import { activity, messages, rooms, users } from "@/db/schema";
 import { DEFAULT_PREPARE_POLICY } from "@/db/statements";
 
 const items = pgTable("test_statements", { id: integer("id").primaryKey(), label: text("label").notNull() });
@@ -107,6 +109,45 @@ describe("statements sent prepared", () => {
       rows.map((r) => r[0]?.id),
       ids,
     );
+  });
+});
+
+describe("fixed statements", () => {
+  test("a history page reads as drizzle's own select does, in every shape, once prepared per shape", async () => {
+    const [alice, bob, carol, room] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await handle.db.insert(users).values(
+      [alice, bob, carol].map((id, i) => ({ id, username: `fixed${i}-${id.slice(0, 8)}`, passwordHash: "-", ...(i === 1 ? { displayName: "Bob B." } : {}) })),
+    );
+    await handle.db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, carol));
+    await handle.db.insert(rooms).values({ id: room, name: `fixed-${room.slice(0, 8)}`, visibility: "public", createdBy: alice, lastSeq: 6, settings: { retention_days: 30 } });
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    await handle.db.insert(messages).values([
+      { id: randomUUID(), roomId: room, seq: 1, senderId: alice, content: "old", clientId: "c1", createdAt: old },
+      { id: randomUUID(), roomId: room, seq: 2, senderId: bob, content: "with meta", clientId: "c2", meta: { ttft_ms: 12, nested: { a: [1, 2] } }, mentions: [alice] },
+      { id: randomUUID(), roomId: room, seq: 3, senderId: alice, recipientId: bob, content: "private to bob", clientId: "c3" },
+      { id: randomUUID(), roomId: room, seq: 4, senderId: carol, content: "from a deleted account", clientId: "c4", editedAt: new Date() },
+      { id: randomUUID(), roomId: room, seq: 5, senderId: bob, content: "", clientId: "c5", deletedAt: new Date() },
+      { id: randomUUID(), roomId: room, seq: 6, senderId: alice, content: "last", clientId: "c6", attachments: [] },
+    ]);
+    const expected = (where: ReturnType<typeof and>) =>
+      handle.db.select(messageColumns).from(messages).innerJoin(users, eq(users.id, messages.senderId)).where(and(eq(messages.roomId, room), where)).orderBy(asc(messages.seq));
+    const cutoff = new Date(Date.now() - 30 * 86_400_000);
+
+    assert.deepEqual(await listMessages(handle.db, { roomId: room, viewerId: null, limit: 10 }), await expected(undefined));
+    assert.deepEqual(await listMessages(handle.db, { roomId: room, viewerId: carol, after: 1, limit: 10 }), await expected(and(sql`${messages.seq} > 1`, visibleTo(carol))));
+    assert.deepEqual(await listMessages(handle.db, { roomId: room, viewerId: bob, before: 6, limit: 2 }), await expected(and(sql`${messages.seq} in (4, 5)`)));
+    assert.deepEqual(
+      await listMessages(handle.db, { roomId: room, viewerId: alice, after: 0, before: 7, limit: 10, notBefore: cutoff }),
+      await expected(gte(messages.createdAt, cutoff)),
+    );
+    assert.deepEqual(await listMessages(handle.db, { roomId: room, viewerId: null, excludePrivate: true, after: 0, limit: 10 }), await expected(sql`${messages.recipientId} is null`));
+    const held = (await handle.db.execute(
+      sql`select count(*)::int as n from pg_prepared_statements where statement like '%"messages"%' and statement like '%"room_id" = $1%' and statement like '%order by "messages"."seq" % limit $%'`,
+    )) as unknown as Array<{ n: number }>;
+    assert.equal(held[0]!.n, 5, "one statement per shape");
+
+    const [drizzleRoom] = await handle.db.select().from(rooms).where(eq(rooms.id, room));
+    assert.deepEqual(await getRoomById(handle.db, { id: room }), drizzleRoom);
   });
 });
 
