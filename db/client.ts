@@ -12,7 +12,7 @@ import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type postgres from "postgres";
 import * as schema from "./schema";
 import { markDriver, type Driver } from "./driver";
-import { preparingClient } from "./statements";
+import { DEFAULT_PREPARE_POLICY, preparingClient } from "./statements";
 
 export type Schema = typeof schema;
 /** `$client`: the postgres.js client under both shapes (db/pipeline.ts runs on it directly). */
@@ -41,11 +41,13 @@ export interface OpenOptions {
   queryTimeoutMs?: number;
   /** Postgres connections idle this long are closed. */
   idleTimeoutS?: number;
+  /** false: no statement goes out prepared (Postgres shape only; see DATABASE_PREPARE). */
+  prepare?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   const timeoutMs = opts.queryTimeoutMs ?? 5_000;
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolMax ?? 10, timeoutMs, opts.idleTimeoutS ?? 60);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolMax ?? 10, timeoutMs, opts.idleTimeoutS ?? 60, opts.prepare ?? true);
   return openPglite(path.join(opts.dataDir, "pglite"), timeoutMs);
 }
 
@@ -94,7 +96,7 @@ async function openPglite(dir: string, timeoutMs: number): Promise<DatabaseHandl
   }
 }
 
-async function openPostgres(url: string, poolMax: number, timeoutMs: number, idleTimeoutS: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolMax: number, timeoutMs: number, idleTimeoutS: number, prepare: boolean): Promise<DatabaseHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
@@ -110,14 +112,18 @@ async function openPostgres(url: string, poolMax: number, timeoutMs: number, idl
     await migrator.end();
   }
 
-  const client = preparingClient(postgres(url, {
-    ...clientOptions(timeoutMs),
-    max: poolMax,
-    // Idle connections are dropped so a restarted server is not first met through dead sockets.
-    idle_timeout: idleTimeoutS,
-    // Server-side bound on every statement (including lock waits such as a busy room row).
-    connection: { statement_timeout: timeoutMs },
-  }));
+  const client = preparingClient(
+    postgres(url, {
+      ...clientOptions(timeoutMs),
+      max: poolMax,
+      prepare,
+      // Idle connections are dropped so a restarted server is not first met through dead sockets.
+      idle_timeout: idleTimeoutS,
+      // Server-side bound on every statement (including lock waits such as a busy room row).
+      connection: { statement_timeout: timeoutMs },
+    }),
+    prepare ? DEFAULT_PREPARE_POLICY : null,
+  );
   const db = drizzle({ client, schema });
   markDriver(db, "postgres");
   return { db: db as unknown as Database, driver: "postgres", close: () => client.end({ timeout: 5 }) };

@@ -45,10 +45,13 @@ export function prepareDecider(policy: PreparePolicy): (text: string, paramCount
 /**
  * `client` with every statement sent through `unsafe` (drizzle's only way in) prepared when the
  * policy allows, on the client itself and on the connections it hands out (`begin`, `savepoint`,
- * `reserve`). An explicit `prepare: true` is kept.
+ * `reserve`). An explicit `prepare: true` is kept. With `null`, nothing goes out prepared, not
+ * even where asked: for poolers that cannot keep a prepared statement with its connection
+ * (PgBouncer before 1.21 in transaction mode; DATABASE_PREPARE=off).
  */
-export function preparingClient<C extends postgres.Sql>(client: C, policy: PreparePolicy = DEFAULT_PREPARE_POLICY): C {
-  const shouldPrepare = prepareDecider(policy);
+export function preparingClient<C extends postgres.Sql>(client: C, policy: PreparePolicy | null = DEFAULT_PREPARE_POLICY): C {
+  const decide = policy ? prepareDecider(policy) : null;
+  const shouldPrepare = (text: string, paramCount: number, asked: boolean) => (decide ? asked || decide(text, paramCount) : false);
   const wrap = <S extends object>(sql: S): S =>
     new Proxy(sql, {
       get(target, prop, receiver) {
@@ -58,7 +61,7 @@ export function preparingClient<C extends postgres.Sql>(client: C, policy: Prepa
           case "unsafe": {
             const unsafe = value as Unsafe;
             return ((text, params, options) =>
-              unsafe(text, params, { ...options, prepare: options?.prepare === true || shouldPrepare(text, params?.length ?? 0) })) as Unsafe;
+              unsafe(text, params, { ...options, prepare: shouldPrepare(text, params?.length ?? 0, options?.prepare === true) })) as Unsafe;
           }
           case "begin":
           case "savepoint":

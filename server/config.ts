@@ -28,6 +28,14 @@ const EnvSchema = z.object({
   /** Bound on connecting to the database and on each statement; beyond it the caller gets UNAVAILABLE. */
   DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DB_IDLE_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Statements go out prepared (db/statements.ts). Off for a pooler that cannot keep a prepared
+   * statement with its server connection: PgBouncer before 1.21 in transaction mode.
+   */
+  DATABASE_PREPARE: z
+    .enum(["on", "off", "true", "false", "1", "0"])
+    .default("on")
+    .transform((v) => v === "on" || v === "true" || v === "1"),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** The public URL of the site; when set, sign-in callbacks and invite links use it and its origin is allowed. */
   NEXTAUTH_URL: optionalUrl(["http://", "https://"]).refine((v) => v === undefined || URL.canParse(v), { message: "must be a URL" }),

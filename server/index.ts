@@ -69,6 +69,7 @@ async function main() {
     poolMax: config.DATABASE_POOL_MAX,
     queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
     idleTimeoutS: config.DB_IDLE_TIMEOUT_S,
+    prepare: config.DATABASE_PREPARE,
   });
   const bus = await createBus(config.REDIS_URL, log, config.TYPING_TTL_MS);
   const presence = await createPresenceStore(config.REDIS_URL, log);

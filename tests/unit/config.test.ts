@@ -68,7 +68,7 @@ test("limits, presence and admin settings have safe defaults and parse lists", (
   assert.throws(() => parseConfig({ TYPING_TTL_MS: "10" }), /Invalid TYPING_TTL_MS/);
 });
 
-test("database pool size, query and idle timeouts default to 10, 5 s and 60 s and reject nonsense", () => {
+test("database pool size, query and idle timeouts default to 10, 5 s and 60 s, statements go out prepared, and nonsense is refused", () => {
   const defaults = parseConfig({});
   assert.equal(defaults.DATABASE_POOL_MAX, 10);
   assert.equal(defaults.DB_QUERY_TIMEOUT_MS, 5_000);
@@ -77,7 +77,11 @@ test("database pool size, query and idle timeouts default to 10, 5 s and 60 s an
   assert.equal(set.DATABASE_POOL_MAX, 40);
   assert.equal(set.DB_QUERY_TIMEOUT_MS, 1_500);
   assert.equal(set.DB_IDLE_TIMEOUT_S, 5);
+  assert.equal(defaults.DATABASE_PREPARE, true);
+  assert.equal(parseConfig({ DATABASE_PREPARE: "off" }).DATABASE_PREPARE, false);
+  assert.equal(parseConfig({ DATABASE_PREPARE: "0" }).DATABASE_PREPARE, false);
   for (const [name, value] of [
+    ["DATABASE_PREPARE", "no"],
     ["DATABASE_POOL_MAX", "0"],
     ["DATABASE_POOL_MAX", "ten"],
     ["DB_QUERY_TIMEOUT_MS", "10"],
