@@ -1,7 +1,9 @@
 /** Queries of the AI assistant (server/ai): its user row and its streaming replies. */
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "../client";
+import { connectionOf, FixedStatement } from "../pipeline";
 import { messages, roomMembers, users } from "../schema";
+import { arrayOf } from "./columnar";
 
 /**
  * The assistant's user row, created on first start. A human account of the same name keeps
@@ -39,24 +41,28 @@ export async function listStreamingIds(db: Executor, { roomId, botId }: { roomId
 }
 
 /**
+ * One text whatever the number of replies (each column an array, as the group commit's insert
+ * does): a CASE per row was a new text for every count, over the bound for preparing, so each
+ * flush stopped the embedded database's one connection for a Describe while people's messages
+ * queued behind it. Meta travels as text, cast back per row.
+ */
+const writeRows = new FixedStatement<{ id: string }>(sql`
+  update ${messages} set ${sql.identifier(messages.content.name)} = v.content, ${sql.identifier(messages.meta.name)} = v.meta::jsonb
+  from unnest(${arrayOf("ids", "uuid")}, ${arrayOf("contents", "text")}, ${arrayOf("metas", "text")}) as v(id, content, meta)
+  where ${messages.id} = v.id and ${messages.deletedAt} is null
+  returning ${messages.id} as id`);
+
+/**
  * Writes the text so far of several streaming replies in one statement (the generating
  * instance's periodic flush). Deleted rows are left alone; returns the ids written.
  */
 export async function writeStreams(db: Executor, rows: ReadonlyArray<{ id: string; content: string; meta: Record<string, unknown> }>): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const content = sql`case ${messages.id} ${sql.join(
-    rows.map((r) => sql`when ${r.id}::uuid then ${r.content}::text`),
-    sql` `,
-  )} end`;
-  const meta = sql`case ${messages.id} ${sql.join(
-    rows.map((r) => sql`when ${r.id}::uuid then ${JSON.stringify(r.meta)}::jsonb`),
-    sql` `,
-  )} end`;
-  const written = await db
-    .update(messages)
-    .set({ content, meta })
-    .where(and(sql`${messages.id} in (${sql.join(rows.map((r) => sql`${r.id}::uuid`), sql`, `)})`, sql`${messages.deletedAt} is null`))
-    .returning({ id: messages.id });
+  const written = await writeRows.run(connectionOf(db), {
+    ids: rows.map((r) => r.id),
+    contents: rows.map((r) => r.content),
+    metas: rows.map((r) => JSON.stringify(r.meta)),
+  });
   return new Set(written.map((r) => r.id));
 }
 

@@ -16,6 +16,7 @@ import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { startEmbeddedDatabase } from "@/db/pglite/bridge";
 import { insertActivities } from "@/db/queries/activity";
+import { writeStreams } from "@/db/queries/ai";
 import { listMessages, messageColumns, visibleTo } from "@/db/queries/messages";
 import { getRoomById } from "@/db/queries/rooms";
 import { activity, messages, rooms, users } from "@/db/schema";
@@ -148,6 +149,35 @@ describe("fixed statements", () => {
 
     const [drizzleRoom] = await handle.db.select().from(rooms).where(eq(rooms.id, room));
     assert.deepEqual(await getRoomById(handle.db, { id: room }), drizzleRoom);
+  });
+});
+
+describe("the assistant's flush", () => {
+  test("writes any number of replies' text with one prepared statement, and leaves deleted replies alone", async () => {
+    const [bot, room] = [randomUUID(), randomUUID()];
+    await handle.db.insert(users).values({ id: bot, username: `flushbot-${bot.slice(0, 8)}`, passwordHash: "-", bot: true });
+    await handle.db.insert(rooms).values({ id: room, name: `flush-${room.slice(0, 8)}`, visibility: "public", createdBy: bot, lastSeq: 60 });
+    const ids = Array.from({ length: 60 }, () => randomUUID());
+    await handle.db.insert(messages).values(
+      ids.map((id, i) => ({ id, roomId: room, seq: i + 1, senderId: bot, content: "", clientId: `s${i}`, meta: { streaming: true }, ...(i === 7 ? { deletedAt: new Date() } : {}) })),
+    );
+    const text = (i: number) => `reply ${i}: "quoted", {braced}, back\\slash, ünïcode`;
+    const rows = ids.map((id, i) => ({ id, content: text(i), meta: { streaming: true, stream_index: i, nested: { at: [i] } } }));
+    const first = await writeStreams(handle.db, rows.slice(0, 3));
+    const rest = await writeStreams(handle.db, rows.slice(3));
+    assert.equal(first.size, 3);
+    assert.equal(rest.size, 56, "the deleted reply is not written");
+    assert.ok(!rest.has(ids[7]!));
+
+    const stored = await handle.db.select({ id: messages.id, content: messages.content, meta: messages.meta, seq: messages.seq }).from(messages).where(eq(messages.roomId, room)).orderBy(asc(messages.seq));
+    for (const [i, row] of stored.entries()) {
+      if (i === 7) assert.deepEqual([row.content, row.meta], ["", { streaming: true }]);
+      else assert.deepEqual([row.content, row.meta], [rows[i]!.content, rows[i]!.meta]);
+    }
+    const held = (await handle.db.execute(
+      sql`select count(*)::int as n from pg_prepared_statements where statement like '%update "messages" set%unnest%'`,
+    )) as unknown as Array<{ n: number }>;
+    assert.equal(held[0]!.n, 1);
   });
 });
 
