@@ -7,8 +7,11 @@
  * - `phase {label, untilWall, ratePerRoom}`: the first member of each room sends `ratePerRoom`
  *   messages a second until `untilWall`; every other member records send → delivery of those
  *   (the send time travels in the content as wall-clock ms, so processes agree on it);
- * - `ask {bot}`: every member asks the assistant once (`@bot … [t:load-…]`);
- * - `streaming`: how many distinct replies this process has seen start (their first `message`);
+ * - `ask {bot, round}`: every member asks the assistant once (`@bot … [t:load-…]`);
+ * - `streaming`: how many distinct replies this process has seen start since the last `ask`;
+ * - `cancel`: each room's owner (its first member) cancels the room's replies still streaming,
+ *   and the answer comes once every one of them has finished (so the next round can ask again:
+ *   one generation per user);
  * - `close`.
  */
 import { randomUUID } from "node:crypto";
@@ -23,8 +26,9 @@ export interface MemberRoom {
 export type MembersCommand =
   | { cmd: "connect"; wsUrl: string; rooms: MemberRoom[] }
   | { cmd: "phase"; label: string; untilWall: number; ratePerRoom: number; drainMs: number }
-  | { cmd: "ask"; bot: string; limit: number }
+  | { cmd: "ask"; bot: string; limit: number; round: number }
   | { cmd: "streaming" }
+  | { cmd: "cancel"; timeoutMs: number }
   | { cmd: "close" };
 
 export interface PhaseResult {
@@ -44,8 +48,11 @@ interface Member {
 let members: Member[][] = [];
 let current: { label: string; hist: Histogram } | null = null;
 let deltas = 0;
-/** Replies seen streaming (a `message` with `streaming: true`), by id. */
+/** Replies seen streaming (a `message` with `streaming: true`) since the last ask, by id. */
 const replies = new Set<string>();
+/** Replies still streaming: id → room. */
+const running = new Map<string, string>();
+let onFinished: (() => void) | null = null;
 
 /** `listens`: records human deliveries (every member but the room's sender). */
 function open(wsUrl: string, token: string, room: string, listens: boolean): Promise<Member> {
@@ -60,7 +67,12 @@ function open(wsUrl: string, token: string, room: string, listens: boolean): Pro
         return;
       }
       const frame = JSON.parse(text) as { type: string; room?: string; message?: { id?: string; content?: string; streaming?: boolean } };
-      if (frame.type === "message" && frame.message?.streaming === true && frame.message.id) replies.add(frame.message.id);
+      if (frame.type === "message" && frame.message?.streaming === true && frame.message.id) {
+        replies.add(frame.message.id);
+        running.set(frame.message.id, frame.room!);
+      } else if (frame.type === "message_updated" && frame.message?.streaming === false && frame.message.id && running.delete(frame.message.id)) {
+        onFinished?.();
+      }
       if (frame.type === "ready") ws.send(JSON.stringify({ type: "join", room }));
       else if (frame.type === "joined" && frame.room === room) resolve({ ws, room });
       else if (frame.type === "message" && listens && current) {
@@ -100,16 +112,33 @@ async function phase(label: string, untilWall: number, ratePerRoom: number, drai
   return result;
 }
 
-function ask(bot: string, limit: number): number {
+function ask(bot: string, limit: number, round: number): number {
+  replies.clear();
   let asked = 0;
   for (const room of members) {
     for (const [i, m] of room.entries()) {
       if (asked >= limit) return asked;
-      m.ws.send(JSON.stringify({ type: "send", id: randomUUID(), room: m.room, content: `@${bot} talk [t:load-${process.pid}-${m.room.slice(0, 6)}-${i}]` }));
+      m.ws.send(JSON.stringify({ type: "send", id: randomUUID(), room: m.room, content: `@${bot} talk [t:load-${round}-${process.pid}-${m.room.slice(0, 6)}-${i}]` }));
       asked++;
     }
   }
   return asked;
+}
+
+async function cancelAll(timeoutMs: number): Promise<number> {
+  const owners = new Map(members.map((room) => [room[0]!.room, room[0]!.ws]));
+  const cancelled = running.size;
+  for (const [message, room] of running) owners.get(room)?.send(JSON.stringify({ type: "cancel", id: randomUUID(), room, message }));
+  const deadline = wall() + timeoutMs;
+  while (running.size > 0) {
+    if (wall() > deadline) throw new Error(`${running.size} replies still streaming ${timeoutMs} ms after cancel`);
+    await new Promise<void>((r) => {
+      onFinished = r;
+      setTimeout(r, 100);
+    });
+  }
+  onFinished = null;
+  return cancelled;
 }
 
 process.on("message", (raw) => {
@@ -122,9 +151,11 @@ process.on("message", (raw) => {
     case "phase":
       return void phase(message.label, message.untilWall, message.ratePerRoom, message.drainMs).then(reply, fail);
     case "ask":
-      return reply(ask(message.bot, message.limit));
+      return reply(ask(message.bot, message.limit, message.round));
     case "streaming":
       return reply(replies.size);
+    case "cancel":
+      return void cancelAll(message.timeoutMs).then(reply, fail);
     case "close":
       for (const room of members) for (const m of room) m.ws.close();
       reply(null);
