@@ -18,6 +18,7 @@ import type { OutboxStorage } from "./outbox-storage";
 import { restHistory, type DirectoryPort, type HistoryApi, type SyncContext } from "./sync/context";
 import { Outbox, type OutgoingFiles } from "./sync/outbox";
 import { supersedesStream } from "./sync/deltas";
+import { FrameBatch, nextTask, type Scheduler } from "./sync/frame-batch";
 import { applyProfile } from "./sync/profiles";
 import { PresenceSync, type ChosenStatus } from "./sync/presence";
 import { Receipts } from "./sync/receipts";
@@ -44,6 +45,8 @@ export interface ChatClientOptions {
   outbox?: OutboxStorage;
   /** History reads (REST by default). */
   history?: HistoryApi;
+  /** When a burst of received frames is applied (the next task by default; see frame-batch.ts). */
+  schedule?: Scheduler;
 }
 
 /** The browser's transport: one socket per browser where tabs can share it, else one per tab. */
@@ -67,12 +70,14 @@ export class ChatClient {
   private readonly outbox: Outbox;
   private readonly receipts: Receipts;
   private readonly presence: PresenceSync;
+  private readonly incoming: FrameBatch<ServerFrame>;
 
   constructor(
     readonly store: ChatStore,
     private readonly options: ChatClientOptions = {},
   ) {
     this.transport = options.transport ?? browserTransport(options.shareKey);
+    this.incoming = new FrameBatch((frame) => this.onFrame(frame), options.schedule ?? nextTask());
     const ctx: SyncContext = {
       store,
       history: options.history ?? restHistory,
@@ -104,17 +109,25 @@ export class ChatClient {
     if (this.started) return;
     this.started = true;
     this.outbox.restore(this.options.outbox);
+    // Frames are applied in bursts; every other event first applies the frames received before it.
     this.transport.start({
-      status: (status, retryAt) => this.store.setStatus(status, retryAt ?? null),
+      status: (status, retryAt) => {
+        this.incoming.flush();
+        this.store.setStatus(status, retryAt ?? null);
+      },
       ready: (frame) => {
+        this.incoming.flush();
         this.ready = true;
         this.store.setMe(frame.user);
         if (frame.protocol > PROTOCOL_VERSION) this.store.setUpdate("available");
         this.presence.onReady();
         this.rooms.onReady();
       },
-      frame: (frame) => this.onFrame(frame),
-      closed: (code) => this.onClosed(code),
+      frame: (frame) => this.incoming.push(frame),
+      closed: (code) => {
+        this.incoming.flush();
+        this.onClosed(code);
+      },
     });
   }
 
@@ -123,6 +136,7 @@ export class ChatClient {
     if (!this.started) return;
     this.started = false;
     this.transport.stop();
+    this.incoming.flush();
     this.onClosed(0);
     this.outbox.stop();
     this.rooms.stop();

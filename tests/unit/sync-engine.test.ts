@@ -9,6 +9,7 @@ import { ChatStore, type PendingMessage } from "@/lib/chat-store";
 import type { OutboxStorage } from "@/lib/outbox-storage";
 import { ACK_TIMEOUT_MS } from "@/lib/sync/ack-timeout";
 import type { HistoryApi } from "@/lib/sync/context";
+import type { Scheduler } from "@/lib/sync/frame-batch";
 import type { Transport, TransportEvents } from "@/lib/sync/transport";
 import { CloseCode, PROTOCOL_VERSION, type ClientFrame, type Message, type ServerFrame } from "@/protocol";
 
@@ -90,6 +91,8 @@ function memoryOutbox(): OutboxStorage & { entries: PendingMessage[] } {
   return box;
 }
 
+const now: Scheduler = (run) => run();
+
 /** Lets promise chains (history loads) settle. */
 async function settle() {
   for (let i = 0; i < 20; i++) await Promise.resolve();
@@ -101,7 +104,8 @@ async function setup(t: TestContext, history = new FakeHistory([1, 2, 3].map((s)
   const store = new ChatStore();
   const transport = new FakeTransport();
   const unauthenticated: string[] = [];
-  const client = new ChatClient(store, { transport, history, outbox, onUnauthenticated: () => unauthenticated.push("x") });
+  // Frames apply as they are delivered here; the batching of bursts has its own tests below.
+  const client = new ChatClient(store, { transport, history, outbox, onUnauthenticated: () => unauthenticated.push("x"), schedule: now });
   client.start();
   return { store, transport, history, client, unauthenticated };
 }
@@ -364,7 +368,7 @@ test("system lines in an open room advance the room's last seq without counting 
   const noted: [number, boolean][] = [];
   const directory = { applySummary() {}, noteMessage: (_room: string, seq: number, mine: boolean) => void noted.push([seq, mine]), markRead() {}, remove() {}, rename() {}, refresh: async () => {} };
   const transport = new FakeTransport();
-  const client = new ChatClient(new ChatStore(), { transport, history: new FakeHistory([message(1)]), directory });
+  const client = new ChatClient(new ChatStore(), { transport, history: new FakeHistory([message(1)]), directory, schedule: now });
   client.start();
   transport.ready();
   client.openRoom(ROOM);
@@ -474,4 +478,66 @@ test("frame subscribers: phase before sees the state the frame changes, after se
   transport.deliver({ type: "message", room: ROOM, message: message(5) });
   assert.deepEqual(seen, ["before 4: 1,2,3", "after 4: 1,2,3,4"], "unsubscribed listeners hear nothing more");
   assert.deepEqual(twice, [5]);
+});
+
+// --- bursts: frames apply in the next task, all together ---------------------------------------
+
+/** A client on the default scheduler (the next task), its room joined at seq 1. */
+async function batchedJoined() {
+  const store = new ChatStore();
+  const transport = new FakeTransport();
+  const client = new ChatClient(store, { transport, history: new FakeHistory([message(1)]) });
+  client.start();
+  transport.ready();
+  client.openRoom(ROOM);
+  await settle();
+  const [join] = transport.take("join");
+  transport.deliver({ type: "joined", ref: join!.id, room: ROOM, seq: 1, members: [], typing: [], reads: {}, delivered: {} });
+  await until(() => store.getRoom(ROOM).joined);
+  return { store, transport, client };
+}
+
+async function until(done: () => boolean) {
+  for (let i = 0; i < 100 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(done(), "applied within 100 turns of the event loop");
+}
+
+test("frames that arrive one event at a time are applied together in the next task, so React renders a burst once", async () => {
+  const { store, transport, client } = await batchedJoined();
+  // React renders a store change at the microtask checkpoint after it: count those checkpoints.
+  let renders = 0;
+  let pending = false;
+  store.api.subscribe(() => {
+    if (pending) return;
+    pending = true;
+    renders++;
+    queueMicrotask(() => (pending = false));
+  });
+  for (let seq = 2; seq <= 201; seq++) {
+    transport.deliver({ type: "message", room: ROOM, message: message(seq) });
+    await Promise.resolve(); // the checkpoint a browser runs after each WebSocket message event
+  }
+  assert.equal(store.getRoom(ROOM).messages.length, 1, "nothing is applied while the burst arrives");
+  await until(() => store.getRoom(ROOM).messages.length === 201);
+  assert.deepEqual(store.getRoom(ROOM).messages.map((m) => m.seq), Array.from({ length: 201 }, (_, i) => i + 1));
+  assert.equal(renders, 1);
+  client.stop();
+});
+
+test("a session's end first applies the frames received before it", async () => {
+  const { store, transport, client } = await batchedJoined();
+  transport.deliver({ type: "message", room: ROOM, message: message(2) });
+  transport.drop();
+  assert.equal(store.maxSeq(ROOM), 2, "the frame before the drop is applied");
+  assert.equal(store.getRoom(ROOM).joined, false);
+  transport.ready();
+  const [again] = transport.take("join");
+  assert.equal(again?.since, 2, "the re-join asks after it");
+
+  // A join answered just before a drop must not leave the room marked joined on a dead session.
+  transport.deliver({ type: "joined", ref: again!.id, room: ROOM, seq: 2, members: [], typing: [], reads: {}, delivered: {} });
+  transport.drop();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(store.getRoom(ROOM).joined, false, "the join is applied before the drop, not after it");
+  client.stop();
 });
