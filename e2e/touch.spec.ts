@@ -48,6 +48,9 @@ test("on a phone, ⋯ and long-press open a bottom sheet of actions: react, repl
     await theirs.getByTestId("message-more").tap();
     const menu = page.getByTestId("message-menu");
     await expect(menu).toHaveAttribute("data-sheet", "true");
+    // Along the bottom of the screen, wherever the message is in the list.
+    const menuBox = (await menu.boundingBox())!;
+    expect(Math.abs(menuBox.y + menuBox.height - page.viewportSize()!.height)).toBeLessThan(2);
     await menu.getByRole("menuitem", { name: "React 🎉" }).tap();
     await expect(menu).toHaveCount(0);
     await expect(theirs.getByTestId("reaction")).toHaveAttribute("data-emoji", "🎉");

@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useSyncExternalStore, type PointerEvent as ReactPointerEvent } from "react";
+import { createPortal } from "react-dom";
 import type { RoomTranslator } from "./i18n";
 
 /** A press held this long on a touch screen opens the message's actions. */
@@ -98,11 +99,14 @@ export function MessageActionsMenu({ items, reactions, sheet, onClose }: { items
     </div>
   );
   if (!sheet) return body;
-  return (
+  // In the body: the message list moves its rows with a transform, and `fixed` inside a
+  // transformed element is fixed to that element, so the sheet hung from the row, under the header.
+  return createPortal(
     <>
       <div className="fixed inset-0 z-40 bg-slate-900/40" aria-hidden onClick={() => onClose(false)} />
       {body}
-    </>
+    </>,
+    document.body,
   );
 }
 
