@@ -181,6 +181,7 @@ export async function removeMember(db: Executor, { roomId, userId }: { roomId: s
   return rows.length > 0;
 }
 
+/** The rooms a user belongs to (presence; where a change of their name is announced). */
 export async function listRoomIdsOfUser(db: Executor, { userId }: { userId: string }): Promise<string[]> {
   const rows = await roomIdsOf.run(connectionOf(db), { user: userId });
   return rows.map((r) => r.roomId);

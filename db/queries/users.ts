@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/pg-core";
 import type { Executor } from "../client";
 import { connectionOf, FixedStatement } from "../pipeline";
-import { roomMembers, users } from "../schema";
+import { users } from "../schema";
 
 const qb = new QueryBuilder();
 
@@ -95,12 +95,6 @@ export async function setLocale(db: Executor, { id, locale }: { id: string; loca
     .where(and(eq(users.id, id), isNull(users.deletedAt)))
     .returning({ id: users.id });
   return rows.length > 0;
-}
-
-/** The rooms a user belongs to (where a change of their name must be announced). */
-export async function listRoomIdsOf(db: Executor, { userId }: { userId: string }): Promise<string[]> {
-  const rows = await db.select({ roomId: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId));
-  return rows.map((r) => r.roomId);
 }
 
 // On every connect and disconnect. The time travels as text: the column's own encoder does that

@@ -4,7 +4,8 @@
  * (and their own sockets); history reads the name at read time, so old messages show it too.
  */
 import type { Database } from "@/db/client";
-import { getUserById, listRoomIdsOf, setDisplayName, setLocale, setTheme } from "@/db/queries/users";
+import { listRoomIdsOfUser } from "@/db/queries/rooms";
+import { getUserById, setDisplayName, setLocale, setTheme } from "@/db/queries/users";
 import { isLocale } from "@/i18n/config";
 import type { ServerFrameOf } from "@/protocol";
 import type { LocalePreference, ThemePreference } from "@/protocol/rest";
@@ -53,7 +54,7 @@ export async function updateDisplayName({ db, bus, log, ai }: Deps & { ai?: Pick
   const user = { id: updated.id, username: updated.username, display_name: updated.displayName };
   const frame = (room?: string): ServerFrameOf<"profile"> => ({ type: "profile", ...(room ? { room } : {}), user });
   // The change is committed; a lost announcement only delays the new name until the next load.
-  const rooms = await listRoomIdsOf(db, { userId: actor.id });
+  const rooms = await listRoomIdsOfUser(db, { userId: actor.id });
   await Promise.all([...rooms.map((room) => publishFrame(bus, room, frame(room))), publishToUser(bus, actor.id, frame())]).catch((err: unknown) =>
     log.warn({ err, user: actor.id }, "profile: announcing the new display name failed"),
   );

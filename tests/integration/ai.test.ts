@@ -275,6 +275,41 @@ describe("the room switch and the account", () => {
   });
 });
 
+describe("the text so far in the database", () => {
+  // Writes a second apart, several delta windows (300 ms with 12 replies running): every
+  // streaming reply has new text at each write.
+  let spaced: TestServer;
+  before(async () => {
+    spaced = await startServer(aiEnv(fixture, { ...env, AI_FLUSH_MS: "1000" }));
+  });
+  after(() => spaced.stop());
+
+  test("with more replies streaming than one write covers, every reply's row gets its text while it streams", { timeout: 60_000 }, async () => {
+    // One write takes 10 replies (FLUSH_MAX_ROWS). These 12 stream without a pause, so the first
+    // 10 are behind again at every write: only the rotation lets the last 2 be written.
+    const [owner, ...askers] = await users(spaced, Array.from({ length: 13 }, (_, i) => `rotor${i}`));
+    const { name } = await assistantOf(spaced, owner!);
+    const { room, sockets: [watcher, ...asking] } = await roomOn(spaced, owner!, ...askers);
+    const tags = askers.map(() => `rotate-${randomUUID()}`);
+    for (const tag of tags) fixture.script(tag, { chunks: Array.from({ length: 800 }, (_, i) => `${i} `), delayMs: 6 });
+    const requests = await Promise.all(asking.map((socket, i) => ask(socket, room, `@${name} count [t:${tags[i]}]`)));
+    const started = await Promise.all(requests.map((request) => replyTo(watcher!, request.id)));
+    const replies = started.map((m) => m.id);
+    // A reply's row is stored with its first token; anything longer was written since.
+    const firstText = new Map(started.map((m) => [m.id, m.content]));
+    const writtenMidStream = new Set<string>();
+    while (writtenMidStream.size < replies.length) {
+      const page = await api<{ messages: Message[] }>(spaced.url, "GET", `/api/rooms/${room}/messages?limit=50`, { token: owner!.token });
+      const rows = page.body.messages.filter((m) => replies.includes(m.id));
+      for (const row of rows) if (row.streaming && row.content.length > firstText.get(row.id)!.length) writtenMidStream.add(row.id);
+      if (rows.every((row) => !row.streaming)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(writtenMidStream.size, replies.length, `${writtenMidStream.size} of ${replies.length} rows had text while streaming`);
+    await Promise.all(replies.map((reply) => finalOf(watcher!, reply, 0, 30_000)));
+  });
+});
+
 describe("a provider that stalls, and the AI rate limit", () => {
   let slow: TestServer;
   before(async () => {
