@@ -27,6 +27,8 @@ test("search finds an old message by prefix and jumps to it, highlighted", async
 
   // Opened from somewhere else in the app, with the keyboard.
   await a.page.goto("/");
+  // Hydrated (the socket is live) before the first key or click: earlier ones reach no handler.
+  await expect(a.chat.status).toHaveText("online");
   await a.page.keyboard.press("ControlOrMeta+k");
   const dialog = a.page.getByTestId("search-dialog");
   await expect(dialog).toBeVisible();
@@ -53,6 +55,8 @@ test("search finds an old message by prefix and jumps to it, highlighted", async
 test("the shell's search button opens the dialog; no match says so; Escape closes", async ({ newUser }) => {
   const a = await newUser("ida");
   await a.page.goto("/");
+  // Hydrated (the socket is live) before the first key or click: earlier ones reach no handler.
+  await expect(a.chat.status).toHaveText("online");
   await a.page.getByTestId("search-open").click();
   await a.page.getByTestId("search-input").fill(`nothingmatches${Date.now().toString(36).replace(/[0-9]/g, "")}`);
   await expect(a.page.getByTestId("search-empty")).toBeVisible();
