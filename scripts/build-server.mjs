@@ -4,7 +4,7 @@
  * plain JavaScript in dist/, so production runs `node dist/server.mjs` without a TypeScript
  * loader. npm packages stay external (node_modules resolves them at run time); the `@/` alias
  * comes from tsconfig.json. Files the code finds next to itself through import.meta.url
- * (migrations, the worker) are laid out in dist/ where the bundle looks for them.
+ * (migrations, the worker threads) are laid out in dist/ where the bundle looks for them.
  */
 import { cpSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -22,6 +22,8 @@ await build({
     // db/pglite/bridge.ts starts `new URL("./worker-entry.mjs", import.meta.url)`: in the bundle
     // that is dist/worker-entry.mjs, the compiled worker (no tsx register step needed).
     "worker-entry": "db/pglite/worker.ts",
+    // Likewise server/ai/provider-thread.ts starts `./provider-worker-entry.mjs`.
+    "provider-worker-entry": "server/ai/provider-worker.ts",
   },
   outdir,
   outExtension: { ".js": ".mjs" },

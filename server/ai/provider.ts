@@ -1,6 +1,7 @@
 /**
  * The model behind the assistant: any OpenAI-compatible chat-completions endpoint that streams
- * (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio), through the `openai` client.
+ * (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio), through the `openai` client. The server
+ * runs it in a thread of its own (provider-thread.ts); this module is what that thread runs.
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { Config } from "@/server/config";
@@ -16,7 +17,10 @@ export interface Provider {
   stream(messages: PromptMessage[], signal: AbortSignal): AsyncIterable<StreamPart>;
 }
 
-export function createProvider(config: Config): Provider {
+/** What the provider needs of the configuration (all a thread is given). */
+export type ProviderConfig = Pick<Config, "AI_BASE_URL" | "AI_API_KEY" | "AI_MODEL" | "AI_MAX_TOKENS" | "AI_TIMEOUT_MS">;
+
+export function createProvider(config: ProviderConfig): Provider {
   const model = config.AI_MODEL!;
   const client = new OpenAI({
     baseURL: config.AI_BASE_URL,
@@ -45,11 +49,23 @@ export function createProvider(config: Config): Provider {
   };
 }
 
+/** A provider failure as it crosses from the provider's thread: the client's error classes do not. */
+export type FailureInfo = { abort: boolean; reason: string; note: string; message: string };
+
+export class ProviderFailure extends Error {
+  constructor(readonly info: FailureInfo) {
+    super(info.message);
+    this.name = "ProviderFailure";
+  }
+}
+
 /** Whether the error is our own abort (cancel, idle, timeout) rather than the provider's. */
-export const isAbort = (err: unknown) => err instanceof APIUserAbortError || (err instanceof Error && err.name === "AbortError");
+export const isAbort = (err: unknown) =>
+  err instanceof ProviderFailure ? err.info.abort : err instanceof APIUserAbortError || (err instanceof Error && err.name === "AbortError");
 
 /** A sentence for the room about a provider failure; never the key or the full URL. */
 export function describeProviderError(err: unknown): { reason: string; note: string } {
+  if (err instanceof ProviderFailure) return { reason: err.info.reason, note: err.info.note };
   if (err instanceof APIConnectionTimeoutError) return { reason: "timeout", note: "The AI provider did not answer in time, so the reply was stopped." };
   if (err instanceof APIError && err.status !== undefined) {
     return { reason: `http_${err.status}`, note: `The AI provider answered with an error (HTTP ${err.status}).` };
@@ -57,3 +73,10 @@ export function describeProviderError(err: unknown): { reason: string; note: str
   if (err instanceof APIConnectionError) return { reason: "connection", note: "The AI provider could not be reached." };
   return { reason: "internal", note: "The assistant failed to answer." };
 }
+
+/** The failure as `ProviderFailure` carries it across threads. */
+export const failureInfo = (err: unknown): FailureInfo => ({
+  abort: isAbort(err),
+  ...describeProviderError(err),
+  message: err instanceof Error ? err.message : String(err),
+});

@@ -21,7 +21,7 @@ import type { RoomRegistry } from "@/server/realtime/registry";
 import type { Runtime } from "@/server/runtime";
 import { Generation, type GenerationRoom } from "./generation";
 import { MemoryLocks, RedisLocks, type GenerationLocks, type Holder } from "./locks";
-import { createProvider, type Provider } from "./provider";
+import { ThreadedProvider } from "./provider-thread";
 import { deltaWindowMs, LoopLag } from "./coalesce";
 import { AI_TOPIC, type AiSignal } from "./signals";
 
@@ -89,7 +89,7 @@ export class AiService {
   private constructor(
     private readonly runtime: Runtime,
     readonly bot: Actor,
-    private readonly provider: Provider,
+    private readonly provider: ThreadedProvider,
     private readonly locks: GenerationLocks,
   ) {
     const name = bot.username.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -184,7 +184,7 @@ export class AiService {
       return undefined;
     }
     const locks = config.REDIS_URL ? await RedisLocks.connect(config.REDIS_URL, log) : new MemoryLocks();
-    const service = new AiService(runtime, { id: user.id, username: user.username }, createProvider(config), locks);
+    const service = new AiService(runtime, { id: user.id, username: user.username }, new ThreadedProvider(config, log), locks);
     bus.onEvent((topic, event) => {
       if (topic === AI_TOPIC && event.type === "ai") service.onSignal(event.room, event.signal);
     });
@@ -461,6 +461,7 @@ export class AiService {
     for (const generation of running) generation.stop("cancelled", "The server restarted; the reply was stopped.", "shutdown");
     const deadline = Date.now() + 5_000;
     while (this.generations.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.provider.close();
     await this.locks.close();
   }
 }

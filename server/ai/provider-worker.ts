@@ -1,0 +1,42 @@
+/**
+ * The provider's thread (see provider-thread.ts): runs the streams the main thread starts,
+ * aborts the ones it stops, and posts every stream's events of one turn as one message.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { FromProviderThread, ProviderEvent, ToProviderThread } from "./provider-thread";
+import { createProvider, failureInfo, type PromptMessage, type ProviderConfig } from "./provider";
+
+const port = parentPort!;
+const provider = createProvider(workerData as ProviderConfig);
+const running = new Map<number, AbortController>();
+let outbox: ProviderEvent[] = [];
+
+const flush = () => {
+  const events: FromProviderThread = outbox;
+  outbox = [];
+  port.postMessage(events);
+};
+
+const emit = (event: ProviderEvent) => {
+  // Chunks parsed in the same turn (several streams' reads) cross together: one wake-up of the main thread.
+  if (outbox.length === 0) setImmediate(flush);
+  outbox.push(event);
+};
+
+async function run(id: number, messages: PromptMessage[]): Promise<void> {
+  const controller = new AbortController();
+  running.set(id, controller);
+  try {
+    for await (const part of provider.stream(messages, controller.signal)) emit({ id, part });
+    emit({ id, end: true });
+  } catch (err) {
+    emit({ id, failure: failureInfo(err) });
+  } finally {
+    running.delete(id);
+  }
+}
+
+port.on("message", (message: ToProviderThread) => {
+  if (message.op === "start") void run(message.id, message.messages);
+  else running.get(message.id)?.abort();
+});
