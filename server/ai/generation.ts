@@ -16,7 +16,7 @@ import { toWireMessage } from "@/server/chat/wire";
 import type { Runtime } from "@/server/runtime";
 import type { GenerationLocks, Holder } from "./locks";
 import { buildPrompt } from "./prompt";
-import { describeProviderError, isAbort, type Provider } from "./provider";
+import { describeProviderError, isAbort, STOPPED_NOTE, type Provider } from "./provider";
 
 export type Finish = "stop" | "length" | "cancelled" | "error";
 type Actor = { id: string; username: string };
@@ -168,7 +168,7 @@ export class Generation {
       }
     } catch (err) {
       if (!this.stopped) {
-        if (isAbort(err)) this.stopped = { finish: "cancelled", note: "The reply was stopped.", reason: "aborted" };
+        if (isAbort(err)) this.stopped = { finish: "cancelled", note: STOPPED_NOTE, reason: "aborted" };
         else {
           const { reason, note } = describeProviderError(err);
           log.warn({ err: err instanceof Error ? err.message : String(err), room: this.room.id, reason }, "ai: generation failed");

@@ -11,17 +11,14 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Logger } from "@/server/log";
-import { ProviderFailure, type FailureInfo, type PromptMessage, type Provider, type ProviderConfig, type StreamPart } from "./provider";
+import { failureInfo, ProviderFailure, STOPPED_NOTE, type FailureInfo, type PromptMessage, type Provider, type ProviderConfig, type StreamPart } from "./provider";
 
 export type ToProviderThread = { op: "start"; id: number; messages: PromptMessage[] } | { op: "abort"; id: number };
 
 /** One stream's part, its end, or its failure. */
 export type ProviderEvent = { id: number; part: StreamPart } | { id: number; end: true } | { id: number; failure: FailureInfo };
 
-/** The thread's events of one turn. */
-export type FromProviderThread = ProviderEvent[];
-
-const ABORTED: FailureInfo = { abort: true, reason: "aborted", note: "The reply was stopped.", message: "aborted" };
+const ABORTED: FailureInfo = { abort: true, reason: "aborted", note: STOPPED_NOTE, message: "aborted" };
 
 /** A stream's events, waiting for its reader. */
 class Inbox {
@@ -111,7 +108,7 @@ export class ThreadedProvider implements Provider {
     const worker = new Worker(new URL("./provider-worker-entry.mjs", import.meta.url), { workerData });
     // The server's shutdown ends it; an idle thread must not keep a finished process alive.
     worker.unref();
-    worker.on("message", (events: FromProviderThread) => {
+    worker.on("message", (events: ProviderEvent[]) => {
       for (const event of events) this.inboxes.get(event.id)?.push(event);
     });
     worker.on("error", (err) => this.log.error({ err }, "ai: the provider thread failed"));
@@ -119,7 +116,7 @@ export class ThreadedProvider implements Provider {
       if (this.worker === worker) this.worker = null;
       if (this.closed) return;
       this.log.error({ code }, "ai: the provider thread exited; the replies it carried end with an error");
-      const failure: FailureInfo = { abort: false, reason: "internal", note: "The assistant failed to answer.", message: `provider thread exited with code ${code}` };
+      const failure = failureInfo(new Error(`provider thread exited with code ${code}`));
       for (const [id, inbox] of this.inboxes) inbox.push({ id, failure });
     });
     return worker;

@@ -3,7 +3,7 @@
  * aborts the ones it stops, and posts every stream's events of one turn as one message.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { FromProviderThread, ProviderEvent, ToProviderThread } from "./provider-thread";
+import type { ProviderEvent, ToProviderThread } from "./provider-thread";
 import { createProvider, failureInfo, type PromptMessage, type ProviderConfig } from "./provider";
 
 const port = parentPort!;
@@ -12,9 +12,8 @@ const running = new Map<number, AbortController>();
 let outbox: ProviderEvent[] = [];
 
 const flush = () => {
-  const events: FromProviderThread = outbox;
+  port.postMessage(outbox);
   outbox = [];
-  port.postMessage(events);
 };
 
 const emit = (event: ProviderEvent) => {

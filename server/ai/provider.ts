@@ -59,6 +59,9 @@ export class ProviderFailure extends Error {
   }
 }
 
+/** What a room is told when a reply was stopped on purpose (cancel, nobody watching, shutdown). */
+export const STOPPED_NOTE = "The reply was stopped.";
+
 /** Whether the error is our own abort (cancel, idle, timeout) rather than the provider's. */
 export const isAbort = (err: unknown) =>
   err instanceof ProviderFailure ? err.info.abort : err instanceof APIUserAbortError || (err instanceof Error && err.name === "AbortError");

@@ -21,6 +21,7 @@ import type { RoomRegistry } from "@/server/realtime/registry";
 import type { Runtime } from "@/server/runtime";
 import { Generation, type GenerationRoom } from "./generation";
 import { MemoryLocks, RedisLocks, type GenerationLocks, type Holder } from "./locks";
+import { STOPPED_NOTE } from "./provider";
 import { ThreadedProvider } from "./provider-thread";
 import { deltaWindowMs, LoopLag } from "./coalesce";
 import { AI_TOPIC, type AiSignal } from "./signals";
@@ -419,7 +420,7 @@ export class AiService {
     switch (signal.op) {
       case "cancel":
         for (const generation of this.generations.values()) {
-          if (generation.matches(signal.message)) generation.stop("cancelled", "The reply was stopped.", signal.by === generation.requester.id ? "requester" : "moderator");
+          if (generation.matches(signal.message)) generation.stop("cancelled", STOPPED_NOTE, signal.by === generation.requester.id ? "requester" : "moderator");
         }
         return;
       case "snapshot_request":
