@@ -47,14 +47,16 @@ export async function listStreamingIds(db: Executor, { roomId, botId }: { roomId
  * queued behind it. Meta travels as text, cast back per row.
  */
 const writeRows = new FixedStatement<{ id: string }>(sql`
-  update ${messages} set ${sql.identifier(messages.content.name)} = v.content, ${sql.identifier(messages.meta.name)} = v.meta::jsonb
+  update ${messages} set ${sql.identifier(messages.content.name)} = v.content, ${sql.identifier(messages.meta.name)} = v.meta::jsonb,
+    ${sql.identifier(messages.partial.name)} = true
   from unnest(${arrayOf("ids", "uuid")}, ${arrayOf("contents", "text")}, ${arrayOf("metas", "text")}) as v(id, content, meta)
   where ${messages.id} = v.id and ${messages.deletedAt} is null
   returning ${messages.id} as id`);
 
 /**
  * Writes the text so far of several streaming replies in one statement (the generating
- * instance's periodic flush). Deleted rows are left alone; returns the ids written.
+ * instance's periodic flush). The rows are marked partial, so their search terms wait for the
+ * final text (see `messages.search`). Deleted rows are left alone; returns the ids written.
  */
 export async function writeStreams(db: Executor, rows: ReadonlyArray<{ id: string; content: string; meta: Record<string, unknown> }>): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
@@ -67,13 +69,13 @@ export async function writeStreams(db: Executor, rows: ReadonlyArray<{ id: strin
 }
 
 /**
- * Writes a reply's text so far (or its final text) and meta. Not an edit: `edited_at` stays
- * unset. A deleted reply stays deleted; returns whether a live row was written.
+ * Writes a reply's final text and meta, and its search terms with them. Not an edit:
+ * `edited_at` stays unset. A deleted reply stays deleted; returns whether a live row was written.
  */
 export async function writeStream(db: Executor, { id, content, meta }: { id: string; content: string; meta: Record<string, unknown> }): Promise<boolean> {
   const rows = await db
     .update(messages)
-    .set({ content, meta })
+    .set({ content, meta, partial: false })
     .where(and(eq(messages.id, id), sql`${messages.deletedAt} is null`))
     .returning({ id: messages.id });
   return rows.length > 0;

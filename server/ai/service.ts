@@ -105,8 +105,9 @@ export class AiService {
    * at once, one write each per AI_FLUSH_MS would queue people's messages behind hundreds of
    * updates a second. A tick that finds the last write still
    * running skips (the next one writes the newer text), and after a write that took `d` the
-   * next waits at least FLUSH_DUTY_FACTOR × `d`: these writes (every row rewrites its search
-   * terms) never take more than a fifth of the database's time, whatever the load.
+   * next waits at least FLUSH_DUTY_FACTOR × `d`: these writes (each a new version of every
+   * row, its search terms left for the final write) never take more than a fifth of the
+   * database's time, whatever the load.
    */
   private flushStreams(): void {
     if (this.flushInFlight || this.generations.size === 0 || performance.now() < this.nextFlushAt) return;

@@ -276,6 +276,37 @@ describe("the room switch and the account", () => {
 });
 
 describe("the text so far in the database", () => {
+  test("a streaming reply's text so far is not searched (its terms come with the final text); a person's meta cannot hide a message from search", async () => {
+    const { room, sockets: [a] } = await roomWith(alice, bob);
+    const word = (stem: string) => `${stem}${randomUUID().replace(/[^a-f]/g, "").slice(0, 8)}`;
+    const [early, late] = [word("partial"), word("final")];
+    const search = async (q: string) => {
+      const res = await api<{ results: Array<{ message: Message }> }>(server.url, "GET", `/api/search?${new URLSearchParams({ q })}`, { token: alice.token });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.results.map((r) => r.message.id);
+    };
+    fixture.script("unsearched", { chunks: ["so ", `${early} `, "and ", late], holdAt: [3] });
+    const request = await ask(a!, room, `@${bot.name} words [t:unsearched]`);
+    const reply = await replyTo(a!, request.id);
+    // Held before the last chunk until a periodic write has put the text so far in the row.
+    await waitFor(async () => {
+      const page = await api<{ messages: Message[] }>(server.url, "GET", `/api/rooms/${room}/messages`, { token: alice.token });
+      const row = page.body.messages.find((m) => m.id === reply.id);
+      return row?.streaming === true && row.content.includes(early);
+    }, { timeoutMs: 10_000, what: "the text so far in the row" });
+    assert.deepEqual(await search(early), [], "the text so far is not searchable");
+    fixture.release("unsearched");
+    const final = await finalOf(a!, reply.id);
+    assert.equal(final.content, `so ${early} and ${late}`);
+    assert.deepEqual(await search(early), [reply.id]);
+    assert.deepEqual(await search(late), [reply.id]);
+    // Only the server marks a row partial: a person claiming streaming in meta is still searched.
+    const claimed = word("claimed");
+    const ack = await a!.request({ type: "send", id: randomUUID(), room, content: `look ${claimed}`, meta: { streaming: true } });
+    assert.equal(ack.type, "ack", JSON.stringify(ack));
+    assert.deepEqual(await search(claimed), [(ack as Frame<"ack">).message.id]);
+  });
+
   // Writes a second apart, several delta windows (300 ms with 12 replies running): every
   // streaming reply has new text at each write.
   let spaced: TestServer;
