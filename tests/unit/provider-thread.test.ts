@@ -2,9 +2,12 @@
  * The provider's thread (server/ai/provider-thread.ts) against the local OpenAI-compatible
  * fixture: parts arrive in order, every way a stream stops really closes the HTTP request, the
  * provider's errors keep their description across the thread, and a dead thread fails its
- * streams and is replaced by the next one.
+ * streams and is replaced by the next one. On Linux the thread runs at a lower priority than the
+ * rest of the server.
  */
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { after, before, describe, test } from "node:test";
 import type { Worker } from "node:worker_threads";
 import { describeProviderError, isAbort, type StreamPart } from "@/server/ai/provider";
@@ -80,6 +83,24 @@ describe("the provider's thread", { timeout: 20_000 }, () => {
     assert.deepEqual(parts, []);
     assert.equal(isAbort(error), false);
     assert.deepEqual(describeProviderError(error), { reason: "http_503", note: "The AI provider answered with an error (HTTP 503)." });
+  });
+
+  test("the thread yields the CPU to the server's other threads: its nice value is 10 (Linux)", { skip: process.platform !== "linux" || getPriority() >= 10 }, async () => {
+    // Each thread of this process, with its nice value (field 19 of /proc/<pid>/task/<tid>/stat).
+    const niceOfThreads = () =>
+      readdirSync("/proc/self/task").map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      });
+    fixture.script("nice", { chunks: ["n0", "n1"], holdAt: [1] });
+    const streaming = provider.stream(ask("nice"), new AbortController().signal)[Symbol.asyncIterator]();
+    // The thread has started and parsed a chunk: its priority was set before it took any work.
+    assert.deepEqual((await streaming.next()).value, { text: "n0" });
+    // Only the provider's thread is lowered; this thread and node's own helpers keep theirs.
+    const nice = niceOfThreads();
+    assert.deepEqual(nice.filter((n) => n !== getPriority()), [10], `threads' nice values: ${nice.join(" ")}`);
+    fixture.release("nice");
+    await streaming.return?.();
   });
 
   test("a thread that dies fails the streams it carried; the next stream starts a new thread", async () => {
