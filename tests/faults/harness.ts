@@ -428,8 +428,8 @@ export async function runLoad({ senders, rooms, rate, durationMs, fault }: LoadO
  * Resolves with where each client that still has pending sends stands (empty when all settled).
  */
 export async function drain(clients: readonly SimClient[], timeoutMs: number): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (clients.some((c) => c.pending > 0) && Date.now() < deadline) await sleep(100);
+  const deadline = performance.now() + timeoutMs;
+  while (clients.some((c) => c.pending > 0) && performance.now() < deadline) await sleep(100);
   return clients.filter((c) => c.pending > 0).map((c) => c.describe());
 }
 
@@ -605,7 +605,7 @@ export function printCounts(scenario: string, counts: Counts): void {
 
 /** Waits until every receiver holds every stored message after its baseline (or the timeout). */
 export async function waitForDeliveries(recorder: Recorder, stored: ReadonlyMap<string, readonly Message[]>, receivers: readonly SimClient[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   const complete = () =>
     receivers.every((r) => {
       const seen = new Set((recorder.deliveries.get(r.name) ?? []).map((d) => d.id));
@@ -613,7 +613,7 @@ export async function waitForDeliveries(recorder: Recorder, stored: ReadonlyMap<
         (stored.get(room) ?? []).every((m) => m.seq <= baseline || seen.has(m.id)),
       );
     });
-  while (!complete() && Date.now() < deadline) await sleep(100);
+  while (!complete() && performance.now() < deadline) await sleep(100);
 }
 
 // ---------------------------------------------------------------------------------------------

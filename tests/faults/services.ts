@@ -63,9 +63,9 @@ const exited = (child: ChildProcess) =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
 async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} not ready after ${timeoutMs} ms`);
+    if (performance.now() > deadline) throw new Error(`${what} not ready after ${timeoutMs} ms`);
     await sleep(100);
   }
 }

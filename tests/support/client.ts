@@ -157,11 +157,14 @@ export class TestSocket {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `condition` until it holds, failing after `timeoutMs`. */
+/**
+ * Polls `condition` until it holds, failing after `timeoutMs` on the monotonic clock: the
+ * host's wall clock can be stepped (CI once saw a 15 s wait end after 2.5 s).
+ */
 export async function waitFor(condition: () => boolean | Promise<boolean>, { timeoutMs = 5000, what = "condition" } = {}): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
 }
